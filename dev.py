@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Set up trygd in a local virtual environment and run its two everyday jobs.
+
+Only a Python 3.11+ interpreter is needed on a fresh machine: the first run
+creates `.venv/`, installs the project with its development tools, and later
+runs reinstall only when `pyproject.toml` changes.
+
+    python3 dev.py start   # assess the example applications (demo data)
+    python3 dev.py test    # lint, type-check, import contracts and the whole test suite
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".trygd-installed"
+
+
+def _run(*cmd: str | Path) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_environment() -> None:
+    """Create the virtual environment and install the project when needed."""
+    if sys.version_info < (3, 11):
+        sys.exit("trygd needs Python 3.11 or newer")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("Creating virtual environment in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def start(args: list[str]) -> None:
+    _run(BIN / "trygd", "demo", *args)
+
+
+def test(args: list[str]) -> None:
+    _run(BIN / "ruff", "check", "src", "tests", "benchmarks", "dev.py")
+    _run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "dev.py")
+    _run(BIN / "mypy")
+    _run(BIN / "lint-imports")
+    _run(BIN / "python", "-m", "pytest", *args)
+
+
+def main() -> None:
+    jobs = {"start": start, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in jobs:
+        sys.exit(f"usage: python3 dev.py {{{'|'.join(jobs)}}} [arguments]")
+    ensure_environment()
+    jobs[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

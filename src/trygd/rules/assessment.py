@@ -1,0 +1,235 @@
+"""Assessing one application: the outcome, every condition explained, and the calculation.
+
+This is the single-case entry point of the rules core. The result records the rule-set
+version and every parameter value used, so that the same assessment can be reproduced years
+later from the same inputs and rule-set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import ChainMap
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from trygd.rules.benefits import BENEFITS
+from trygd.rules.declarations import Benefit, Outcome, Status
+from trygd.rules.evaluation import RuleEvaluation, evaluate_one
+from trygd.rules.formatting import LANGUAGES, render
+from trygd.rules.parameters import Params, ParameterSet, UsedParameter, load_default, resolve
+from trygd.rules.texts import Catalogue, catalogue
+
+RULES_VERSION = "2026.11.1"
+"""Bumped whenever a rule's logic changes; the parameter files' digest is appended."""
+
+
+class UnknownBenefitError(ValueError):
+    pass
+
+
+class Ruleset:
+    """A parameter set with the rules, and a cache of parameters resolved per date."""
+
+    def __init__(self, parameters: ParameterSet) -> None:
+        self.parameters = parameters
+        self._resolved: dict[tuple[str, dt.date], Params] = {}
+
+    @cached_property
+    def version(self) -> str:
+        return f"{RULES_VERSION}+{self.parameters.digest}"
+
+    def params(self, benefit: Benefit, at: dt.date) -> Params:
+        key = (benefit.id, at)
+        params = self._resolved.get(key)
+        if params is None:
+            if len(self._resolved) > 4096:
+                self._resolved.clear()
+            params = resolve(self.parameters, benefit.parameters, at)
+            self._resolved[key] = params
+        return params
+
+
+_DEFAULT: Ruleset | None = None
+
+
+def default_ruleset() -> Ruleset:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Ruleset(load_default())
+    return _DEFAULT
+
+
+def benefit_by_id(benefit_id: str) -> Benefit:
+    try:
+        return BENEFITS[benefit_id]
+    except KeyError:
+        known = ", ".join(sorted(BENEFITS))
+        raise UnknownBenefitError(f"unknown benefit {benefit_id!r}; known: {known}") from None
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    id: str
+    kind: str
+    legal_basis: str
+    title: str
+    status: str
+    explanation: str
+    facts_used: dict[str, Any]
+    values: dict[str, Any]
+    missing_facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    benefit: str
+    chapter: str
+    at: dt.date
+    language: str
+    outcome: Outcome
+    summary: str
+    failing_conditions: tuple[str, ...]
+    undetermined: tuple[str, ...]
+    conditions: tuple[RuleResult, ...]
+    calculations: tuple[RuleResult, ...]
+    amounts: dict[str, Any]
+    parameters: tuple[UsedParameter, ...]
+    ruleset_version: str
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON form, described by `trygd schema output`."""
+        return {
+            "format": "trygd.assessment/1",
+            "benefit": self.benefit,
+            "chapter": self.chapter,
+            "at": self.at.isoformat(),
+            "language": self.language,
+            "outcome": self.outcome.value,
+            "summary": self.summary,
+            "failing_conditions": list(self.failing_conditions),
+            "undetermined": list(self.undetermined),
+            "conditions": [_rule_dict(r) for r in self.conditions],
+            "calculations": [_rule_dict(r) for r in self.calculations],
+            "amounts": {k: jsonable(v) for k, v in self.amounts.items()},
+            "parameters": [
+                {
+                    "name": p.name,
+                    "value": jsonable(p.value),
+                    "unit": p.unit,
+                    "valid_from": p.valid_from.isoformat(),
+                    "legal_basis": p.legal_basis,
+                    "source": p.source,
+                    "status": p.status,
+                }
+                for p in self.parameters
+            ],
+            "ruleset_version": self.ruleset_version,
+            "warnings": list(self.warnings),
+        }
+
+
+def _rule_dict(result: RuleResult) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "legal_basis": result.legal_basis,
+        "title": result.title,
+        "status": result.status,
+        "explanation": result.explanation,
+        "facts_used": {k: jsonable(v) for k, v in result.facts_used.items()},
+        "values": {k: jsonable(v) for k, v in result.values.items()},
+        "missing_facts": list(result.missing_facts),
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO strings, whole floats as integers, amounts to two decimals."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        return round(value, 6)
+    return value
+
+
+def assess(
+    benefit_id: str,
+    facts: dict[str, Any],
+    at: dt.date,
+    *,
+    language: str = "nb",
+    ruleset: Ruleset | None = None,
+) -> Assessment:
+    """Assess one application for `benefit_id` on the date `at` and explain the result."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    ruleset = ruleset or default_ruleset()
+    benefit = benefit_by_id(benefit_id)
+    if benefit.derive is not None:
+        facts = benefit.derive(facts, at)
+    params = ruleset.params(benefit, at)
+    evaluation = evaluate_one(benefit, facts, params, at)
+    texts = catalogue(benefit.id)
+    names = ChainMap(vars(evaluation.values), vars(params), vars(evaluation.facts))
+    results = [_explain(benefit, e, names, texts, language) for e in evaluation.rules]
+    conditions = tuple(r for r in results if r.kind == "condition")
+    calculations = tuple(r for r in results if r.kind == "calculation")
+    amounts = {name: getattr(evaluation.values, name) for name in benefit.amounts}
+    warnings = tuple(
+        render(texts.common_text("stale_parameter", language), {"name": name, "at": at}, language)
+        for name in params.stale
+    )
+    return Assessment(
+        benefit=benefit.id,
+        chapter=benefit.chapter,
+        at=at,
+        language=language,
+        outcome=evaluation.outcome,
+        summary=texts.common_text(f"outcome_{evaluation.outcome.value}", language),
+        failing_conditions=tuple(r.id for r in conditions if r.status == "not_met"),
+        undetermined=tuple(r.id for r in results if r.status == "undetermined"),
+        conditions=conditions,
+        calculations=calculations,
+        amounts=amounts,
+        parameters=params.used,
+        ruleset_version=ruleset.version,
+        warnings=warnings,
+    )
+
+
+def _explain(
+    benefit: Benefit,
+    evaluation: RuleEvaluation,
+    names: ChainMap[str, Any],
+    texts: Catalogue,
+    language: str,
+) -> RuleResult:
+    rule = evaluation.rule
+    facts_used = {n: names[n] for n in rule.needs if n in benefit.fact_names}
+    if evaluation.status is Status.UNDETERMINED:
+        labels = ", ".join(texts.fact_label(m, language) for m in evaluation.missing)
+        explanation = render(texts.common_text("missing", language), {"missing": labels}, language)
+        status = "undetermined"
+    elif rule.kind == "condition":
+        key = "met" if evaluation.status is Status.MET else "not_met"
+        explanation = render(texts.rule_text(rule.id, key, language), names, language)
+        status = evaluation.status.label
+    else:
+        explanation = render(texts.rule_text(rule.id, "text", language), names, language)
+        status = "determined"
+    values = dict(evaluation.computed)
+    if evaluation.status is not Status.UNDETERMINED:
+        values[rule.id] = evaluation.value
+    return RuleResult(
+        id=f"{benefit.id}.{rule.id}",
+        kind=rule.kind,
+        legal_basis=rule.legal_basis,
+        title=texts.rule_text(rule.id, "title", language),
+        status=status,
+        explanation=explanation,
+        facts_used=facts_used,
+        values=values,
+        missing_facts=evaluation.missing,
+    )

@@ -1,0 +1,92 @@
+"""Calendar arithmetic on one date (`datetime.date`) or on arrays of dates (`datetime64[D]`).
+
+Age limits in folketrygdloven are expressed as birthdays and month ends ("the month in which
+the member turns 67"), so the rules need the same few operations on both evaluation paths.
+A person born on 29 February has the birthday on 28 February in years without that date,
+as NAV's systems do.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+DateLike = Any
+"""A `datetime.date` or a NumPy `datetime64[D]` array."""
+
+_DAY = np.timedelta64(1, "D")
+
+
+def _is_array(value: object) -> bool:
+    return isinstance(value, np.ndarray)
+
+
+def split(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month (1-12) and day (1-31) of each date in an array."""
+    months = dates.astype("datetime64[M]")
+    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    month_numbers = months.astype(np.int64) % 12 + 1
+    days = (dates - months).astype(np.int64) + 1
+    return years, month_numbers, days
+
+
+def from_parts(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> np.ndarray:
+    first = ((years - 1970) * 12 + (months - 1)).astype("datetime64[M]").astype("datetime64[D]")
+    return first + (days - 1).astype("timedelta64[D]")
+
+
+def add_years(date: DateLike, years: int) -> DateLike:
+    """The same calendar day `years` later (29 February becomes 28 February)."""
+    if _is_array(date):
+        y, m, d = split(date)
+        y2 = y + years
+        leap = ((y2 % 4 == 0) & (y2 % 100 != 0)) | (y2 % 400 == 0)
+        d2 = np.where((m == 2) & (d == 29) & ~leap, 28, d)
+        return from_parts(y2, m, d2)
+    target = date.year + years
+    if date.month == 2 and date.day == 29 and not calendar.isleap(target):
+        return dt.date(target, 2, 28)
+    return date.replace(year=target)
+
+
+def end_of_month(date: DateLike) -> DateLike:
+    """The last day of the month the date is in."""
+    if _is_array(date):
+        return (date.astype("datetime64[M]") + 1).astype("datetime64[D]") - _DAY
+    return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+
+
+def add_days(date: DateLike, days: Any) -> DateLike:
+    if _is_array(date) or _is_array(days):
+        return np.asarray(date, dtype="datetime64[D]") + np.asarray(days).astype(
+            "timedelta64[D]"
+        )
+    return date + dt.timedelta(days=int(days))
+
+
+def add_weekdays(date: DateLike, count: Any) -> DateLike:
+    """The weekday `count` weekdays after `date`, rolling `date` forward to a weekday first.
+
+    Sykepengedager and dagpenger days are counted Monday to Friday (ftrl. § 8-11), so a maximum
+    date is a weekday offset. NumPy's business-day calendar does the same on scalars and arrays.
+    """
+    if _is_array(date) or _is_array(count):
+        return np.busday_offset(
+            np.asarray(date, dtype="datetime64[D]"), np.asarray(count, dtype=np.int64), "forward"
+        )
+    result = np.busday_offset(np.datetime64(date, "D"), int(count), "forward")
+    return result.astype(dt.date)  # type: ignore[no-any-return]
+
+
+def year_of(date: DateLike) -> Any:
+    if _is_array(date):
+        return date.astype("datetime64[Y]").astype(np.int64) + 1970
+    return date.year
+
+
+def as_date_column(value: dt.date) -> np.datetime64:
+    """A single date in the form that compares with `datetime64[D]` arrays."""
+    return np.datetime64(value, "D")

@@ -1,0 +1,114 @@
+"""Numbers, amounts and dates written the way a reader of each language expects.
+
+Bokmål and nynorsk write "195 240 kr", "1,5 G", "50 %" and "1. mai 2025"; English writes
+"NOK 195,240", "1.5 G", "50%" and "1 May 2025". Templates name a format after the value:
+`{income_12m:kr}`, `{factor:num}`, `{share:pct}`, `{birth_date:date}`, `{weeks:int}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+LANGUAGES = ("nb", "nn", "en")
+
+_MONTHS = {
+    "nb": (
+        "januar februar mars april mai juni juli august september oktober november desember"
+    ).split(),
+    "nn": (
+        "januar februar mars april mai juni juli august september oktober november desember"
+    ).split(),
+    "en": (
+        "January February March April May June July August September October November December"
+    ).split(),
+}
+_NBSP = "\u00a0"
+
+
+def _group(integer_part: str, separator: str) -> str:
+    digits = integer_part.lstrip("-")
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    sign = "-" if integer_part.startswith("-") else ""
+    return sign + separator.join(groups)
+
+
+def number(value: float, language: str, decimals: int | None = None) -> str:
+    """A number with thousands grouped; decimals only where the value has them."""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 2
+    text = f"{float(value):.{decimals}f}"
+    integer_part, _, fraction = text.partition(".")
+    if language == "en":
+        grouped = _group(integer_part, ",")
+        return f"{grouped}.{fraction}" if fraction else grouped
+    grouped = _group(integer_part, _NBSP)
+    return f"{grouped},{fraction}" if fraction else grouped
+
+
+def factor(value: float, language: str) -> str:
+    """A factor such as 1.5 or 0.0024, with no more decimals than it has."""
+    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
+    return text if language == "en" else text.replace(".", ",")
+
+
+def kroner(value: float, language: str) -> str:
+    if language == "en":
+        return f"NOK{_NBSP}{number(value, language)}"
+    return f"{number(value, language)}{_NBSP}kr"
+
+
+def percent(ratio: float, language: str) -> str:
+    text = factor(round(float(ratio) * 100, 4), language)
+    return f"{text}%" if language == "en" else f"{text}{_NBSP}%"
+
+
+def date(value: dt.date, language: str) -> str:
+    month = _MONTHS[language][value.month - 1]
+    if language == "en":
+        return f"{value.day} {month} {value.year}"
+    return f"{value.day}. {month} {value.year}"
+
+
+class _TemplateFormatter(string.Formatter):
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, np.generic):
+            value = value.item()
+        language = self.language
+        if format_spec == "kr":
+            return kroner(value, language)
+        if format_spec == "num":
+            return factor(value, language)
+        if format_spec == "pct":
+            return percent(value, language)
+        if format_spec == "int":
+            return number(round(value), language, 0)
+        if format_spec == "date":
+            return date(value, language)
+        if isinstance(value, bool):
+            return {"nb": "ja", "nn": "ja", "en": "yes"}[language] if value else {
+                "nb": "nei",
+                "nn": "nei",
+                "en": "no",
+            }[language]
+        return super().format_field(value, format_spec)
+
+
+_FORMATTERS = {language: _TemplateFormatter(language) for language in LANGUAGES}
+
+
+def render(template: str, values: Mapping[str, Any], language: str) -> str:
+    """Fill a text template with values, formatted for the language."""
+    return _FORMATTERS[language].vformat(template, (), values)

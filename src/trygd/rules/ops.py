@@ -1,0 +1,110 @@
+"""Arithmetic that works the same on one person (Python scalars) and on a population (arrays).
+
+Rule declarations are written once and evaluated at two speeds: with plain Python numbers for
+a single application (fast, explainable) and with NumPy arrays for millions of persons. Python
+`if` and `not` do not work on arrays, and NumPy's operators are slow on single numbers, so each
+operation here picks the right implementation for its arguments. Both branches do the same
+IEEE arithmetic in the same order, so the two paths give identical amounts.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+Num = Any
+"""A number, a bool, or an array of them: the operand type of every rule formula."""
+
+
+def is_array(*values: Num) -> bool:
+    return any(isinstance(v, np.ndarray) for v in values)
+
+
+def where(condition: Num, if_true: Num, if_false: Num) -> Num:
+    """`if_true` where `condition` holds, else `if_false`."""
+    if isinstance(condition, np.ndarray):
+        return np.where(condition, if_true, if_false)
+    if is_array(if_true, if_false):
+        return np.where(condition, if_true, if_false)
+    return if_true if condition else if_false
+
+
+def minimum(a: Num, b: Num) -> Num:
+    if is_array(a, b):
+        return np.minimum(a, b)
+    return a if a <= b else b
+
+
+def maximum(a: Num, b: Num) -> Num:
+    if is_array(a, b):
+        return np.maximum(a, b)
+    return a if a >= b else b
+
+
+def clip(value: Num, low: Num, high: Num) -> Num:
+    return minimum(maximum(value, low), high)
+
+
+def divide_or(numerator: Num, denominator: Num, fallback: Num) -> Num:
+    """numerator / denominator, or `fallback` where the denominator is zero."""
+    if is_array(numerator, denominator):
+        numerator, denominator = np.broadcast_arrays(
+            np.asarray(numerator, dtype=np.float64), np.asarray(denominator, dtype=np.float64)
+        )
+        result = np.full(numerator.shape, fallback, dtype=np.float64)
+        np.divide(numerator, denominator, out=result, where=denominator != 0)
+        return result
+    return numerator / denominator if denominator != 0 else fallback
+
+
+def not_(value: Num) -> Num:
+    """Logical not. Python's `~True` is -2, so rules must never use `~` or `not` directly."""
+    if isinstance(value, np.ndarray):
+        return np.logical_not(value)
+    return not value
+
+
+def all_of(*values: Num) -> Num:
+    result = values[0]
+    for value in values[1:]:
+        result = result & value
+    return result
+
+
+def any_of(*values: Num) -> Num:
+    result = values[0]
+    for value in values[1:]:
+        result = result | value
+    return result
+
+
+def round_half_up(value: Num) -> Num:
+    """Round to whole kroner, halves upwards, as NAV's systems do (Kotlin roundToInt, HALF_UP).
+
+    Python's built-in `round` rounds halves to even and must not be used for amounts.
+    """
+    if isinstance(value, np.ndarray):
+        return np.floor(value + 0.5)
+    return float(math.floor(value + 0.5))
+
+
+def sum_of_best(count: int, values: list[Num]) -> Num:
+    """The sum of the `count` largest of `values` (e.g. the 3 best of 5 income years).
+
+    The largest values are added from the smallest of them upwards in both paths so that the
+    floating-point result is identical.
+    """
+    if is_array(*values):
+        stacked = np.sort(np.stack(np.broadcast_arrays(*values), axis=1), axis=1)
+        best = stacked[:, stacked.shape[1] - count :]
+        total = best[:, 0].copy()
+        for i in range(1, count):
+            total = total + best[:, i]
+        return total
+    ordered = sorted(values)[len(values) - count :]
+    total = ordered[0]
+    for v in ordered[1:]:
+        total = total + v
+    return total

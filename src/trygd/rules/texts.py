@@ -1,0 +1,69 @@
+"""Plain-language texts for conditions and calculations, in bokmål, nynorsk and English.
+
+Texts live in `texts/<benefit>.toml` next to this module so that they can be reviewed and
+translated without reading code: per fact a label, per rule a title and, for a condition,
+one text for met and one for not met; for a calculation, one text describing the result.
+Templates name facts, parameters and computed values (see `trygd.rules.formatting`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from trygd.rules.formatting import LANGUAGES
+
+
+class TextError(ValueError):
+    """A text catalogue is incomplete or malformed."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    facts: dict[str, dict[str, str]]
+    rules: dict[str, dict[str, dict[str, str]]]
+    common: dict[str, dict[str, str]]
+
+    def fact_label(self, name: str, language: str) -> str:
+        return self.facts[name][language]
+
+    def rule_text(self, rule_id: str, key: str, language: str) -> str:
+        return self.rules[rule_id][key][language]
+
+    def common_text(self, key: str, language: str) -> str:
+        return self.common[key][language]
+
+
+def _read(name: str) -> dict[str, Any]:
+    entry = resources.files("trygd.rules") / "texts" / f"{name}.toml"
+    return tomllib.loads(entry.read_text(encoding="utf-8"))
+
+
+@cache
+def catalogue(benefit_id: str) -> Catalogue:
+    data = _read(benefit_id)
+    common = _read("common")
+    return Catalogue(data.get("facts", {}), data.get("rules", {}), common)
+
+
+def check_complete(benefit: Any) -> list[str]:
+    """Every problem with a benefit's catalogue: missing labels, titles, texts or languages."""
+    problems: list[str] = []
+    texts = catalogue(benefit.id)
+
+    def need(entry: dict[str, str] | None, where: str) -> None:
+        for language in LANGUAGES:
+            if not entry or not entry.get(language):
+                problems.append(f"{benefit.id}: {where} has no {language} text")
+
+    for fact in benefit.facts:
+        need(texts.facts.get(fact.name), f"fact {fact.name}")
+    for rule in benefit.rules:
+        entry = texts.rules.get(rule.id, {})
+        keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")
+        for key in keys:
+            need(entry.get(key), f"rule {rule.id}.{key}")
+    return problems
