@@ -17,7 +17,7 @@ from trygd.rules.benefits import BENEFITS
 from trygd.rules.declarations import Benefit, Outcome, Status
 from trygd.rules.evaluation import RuleEvaluation, evaluate_one
 from trygd.rules.formatting import LANGUAGES, render
-from trygd.rules.parameters import Params, ParameterSet, UsedParameter, load_default, resolve
+from trygd.rules.parameters import ParameterSet, Params, UsedParameter, load_default, resolve
 from trygd.rules.texts import Catalogue, catalogue
 
 RULES_VERSION = "2026.11.1"

@@ -35,7 +35,8 @@ def split(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def from_parts(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> np.ndarray:
     first = ((years - 1970) * 12 + (months - 1)).astype("datetime64[M]").astype("datetime64[D]")
-    return first + (days - 1).astype("timedelta64[D]")
+    result: np.ndarray = first + (days - 1).astype("timedelta64[D]")
+    return result
 
 
 def add_years(date: DateLike, years: int) -> DateLike:
@@ -61,9 +62,7 @@ def end_of_month(date: DateLike) -> DateLike:
 
 def add_days(date: DateLike, days: Any) -> DateLike:
     if _is_array(date) or _is_array(days):
-        return np.asarray(date, dtype="datetime64[D]") + np.asarray(days).astype(
-            "timedelta64[D]"
-        )
+        return np.asarray(date, dtype="datetime64[D]") + np.asarray(days).astype("timedelta64[D]")
     return date + dt.timedelta(days=int(days))
 
 
@@ -78,7 +77,7 @@ def add_weekdays(date: DateLike, count: Any) -> DateLike:
             np.asarray(date, dtype="datetime64[D]"), np.asarray(count, dtype=np.int64), "forward"
         )
     result = np.busday_offset(np.datetime64(date, "D"), int(count), "forward")
-    return result.astype(dt.date)  # type: ignore[no-any-return]
+    return result.astype(dt.date)
 
 
 def year_of(date: DateLike) -> Any:
@@ -90,3 +89,30 @@ def year_of(date: DateLike) -> Any:
 def as_date_column(value: dt.date) -> np.datetime64:
     """A single date in the form that compares with `datetime64[D]` arrays."""
     return np.datetime64(value, "D")
+
+
+def first_of_month(date: DateLike) -> DateLike:
+    if isinstance(date, np.datetime64 | np.ndarray):
+        return date.astype("datetime64[M]").astype("datetime64[D]")
+    return date.replace(day=1)
+
+
+def latest_birth_date(at: DateLike, years: int) -> DateLike:
+    """The latest birth date of someone who has turned `years` on `at`.
+
+    Age limits are then one comparison per person (`birth_date <= cutoff`) instead of
+    calendar arithmetic on every birth date, which is what makes millions of persons per
+    second possible. Someone born on 29 February turns a year older on 28 February in
+    years without that date, so on such a 28 February the cutoff is the 29th.
+    """
+    if _is_array(at):
+        raise TypeError("the assessment date is one date for a whole population")
+    if isinstance(at, np.datetime64):
+        day: dt.date = at.astype("datetime64[D]").astype(dt.date)
+        return np.datetime64(latest_birth_date(day, years), "D")
+    target = at.year - years
+    if at.month == 2 and at.day == 28 and not calendar.isleap(at.year) and calendar.isleap(target):
+        return dt.date(target, 2, 29)
+    if at.month == 2 and at.day == 29 and not calendar.isleap(target):
+        return dt.date(target, 2, 28)
+    return at.replace(year=target)

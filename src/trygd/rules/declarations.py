@@ -41,10 +41,19 @@ _OUTCOME_CODES = {Outcome.REJECTED: 0, Outcome.GRANTED: 1, Outcome.MANUAL: 2}
 OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
 
 FactKind = Literal[
-    "money", "date", "bool", "count", "hours", "days", "years", "percent", "periods", "yearly_amounts"
+    "money",
+    "date",
+    "bool",
+    "count",
+    "hours",
+    "days",
+    "years",
+    "percent",
+    "periods",
+    "yearly_amounts",
 ]
-"""money: NOK; percent: 0-100; periods: a list of {from, to} dates; yearly_amounts: a list of
-{year, amount}. The last two appear only as inputs that a benefit's `derive` turns into flat facts."""
+"""money: NOK; percent: 0-100; periods: a list of {from, to} dates; yearly_amounts: a list
+of {year, amount}. The last two appear only as inputs that `Benefit.derive` flattens."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,12 @@ class Fact:
 
 
 class Namespace:
-    """A bag of named values (facts or computed values) read and written as attributes."""
+    """A bag of named values (facts or computed values) read and written as attributes.
+
+    The computed values carry `explaining`: True when one application is evaluated with
+    explanations, False for a population. A formula may compute values that only its
+    explanation shows under `if v.explaining:`; the decision itself must never depend on it.
+    """
 
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         if values:
@@ -68,6 +82,9 @@ class Namespace:
 
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"no value named {name!r} has been computed yet")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
 
 
 Formula = Callable[[Namespace, Any, Namespace], Any]
@@ -125,7 +142,9 @@ class Benefit:
         for rule in self.rules:
             for need in rule.needs:
                 if need not in known:
-                    raise ValueError(f"{self.id}.{rule.id} needs {need!r}, defined nowhere before it")
+                    raise ValueError(
+                        f"{self.id}.{rule.id} needs {need!r}, defined nowhere before it"
+                    )
             known.add(rule.id)
         for name in (*self.amounts, self.annual_amount):
             if name not in known:

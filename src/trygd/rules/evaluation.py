@@ -47,7 +47,7 @@ def evaluate_one(
     """Evaluate one application. `facts` maps fact names to values; None means missing."""
     f = Namespace({name: facts.get(name) for name in benefit.fact_names})
     f.at = at
-    v = Namespace()
+    v = Namespace({"explaining": True})
     missing_of: dict[str, tuple[str, ...]] = {
         name: (name,) for name in benefit.fact_names if facts.get(name) is None
     }
@@ -110,7 +110,7 @@ def evaluate_many(
     size = len(next(iter(columns.values())))
     f = Namespace({name: columns[name] for name in benefit.fact_names})
     f.at = np.datetime64(at, "D")
-    v = Namespace()
+    v = Namespace({"explaining": False})
     masks: dict[str, np.ndarray | None] = {
         name: (known or {}).get(name) for name in benefit.fact_names
     }

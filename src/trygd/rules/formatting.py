@@ -16,23 +16,41 @@ import numpy as np
 
 LANGUAGES = ("nb", "nn", "en")
 
-_MONTHS = {
-    "nb": (
-        "januar februar mars april mai juni juli august september oktober november desember"
-    ).split(),
-    "nn": (
-        "januar februar mars april mai juni juli august september oktober november desember"
-    ).split(),
-    "en": (
-        "January February March April May June July August September October November December"
-    ).split(),
-}
+_NORWEGIAN_MONTHS = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+]
+_ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTHS = {"nb": _NORWEGIAN_MONTHS, "nn": _NORWEGIAN_MONTHS, "en": _ENGLISH_MONTHS}
 _NBSP = "\u00a0"
 
 
 def _group(integer_part: str, separator: str) -> str:
     digits = integer_part.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while len(digits) > 3:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
@@ -98,12 +116,16 @@ class _TemplateFormatter(string.Formatter):
         if format_spec == "date":
             return date(value, language)
         if isinstance(value, bool):
-            return {"nb": "ja", "nn": "ja", "en": "yes"}[language] if value else {
-                "nb": "nei",
-                "nn": "nei",
-                "en": "no",
-            }[language]
-        return super().format_field(value, format_spec)
+            return (
+                {"nb": "ja", "nn": "ja", "en": "yes"}[language]
+                if value
+                else {
+                    "nb": "nei",
+                    "nn": "nei",
+                    "en": "no",
+                }[language]
+            )
+        return str(super().format_field(value, format_spec))
 
 
 _FORMATTERS = {language: _TemplateFormatter(language) for language in LANGUAGES}

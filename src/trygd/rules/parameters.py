@@ -206,7 +206,7 @@ class ParameterSet:
         """
         changes = reform.get("parameters")
         if not isinstance(changes, dict) or not changes:
-            raise ParameterError("reform: a [parameters.\"NAME\"] table is required")
+            raise ParameterError('reform: a [parameters."NAME"] table is required')
         parameters = dict(self.parameters)
         digest = hashlib.sha256(self.digest.encode())
         for name, raw in changes.items():
@@ -260,7 +260,9 @@ class Params:
     names; rules read `p.g`. By-year parameters appear as `YearTable`s.
     """
 
-    def __init__(self, values: dict[str, Any], used: tuple[UsedParameter, ...], stale: tuple[str, ...]) -> None:
+    def __init__(
+        self, values: dict[str, Any], used: tuple[UsedParameter, ...], stale: tuple[str, ...]
+    ) -> None:
         self.__dict__.update(values)
         self.used = used
         self.stale = stale

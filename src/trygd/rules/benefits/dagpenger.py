@@ -53,9 +53,12 @@ PARAMETERS = {
 
 @condition("ftrl. § 4-23", needs=("birth_date", "at"))
 def age(f: Namespace, p: Any, v: Namespace) -> Any:
-    """The right ends at the end of the month in which the member turns 67."""
-    v.last_day_by_age = dates.end_of_month(dates.add_years(f.birth_date, int(p.max_age)))
-    return f.at <= v.last_day_by_age
+    """The right ends at the end of the month in which the member turns 67: on `at` the member
+    must have been born on or after the first day of that month 67 years earlier."""
+    v.earliest_birth_date = dates.first_of_month(dates.latest_birth_date(f.at, int(p.max_age)))
+    if v.explaining:
+        v.last_day_by_age = dates.end_of_month(dates.add_years(f.birth_date, int(p.max_age)))
+    return f.birth_date >= v.earliest_birth_date
 
 
 @condition("ftrl. § 4-2", needs=("stays_in_norway",))
@@ -127,9 +130,7 @@ def weekly_amount(f: Namespace, p: Any, v: Namespace) -> Any:
 def period_weeks(f: Namespace, p: Any, v: Namespace) -> Any:
     """104 weeks if income reached 2 G last year or on average over three years, else 52."""
     v.long_period_threshold = p.long_period_threshold_factor * p.g
-    long = (f.income_12m >= v.long_period_threshold) | (
-        f.income_36m / 3 >= v.long_period_threshold
-    )
+    long = (f.income_12m >= v.long_period_threshold) | (f.income_36m / 3 >= v.long_period_threshold)
     return ops.where(long, p.period_weeks_long, p.period_weeks_short)
 
 

@@ -1,0 +1,1 @@
+"""The `trygd` command line."""
