@@ -1,0 +1,41 @@
+"""Amounts, factors, percentages and dates as each language writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from trygd.rules.formatting import date, factor, kroner, percent, render
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        (195_240, "nb", f"195{NBSP}240{NBSP}kr"),
+        (195_240, "en", f"NOK{NBSP}195,240"),
+        (68_274.5, "nn", f"68{NBSP}274,50{NBSP}kr"),
+        (0, "nb", f"0{NBSP}kr"),
+        (1_000_000, "nb", f"1{NBSP}000{NBSP}000{NBSP}kr"),
+        (-1_500, "nb", f"-1{NBSP}500{NBSP}kr"),
+    ],
+)
+def test_kroner(value: float, language: str, expected: str) -> None:
+    assert kroner(value, language) == expected
+
+
+def test_factor_percent_and_date() -> None:
+    assert factor(1.5, "nb") == "1,5"
+    assert factor(0.0024, "en") == "0.0024"
+    assert factor(3.0, "nb") == "3"
+    assert percent(0.5, "nb") == f"50{NBSP}%"
+    assert percent(0.625, "en") == "62.5%"
+    assert date(dt.date(2025, 5, 1), "nb") == "1. mai 2025"
+    assert date(dt.date(2025, 5, 1), "en") == "1 May 2025"
+
+
+def test_render_fills_a_template_from_named_values() -> None:
+    text = render("Kravet er {f:num} G, som er {a:kr}.", {"f": 1.5, "a": 195_240}, "nb")
+    assert text == f"Kravet er 1,5 G, som er 195{NBSP}240{NBSP}kr."

@@ -1,0 +1,130 @@
+"""The dated parameter files: complete, sourced, in order, and resolved by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from trygd.rules.benefits import BENEFITS
+from trygd.rules.parameters import ParameterError, ParameterSet, load_default, resolve
+
+PARAMETERS = load_default()
+
+
+def g_on(day: str) -> float:
+    return PARAMETERS["common.grunnbelop"].value_at(dt.date.fromisoformat(day)).value
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2025-04-30", 124_028),  # G1
+        ("2025-05-01", 130_160),  # G2
+        ("2026-05-01", 136_549),  # G3
+        ("1990-11-15", 34_000),  # G4
+        ("1990-12-01", 34_100),
+        ("1967-01-01", 5_400),
+        ("2024-05-01", 124_028),
+        ("2024-04-30", 118_620),
+    ],
+)
+def test_grunnbelop_by_date(day: str, expected: float) -> None:
+    assert g_on(day) == expected
+
+
+def test_yearly_average_of_g() -> None:
+    table = PARAMETERS.year_table("common.grunnbelop_average")
+    assert table.lookup(2025) == 128_116  # G3
+    assert table.lookup(2022) == 109_784
+
+
+def test_g_before_1967_is_refused_with_the_name_and_date() -> None:
+    with pytest.raises(ParameterError, match=r"common.grunnbelop.*1966-12-31"):
+        PARAMETERS["common.grunnbelop"].value_at(dt.date(1966, 12, 31))
+
+
+def test_every_value_has_a_source_and_a_status() -> None:
+    for parameter in PARAMETERS.parameters.values():
+        assert parameter.legal_basis, parameter.name
+        for value in parameter.values:
+            assert value.source.strip(), parameter.name
+            assert value.status in ("confirmed", "unconfirmed")
+
+
+def test_every_parameter_a_benefit_declares_exists() -> None:
+    for benefit in BENEFITS.values():
+        for full_name in benefit.parameters.values():
+            assert full_name in PARAMETERS.parameters, f"{benefit.id}: {full_name}"
+
+
+def test_regularly_renewed_values_say_how_long_they_are_known() -> None:
+    assert PARAMETERS["common.grunnbelop"].known_until == dt.date(2027, 4, 30)
+
+
+def test_a_value_past_known_until_is_flagged_stale() -> None:
+    names = {"g": "common.grunnbelop"}
+    assert resolve(PARAMETERS, names, dt.date(2027, 4, 30)).stale == ()
+    assert resolve(PARAMETERS, names, dt.date(2027, 5, 1)).stale == ("common.grunnbelop",)
+
+
+def test_resolve_records_value_date_and_source() -> None:
+    params = resolve(PARAMETERS, {"g": "common.grunnbelop"}, dt.date(2025, 6, 1))
+    assert params.g == 130_160
+    (used,) = params.used
+    assert used.valid_from == dt.date(2025, 5, 1)
+    assert "navikt/g" in used.source
+
+
+def test_a_reform_replaces_values_from_its_first_date_only() -> None:
+    reform = {
+        "parameters": {
+            "dagpenger.child_supplement": {
+                "values": [{"from": dt.date(2026, 7, 1), "value": 50, "source": "test reform"}]
+            }
+        }
+    }
+    changed = PARAMETERS.with_reform(reform, "test")
+    child = changed["dagpenger.child_supplement"]
+    assert child.value_at(dt.date(2026, 6, 30)).value == 38
+    assert child.value_at(dt.date(2026, 7, 1)).value == 50
+    assert changed.digest != PARAMETERS.digest
+    assert PARAMETERS["dagpenger.child_supplement"].value_at(dt.date(2026, 7, 1)).value == 38
+
+
+@pytest.mark.parametrize(
+    ("reform", "message"),
+    [
+        ({}, "parameters"),
+        ({"parameters": {"no.such": {"values": []}}}, "unknown parameter 'no.such'"),
+        (
+            {"parameters": {"common.grunnbelop": {"values": [{"from": dt.date(2030, 1, 1)}]}}},
+            "not a number",
+        ),
+        (
+            {
+                "parameters": {
+                    "common.grunnbelop": {"values": [{"from": dt.date(2030, 1, 1), "value": 1}]}
+                }
+            },
+            "no source",
+        ),
+    ],
+)
+def test_a_malformed_reform_is_refused_with_a_reason(reform: dict, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        PARAMETERS.with_reform(reform, "bad")
+
+
+def test_values_out_of_order_are_refused() -> None:
+    content = b"""[x]
+description = "d"
+unit = "NOK"
+legal_basis = "ftrl."
+values = [
+  { from = 2020-01-01, value = 1, source = "s" },
+  { from = 2019-01-01, value = 2, source = "s" },
+]
+"""
+    with pytest.raises(ParameterError, match="ascending"):
+        ParameterSet.from_files([("t", content)], "t")
