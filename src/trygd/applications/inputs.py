@@ -193,8 +193,10 @@ def _check_consistency(benefit: Benefit, facts: dict[str, Any], claim_date: dt.d
 def input_schema() -> dict[str, Any]:
     """JSON Schema of the application format, one alternative per benefit."""
     alternatives = []
+    definitions: dict[str, Any] = {}
     for benefit_id in sorted(BENEFITS):
         schema = application_model(benefit_id).model_json_schema(by_alias=True)
+        definitions.update(schema.pop("$defs", {}))
         schema["properties"]["benefit"] = {"const": benefit_id, "description": "The benefit"}
         alternatives.append(schema)
     return {
@@ -203,4 +205,5 @@ def input_schema() -> dict[str, Any]:
         "title": "trygd application",
         "description": "An application to assess: benefit, claim date and the facts known.",
         "oneOf": alternatives,
+        "$defs": definitions,
     }

@@ -52,7 +52,7 @@ class SchemaKind(StrEnum):
 
 def fail(message: str) -> NoReturn:
     """Report bad input on stderr and exit with code 2."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
 
 
