@@ -1,0 +1,116 @@
+"""One definition, two speeds: the population path gives exactly what the single path gives.
+
+For every benefit, hypothesis draws batches of random persons (each fact missing now and
+then) and a date; every person is evaluated alone with explanations and the whole batch as
+columns. Condition statuses, outcomes and every calculated value must be identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trygd.rules.assessment import default_ruleset
+from trygd.rules.benefits import BENEFITS
+from trygd.rules.declarations import Benefit, Fact, Status
+from trygd.rules.evaluation import evaluate_many, evaluate_one
+
+DATES = st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2026, 12, 31))
+
+
+def value_strategy(fact: Fact, at: dt.date) -> st.SearchStrategy[Any]:
+    if fact.kind == "date":
+        return st.dates(min_value=dt.date(1940, 1, 1), max_value=at)
+    if fact.kind == "bool":
+        return st.booleans()
+    if fact.kind == "money":
+        return st.one_of(
+            st.integers(min_value=0, max_value=2_500_000).map(float),
+            st.sampled_from([0.0, 65_080.0, 195_240.0, 260_320.0, 390_480.0, 780_960.0]),
+        )
+    if fact.kind == "percent":
+        return st.integers(min_value=0, max_value=100).map(float)
+    if fact.kind == "hours":
+        return st.sampled_from([0.0, 7.5, 18.75, 20.0, 20.1, 37.5, 40.0, 45.0])
+    if fact.kind == "years":
+        if fact.name.endswith("_year"):
+            return st.integers(min_value=at.year - 6, max_value=at.year - 1)
+        return st.integers(min_value=0, max_value=45)
+    if fact.kind == "days":
+        return st.integers(min_value=0, max_value=int(fact.maximum or 400))
+    if fact.kind == "count":
+        return st.integers(min_value=0, max_value=int(fact.maximum or 10))
+    raise AssertionError(f"no strategy for {fact.kind}")
+
+
+@st.composite
+def batches(draw: st.DrawFn, benefit: Benefit) -> tuple[dt.date, list[dict[str, Any]]]:
+    at = draw(DATES)
+    person = st.fixed_dictionaries(
+        {
+            fact.name: st.one_of(*[value_strategy(fact, at)] * 6, st.none())
+            for fact in benefit.facts
+        }
+    )
+    return at, draw(st.lists(person, min_size=1, max_size=150))
+
+
+def as_columns(
+    benefit: Benefit, persons: list[dict[str, Any]]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    columns, known = {}, {}
+    for fact in benefit.facts:
+        values = [p[fact.name] for p in persons]
+        present = np.array([v is not None for v in values])
+        if fact.kind == "date":
+            filled = [v if v is not None else dt.date(2000, 1, 1) for v in values]
+            columns[fact.name] = np.array(filled, dtype="datetime64[D]")
+        elif fact.kind == "bool":
+            columns[fact.name] = np.array([bool(v) for v in values])
+        else:
+            columns[fact.name] = np.array([v if v is not None else 0 for v in values])
+        known[fact.name] = present
+    return columns, known
+
+
+def same(single: Any, many: Any) -> bool:
+    if single is None:
+        return bool(np.isnat(many)) if isinstance(many, np.datetime64) else bool(np.isnan(many))
+    if isinstance(single, dt.date):
+        return bool(np.datetime64(single, "D") == many)
+    return bool(single == many)
+
+
+@pytest.mark.parametrize("benefit_id", sorted(BENEFITS))
+def test_population_path_equals_single_path(benefit_id: str) -> None:
+    benefit = BENEFITS[benefit_id]
+    ruleset = default_ruleset()
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(batches(benefit))
+    def check(drawn: tuple[dt.date, list[dict[str, Any]]]) -> None:
+        at, persons = drawn
+        params = ruleset.params(benefit, at)
+        columns, known = as_columns(benefit, persons)
+        many = evaluate_many(benefit, columns, params, at, known)
+        for index, person in enumerate(persons):
+            one = evaluate_one(benefit, person, params, at)
+            assert many.outcome[index] == one.outcome.code, (person, at)
+            for rule in one.rules:
+                if rule.rule.kind == "condition":
+                    assert many.statuses[rule.rule.id][index] == rule.status, (rule.rule.id, person)
+                else:
+                    expected = None if rule.status is Status.UNDETERMINED else rule.value
+                    actual = many.values[rule.rule.id][index]
+                    assert same(expected, actual), (rule.rule.id, expected, actual, person, at)
+
+    check()
