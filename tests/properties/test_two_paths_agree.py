@@ -52,10 +52,7 @@ def value_strategy(fact: Fact, at: dt.date) -> st.SearchStrategy[Any]:
 def batches(draw: st.DrawFn, benefit: Benefit) -> tuple[dt.date, list[dict[str, Any]]]:
     at = draw(DATES)
     person = st.fixed_dictionaries(
-        {
-            fact.name: st.one_of(*[value_strategy(fact, at)] * 6, st.none())
-            for fact in benefit.facts
-        }
+        {fact.name: st.one_of(*[value_strategy(fact, at)] * 6, st.none()) for fact in benefit.facts}
     )
     return at, draw(st.lists(person, min_size=1, max_size=150))
 

@@ -19,7 +19,7 @@ from trygd.rules.assessment import Ruleset
 from trygd.rules.declarations import Benefit, Outcome
 from trygd.rules.evaluation import evaluate_many
 
-CHUNK = 250_000
+CHUNK = 65_536
 
 
 @dataclass

