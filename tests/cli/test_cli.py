@@ -161,3 +161,30 @@ def test_a_bad_reform_file_exits_2(tmp_path: Path, reform_text: str, message: st
     result = runner.invoke(app, ["simulate", "--persons", "10", "--reform", str(reform)])
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize(
+    "reform_text",
+    [
+        '[parameters."aap.minimum_factor"]\nvalues = [2.2]\n',
+        '[parameters."aap.minimum_factor"]\nknown_until = "2027-01-01"\n'
+        'values = [{ from = 2027-01-01, value = 2.2, source = "s" }]\n',
+    ],
+)
+def test_a_malformed_reform_value_exits_2_without_a_traceback(
+    tmp_path: Path, reform_text: str
+) -> None:
+    reform = tmp_path / "reform.toml"
+    reform.write_text(reform_text)
+    result = runner.invoke(app, ["simulate", "--persons", "10", "--reform", str(reform)])
+    assert result.exit_code == 2, result.output
+    assert "aap.minimum_factor" in result.output
+
+
+def test_assessing_past_the_known_date_of_g_warns(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["assess", str(write(tmp_path, GOOD)), "--at", "2027-06-01", "--json"]
+    )
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert any("common.grunnbelop" in w for w in document["warnings"])

@@ -62,3 +62,21 @@ def test_not_is_logical_on_scalars() -> None:
     assert list(ops.not_(np.array([True, False]))) == [False, True]
     assert ops.divide_or(1.0, 0.0, 0.0) == 0.0
     assert list(ops.divide_or(np.array([1.0, 1.0]), np.array([0.0, 4.0]), 0.0)) == [0.0, 0.25]
+
+
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2150, 1, 1)),
+    st.integers(min_value=-400, max_value=400),
+)
+def test_weekday_arithmetic_on_arrays_equals_numpys_business_days(day: dt.date, count: int) -> None:
+    array = dates.add_weekdays(np.array([day], dtype="datetime64[D]"), np.array([count]))
+    assert array[0] == np.busday_offset(np.datetime64(day, "D"), count, "forward")
+    assert dates.add_weekdays(day, count) == array[0].astype(dt.date)
+
+
+@given(st.dates(min_value=dt.date(1700, 1, 1), max_value=dt.date(2300, 12, 31)))
+def test_calendar_tables_agree_with_numpy(day: dt.date) -> None:
+    years, months, days = dates.split(np.array([day], dtype="datetime64[D]"))
+    assert (years[0], months[0], days[0]) == (day.year, day.month, day.day)
+    end = dates.end_of_month(np.array([day], dtype="datetime64[D]"))[0]
+    assert end == np.datetime64(dates.end_of_month(day))

@@ -100,10 +100,10 @@ def assess_command(
     assessment = assess_file(file, parse_date(at, "--at"), lang.value)
     if as_json:
         print(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2))
+        for warning in assessment.warnings:  # the JSON has them too; tell the person as well
+            typer.echo(f"{label('warning', lang.value)}: {warning}", err=True)
     else:
         show_assessment(console, assessment, str(file))
-        for warning in assessment.warnings:
-            errors.print(f"[yellow]{label('warning', lang.value)}:[/] {warning}", highlight=False)
 
 
 @app.command("schema")

@@ -60,7 +60,7 @@ def _column(
         dates: np.ndarray = at_day - (rng.random(size) * span).astype("timedelta64[D]")
         return dates
     if fact.kind == "bool":
-        rare = ("self_inflicted", "occupational_injury", "receiving_aap", "ung_ufor")
+        rare = ("self_inflicted", "occupational_injury", "received_aap", "ung_ufor")
         share = 0.08 if any(word in name for word in rare) else 0.9
         return rng.random(size) < share
     if fact.kind == "money":

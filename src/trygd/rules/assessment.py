@@ -144,7 +144,7 @@ def _rule_dict(result: RuleResult) -> dict[str, Any]:
 
 
 def jsonable(value: Any) -> Any:
-    """Dates as ISO strings, whole floats as integers, amounts to two decimals."""
+    """Dates as ISO strings, whole floats as integers, other floats to six decimals."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):

@@ -90,6 +90,8 @@ def end_of_month(date: DateLike) -> DateLike:
 
 
 def add_days(date: DateLike, days: Any) -> DateLike:
+    if isinstance(date, np.datetime64) and not _is_array(days):
+        return date + np.timedelta64(int(days), "D")
     if _is_array(date) or _is_array(days):
         return np.asarray(date, dtype="datetime64[D]") + np.asarray(days).astype("timedelta64[D]")
     return date + dt.timedelta(days=int(days))
@@ -99,12 +101,17 @@ def add_weekdays(date: DateLike, count: Any) -> DateLike:
     """The weekday `count` weekdays after `date`, rolling `date` forward to a weekday first.
 
     Sykepengedager and dagpenger days are counted Monday to Friday (ftrl. § 8-11), so a maximum
-    date is a weekday offset. NumPy's business-day calendar does the same on scalars and arrays.
+    date is a weekday offset. Arrays use week arithmetic (a Monday-to-Friday week has five
+    days), which gives exactly what NumPy's business-day calendar gives, many times faster.
     """
     if _is_array(date) or _is_array(count):
-        return np.busday_offset(
-            np.asarray(date, dtype="datetime64[D]"), np.asarray(count, dtype=np.int64), "forward"
-        )
+        days = np.asarray(date, dtype="datetime64[D]").astype(np.int64)
+        weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+        days = np.where(weekday >= 5, days + 7 - weekday, days)
+        weekday = np.where(weekday >= 5, 0, weekday)
+        weeks, rest = np.divmod(np.asarray(count, dtype=np.int64), 5)
+        days = days + 7 * weeks + rest + np.where(weekday + rest >= 5, 2, 0)
+        return days.astype("datetime64[D]")
     result = np.busday_offset(np.datetime64(date, "D"), int(count), "forward")
     return result.astype(dt.date)
 

@@ -64,7 +64,7 @@ def evaluate_one(
         if isinstance(result, np.bool_ | np.floating | np.integer):
             result = result.item()
         setattr(v, rule.id, result)
-        computed = {k: getattr(v, k) for k in vars(v).keys() - before - {rule.id}}
+        computed = {k: value for k, value in vars(v).items() if k not in before and k != rule.id}
         if rule.kind == "condition":
             status = Status.MET if result else Status.NOT_MET
         else:

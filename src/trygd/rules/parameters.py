@@ -108,6 +108,8 @@ def _parse_values(name: str, raw: Any, *, by_year: bool) -> tuple[DatedValue, ..
         raise ParameterError(f"{name}: 'values' must be a non-empty list")
     parsed = []
     for entry in raw:
+        if not isinstance(entry, dict):
+            raise ParameterError(f"{name}: every value must be a table such as {{ from = ..., }}")
         if by_year:
             if not isinstance(entry.get("year"), int):
                 raise ParameterError(f"{name}: every value needs an integer 'year'")
@@ -214,6 +216,9 @@ class ParameterSet:
             if not isinstance(raw, dict):
                 raise ParameterError(f"reform: parameters.{name} must be a table")
             values = _parse_values(f"reform {name}", raw.get("values"), by_year=base.by_year)
+            known_until = raw.get("known_until", base.known_until)
+            if known_until is not None and not isinstance(known_until, dt.date):
+                raise ParameterError(f"reform {name}: known_until must be a date")
             first = values[0].start
             kept = tuple(v for v in base.values if v.start < first)
             parameters[name] = Parameter(
@@ -222,7 +227,7 @@ class ParameterSet:
                 unit=base.unit,
                 legal_basis=base.legal_basis,
                 values=kept + values,
-                known_until=raw.get("known_until", base.known_until),
+                known_until=known_until,
                 by_year=base.by_year,
             )
             digest.update(repr((name, values)).encode())
