@@ -51,8 +51,8 @@ def start(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    _run(BIN / "ruff", "check", "src", "tests", "benchmarks", "dev.py")
-    _run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "dev.py")
+    _run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", "dev.py")
+    _run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts", "dev.py")
     _run(BIN / "mypy")
     _run(BIN / "lint-imports")
     _run(BIN / "python", "-m", "pytest", *args)
