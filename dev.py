@@ -33,7 +33,7 @@ def _run(*cmd: str | Path) -> None:
 
 def ensure_environment() -> None:
     """Create the virtual environment and install the project when needed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older Python
         sys.exit("trygd needs Python 3.11 or newer")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
