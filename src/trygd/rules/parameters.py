@@ -115,9 +115,10 @@ def _parse_values(name: str, raw: Any, *, by_year: bool) -> tuple[DatedValue, ..
                 raise ParameterError(f"{name}: every value needs an integer 'year'")
             start = dt.date(entry["year"], 1, 1)
         else:
-            start = entry.get("from")
-            if not isinstance(start, dt.date):
+            given = entry.get("from")
+            if not isinstance(given, dt.date):
                 raise ParameterError(f"{name}: every value needs a 'from' date")
+            start = given
         value = entry.get("value")
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ParameterError(f"{name}: value from {start} is not a number")
