@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from trygd.rules import age as age_window
 from trygd.rules import dates, ops
 from trygd.rules.declarations import Benefit, Fact, Namespace, calculation, condition
 
@@ -153,14 +154,7 @@ def age(f: Namespace, p: Any, v: Namespace) -> Any:
     """From the 18th birthday to the end of the month of the 67th birthday, as NAV's AAP
     system counts (aap-behandlingsflyt `Aldersvilkåret`: fyller(18) to
     YearMonth.from(fyller(67)).atEndOfMonth())."""
-    # On `at`, the member must have been born on or before the day that makes them 18, and
-    # on or after the first day of the month 67 years back: one comparison per person.
-    v.latest_birth_date = dates.latest_birth_date(f.at, int(p.min_age))
-    v.earliest_birth_date = dates.first_of_month(dates.latest_birth_date(f.at, int(p.max_age)))
-    if v.explaining:
-        v.first_day_by_age = dates.add_years(f.birth_date, int(p.min_age))
-        v.last_day_by_age = dates.end_of_month(dates.add_years(f.birth_date, int(p.max_age)))
-    return (f.birth_date <= v.latest_birth_date) & (f.birth_date >= v.earliest_birth_date)
+    return age_window.from_birthday_to_end_of_month(f, v, int(p.min_age), int(p.max_age))
 
 
 @condition("ftrl. § 11-5, § 11-22", needs=("reduced_work_capacity", "occupational_injury"))
