@@ -1,0 +1,1 @@
+"""Pure domain: cases, state machines, identity numbers and routing; no I/O."""

@@ -1,0 +1,214 @@
+"""The access policy: may this actor do this to this person's data, and why (not)?
+
+This module only decides; `trygd.services.access` applies the decision and writes the audit
+record, so that every read, search and change of personal data passes one place. The rules
+follow NAV's practice as described in the privacy statement and `docs/privacy.md`; they are
+checked in order and the first rule that denies wins. Anything not explicitly allowed is
+denied (deny by default), and an unknown protection status denies (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    CASEWORKER = "caseworker"  # saksbehandler
+    APPROVER = "approver"  # beslutter (totrinnskontroll)
+    APPEALS = "appeals"  # NAV Klageinstans
+    AUDITOR = "auditor"  # internal control: reads the audit trail
+    SYSTEM = "system"  # the worker running deadlines and jobs
+
+
+class Clearance(StrEnum):
+    """Extra rights an employee needs to see protected persons."""
+
+    STRENGT_FORTROLIG = "strengt_fortrolig"  # kode 6 and kode 19
+    FORTROLIG = "fortrolig"  # kode 7
+    SKJERMING = "skjerming"  # NAV employees and their families
+
+
+class Protection(StrEnum):
+    NONE = "none"
+    FORTROLIG = "fortrolig"
+    STRENGT_FORTROLIG = "strengt_fortrolig"
+    STRENGT_FORTROLIG_UTLAND = "strengt_fortrolig_utland"
+
+
+class Action(StrEnum):
+    APPLY = "apply"
+    READ_CASE = "read_case"
+    LIST_OWN_CASES = "list_own_cases"
+    SEARCH_PERSON = "search_person"
+    ASSESS = "assess"
+    REQUEST_INFORMATION = "request_information"
+    ANSWER_INFORMATION = "answer_information"
+    PROPOSE = "propose"
+    APPROVE = "approve"
+    RETURN = "return"
+    CLAIM_TASK = "claim_task"
+    LIST_QUEUE = "list_queue"
+    REPORT_CHANGE = "report_change"
+    READ_ACCESS_LOG = "read_access_log"
+    READ_AUDIT = "read_audit"
+    RUN_JOB = "run_job"
+
+
+STAFF_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
+
+# What each role may do at all; the checks below narrow it to particular persons and cases.
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.CITIZEN: frozenset(
+        {
+            Action.APPLY,
+            Action.READ_CASE,
+            Action.LIST_OWN_CASES,
+            Action.ANSWER_INFORMATION,
+            Action.REPORT_CHANGE,
+            Action.READ_ACCESS_LOG,
+        }
+    ),
+    Role.CASEWORKER: frozenset(
+        {
+            Action.READ_CASE,
+            Action.SEARCH_PERSON,
+            Action.ASSESS,
+            Action.REQUEST_INFORMATION,
+            Action.PROPOSE,
+            Action.CLAIM_TASK,
+            Action.LIST_QUEUE,
+        }
+    ),
+    Role.APPROVER: frozenset(
+        {
+            Action.READ_CASE,
+            Action.SEARCH_PERSON,
+            Action.APPROVE,
+            Action.RETURN,
+            Action.CLAIM_TASK,
+            Action.LIST_QUEUE,
+        }
+    ),
+    # Klageinstans sees a case only once a klage has been sent to it (built with appeals).
+    Role.APPEALS: frozenset({Action.LIST_QUEUE}),
+    Role.AUDITOR: frozenset({Action.READ_AUDIT}),
+    Role.SYSTEM: frozenset(
+        {
+            Action.RUN_JOB,
+            Action.READ_CASE,
+            Action.ASSESS,
+        }
+    ),
+}
+
+# Actions where the caller must say why (logged with the audit record).
+NEEDS_PURPOSE = frozenset({Action.SEARCH_PERSON, Action.READ_AUDIT})
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is calling: from a verified token, never from the request body."""
+
+    id: str
+    name: str
+    roles: frozenset[Role]
+    unit: str | None = None
+    person_id: str | None = None  # the caller's own person record (citizens; staff if known)
+    clearances: frozenset[Clearance] = field(default_factory=frozenset)
+
+    @property
+    def role(self) -> Role:
+        """The main role, for audit records: the most powerful one held."""
+        for role in (
+            Role.SYSTEM,
+            Role.AUDITOR,
+            Role.APPEALS,
+            Role.APPROVER,
+            Role.CASEWORKER,
+            Role.CITIZEN,
+        ):
+            if role in self.roles:
+                return role
+        return Role.CITIZEN
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The person whose data is touched, and where their cases live."""
+
+    person_id: str | None
+    protection: str | None  # None: unknown (look-up failed)
+    skjermet: bool = False
+    case_units: frozenset[str] = frozenset()
+    assigned_to: frozenset[str] = frozenset()
+
+
+NOBODY = Subject(person_id=None, protection=Protection.NONE.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    permit: bool
+    reason: str
+
+
+def _deny(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) -> Decision:
+    """Permit or deny `action` by `actor` on `subject`'s data. The first failing rule wins."""
+    if not any(action in ROLE_ACTIONS[role] for role in actor.roles):
+        return _deny(f"no role of the caller may {action.value}")
+    if action in NEEDS_PURPOSE and not (purpose and purpose.strip()):
+        return _deny("a purpose must be given")
+    if action in (Action.READ_AUDIT, Action.RUN_JOB, Action.LIST_QUEUE):
+        return Decision(True, f"{action.value} is part of the caller's role")
+    if actor.roles == {Role.CITIZEN}:
+        return _decide_for_citizen(actor, subject)
+    return _decide_for_staff(actor, subject)
+
+
+def _decide_for_citizen(actor: Actor, subject: Subject) -> Decision:
+    if actor.person_id is not None and actor.person_id == subject.person_id:
+        return Decision(True, "own data")
+    return _deny("citizens see only their own data")
+
+
+def _decide_for_staff(actor: Actor, subject: Subject) -> Decision:
+    if actor.has(Role.SYSTEM):
+        return Decision(True, "system job")
+    protection = subject.protection
+    if protection is None or protection not in set(Protection):
+        return _deny("protection status unknown (fail closed)")
+    strictly_protected = (Protection.STRENGT_FORTROLIG, Protection.STRENGT_FORTROLIG_UTLAND)
+    if protection in strictly_protected and Clearance.STRENGT_FORTROLIG not in actor.clearances:
+        return _deny("strengt fortrolig adresse needs a special clearance")
+    if protection == Protection.FORTROLIG and Clearance.FORTROLIG not in actor.clearances:
+        return _deny("fortrolig adresse needs a special clearance")
+    if subject.skjermet and Clearance.SKJERMING not in actor.clearances:
+        return _deny("skjermet person needs the skjerming clearance")
+    if actor.person_id is not None and actor.person_id == subject.person_id:
+        return _deny("employees may not handle their own case")
+    if actor.id in subject.assigned_to:
+        return Decision(True, "assigned to the caller")
+    if actor.unit is not None and actor.unit in subject.case_units:
+        return Decision(True, f"case belongs to the caller's unit {actor.unit}")
+    return _deny("no case of this person belongs to the caller's unit")
+
+
+def roles_from(names: Iterable[str]) -> frozenset[Role]:
+    """Roles from token claims; unknown names are ignored (they grant nothing)."""
+    known = {r.value: r for r in Role}
+    return frozenset(known[n] for n in names if n in known)
+
+
+def clearances_from(names: Iterable[str]) -> frozenset[Clearance]:
+    known = {c.value: c for c in Clearance}
+    return frozenset(known[n] for n in names if n in known)

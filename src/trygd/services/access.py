@@ -1,0 +1,70 @@
+"""The one access point: every read, search and change of personal data passes `check`.
+
+`check` asks the policy (`trygd.privacy.policy`), records the answer in the audit trail of the
+current unit of work, and raises `Forbidden` on a denial. A use case that skips it cannot
+reach personal data, because the repositories in `trygd.services.cases` are only called after
+it. Subjects are built from the database here, so that the policy sees the person's real
+protection status and the units of their cases, never what the caller claims.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from trygd.privacy.policy import NOBODY, Action, Subject, decide
+from trygd.services.errors import Forbidden
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import Oppgave, Person, Sak
+
+
+def subject_for_person(
+    uow: UnitOfWork, person: Person, sak: Sak | None = None, assigned_to: str | None = None
+) -> Subject:
+    """The person as the policy sees them; with `sak`, only that case's unit counts."""
+    if sak is not None:
+        units = frozenset({sak.unit})
+        assigned = set(
+            uow.session.scalars(
+                select(Oppgave.assigned_to).where(
+                    Oppgave.sak_id == sak.id, Oppgave.assigned_to.is_not(None)
+                )
+            )
+        )
+    else:
+        units = frozenset(uow.session.scalars(select(Sak.unit).where(Sak.person_id == person.id)))
+        assigned = set()
+    if assigned_to:
+        assigned.add(assigned_to)
+    return Subject(
+        person_id=str(person.id),
+        protection=person.protection,
+        skjermet=person.skjermet,
+        case_units=units,
+        assigned_to=frozenset(a for a in assigned if a),
+    )
+
+
+def check(
+    uow: UnitOfWork,
+    action: Action,
+    subject: Subject = NOBODY,
+    *,
+    purpose: str | None = None,
+    object_type: str | None = None,
+    object_id: uuid.UUID | str | None = None,
+) -> None:
+    """Permit or refuse `action` on `subject`, and audit the answer either way."""
+    decision = decide(uow.actor, action, subject, purpose)
+    uow.record_access(
+        person_id=uuid.UUID(subject.person_id) if subject.person_id else None,
+        action=action.value,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        purpose=purpose,
+        outcome="permit" if decision.permit else "deny",
+        reason=decision.reason,
+    )
+    if not decision.permit:
+        raise Forbidden(f"access denied: {decision.reason}")

@@ -1,0 +1,329 @@
+"""What caseworkers and approvers do with a behandling.
+
+Every change names the version of the behandling the caller last read; an older version is
+refused (409) rather than overwritten. Totrinnskontroll: the person who approves or returns a
+proposal must hold the approver role and must not be the one who proposed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import update
+
+from trygd.domain.behandling import Action, State
+from trygd.privacy.policy import Action as Access
+from trygd.services import access
+from trygd.services.decisions import make_vedtak, run_rules, start_of_day_after
+from trygd.services.errors import Conflict, Forbidden, InvalidInput
+from trygd.services.intake import summary
+from trygd.services.records import (
+    check_version,
+    close_tasks,
+    enqueue,
+    facts_as_json,
+    get_or_404,
+    move,
+    open_task,
+    person_of_sak,
+    validate_facts,
+)
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import Behandling, InformationRequest, Job, Oppgave, Person, Sak, Vurdering
+
+MIN_REASON_LENGTH = 10
+LONGEST_INFORMATION_DEADLINE = dt.timedelta(days=90)
+REMINDER_BEFORE_DEADLINE = dt.timedelta(days=7)
+
+
+def load_for_change(
+    uow: UnitOfWork, behandling_id: uuid.UUID, action: Access, version: Any
+) -> tuple[Sak, Behandling, Person]:
+    """Load the behandling, check the caller's right and the version they based the change on."""
+    behandling = get_or_404(uow, Behandling, behandling_id, "behandling")
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    person = person_of_sak(uow, sak)
+    subject = access.subject_for_person(uow, person, sak, behandling.assigned_to)
+    access.check(uow, action, subject, object_type="behandling", object_id=behandling.id)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise InvalidInput([("version", "is required: the version of the behandling you read")])
+    check_version(behandling, version)
+    return sak, behandling, person
+
+
+def _reason(body: dict[str, Any], field: str = "reason") -> str:
+    reason = body.get(field)
+    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
+        raise InvalidInput(
+            [(field, f"must be a written reason of at least {MIN_REASON_LENGTH} characters")]
+        )
+    return reason.strip()
+
+
+def _require_state(behandling: Behandling, state: State, doing: str) -> None:
+    if behandling.state != state.value:
+        raise Conflict(f"cannot {doing} a behandling that is {behandling.state}")
+
+
+def assess_condition(
+    uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]
+) -> dict[str, Any]:
+    """The caseworker establishes the facts behind a condition, with a written reason."""
+    sak, behandling, _person = load_for_change(
+        uow, behandling_id, Access.ASSESS, body.get("version")
+    )
+    _require_state(behandling, State.ASSESSING, "assess conditions of")
+    condition = body.get("condition")
+    known = {c["id"]: c for c in (behandling.assessment or {}).get("conditions", [])}
+    if not isinstance(condition, str) or condition not in known:
+        raise InvalidInput([("condition", f"must be one of: {', '.join(sorted(known))}")])
+    facts = body.get("facts")
+    if not isinstance(facts, dict) or not facts:
+        raise InvalidInput([("facts", "must be an object with the facts you have established")])
+    reason = _reason(body)
+    allowed = set(known[condition]["facts_used"]) | set(known[condition]["missing_facts"])
+    for name in facts:
+        if name not in allowed:
+            raise InvalidInput(
+                [
+                    (
+                        f"facts.{name}",
+                        f"is not a fact of {condition}; use: {', '.join(sorted(allowed))}",
+                    )
+                ]
+            )
+    merged = {**behandling.facts, **facts}
+    application = validate_facts(sak.benefit, behandling.claim_date, merged)
+    behandling.facts = facts_as_json(application.facts)
+    uow.session.add(
+        Vurdering(
+            id=uuid.uuid4(),
+            behandling_id=behandling.id,
+            condition=condition,
+            facts=facts_as_json({k: application.facts.get(k) for k in facts}),
+            reason=reason,
+            assessed_by=uow.actor.id,
+            assessed_at=uow.now,
+        )
+    )
+    uow.event(
+        sak.id,
+        behandling.id,
+        "condition_assessed",
+        condition=condition,
+        facts=sorted(facts),
+        reason=reason,
+    )
+    run_rules(uow, sak, behandling)
+    behandling.assigned_to = behandling.assigned_to or uow.actor.id
+    return summary(uow, sak, behandling)
+
+
+def request_information(
+    uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Opplysningsplikt (ftrl. § 21-3): ask the person for facts or documents by a deadline."""
+    sak, behandling, person = load_for_change(
+        uow, behandling_id, Access.REQUEST_INFORMATION, body.get("version")
+    )
+    description = body.get("description")
+    if not isinstance(description, str) or len(description.strip()) < MIN_REASON_LENGTH:
+        raise InvalidInput(
+            [("description", f"must say what is needed, at least {MIN_REASON_LENGTH} characters")]
+        )
+    requested = body.get("facts_requested", [])
+    fact_names = {
+        c for r in (behandling.assessment or {}).get("conditions", []) for c in r["facts_used"]
+    } | {m for r in (behandling.assessment or {}).get("conditions", []) for m in r["missing_facts"]}
+    if not isinstance(requested, list) or not all(isinstance(n, str) for n in requested):
+        raise InvalidInput([("facts_requested", "must be a list of fact names")])
+    for index, name in enumerate(requested):
+        if name not in fact_names:
+            raise InvalidInput(
+                [(f"facts_requested[{index}]", f"{name!r} is not a fact of this benefit")]
+            )
+    deadline_text = body.get("deadline")
+    try:
+        deadline = dt.date.fromisoformat(deadline_text) if isinstance(deadline_text, str) else None
+    except ValueError:
+        deadline = None
+    if deadline is None:
+        raise InvalidInput([("deadline", "is required as a date (YYYY-MM-DD)")])
+    today = uow.now.date()
+    if deadline <= today:
+        raise InvalidInput([("deadline", "must be after today")])
+    if deadline > today + LONGEST_INFORMATION_DEADLINE:
+        raise InvalidInput(
+            [("deadline", f"must be within {LONGEST_INFORMATION_DEADLINE.days} days")]
+        )
+    move(uow, sak, behandling, Action.REQUEST_INFORMATION, deadline=deadline.isoformat())
+    request = InformationRequest(
+        id=uuid.uuid4(),
+        behandling_id=behandling.id,
+        person_id=person.id,
+        description=description.strip(),
+        facts_requested=requested,
+        deadline=deadline,
+        requested_by=uow.actor.id,
+        requested_at=uow.now,
+        status="open",
+    )
+    uow.session.add(request)
+    close_tasks(uow, behandling)
+    behandling.assigned_to = behandling.assigned_to or uow.actor.id
+    reminder_at = start_of_day_after(deadline - REMINDER_BEFORE_DEADLINE - dt.timedelta(days=1))
+    if reminder_at > uow.now:
+        enqueue(uow, "information_reminder", reminder_at, request_id=str(request.id))
+    enqueue(uow, "information_deadline", start_of_day_after(deadline), request_id=str(request.id))
+    result = summary(uow, sak, behandling)
+    result["information_request_id"] = str(request.id)
+    return result
+
+
+def answer_information(
+    uow: UnitOfWork, request_id: uuid.UUID, body: dict[str, Any]
+) -> dict[str, Any]:
+    """The person answers a request; the case goes back to the caseworker."""
+    request = get_or_404(uow, InformationRequest, request_id, "information request")
+    behandling = uow.session.get(Behandling, request.behandling_id)
+    assert behandling is not None
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    person = person_of_sak(uow, sak)
+    access.check(
+        uow,
+        Access.ANSWER_INFORMATION,
+        access.subject_for_person(uow, person, sak),
+        object_type="information_request",
+        object_id=request.id,
+    )
+    if request.status != "open":
+        raise Conflict(f"the request is {request.status} and can no longer be answered")
+    text = body.get("answer")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput([("answer", "must be a non-empty text")])
+    facts = body.get("facts", {})
+    if not isinstance(facts, dict):
+        raise InvalidInput([("facts", "must be an object")])
+    for name in facts:
+        if name not in request.facts_requested:
+            raise InvalidInput([(f"facts.{name}", "was not asked for in this request")])
+    application = validate_facts(sak.benefit, behandling.claim_date, {**behandling.facts, **facts})
+    behandling.facts = facts_as_json(application.facts)
+    request.status = "answered"
+    request.answer = text.strip()
+    request.answered_facts = facts_as_json(facts)
+    request.answered_at = uow.now
+    move(uow, sak, behandling, Action.INFORMATION_RECEIVED, information_request_id=str(request.id))
+    _cancel_jobs(uow, request.id)
+    run_rules(uow, sak, behandling)
+    open_task(
+        uow, sak, behandling, person, "assess", "information_received", behandling.assigned_to
+    )
+    return summary(uow, sak, behandling)
+
+
+def _cancel_jobs(uow: UnitOfWork, request_id: uuid.UUID) -> None:
+    for job in uow.session.query(Job).filter(
+        Job.status == "pending", Job.kind.like("information_%")
+    ):
+        if job.payload.get("request_id") == str(request_id):
+            job.status = "cancelled"
+            job.finished_at = uow.now
+
+
+def propose(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """The caseworker proposes the vedtak the rules give; a second person must approve it."""
+    sak, behandling, person = load_for_change(
+        uow, behandling_id, Access.PROPOSE, body.get("version")
+    )
+    _require_state(behandling, State.ASSESSING, "propose")
+    undetermined = (behandling.assessment or {}).get("undetermined", [])
+    if undetermined or behandling.outcome not in ("granted", "rejected"):
+        raise Conflict(
+            f"conditions are still undetermined: {', '.join(undetermined)}; assess them first"
+        )
+    note = body.get("reason")
+    if note is not None and not isinstance(note, str):
+        raise InvalidInput([("reason", "must be a string")])
+    behandling.proposed_by = uow.actor.id
+    behandling.proposal_reason = note
+    behandling.approved_by = None
+    move(uow, sak, behandling, Action.PROPOSE, outcome=behandling.outcome)
+    close_tasks(uow, behandling)
+    open_task(uow, sak, behandling, person, "approve", "totrinnskontroll")
+    return summary(uow, sak, behandling)
+
+
+def _second_person(uow: UnitOfWork, behandling: Behandling) -> None:
+    if behandling.proposed_by == uow.actor.id:
+        raise Forbidden(
+            "totrinnskontroll: the approver must be a different person from the caseworker "
+            "who proposed the vedtak"
+        )
+
+
+def approve(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    sak, behandling, _person = load_for_change(
+        uow, behandling_id, Access.APPROVE, body.get("version")
+    )
+    _require_state(behandling, State.PROPOSED, "approve")
+    _second_person(uow, behandling)
+    behandling.approved_by = uow.actor.id
+    move(uow, sak, behandling, Action.APPROVE)
+    move(uow, sak, behandling, Action.DECIDE)
+    close_tasks(uow, behandling)
+    make_vedtak(uow, sak, behandling, automatic=False)
+    return summary(uow, sak, behandling)
+
+
+def return_proposal(
+    uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]
+) -> dict[str, Any]:
+    """The approver sends the proposal back to the caseworker with a reason."""
+    sak, behandling, person = load_for_change(
+        uow, behandling_id, Access.RETURN, body.get("version")
+    )
+    _require_state(behandling, State.PROPOSED, "return")
+    _second_person(uow, behandling)
+    reason = _reason(body)
+    proposer = behandling.proposed_by
+    behandling.proposed_by = None
+    move(uow, sak, behandling, Action.RETURN, reason=reason, returned_to=proposer)
+    close_tasks(uow, behandling)
+    open_task(uow, sak, behandling, person, "assess", "returned_by_approver", proposer)
+    return summary(uow, sak, behandling)
+
+
+def claim_task(uow: UnitOfWork, task_id: uuid.UUID) -> dict[str, Any]:
+    """Take a task from the unit's queue; the caller becomes responsible for the behandling."""
+    task = get_or_404(uow, Oppgave, task_id, "oppgave")
+    sak = uow.session.get(Sak, task.sak_id)
+    assert sak is not None
+    person = person_of_sak(uow, sak)
+    access.check(
+        uow,
+        Access.CLAIM_TASK,
+        access.subject_for_person(uow, person, sak),
+        object_type="oppgave",
+        object_id=task.id,
+    )
+    if task.status != "open":
+        raise Conflict("the task is closed")
+    result = uow.session.execute(
+        update(Oppgave)
+        .where(Oppgave.id == task.id, Oppgave.status == "open")
+        .where((Oppgave.assigned_to.is_(None)) | (Oppgave.assigned_to == uow.actor.id))
+        .values(assigned_to=uow.actor.id)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("the task is already assigned to someone else")
+    uow.event(sak.id, task.behandling_id, "task_claimed", task_id=str(task.id))
+    return {
+        "id": str(task.id),
+        "assigned_to": uow.actor.id,
+        "behandling_id": str(task.behandling_id),
+    }

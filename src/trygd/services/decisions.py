@@ -1,0 +1,97 @@
+"""Running the rules on a behandling, and turning a result into a vedtak.
+
+Where the benefit allows automation and every condition is determined, the vedtak is made at
+once and marked automatic (NAV-loven § 4 a, GDPR art. 22); otherwise a task goes to the
+case's unit. A manual vedtak is only made from an approved proposal (totrinnskontroll).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
+from trygd.domain.automation import may_decide_automatically
+from trygd.domain.behandling import Action
+from trygd.rules.assessment import assess
+from trygd.services.records import enqueue, facts_as_json, move, open_task, validate_facts
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import Behandling, Person, Sak, Vedtak
+
+
+def run_rules(uow: UnitOfWork, sak: Sak, behandling: Behandling) -> dict[str, Any]:
+    """Assess the behandling's facts on its claim date and store the full, explained result."""
+    application = validate_facts(sak.benefit, behandling.claim_date, behandling.facts)
+    result = assess(sak.benefit, application.facts, behandling.claim_date, language="nb")
+    document = result.to_dict()
+    behandling.assessment = document
+    behandling.outcome = document["outcome"]
+    behandling.ruleset_version = document["ruleset_version"]
+    behandling.updated_at = uow.now
+    uow.event(
+        sak.id,
+        behandling.id,
+        "assessed",
+        outcome=document["outcome"],
+        ruleset_version=document["ruleset_version"],
+        undetermined=document["undetermined"],
+    )
+    return document
+
+
+def assess_and_route(uow: UnitOfWork, sak: Sak, behandling: Behandling, person: Person) -> None:
+    """Decide automatically where the law allows it; otherwise give the unit a task."""
+    document = run_rules(uow, sak, behandling)
+    if may_decide_automatically(sak.benefit, document["outcome"]):
+        move(uow, sak, behandling, Action.DECIDE_AUTOMATICALLY, legal_basis=AUTOMATION_BASIS)
+        make_vedtak(uow, sak, behandling, automatic=True)
+        return
+    reason = "undetermined_conditions" if document["undetermined"] else "manual_benefit"
+    open_task(uow, sak, behandling, person, "assess", reason)
+
+
+def make_vedtak(uow: UnitOfWork, sak: Sak, behandling: Behandling, *, automatic: bool) -> Vedtak:
+    assert behandling.assessment is not None and behandling.outcome in ("granted", "rejected")
+    vedtak = Vedtak(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        behandling_id=behandling.id,
+        replaces_vedtak_id=behandling.revises_vedtak_id,
+        outcome=behandling.outcome,
+        automatic=automatic,
+        decided_at=uow.now,
+        effective_from=behandling.claim_date,
+        proposed_by=None if automatic else behandling.proposed_by,
+        approved_by=None if automatic else behandling.approved_by,
+        ruleset_version=behandling.ruleset_version or "",
+        facts=facts_as_json(behandling.facts),
+        assessment=behandling.assessment,
+        implemented_at=None,
+    )
+    uow.session.add(vedtak)
+    uow.event(
+        sak.id,
+        behandling.id,
+        "vedtak_made",
+        vedtak_id=str(vedtak.id),
+        outcome=vedtak.outcome,
+        automatic=automatic,
+        replaces=str(vedtak.replaces_vedtak_id) if vedtak.replaces_vedtak_id else None,
+    )
+    # Iverksetting runs as a job, so a vedtak is carried out even if this process dies now.
+    enqueue(uow, "implement_vedtak", uow.now, behandling_id=str(behandling.id))
+    return vedtak
+
+
+def latest_vedtak(uow: UnitOfWork, sak: Sak) -> Vedtak | None:
+    return uow.session.scalars(
+        select(Vedtak).where(Vedtak.sak_id == sak.id).order_by(Vedtak.decided_at.desc()).limit(1)
+    ).first()
+
+
+def start_of_day_after(day: dt.date) -> dt.datetime:
+    """Deadlines last the whole day; the job that acts on one runs when the next day begins."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=dt.UTC)

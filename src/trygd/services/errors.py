@@ -1,0 +1,46 @@
+"""The errors a use case can end with; the API turns each into one HTTP status."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, problems: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problems = problems or []
+
+
+class InvalidInput(ServiceError):
+    """The request names a field that is missing, malformed or contradicts the case."""
+
+    status = 422
+    title = "Invalid input"
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        detail = "; ".join(f"{field}: {problem}" for field, problem in problems)
+        super().__init__(detail, problems)
+
+
+class NotAuthenticated(ServiceError):
+    status = 401
+    title = "Not authenticated"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(ServiceError):
+    """The case is not in a state that allows this, or it changed since the caller read it."""
+
+    status = 409
+    title = "Conflict"

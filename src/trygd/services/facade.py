@@ -1,0 +1,281 @@
+"""`CaseService`: the entry point the API, the CLI and the worker call.
+
+Each public method is one use case in one unit of work: it opens a transaction, runs the use
+case (which checks access through `trygd.services.access`), commits the change together with
+its events and audit records, and on any failure rolls back and keeps only the audit records
+(see `unit_of_work.py`). POSTs may carry an idempotency key; the answer to the first request
+is stored in the same transaction, and a retry with the same key and body gets that answer
+again instead of a second case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from trygd.privacy.policy import Actor, Role
+from trygd.services import casework, intake, jobs, views
+from trygd.services.clock import Clock, system_clock
+from trygd.services.errors import Conflict, InvalidInput, ServiceError
+from trygd.services.records import parse_id
+from trygd.services.unit_of_work import RequestContext, UnitOfWork
+from trygd.store.models import IdempotencyKey, Person
+
+T = TypeVar("T")
+
+SYSTEM_ACTOR = Actor(id="system:worker", name="trygd worker", roles=frozenset({Role.SYSTEM}))
+
+
+@dataclass
+class Settings:
+    """`demo` allows synthetic identity numbers and demo tokens; never on in production."""
+
+    demo: bool = False
+    clock: Clock = field(default=system_clock)
+
+
+class CaseService:
+    def __init__(self, engine: Engine, settings: Settings | None = None) -> None:
+        self.engine = engine
+        self.settings = settings or Settings()
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # -- running use cases ------------------------------------------------------------------
+
+    def _run(self, context: RequestContext, use_case: Callable[[UnitOfWork], T]) -> T:
+        uow = UnitOfWork(self.sessions, context, self.settings.clock)
+        try:
+            result = use_case(uow)
+            uow.commit()
+            return result
+        except StaleDataError:
+            uow.fail()
+            raise Conflict("the behandling was changed by someone else at the same time") from None
+        except IntegrityError:
+            uow.fail()
+            raise Conflict("the change conflicts with data stored at the same time") from None
+        except BaseException:
+            uow.fail()
+            raise
+        finally:
+            uow.close()
+
+    def _idempotent(
+        self,
+        context: RequestContext,
+        key: str | None,
+        body: Any,
+        use_case: Callable[[UnitOfWork], dict[str, Any]],
+    ) -> tuple[int, dict[str, Any]]:
+        """Run a creating use case once per (caller, key); a retry gets the first answer."""
+        if key is None:
+            return 201, self._run(context, use_case)
+        if not 1 <= len(key) <= 200:
+            raise InvalidInput([("Idempotency-Key", "must be 1 to 200 characters")])
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+        stored = self._stored_answer(context.actor.id, key, digest)
+        if stored is not None:
+            return stored
+
+        def once(uow: UnitOfWork) -> dict[str, Any]:
+            answer = use_case(uow)
+            uow.session.add(
+                IdempotencyKey(
+                    actor_id=context.actor.id,
+                    key=key,
+                    request_hash=digest,
+                    status_code=201,
+                    response=answer,
+                    created_at=uow.now,
+                )
+            )
+            return answer
+
+        try:
+            return 201, self._run(context, once)
+        except Conflict:
+            # A concurrent request with the same key may have won the race: answer as it did.
+            stored = self._stored_answer(context.actor.id, key, digest)
+            if stored is not None:
+                return stored
+            raise
+
+    def _stored_answer(
+        self, actor_id: str, key: str, digest: str
+    ) -> tuple[int, dict[str, Any]] | None:
+        with self.sessions() as session:
+            row = session.get(IdempotencyKey, (actor_id, key))
+            if row is None:
+                return None
+            if row.request_hash != digest:
+                raise InvalidInput(
+                    [("Idempotency-Key", "was already used for a different request")]
+                )
+            return row.status_code, row.response
+
+    # -- citizens -----------------------------------------------------------------------------
+
+    def submit_application(
+        self, context: RequestContext, body: Any, idempotency_key: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        if not isinstance(body, dict):
+            raise InvalidInput([("application", "must be a JSON object")])
+        return self._idempotent(
+            context, idempotency_key, body, lambda uow: intake.submit_application(uow, body)
+        )
+
+    def report_change(
+        self, context: RequestContext, sak_id: str, body: Any, idempotency_key: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        sid = parse_id(sak_id, "sak_id")
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        return self._idempotent(
+            context,
+            idempotency_key,
+            {"sak": sak_id, **body},
+            lambda uow: intake.report_change(uow, sid, body),
+        )
+
+    def answer_information(
+        self, context: RequestContext, request_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        rid = parse_id(request_id, "request_id")
+        return self._run(context, lambda uow: casework.answer_information(uow, rid, body))
+
+    def list_own_cases(self, context: RequestContext, limit: int, offset: int) -> dict[str, Any]:
+        return self._run(context, lambda uow: views.list_own_cases(uow, limit, offset))
+
+    def access_log(self, context: RequestContext, limit: int, offset: int) -> dict[str, Any]:
+        return self._run(context, lambda uow: views.access_log(uow, limit, offset))
+
+    # -- reading cases --------------------------------------------------------------------------
+
+    def get_sak(self, context: RequestContext, sak_id: str) -> dict[str, Any]:
+        sid = parse_id(sak_id, "sak_id")
+        return self._run(context, lambda uow: views.get_sak(uow, sid))
+
+    def list_events(
+        self, context: RequestContext, sak_id: str, limit: int, offset: int
+    ) -> dict[str, Any]:
+        sid = parse_id(sak_id, "sak_id")
+        return self._run(context, lambda uow: views.list_events(uow, sid, limit, offset))
+
+    def get_behandling(self, context: RequestContext, behandling_id: str) -> dict[str, Any]:
+        bid = parse_id(behandling_id, "behandling_id")
+        return self._run(context, lambda uow: views.get_behandling(uow, bid))
+
+    def get_vedtak(self, context: RequestContext, vedtak_id: str, language: str) -> dict[str, Any]:
+        vid = parse_id(vedtak_id, "vedtak_id")
+        return self._run(context, lambda uow: views.get_vedtak(uow, vid, language))
+
+    # -- caseworkers and approvers ------------------------------------------------------------
+
+    def queue(
+        self,
+        context: RequestContext,
+        kind: str | None,
+        benefit: str | None,
+        limit: int,
+        offset: int,
+    ) -> dict[str, Any]:
+        return self._run(context, lambda uow: views.queue(uow, kind, benefit, limit, offset))
+
+    def claim_task(self, context: RequestContext, task_id: str) -> dict[str, Any]:
+        tid = parse_id(task_id, "task_id")
+        return self._run(context, lambda uow: casework.claim_task(uow, tid))
+
+    def search_person(self, context: RequestContext, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        return self._run(
+            context,
+            lambda uow: views.search_person(
+                uow, body.get("identity_number"), body.get("purpose"), self.settings.demo
+            ),
+        )
+
+    def behandling_action(
+        self, context: RequestContext, action: str, behandling_id: str, body: Any
+    ) -> dict[str, Any]:
+        """assess / request_information / propose / approve / return on one behandling."""
+        bid = parse_id(behandling_id, "behandling_id")
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        handlers: dict[str, Callable[[UnitOfWork, uuid.UUID, dict[str, Any]], dict[str, Any]]] = {
+            "assess": casework.assess_condition,
+            "request_information": casework.request_information,
+            "propose": casework.propose,
+            "approve": casework.approve,
+            "return": casework.return_proposal,
+        }
+        handler = handlers[action]
+        return self._run(context, lambda uow: handler(uow, bid, body))
+
+    # -- internal control -----------------------------------------------------------------------
+
+    def audit_trail(
+        self,
+        context: RequestContext,
+        person_id: str | None,
+        purpose: str | None,
+        limit: int,
+        offset: int,
+    ) -> dict[str, Any]:
+        return self._run(
+            context, lambda uow: views.audit_trail(uow, person_id, purpose, limit, offset)
+        )
+
+    def person_id_for(self, identity_number: str) -> str | None:
+        """Resolve a verified token's identity number to the person record (no audit: it is
+        the caller's own number, proven by the token, and reveals nothing else)."""
+        with self.sessions() as session:
+            found = session.scalar(
+                select(Person.id).where(Person.identity_number == identity_number)
+            )
+            return str(found) if found else None
+
+    # -- background jobs -------------------------------------------------------------------------
+
+    def run_due_jobs(self, limit: int = 100) -> int:
+        """Run up to `limit` due jobs, one transaction each; returns how many were handled."""
+        handled = 0
+        while handled < limit:
+            context = RequestContext(actor=SYSTEM_ACTOR)
+            uow = UnitOfWork(self.sessions, context, self.settings.clock)
+            try:
+                job = jobs.claim_due_job(uow)
+                if job is None:
+                    uow.session.rollback()
+                    return handled
+                job_id = job.id
+                try:
+                    jobs.HANDLERS[job.kind](uow, job.payload)
+                    job.status = "done"
+                    job.finished_at = uow.now
+                    uow.commit()
+                except Exception as error:  # retried later, never lost
+                    uow.fail()
+                    self._record_failure(job_id, repr(error))
+                handled += 1
+            finally:
+                uow.close()
+        return handled
+
+    def _record_failure(self, job_id: uuid.UUID, error: str) -> None:
+        with self.sessions.begin() as session:
+            job = session.get(jobs.Job, job_id)
+            if job is not None:
+                jobs.retry_later(job, error, self.settings.clock())
+
+
+__all__ = ["CaseService", "RequestContext", "ServiceError", "Settings"]

@@ -1,0 +1,194 @@
+"""What comes in from the person: a søknad, and a reported change (endringsmelding)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from trygd.applications.inputs import InputError, parse_application
+from trygd.domain.behandling import Action, Kind, State
+from trygd.domain.units import UnknownMunicipalityError, responsible_unit
+from trygd.privacy.policy import Action as Access
+from trygd.services import access
+from trygd.services.decisions import assess_and_route, latest_vedtak
+from trygd.services.errors import Conflict, InvalidInput, NotFound
+from trygd.services.records import (
+    facts_as_json,
+    get_or_404,
+    move,
+    open_behandling,
+    person_of_sak,
+    validate_facts,
+)
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import Behandling, Endringsmelding, Person, Sak, Soknad
+
+
+def caller_person(uow: UnitOfWork) -> Person:
+    """The person record of the calling citizen, from the verified token."""
+    if uow.actor.person_id is None:
+        raise NotFound("the caller has no person record in the population register")
+    person = uow.session.get(Person, uuid.UUID(uow.actor.person_id))
+    if person is None:
+        raise NotFound("the caller has no person record in the population register")
+    return person
+
+
+def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
+    """Register a søknad, assess it, and decide it automatically where the law allows."""
+    person = caller_person(uow)
+    access.check(uow, Access.APPLY, access.subject_for_person(uow, person), object_type="sak")
+    facts = body.get("facts")
+    if isinstance(facts, dict) and "birth_date" not in facts:
+        # The register knows the birth date; the person need not type it.
+        body = {**body, "facts": {**facts, "birth_date": person.birth_date.isoformat()}}
+    try:
+        application = parse_application(json.dumps(body))
+    except InputError as error:
+        raise InvalidInput(error.problems) from None
+    if application.facts.get("birth_date") not in (None, person.birth_date):
+        raise InvalidInput([("facts.birth_date", "does not match the population register")])
+    try:
+        unit = responsible_unit(application.benefit, person.municipality, person.protection)
+    except UnknownMunicipalityError as error:
+        raise InvalidInput([("person.municipality", error.problem)]) from None
+
+    sak = uow.session.scalars(
+        select(Sak).where(Sak.person_id == person.id, Sak.benefit == application.benefit)
+    ).first()
+    if sak is None:
+        sak = Sak(
+            id=uuid.uuid4(),
+            person_id=person.id,
+            benefit=application.benefit,
+            unit=unit.number,
+            created_at=uow.now,
+        )
+        uow.session.add(sak)
+        uow.session.flush([sak])  # the unique (person, benefit) constraint speaks here
+    elif open_behandling(uow, sak) is not None:
+        raise Conflict(
+            f"an application for {application.benefit} is already being processed in this case"
+        )
+    facts = facts_as_json(application.facts)
+    soknad = Soknad(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        claim_date=application.claim_date,
+        facts=facts,
+        description=application.description,
+        received_at=uow.now,
+    )
+    behandling = new_behandling(uow, sak, Kind.FIRST, application.claim_date, facts)
+    behandling.soknad_id = soknad.id
+    uow.session.add_all([soknad, behandling])
+    uow.event(sak.id, behandling.id, "soknad_received", soknad_id=str(soknad.id))
+    move(uow, sak, behandling, Action.START)
+    assess_and_route(uow, sak, behandling, person)
+    return summary(uow, sak, behandling)
+
+
+def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """An endringsmelding opens a revurdering of the latest vedtak with the changed facts."""
+    sak = get_or_404(uow, Sak, sak_id, "sak")
+    person = person_of_sak(uow, sak)
+    access.check(
+        uow,
+        Access.REPORT_CHANGE,
+        access.subject_for_person(uow, person, sak),
+        object_type="sak",
+        object_id=sak.id,
+    )
+    effective = _date_field(body, "effective_date")
+    changes = body.get("facts")
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidInput([("facts", "must be an object with at least one changed fact")])
+    description = body.get("description")
+    if description is not None and not isinstance(description, str):
+        raise InvalidInput([("description", "must be a string")])
+    unknown = set(body) - {"effective_date", "facts", "description"}
+    if unknown:
+        raise InvalidInput([(sorted(unknown)[0], "is not a known field")])
+    old = latest_vedtak(uow, sak)
+    if old is None:
+        raise Conflict("the case has no vedtak yet; changes go into the open behandling")
+    if open_behandling(uow, sak) is not None:
+        raise Conflict("the case already has an open behandling; wait until it is decided")
+    if effective < old.effective_from:
+        raise InvalidInput([("effective_date", "is before the vedtak it changes took effect")])
+    if effective > uow.now.date() + dt.timedelta(days=366):
+        raise InvalidInput([("effective_date", "is more than a year ahead")])
+    merged = {**old.facts, **changes}
+    application = validate_facts(sak.benefit, effective, merged)
+    facts = facts_as_json(application.facts)
+    report = Endringsmelding(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        effective_date=effective,
+        facts=facts_as_json(changes),
+        description=description,
+        received_at=uow.now,
+    )
+    behandling = new_behandling(uow, sak, Kind.REVURDERING, effective, facts)
+    behandling.revises_vedtak_id = old.id
+    uow.session.add_all([report, behandling])
+    uow.event(
+        sak.id,
+        behandling.id,
+        "change_reported",
+        endringsmelding_id=str(report.id),
+        changed=sorted(changes),
+        revises_vedtak_id=str(old.id),
+    )
+    move(uow, sak, behandling, Action.START)
+    assess_and_route(uow, sak, behandling, person)
+    return summary(uow, sak, behandling)
+
+
+def new_behandling(
+    uow: UnitOfWork, sak: Sak, kind: Kind, claim_date: dt.date, facts: dict[str, Any]
+) -> Behandling:
+    return Behandling(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        kind=kind.value,
+        state=State.RECEIVED.value,
+        claim_date=claim_date,
+        facts=facts,
+        created_at=uow.now,
+        updated_at=uow.now,
+        version=1,
+    )
+
+
+def summary(uow: UnitOfWork, sak: Sak, behandling: Behandling) -> dict[str, Any]:
+    uow.session.flush()  # the version a client must send next is the one after this change
+    vedtak = latest_vedtak(uow, sak) if behandling.state == State.DECIDED.value else None
+    return {
+        "sak_id": str(sak.id),
+        "behandling_id": str(behandling.id),
+        "benefit": sak.benefit,
+        "unit": sak.unit,
+        "kind": behandling.kind,
+        "state": behandling.state,
+        "outcome": behandling.outcome,
+        "version": behandling.version,
+        "vedtak_id": str(vedtak.id) if vedtak else None,
+        "automatic": vedtak.automatic if vedtak else None,
+    }
+
+
+def _date_field(body: dict[str, Any], name: str) -> dt.date:
+    value = body.get(name)
+    if value is None:
+        raise InvalidInput([(name, "is required")])
+    if not isinstance(value, str):
+        raise InvalidInput([(name, "must be a date written as YYYY-MM-DD")])
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput([(name, "is not a valid date (YYYY-MM-DD)")]) from None

@@ -1,0 +1,129 @@
+"""Background jobs kept in the database: reminders, deadlines and iverksetting.
+
+A worker takes one due job at a time and runs it in the same transaction that marks it done,
+so a job's effects and its "done" mark are committed together or not at all. If the worker
+process dies half-way, the transaction is rolled back and the job is still pending for the
+next worker. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets many workers share the table
+without taking the same job; SQLite has a single writer, so there is nothing to share.
+A job that fails is retried later with a growing delay; after `MAX_ATTEMPTS` it is marked
+failed and stays visible for a person to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from trygd.domain.behandling import Action, State
+from trygd.privacy.policy import Action as Access
+from trygd.services import access
+from trygd.services.records import move, open_task, person_of_sak
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import Behandling, InformationRequest, Job, Sak, Vedtak
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def _request_context(uow: UnitOfWork, payload: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+    request = uow.session.get(InformationRequest, uuid.UUID(payload["request_id"]))
+    assert request is not None
+    behandling = uow.session.get(Behandling, request.behandling_id)
+    assert behandling is not None
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    return request, behandling, sak, person_of_sak(uow, sak)
+
+
+def information_reminder(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    request, behandling, sak, person = _request_context(uow, payload)
+    if request.status != "open":
+        return
+    access.check(
+        uow,
+        Access.RUN_JOB,
+        access.subject_for_person(uow, person, sak),
+        object_type="information_request",
+        object_id=request.id,
+    )
+    uow.event(
+        sak.id,
+        behandling.id,
+        "information_reminder_sent",
+        information_request_id=str(request.id),
+        deadline=request.deadline.isoformat(),
+    )
+
+
+def information_deadline(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """The deadline passed without an answer: the case goes back to a caseworker."""
+    request, behandling, sak, person = _request_context(uow, payload)
+    if request.status != "open" or behandling.state != State.WAITING_FOR_INFORMATION.value:
+        return
+    access.check(
+        uow,
+        Access.RUN_JOB,
+        access.subject_for_person(uow, person, sak),
+        object_type="information_request",
+        object_id=request.id,
+    )
+    request.status = "expired"
+    move(uow, sak, behandling, Action.DEADLINE_PASSED, information_request_id=str(request.id))
+    open_task(
+        uow,
+        sak,
+        behandling,
+        person,
+        "assess",
+        "information_deadline_passed",
+        behandling.assigned_to,
+    )
+
+
+def implement_vedtak(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """Iverksetting: carry out the vedtak (payments are built later; here it is recorded)."""
+    behandling = uow.session.get(Behandling, uuid.UUID(payload["behandling_id"]))
+    assert behandling is not None
+    if behandling.state != State.DECIDED.value:
+        return
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    vedtak = uow.session.scalars(select(Vedtak).where(Vedtak.behandling_id == behandling.id)).one()
+    vedtak.implemented_at = uow.now
+    move(uow, sak, behandling, Action.IMPLEMENT, vedtak_id=str(vedtak.id))
+
+
+HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
+    "information_reminder": information_reminder,
+    "information_deadline": information_deadline,
+    "implement_vedtak": implement_vedtak,
+}
+
+
+def claim_due_job(uow: UnitOfWork) -> Job | None:
+    """The oldest due job, locked for this transaction (skipping jobs other workers hold)."""
+    query = (
+        select(Job)
+        .where(Job.status == "pending", Job.run_at <= uow.now)
+        .order_by(Job.run_at)
+        .limit(1)
+    )
+    if uow.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return uow.session.scalars(query).first()
+
+
+def retry_later(job: Job, error: str, now: dt.datetime) -> None:
+    job.attempts += 1
+    job.last_error = error[:2000]
+    if job.attempts >= MAX_ATTEMPTS:
+        job.status = "failed"
+        job.finished_at = now
+    else:
+        job.run_at = now + dt.timedelta(minutes=2**job.attempts)

@@ -1,0 +1,142 @@
+"""Loading and changing the stored records that several use cases share.
+
+These helpers run inside a unit of work after the access check; they never check rights
+themselves. Each change of a behandling goes through `move`, which consults the state machine
+and writes the case event, so the event history cannot miss a transition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select, update
+
+from trygd.applications.inputs import Application, InputError, parse_application
+from trygd.domain.behandling import Action, IllegalTransition, State, next_state
+from trygd.rules.assessment import jsonable
+from trygd.services.errors import Conflict, InvalidInput, NotFound
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import Behandling, Job, Oppgave, Person, Sak
+
+
+def parse_id(value: str, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        raise InvalidInput([(field, "is not a valid id (a UUID)")]) from None
+
+
+def get_or_404(uow: UnitOfWork, model: Any, id: uuid.UUID, what: str) -> Any:
+    record = uow.session.get(model, id)
+    if record is None:
+        raise NotFound(f"{what} not found")
+    return record
+
+
+def person_of_sak(uow: UnitOfWork, sak: Sak) -> Person:
+    person = uow.session.get(Person, sak.person_id)
+    assert person is not None  # a foreign key guarantees it
+    return person
+
+
+def check_version(behandling: Behandling, version: int) -> None:
+    """Refuse a change based on an older read of the behandling (optimistic locking)."""
+    if version != behandling.version:
+        raise Conflict(
+            f"the behandling has changed since you read it (you sent version {version}, "
+            f"it is now {behandling.version}); read it again and retry"
+        )
+
+
+def move(uow: UnitOfWork, sak: Sak, behandling: Behandling, action: Action, **data: Any) -> None:
+    """Apply `action` to the behandling through the state machine and record the event."""
+    try:
+        new_state = next_state(State(behandling.state), action)
+    except IllegalTransition as error:
+        raise Conflict(str(error)) from None
+    old_state = behandling.state
+    behandling.state = new_state.value
+    behandling.updated_at = uow.now
+    uow.event(
+        sak.id, behandling.id, action.value, **{"from": old_state, "to": new_state.value}, **data
+    )
+
+
+def validate_facts(benefit: str, claim_date: dt.date, facts: dict[str, Any]) -> Application:
+    """Validate facts (as JSON values) for `benefit`; problems name the field."""
+    document = {"benefit": benefit, "claim_date": claim_date.isoformat(), "facts": facts}
+    try:
+        return parse_application(json.dumps(document))
+    except InputError as error:
+        raise InvalidInput(error.problems) from None
+
+
+def facts_as_json(facts: dict[str, Any]) -> dict[str, Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, list):
+            return [convert(item) for item in value]
+        if isinstance(value, dict):
+            return {key: convert(item) for key, item in value.items()}
+        return jsonable(value)
+
+    return {name: convert(value) for name, value in facts.items()}
+
+
+def open_task(
+    uow: UnitOfWork,
+    sak: Sak,
+    behandling: Behandling,
+    person: Person,
+    kind: str,
+    reason: str,
+    assigned_to: str | None = None,
+) -> Oppgave:
+    task = Oppgave(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        behandling_id=behandling.id,
+        person_id=person.id,
+        kind=kind,
+        reason=reason,
+        benefit=sak.benefit,
+        unit=sak.unit,
+        skjermet=person.skjermet,
+        status="open",
+        assigned_to=assigned_to,
+        created_at=uow.now,
+    )
+    uow.session.add(task)
+    uow.event(sak.id, behandling.id, "task_opened", kind=kind, reason=reason, unit=sak.unit)
+    return task
+
+
+def close_tasks(uow: UnitOfWork, behandling: Behandling) -> None:
+    uow.session.execute(
+        update(Oppgave)
+        .where(Oppgave.behandling_id == behandling.id, Oppgave.status == "open")
+        .values(status="closed", closed_at=uow.now)
+    )
+
+
+def enqueue(uow: UnitOfWork, kind: str, run_at: dt.datetime, **payload: Any) -> None:
+    uow.session.add(
+        Job(
+            id=uuid.uuid4(),
+            kind=kind,
+            run_at=run_at,
+            payload=payload,
+            status="pending",
+            attempts=0,
+            created_at=uow.now,
+        )
+    )
+
+
+def open_behandling(uow: UnitOfWork, sak: Sak) -> Behandling | None:
+    open_states = [s.value for s in State if s not in (State.DECIDED, State.IMPLEMENTED)]
+    return uow.session.scalars(
+        select(Behandling).where(Behandling.sak_id == sak.id, Behandling.state.in_(open_states))
+    ).first()

@@ -1,0 +1,450 @@
+"""Reading cases, queues, persons and the audit trail, each through the access point."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+
+from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
+from trygd.domain.behandling import State, allowed_actions
+from trygd.domain.identity import IdentityNumberError, parse_identity_number
+from trygd.privacy.policy import STAFF_ROLES, Action
+from trygd.services import access
+from trygd.services.errors import InvalidInput, NotFound
+from trygd.services.intake import caller_person
+from trygd.services.records import get_or_404, person_of_sak
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import (
+    AuditRecord,
+    Behandling,
+    Event,
+    InformationRequest,
+    Oppgave,
+    Person,
+    Sak,
+    Vedtak,
+    Vurdering,
+)
+
+MAX_PAGE = 200
+
+AUTOMATIC_NOTICE = {
+    "nb": (
+        "Denne søknaden ble behandlet automatisk. Du kan se kriteriene vedtaket bygger på "
+        "nedenfor. Du kan klage på vedtaket, og klagen blir alltid behandlet av en saksbehandler."
+    ),
+    "nn": (
+        "Denne søknaden vart behandla automatisk. Du kan sjå kriteria vedtaket byggjer på "
+        "nedanfor. Du kan klage på vedtaket, og klagen blir alltid behandla av ein saksbehandlar."
+    ),
+    "en": (
+        "This application was processed automatically. The criteria the decision is based on "
+        "are shown below. You can appeal the decision, and an appeal is always handled by a "
+        "caseworker."
+    ),
+}
+
+
+def page(limit: int, offset: int) -> tuple[int, int]:
+    if limit < 1 or limit > MAX_PAGE:
+        raise InvalidInput([("limit", f"must be between 1 and {MAX_PAGE}")])
+    if offset < 0:
+        raise InvalidInput([("offset", "must be 0 or more")])
+    return limit, offset
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+def _behandling_row(b: Behandling) -> dict[str, Any]:
+    return {
+        "id": str(b.id),
+        "kind": b.kind,
+        "state": b.state,
+        "version": b.version,
+        "claim_date": _iso(b.claim_date),
+        "outcome": b.outcome,
+        "revises_vedtak_id": str(b.revises_vedtak_id) if b.revises_vedtak_id else None,
+        "assigned_to": b.assigned_to,
+        "proposed_by": b.proposed_by,
+        "approved_by": b.approved_by,
+        "allowed_actions": [a.value for a in allowed_actions(State(b.state))],
+        "created_at": _iso(b.created_at),
+        "updated_at": _iso(b.updated_at),
+    }
+
+
+def _vedtak_row(v: Vedtak) -> dict[str, Any]:
+    return {
+        "id": str(v.id),
+        "behandling_id": str(v.behandling_id),
+        "outcome": v.outcome,
+        "automatic": v.automatic,
+        "decided_at": _iso(v.decided_at),
+        "effective_from": _iso(v.effective_from),
+        "replaces_vedtak_id": str(v.replaces_vedtak_id) if v.replaces_vedtak_id else None,
+        "ruleset_version": v.ruleset_version,
+        "implemented_at": _iso(v.implemented_at),
+    }
+
+
+def _request_row(r: InformationRequest) -> dict[str, Any]:
+    return {
+        "id": str(r.id),
+        "behandling_id": str(r.behandling_id),
+        "description": r.description,
+        "facts_requested": r.facts_requested,
+        "deadline": _iso(r.deadline),
+        "status": r.status,
+        "requested_at": _iso(r.requested_at),
+        "answered_at": _iso(r.answered_at),
+    }
+
+
+def _read_sak(uow: UnitOfWork, sak: Sak) -> Person:
+    person = person_of_sak(uow, sak)
+    access.check(
+        uow,
+        Action.READ_CASE,
+        access.subject_for_person(uow, person, sak),
+        object_type="sak",
+        object_id=sak.id,
+    )
+    return person
+
+
+def get_sak(uow: UnitOfWork, sak_id: uuid.UUID) -> dict[str, Any]:
+    sak = get_or_404(uow, Sak, sak_id, "sak")
+    person = _read_sak(uow, sak)
+    behandlinger = uow.session.scalars(
+        select(Behandling).where(Behandling.sak_id == sak.id).order_by(Behandling.created_at)
+    ).all()
+    vedtak = uow.session.scalars(
+        select(Vedtak).where(Vedtak.sak_id == sak.id).order_by(Vedtak.decided_at)
+    ).all()
+    requests = uow.session.scalars(
+        select(InformationRequest)
+        .where(InformationRequest.behandling_id.in_([b.id for b in behandlinger]))
+        .order_by(InformationRequest.requested_at)
+    ).all()
+    return {
+        "id": str(sak.id),
+        "benefit": sak.benefit,
+        "unit": sak.unit,
+        "person": {"id": str(person.id), "name": person.name},
+        "created_at": _iso(sak.created_at),
+        "behandlinger": [_behandling_row(b) for b in behandlinger],
+        "vedtak": [_vedtak_row(v) for v in vedtak],
+        "information_requests": [_request_row(r) for r in requests],
+    }
+
+
+def list_own_cases(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
+    limit, offset = page(limit, offset)
+    person = caller_person(uow)
+    access.check(
+        uow, Action.LIST_OWN_CASES, access.subject_for_person(uow, person), object_type="person"
+    )
+    query = select(Sak).where(Sak.person_id == person.id)
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    saker = uow.session.scalars(query.order_by(Sak.created_at).limit(limit).offset(offset)).all()
+    items = []
+    for sak in saker:
+        latest = uow.session.scalars(
+            select(Behandling)
+            .where(Behandling.sak_id == sak.id)
+            .order_by(Behandling.created_at.desc())
+            .limit(1)
+        ).first()
+        items.append(
+            {
+                "id": str(sak.id),
+                "benefit": sak.benefit,
+                "unit": sak.unit,
+                "latest_behandling": _behandling_row(latest) if latest else None,
+            }
+        )
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def get_behandling(uow: UnitOfWork, behandling_id: uuid.UUID) -> dict[str, Any]:
+    behandling = get_or_404(uow, Behandling, behandling_id, "behandling")
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    _read_sak(uow, sak)
+    vurderinger = uow.session.scalars(
+        select(Vurdering)
+        .where(Vurdering.behandling_id == behandling.id)
+        .order_by(Vurdering.assessed_at)
+    ).all()
+    return {
+        **_behandling_row(behandling),
+        "sak_id": str(sak.id),
+        "benefit": sak.benefit,
+        "facts": behandling.facts,
+        "assessment": behandling.assessment,
+        "vurderinger": [
+            {
+                "condition": v.condition,
+                "facts": v.facts,
+                "reason": v.reason,
+                "assessed_by": v.assessed_by,
+                "assessed_at": _iso(v.assessed_at),
+            }
+            for v in vurderinger
+        ],
+    }
+
+
+def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str, Any]:
+    """The vedtak with the criteria it rests on, as GDPR art. 22 and the privacy statement ask."""
+    if language not in AUTOMATIC_NOTICE:
+        raise InvalidInput([("lang", "must be one of nb, nn, en")])
+    vedtak = get_or_404(uow, Vedtak, vedtak_id, "vedtak")
+    sak = uow.session.get(Sak, vedtak.sak_id)
+    assert sak is not None
+    _read_sak(uow, sak)
+    assessment = vedtak.assessment
+    if language != assessment.get("language"):
+        assessment = _explained_in(sak.benefit, vedtak, language)
+    return {
+        **_vedtak_row(vedtak),
+        "sak_id": str(sak.id),
+        "benefit": sak.benefit,
+        "automatic_notice": AUTOMATIC_NOTICE[language] if vedtak.automatic else None,
+        "automation_legal_basis": AUTOMATION_BASIS if vedtak.automatic else None,
+        "proposed_by": vedtak.proposed_by,
+        "approved_by": vedtak.approved_by,
+        "criteria": [
+            {k: c[k] for k in ("id", "legal_basis", "title", "status", "explanation")}
+            for c in assessment["conditions"]
+        ],
+        "calculations": assessment["calculations"],
+        "amounts": assessment["amounts"],
+        "parameters": assessment["parameters"],
+        "summary": assessment["summary"],
+    }
+
+
+def _explained_in(benefit: str, vedtak: Vedtak, language: str) -> dict[str, Any]:
+    """The stored result explained in another language, from the same facts and date."""
+    from trygd.rules.assessment import assess
+    from trygd.services.records import validate_facts
+
+    application = validate_facts(benefit, vedtak.effective_from, vedtak.facts)
+    return assess(benefit, application.facts, vedtak.effective_from, language=language).to_dict()
+
+
+def list_events(uow: UnitOfWork, sak_id: uuid.UUID, limit: int, offset: int) -> dict[str, Any]:
+    limit, offset = page(limit, offset)
+    sak = get_or_404(uow, Sak, sak_id, "sak")
+    _read_sak(uow, sak)
+    total = uow.session.scalar(select(func.count(Event.id)).where(Event.sak_id == sak.id)) or 0
+    events = uow.session.scalars(
+        select(Event).where(Event.sak_id == sak.id).order_by(Event.id).limit(limit).offset(offset)
+    ).all()
+    return {
+        "items": [
+            {
+                "id": e.id,
+                "type": e.type,
+                "at": _iso(e.at),
+                "behandling_id": str(e.behandling_id) if e.behandling_id else None,
+                "actor_id": e.actor_id,
+                "actor_role": e.actor_role,
+                "data": e.data,
+            }
+            for e in events
+        ],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def queue(
+    uow: UnitOfWork, kind: str | None, benefit: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    """The open tasks of the caller's unit, oldest first, with counts per kind.
+
+    One audit record covers the listing (its rows show no names or identity numbers);
+    opening a case from the queue is audited per person.
+    """
+    limit, offset = page(limit, offset)
+    actor = uow.actor
+    access.check(uow, Action.LIST_QUEUE, object_type="unit", object_id=actor.unit)
+    if actor.unit is None:
+        return {"items": [], "total": 0, "counts": {}, "limit": limit, "offset": offset}
+    conditions = [Oppgave.unit == actor.unit, Oppgave.status == "open"]
+    if "skjerming" not in {c.value for c in actor.clearances}:
+        conditions.append(Oppgave.skjermet.is_(False))
+    counts = dict(
+        uow.session.execute(
+            select(Oppgave.kind, func.count()).where(*conditions).group_by(Oppgave.kind)
+        ).all()
+    )
+    if kind is not None:
+        conditions.append(Oppgave.kind == kind)
+    if benefit is not None:
+        conditions.append(Oppgave.benefit == benefit)
+    total = uow.session.scalar(select(func.count()).select_from(Oppgave).where(*conditions)) or 0
+    tasks = uow.session.scalars(
+        select(Oppgave)
+        .where(*conditions)
+        .order_by(Oppgave.created_at, Oppgave.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return {
+        "items": [
+            {
+                "id": str(t.id),
+                "kind": t.kind,
+                "reason": t.reason,
+                "benefit": t.benefit,
+                "sak_id": str(t.sak_id),
+                "behandling_id": str(t.behandling_id),
+                "assigned_to": t.assigned_to,
+                "created_at": _iso(t.created_at),
+            }
+            for t in tasks
+        ],
+        "total": total,
+        "counts": counts,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def search_person(
+    uow: UnitOfWork, identity_number: Any, purpose: Any, allow_synthetic: bool
+) -> dict[str, Any]:
+    """Find a person by identity number; the purpose is required and logged."""
+    if not isinstance(identity_number, str):
+        raise InvalidInput([("identity_number", "is required as a string of 11 digits")])
+    if purpose is not None and not isinstance(purpose, str):
+        raise InvalidInput([("purpose", "must be a string")])
+    try:
+        number = parse_identity_number(
+            identity_number, allow_synthetic=allow_synthetic, today=uow.now.date()
+        )
+    except IdentityNumberError as error:
+        raise InvalidInput([("identity_number", error.problem)]) from None
+    person = uow.session.scalars(
+        select(Person).where(Person.identity_number == number.value)
+    ).first()
+    if person is None:
+        access.check(uow, Action.SEARCH_PERSON, purpose=purpose, object_type="person")
+        raise NotFound("no person with that identity number")
+    access.check(
+        uow,
+        Action.SEARCH_PERSON,
+        access.subject_for_person(uow, person),
+        purpose=purpose,
+        object_type="person",
+        object_id=person.id,
+    )
+    saker = uow.session.scalars(
+        select(Sak).where(Sak.person_id == person.id, Sak.unit == uow.actor.unit)
+    ).all()
+    return {
+        "id": str(person.id),
+        "name": person.name,
+        "birth_date": _iso(person.birth_date),
+        "municipality": person.municipality,
+        "saker": [{"id": str(s.id), "benefit": s.benefit, "unit": s.unit} for s in saker],
+    }
+
+
+def access_log(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
+    """Which employees looked at the caller's data, when and why (innsyn i logg)."""
+    limit, offset = page(limit, offset)
+    person = caller_person(uow)
+    access.check(
+        uow,
+        Action.READ_ACCESS_LOG,
+        access.subject_for_person(uow, person),
+        object_type="access_log",
+    )
+    staff = [r.value for r in STAFF_ROLES]
+    conditions = [
+        AuditRecord.person_id == person.id,
+        AuditRecord.actor_role.in_(staff),
+        AuditRecord.outcome == "permit",
+    ]
+    total = (
+        uow.session.scalar(select(func.count()).select_from(AuditRecord).where(*conditions)) or 0
+    )
+    records = uow.session.scalars(
+        select(AuditRecord)
+        .where(*conditions)
+        .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return {
+        "items": [
+            {
+                "at": _iso(r.at),
+                "name": r.actor_name,
+                "unit": r.actor_unit,
+                "role": r.actor_role,
+                "action": r.action,
+                "purpose": r.purpose or _purpose_of(r.action),
+            }
+            for r in records
+        ],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def _purpose_of(action: str) -> str:
+    """Case work has its purpose in the action itself: handling the person's case."""
+    return f"case processing ({action})"
+
+
+def audit_trail(
+    uow: UnitOfWork, person_id: str | None, purpose: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    """The audit trail for internal control; reading it is itself audited."""
+    limit, offset = page(limit, offset)
+    subject_id = None
+    if person_id is not None:
+        try:
+            subject_id = uuid.UUID(person_id)
+        except ValueError:
+            raise InvalidInput([("person_id", "is not a valid id (a UUID)")]) from None
+    access.check(uow, Action.READ_AUDIT, purpose=purpose, object_type="audit_log")
+    if subject_id is not None:
+        uow.audit[-1]["person_id"] = subject_id
+    conditions = [AuditRecord.person_id == subject_id] if subject_id else []
+    total = (
+        uow.session.scalar(select(func.count()).select_from(AuditRecord).where(*conditions)) or 0
+    )
+    records = uow.session.scalars(
+        select(AuditRecord)
+        .where(*conditions)
+        .order_by(AuditRecord.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    columns = [c.name for c in AuditRecord.__table__.columns]
+    return {
+        "items": [{name: _jsonable(getattr(r, name)) for name in columns} for r in records],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,76 @@
+"""Connecting to the database and bringing its schema up to date.
+
+`TRYGD_DATABASE_URL` chooses the database; without it trygd uses an SQLite file in the
+current folder. Both SQLite and PostgreSQL are supported and tested. The schema is always
+created by Alembic migrations (never by `create_all`), so a database made by `trygd serve`
+and one made in production have the same history.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+DEFAULT_URL = "sqlite:///trygd.sqlite3"
+
+
+def database_url() -> str:
+    return os.environ.get("TRYGD_DATABASE_URL") or DEFAULT_URL
+
+
+def make_engine(url: str | None = None, **options: Any) -> Engine:
+    """An engine with the settings trygd relies on for each database."""
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    options.setdefault("pool_size", 10)
+    options.setdefault("max_overflow", 10)
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """Foreign keys on, WAL for concurrent readers, and wait for a lock rather than fail."""
+    connection.isolation_level = None  # let SQLAlchemy's "begin" event issue BEGIN itself
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # BEGIN IMMEDIATE takes the write lock at the start, so two writers queue up instead of
+    # one failing half-way with "database is locked" after it has read stale data.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(url: str) -> Config:
+    script_location = Path(str(resources.files("trygd.store") / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Apply every migration not yet applied (creates the database if it is new)."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
