@@ -20,6 +20,7 @@ from rich.table import Table
 
 from trygd.applications.inputs import InputError, input_schema, parse_application
 from trygd.applications.output_schema import output_schema
+from trygd.cli import server
 from trygd.cli.labels import label
 from trygd.cli.render import show_assessment
 from trygd.cli.simulation_view import show_simulation, simulation_json
@@ -181,6 +182,10 @@ def parameters_command(
             value.status,
         )
     console.print(table)
+
+
+app.command("serve")(server.serve_command)
+app.command("worker")(server.worker_command)
 
 
 def main() -> None:

@@ -85,7 +85,11 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     )
     behandling = new_behandling(uow, sak, Kind.FIRST, application.claim_date, facts)
     behandling.soknad_id = soknad.id
-    uow.session.add_all([soknad, behandling])
+    # Without ORM relationships the flush order is ours to keep: parents before children.
+    uow.session.add(soknad)
+    uow.session.flush()
+    uow.session.add(behandling)
+    uow.session.flush()
     uow.event(sak.id, behandling.id, "soknad_received", soknad_id=str(soknad.id))
     move(uow, sak, behandling, Action.START)
     assess_and_route(uow, sak, behandling, person)
@@ -136,6 +140,7 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
     behandling = new_behandling(uow, sak, Kind.REVURDERING, effective, facts)
     behandling.revises_vedtak_id = old.id
     uow.session.add_all([report, behandling])
+    uow.session.flush()  # parents before the events, tasks and vedtak that point to them
     uow.event(
         sak.id,
         behandling.id,

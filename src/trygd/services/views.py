@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -56,6 +57,9 @@ def page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def _iso(value: Any) -> Any:
+    """ISO 8601; SQLite hands back naive datetimes, which trygd always stores in UTC."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
     return value.isoformat() if value is not None else None
 
 
@@ -446,5 +450,5 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return _iso(value)
     return value

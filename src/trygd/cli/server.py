@@ -1,0 +1,104 @@
+"""`trygd serve` and `trygd worker`: the API server and the background job worker."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from trygd.services.facade import CaseService, Settings
+from trygd.store.database import database_url, make_engine, migrate
+
+console = Console(stderr=True)
+log = logging.getLogger("trygd.worker")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def work_forever(service: CaseService, stop: threading.Event, interval: float) -> None:
+    """Poll for due jobs until `stop` is set; errors are logged and the loop goes on."""
+    while not stop.is_set():
+        try:
+            service.run_due_jobs()
+        except Exception:
+            log.exception("job worker round failed; retrying")
+        stop.wait(interval)
+
+
+def serve_command(
+    demo: Annotated[bool, typer.Option("--demo", help="Load demo data; allow demo tokens")] = False,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes", min=1, max=64)] = 1,
+    job_worker: Annotated[
+        bool, typer.Option("--job-worker/--no-job-worker", help="Run background jobs too")
+    ] = True,
+) -> None:
+    """Migrate the database, load demo data with --demo, and serve the API."""
+    import uvicorn
+
+    url = database_url()
+    os.environ["TRYGD_DATABASE_URL"] = url
+    if demo:
+        os.environ["TRYGD_DEMO"] = "1"
+        # One secret for all server processes, so a token from one works on the others.
+        os.environ.setdefault("TRYGD_TOKEN_SECRET", secrets.token_urlsafe(32))
+    elif not os.environ.get("TRYGD_TOKEN_SECRET"):
+        console.print("error: TRYGD_TOKEN_SECRET must be set (or use --demo)")
+        raise typer.Exit(2)
+    engine = make_engine(url)
+    migrate(engine)
+    service = CaseService(engine, Settings(demo=demo))
+    console.print(f"Database {_safe_url(url)} is up to date.")
+    if demo:
+        from trygd.demo.seed import seed
+
+        if seed(service):
+            console.print("Demo data loaded: 12 persons, cases in every state.")
+        else:
+            console.print("Demo data already present.")
+    stop = threading.Event()
+    if job_worker:
+        threading.Thread(target=work_forever, args=(service, stop, 2.0), daemon=True).start()
+    console.print(f"API on http://{host}:{port}/api/v1  ·  OpenAPI on http://{host}:{port}/docs")
+    try:
+        uvicorn.run(
+            "trygd.api.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
+        )
+    finally:
+        stop.set()
+
+
+def worker_command(
+    once: Annotated[bool, typer.Option("--once", help="Run the due jobs, then stop")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between polls", min=0.1)] = 2.0,
+) -> None:
+    """Run background jobs (reminders, deadlines, iverksetting) from the database."""
+    engine = make_engine()
+    migrate(engine)
+    service = CaseService(engine, Settings())
+    if once:
+        console.print(f"Ran {service.run_due_jobs(limit=10_000)} jobs.")
+        return
+    stop = threading.Event()
+    try:
+        work_forever(service, stop, interval)
+    except KeyboardInterrupt:
+        stop.set()
+        time.sleep(0)

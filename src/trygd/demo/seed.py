@@ -1,0 +1,221 @@
+"""Demo data: invented persons with synthetic identity numbers, and cases in every state.
+
+The cases are made through the same services as real ones (applications, casework, jobs),
+so their events, tasks and audit trail are what the system itself writes. Running it twice
+changes nothing: it stops if the first demo person exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from trygd.demo.users import BY_ID
+from trygd.domain.identity import synthetic_identity_number
+from trygd.privacy.policy import Actor, Role, clearances_from, roles_from
+from trygd.services.facade import CaseService
+from trygd.services.unit_of_work import RequestContext
+from trygd.store.models import Person
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    name: str
+    birth_date: dt.date
+    municipality: str
+    protection: str = "none"
+    skjermet: bool = False
+
+
+PERSONS = (
+    DemoPerson("Anna Dahl", dt.date(1985, 3, 14), "0301"),
+    DemoPerson("Bjørn Lie", dt.date(1990, 3, 1), "4601"),
+    DemoPerson("Camilla Berg", dt.date(1995, 8, 21), "5001"),
+    DemoPerson("David Hansen", dt.date(1984, 5, 12), "0301"),
+    DemoPerson("Eli Strand", dt.date(1973, 11, 20), "0301"),
+    DemoPerson("Frank Moen", dt.date(1980, 1, 30), "0301"),
+    DemoPerson("Gro Nilsen", dt.date(1978, 4, 12), "4601"),
+    DemoPerson("Hege Vik", dt.date(1969, 9, 2), "1103"),
+    DemoPerson("Ivar Holm", dt.date(1982, 12, 5), "0301", protection="strengt_fortrolig"),
+    DemoPerson("Jorunn Lund", dt.date(1988, 6, 17), "3301", skjermet=True),
+    DemoPerson("Knut Aas", dt.date(1979, 2, 28), "5001"),
+    DemoPerson("Liv Sand", dt.date(1991, 10, 9), "0301"),
+)
+
+
+def _dagpenger(income_12m: int | None) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "stays_in_norway": True,
+        "income_36m": 720000,
+        "normal_working_hours": 37.5,
+        "current_working_hours": 0,
+        "registered_job_seeker": True,
+        "genuine_job_seeker": True,
+        "self_inflicted_unemployment": False,
+        "children": 2,
+    }
+    if income_12m is not None:
+        facts["income_12m"] = income_12m
+    return facts
+
+
+def _sykepenger(yearly_income: int | None) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "folketrygd_member": True,
+        "days_in_work": 1200,
+        "incapacity_due_to_illness": True,
+        "loses_pensionable_income": True,
+        "sick_leave_grade": 100,
+        "sick_leave_history": [],
+    }
+    if yearly_income is not None:
+        facts["yearly_income"] = yearly_income
+    return facts
+
+
+def _aap(capacity: int | None) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "membership_years": 20,
+        "stays_in_norway": True,
+        "occupational_injury": False,
+        "illness_main_cause": True,
+        "needs_assistance": True,
+        "capacity_reduced_date": "2025-02-10",
+        "income_history": [
+            {"year": 2022, "amount": 480000},
+            {"year": 2023, "amount": 495000},
+            {"year": 2024, "amount": 510000},
+        ],
+        "children": 1,
+    }
+    if capacity is not None:
+        facts["reduced_work_capacity"] = capacity
+    return facts
+
+
+def _uforetrygd(reduction: int | None) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "membership_years": 25,
+        "continued_membership": True,
+        "treatment_completed": True,
+        "illness_main_cause": True,
+        "received_aap": False,
+        "occupational_injury": False,
+        "uforetidspunkt": "2024-09-01",
+        "illness_onset_date": "2021-10-15",
+        "lives_with_partner": True,
+        "children": 1,
+        "income_history": [
+            {"year": year, "amount": amount}
+            for year, amount in zip(
+                range(2018, 2024), (455000, 470000, 485000, 498000, 320000, 260000), strict=True
+            )
+        ],
+    }
+    if reduction is not None:
+        facts["earning_capacity_reduction"] = reduction
+    return facts
+
+
+def _employee(user: str) -> RequestContext:
+    e = BY_ID[user]
+    return RequestContext(
+        Actor(e.id, e.name, roles_from(e.roles), e.unit, None, clearances_from(e.clearances))
+    )
+
+
+def _citizen(person: Person) -> RequestContext:
+    return RequestContext(
+        Actor(f"person:{person.id}", person.name, frozenset({Role.CITIZEN}), None, str(person.id))
+    )
+
+
+def seed(service: CaseService, today: dt.date | None = None) -> bool:
+    """Create the demo persons and cases; False if they were there already."""
+    today = today or dt.date.today()
+    numbers = [synthetic_identity_number(p.birth_date, index) for index, p in enumerate(PERSONS)]
+    with service.sessions.begin() as session:
+        if session.scalar(select(Person.id).where(Person.identity_number == numbers[0])):
+            return False
+        persons = []
+        for number, p in zip(numbers, PERSONS, strict=True):
+            person = Person(
+                id=uuid.uuid4(),
+                identity_number=number,
+                name=p.name,
+                birth_date=p.birth_date,
+                municipality=p.municipality,
+                protection=p.protection,
+                skjermet=p.skjermet,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+            session.add(person)
+            persons.append(person)
+    by_name = {p.name.split()[0]: p for p in persons}
+    claim = (today - dt.timedelta(days=10)).isoformat()
+
+    def apply(first_name: str, benefit: str, facts: dict[str, Any]) -> dict[str, Any]:
+        body = {"benefit": benefit, "claim_date": claim, "facts": facts}
+        return service.submit_application(_citizen(by_name[first_name]), body)[1]
+
+    def act(user: str, action: str, case: dict[str, Any], **body: Any) -> dict[str, Any]:
+        current = service.get_behandling(_employee(user), case["behandling_id"])
+        return service.behandling_action(
+            _employee(user),
+            action,
+            case["behandling_id"],
+            {"version": current["version"], **body},
+        )
+
+    # Automatic decisions: granted (then a reported change), granted, rejected.
+    anna = apply("Anna", "dagpenger", _dagpenger(260000))
+    apply("Bjørn", "sykepenger", _sykepenger(420000))
+    apply("Camilla", "dagpenger", {**_dagpenger(90000), "income_36m": 150000})
+    service.run_due_jobs()
+    service.report_change(
+        _citizen(by_name["Anna"]),
+        anna["sak_id"],
+        {"effective_date": today.isoformat(), "facts": {"children": 3}},
+    )
+    # AAP at Nav Frogner: waiting in the queue, proposed, waiting for information, returned.
+    apply("David", "aap", _aap(60))
+    eli = apply("Eli", "aap", _aap(70))
+    act("Z990101", "propose", eli, reason="Arbeidsevnen er nedsatt med 70 prosent.")
+    frank = apply("Frank", "aap", _aap(None))
+    act(
+        "Z990101",
+        "request_information",
+        frank,
+        description="Send legeerklæring som viser hvor mye arbeidsevnen er nedsatt.",
+        facts_requested=["reduced_work_capacity"],
+        deadline=(today + dt.timedelta(days=21)).isoformat(),
+    )
+    liv = apply("Liv", "aap", _aap(55))
+    act("Z990101", "propose", liv)
+    act("Z990102", "return", liv, reason="Legeerklæringen er eldre enn tre måneder; be om ny.")
+    # Uføretrygd: approved by a second person; and one with an undetermined condition.
+    gro = apply("Gro", "uforetrygd", _uforetrygd(60))
+    act("Z990201", "propose", gro, reason="Inntektsevnen er varig nedsatt med 60 prosent.")
+    act("Z990202", "approve", gro)
+    hege = apply("Hege", "uforetrygd", _uforetrygd(None))
+    act(
+        "Z990201",
+        "assess",
+        hege,
+        condition="uforetrygd.reduced_earning_capacity",
+        facts={"earning_capacity_reduction": 50},
+        reason="Uttalelse fra lege og arbeidsgiver viser 50 prosent nedsatt inntektsevne.",
+    )
+    # A protected person (Nav Vikafossen), a skjermet person, a missing income.
+    apply("Ivar", "aap", _aap(65))
+    apply("Jorunn", "sykepenger", _sykepenger(None))
+    apply("Knut", "dagpenger", _dagpenger(None))
+    service.run_due_jobs()
+    # Caseworkers look at cases, so the persons' access logs have entries.
+    service.get_sak(_employee("Z990102"), eli["sak_id"])
+    service.get_sak(_employee("Z990201"), gro["sak_id"])
+    return True
