@@ -69,7 +69,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
             created_at=uow.now,
         )
         uow.session.add(sak)
-        uow.session.flush([sak])  # the unique (person, benefit) constraint speaks here
+        uow.session.flush()  # the unique (person, benefit) constraint speaks here
     elif open_behandling(uow, sak) is not None:
         raise Conflict(
             f"an application for {application.benefit} is already being processed in this case"

@@ -1,0 +1,85 @@
+"""Helpers shared by the integration tests: tokens, and applications with known outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from trygd.api.identity import DemoTokens
+from trygd.demo.users import BY_ID
+from trygd.store.models import Person
+
+# The tests run on a fixed "today", inside the parameters' known period.
+TODAY = dt.date(2026, 11, 23)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+TOKENS = DemoTokens("test-secret-not-for-production-use-0123456789")
+
+
+def employee_headers(user: str) -> dict[str, str]:
+    """Bearer header for a demo employee (see trygd.demo.users)."""
+    e = BY_ID[user]
+    claims = {
+        "sub": e.id,
+        "name": e.name,
+        "roles": list(e.roles),
+        "unit": e.unit,
+        "clearances": list(e.clearances),
+    }
+    return {"Authorization": f"Bearer {TOKENS.issue(claims)}"}
+
+
+def citizen_headers(person: Person) -> dict[str, str]:
+    claims = {
+        "sub": f"person:{person.id}",
+        "name": person.name,
+        "roles": ["citizen"],
+        "pid": person.identity_number,
+    }
+    return {"Authorization": f"Bearer {TOKENS.issue(claims)}"}
+
+
+# Applications that the rules decide in a known way on TODAY (claim date 2026-11-13).
+CLAIM_DATE = "2026-11-13"
+
+
+def dagpenger_application(**facts: Any) -> dict[str, Any]:
+    """Granted automatically unless the facts say otherwise."""
+    base = {
+        "stays_in_norway": True,
+        "income_12m": 260000,
+        "income_36m": 720000,
+        "normal_working_hours": 37.5,
+        "current_working_hours": 0,
+        "registered_job_seeker": True,
+        "genuine_job_seeker": True,
+        "self_inflicted_unemployment": False,
+        "children": 2,
+    }
+    base.update(facts)
+    return {"benefit": "dagpenger", "claim_date": CLAIM_DATE, "facts": base}
+
+
+def aap_application(**facts: Any) -> dict[str, Any]:
+    """Always manual (AAP is never automatic); granted once proposed and approved."""
+    base = {
+        "membership_years": 20,
+        "stays_in_norway": True,
+        "reduced_work_capacity": 60,
+        "occupational_injury": False,
+        "illness_main_cause": True,
+        "needs_assistance": True,
+        "capacity_reduced_date": "2025-02-10",
+        "income_history": [
+            {"year": 2022, "amount": 480000},
+            {"year": 2023, "amount": 495000},
+            {"year": 2024, "amount": 510000},
+        ],
+        "children": 1,
+    }
+    base.update(facts)
+    return {
+        "benefit": "aap",
+        "claim_date": CLAIM_DATE,
+        "facts": {k: v for k, v in base.items() if v is not None},
+    }
