@@ -5,7 +5,7 @@ Only a Python 3.11+ interpreter is needed on a fresh machine: the first run
 creates `.venv/`, installs the project with its development tools, and later
 runs reinstall only when `pyproject.toml` changes.
 
-    python3 dev.py start   # assess the example applications (demo data)
+    python3 dev.py start   # serve the API with demo data on http://127.0.0.1:8000
     python3 dev.py test    # lint, type-check, import contracts and the whole test suite
 """
 
@@ -47,7 +47,7 @@ def ensure_environment() -> None:
 
 
 def start(args: list[str]) -> None:
-    _run(BIN / "trygd", "demo", *args)
+    _run(BIN / "trygd", "serve", "--demo", *args)
 
 
 def test(args: list[str]) -> None:

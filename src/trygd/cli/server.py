@@ -13,16 +13,10 @@ import typer
 from rich.console import Console
 
 from trygd.services.facade import CaseService, Settings
-from trygd.store.database import database_url, make_engine, migrate
+from trygd.store.database import database_url, make_engine, migrate, safe_url
 
 console = Console(stderr=True)
 log = logging.getLogger("trygd.worker")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def work_forever(service: CaseService, stop: threading.Event, interval: float) -> None:
@@ -59,7 +53,7 @@ def serve_command(
     engine = make_engine(url)
     migrate(engine)
     service = CaseService(engine, Settings(demo=demo))
-    console.print(f"Database {_safe_url(url)} is up to date.")
+    console.print(f"Database {safe_url(url)} is up to date.")
     if demo:
         from trygd.demo.seed import seed
 

@@ -28,7 +28,7 @@ from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
 from trygd.services.records import parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
-from trygd.store.models import IdempotencyKey, Person
+from trygd.store.models import IdempotencyKey, Job, Person
 
 T = TypeVar("T")
 
@@ -273,7 +273,7 @@ class CaseService:
 
     def _record_failure(self, job_id: uuid.UUID, error: str) -> None:
         with self.sessions.begin() as session:
-            job = session.get(jobs.Job, job_id)
+            job = session.get(Job, job_id)
             if job is not None:
                 jobs.retry_later(job, error, self.settings.clock())
 

@@ -11,7 +11,12 @@ from sqlalchemy import select
 
 from trygd.applications.inputs import InputError, parse_application
 from trygd.domain.behandling import Action, Kind, State
-from trygd.domain.units import UnknownMunicipalityError, responsible_unit
+from trygd.domain.units import (
+    PROTECTIONS,
+    Protection,
+    UnknownMunicipalityError,
+    responsible_unit,
+)
 from trygd.privacy.policy import Action as Access
 from trygd.services import access
 from trygd.services.decisions import assess_and_route, latest_vedtak
@@ -26,6 +31,13 @@ from trygd.services.records import (
 )
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, Endringsmelding, Person, Sak, Soknad
+
+
+def protection_of(person: Person) -> Protection:
+    """The stored protection status; anything unknown is treated as the strictest (fail closed)."""
+    if person.protection in PROTECTIONS:
+        return person.protection  # type: ignore[return-value]
+    return "strengt_fortrolig"
 
 
 def caller_person(uow: UnitOfWork) -> Person:
@@ -53,7 +65,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     if application.facts.get("birth_date") not in (None, person.birth_date):
         raise InvalidInput([("facts.birth_date", "does not match the population register")])
     try:
-        unit = responsible_unit(application.benefit, person.municipality, person.protection)
+        unit = responsible_unit(application.benefit, person.municipality, protection_of(person))
     except UnknownMunicipalityError as error:
         raise InvalidInput([("person.municipality", error.problem)]) from None
 

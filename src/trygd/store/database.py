@@ -25,6 +25,11 @@ def database_url() -> str:
     return os.environ.get("TRYGD_DATABASE_URL") or DEFAULT_URL
 
 
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def make_engine(url: str | None = None, **options: Any) -> Engine:
     """An engine with the settings trygd relies on for each database."""
     url = url or database_url()
