@@ -36,7 +36,6 @@ POSTGRES_URL = os.environ.get(
 )
 TEMPLATE = f"trygd_template_{os.getpid()}"
 _counter = itertools.count()
-_numbers = itertools.count(1)
 
 
 def _admin_engine() -> Any:
@@ -110,6 +109,7 @@ def client(service: CaseService) -> Iterator[TestClient]:
 @pytest.fixture
 def make_person(service: CaseService) -> Callable[..., Person]:
     """Register an invented person in the population register (the persons table)."""
+    numbers = itertools.count(1)  # each test has its own database
 
     def make(
         name: str = "Test Person",
@@ -120,7 +120,7 @@ def make_person(service: CaseService) -> Callable[..., Person]:
     ) -> Person:
         person = Person(
             id=uuid.uuid4(),
-            identity_number=synthetic_identity_number(birth_date, next(_numbers)),
+            identity_number=synthetic_identity_number(birth_date, next(numbers)),
             name=name,
             birth_date=birth_date,
             municipality=municipality,

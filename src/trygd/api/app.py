@@ -12,12 +12,13 @@ import logging
 import os
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trygd import __version__
 from trygd.api import problems
@@ -62,19 +63,36 @@ def create_app(service: CaseService, identity: IdentityProvider, *, demo: bool) 
 
         app.include_router(demo_router, prefix="/api/v1/demo")
 
-    @app.middleware("http")
-    async def correlation_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        given = request.headers.get("x-correlation-id", "")
-        request.state.correlation_id = (
-            given if 0 < len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
-        )
-        response = await call_next(request)
-        response.headers["X-Correlation-ID"] = request.state.correlation_id
-        return response
-
+    app.add_middleware(CorrelationId)
     return app
+
+
+class CorrelationId:
+    """Give each request a correlation id, the caller's X-Correlation-ID if it is a sensible
+    one, for the audit trail (`request.state.correlation_id`) and the answer's header.
+
+    A plain ASGI middleware: `@app.middleware("http")` would run every request in an extra
+    task and pass the response through a stream, which costs more than the header is worth.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-correlation-id", "")
+        correlation_id = given if 0 < len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
+        scope.setdefault("state", {})["correlation_id"] = correlation_id
+        header = (b"x-correlation-id", correlation_id.encode("latin-1"))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
 
 
 def app_from_environment() -> FastAPI:

@@ -70,6 +70,10 @@ def actor_from_claims(claims: dict[str, Any], person_id: str | None) -> Actor:
     if Role.SYSTEM in roles:
         raise InvalidToken("the system role cannot be given by a token")
     unit = claims.get("unit")
+    for name, longest in (("sub", 64), ("name", 200), ("unit", 4)):
+        value = claims.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > longest):
+            raise InvalidToken(f"claim {name!r} must be a string of at most {longest} characters")
     return Actor(
         id=str(claims["sub"]),
         name=str(claims.get("name", claims["sub"])),

@@ -49,9 +49,12 @@ async def validation_error(_request: Request, error: Exception) -> JSONResponse:
     problems = []
     for item in error.errors():
         message = str(item.get("msg", "is invalid"))
+        field = _field(tuple(item.get("loc", ())))
         if item.get("type") == "json_invalid":
+            # The location is ("body", <character position>): the whole body is at fault.
             message = "is not valid JSON"
-        problems.append((_field(tuple(item.get("loc", ()))), message))
+            field = "body"
+        problems.append((field, message))
     detail = "; ".join(f"{f}: {p}" for f, p in problems)
     return problem(422, "Invalid input", detail, problems)
 

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from trygd.api.identity import InvalidToken, actor_from_claims
 from trygd.applications.inputs import input_schema
-from trygd.services.errors import NotAuthenticated
+from trygd.services.errors import InvalidInput, NotAuthenticated
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
 
@@ -60,7 +60,9 @@ class _Body(BaseModel):
 
 
 class VersionedBody(_Body):
-    version: int = Field(description="The version of the behandling you read (optimistic lock)")
+    version: StrictInt = Field(
+        description="The version of the behandling you read (optimistic lock)"
+    )
 
 
 class AssessBody(VersionedBody):
@@ -99,12 +101,29 @@ class SearchBody(_Body):
     purpose: str = Field(description="Why you search: logged with the audit record")
 
 
+def reject_nul(value: Any, field: str) -> None:
+    """Refuse the NUL character anywhere in the input: PostgreSQL cannot store it in text or
+    JSON, and it has no meaning in any field of trygd."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput([(field, "must not contain the NUL character")])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            reject_nul(key, field)
+            reject_nul(item, f"{field}.{key}" if field != "body" else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            reject_nul(item, f"{field}[{index}]")
+
+
 def _json(payload: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(payload, status_code=status)
 
 
 def _dump(body: BaseModel) -> dict[str, Any]:
-    return body.model_dump(mode="json", exclude_unset=False)
+    payload = body.model_dump(mode="json", exclude_unset=False)
+    reject_nul(payload, "body")
+    return payload
 
 
 @router.get("/health", tags=["system"])
@@ -143,6 +162,8 @@ def submit_application(
     body: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    reject_nul(body, "body")
+    reject_nul(idempotency_key, "Idempotency-Key")
     status, answer = svc.submit_application(ctx, body, idempotency_key)
     return _json(answer, status)
 
@@ -173,6 +194,7 @@ def report_change(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Endringsmelding: opens a revurdering that ends in a new vedtak."""
+    reject_nul(idempotency_key, "Idempotency-Key")
     status, answer = svc.report_change(ctx, sak_id, _dump(body), idempotency_key)
     return _json(answer, status)
 
@@ -264,4 +286,5 @@ def audit_trail(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
+    reject_nul(purpose, "purpose")
     return _json(svc.audit_trail(ctx, person_id, purpose, limit, offset))

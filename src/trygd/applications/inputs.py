@@ -150,7 +150,7 @@ def parse_application(text: str | bytes) -> Application:
     if not isinstance(raw, dict):
         raise InputError([("application", "must be a JSON object")])
     benefit_id = raw.get("benefit")
-    if benefit_id not in BENEFITS:
+    if not isinstance(benefit_id, str) or benefit_id not in BENEFITS:
         known = ", ".join(sorted(BENEFITS))
         shown = "missing" if benefit_id is None else f"{benefit_id!r} is unknown"
         raise InputError([("benefit", f"{shown}; use one of: {known}")])

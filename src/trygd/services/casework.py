@@ -276,8 +276,8 @@ def approve(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> 
     move(uow, sak, behandling, Action.APPROVE)
     move(uow, sak, behandling, Action.DECIDE)
     close_tasks(uow, behandling)
-    make_vedtak(uow, sak, behandling, automatic=False)
-    return summary(uow, sak, behandling)
+    vedtak = make_vedtak(uow, sak, behandling, automatic=False)
+    return summary(uow, sak, behandling, vedtak)
 
 
 def return_proposal(

@@ -12,11 +12,14 @@ import uuid
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.automation import may_decide_automatically
 from trygd.domain.behandling import Action
 from trygd.rules.assessment import assess
+from trygd.rules.parameters import ParameterError
+from trygd.services.errors import InvalidInput
 from trygd.services.records import enqueue, facts_as_json, move, open_task, validate_facts
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, Person, Sak, Vedtak
@@ -25,7 +28,12 @@ from trygd.store.models import Behandling, Person, Sak, Vedtak
 def run_rules(uow: UnitOfWork, sak: Sak, behandling: Behandling) -> dict[str, Any]:
     """Assess the behandling's facts on its claim date and store the full, explained result."""
     application = validate_facts(sak.benefit, behandling.claim_date, behandling.facts)
-    result = assess(sak.benefit, application.facts, behandling.claim_date, language="nb")
+    try:
+        result = assess(sak.benefit, application.facts, behandling.claim_date, language="nb")
+    except ParameterError as error:
+        # The shipped parameter files are checked when loaded; here the error can only mean
+        # that the date (or a year in the facts) lies outside the law's known values.
+        raise InvalidInput([("claim_date", f"cannot be assessed on this date: {error}")]) from None
     document = result.to_dict()
     behandling.assessment = document
     behandling.outcome = document["outcome"]
@@ -42,15 +50,18 @@ def run_rules(uow: UnitOfWork, sak: Sak, behandling: Behandling) -> dict[str, An
     return document
 
 
-def assess_and_route(uow: UnitOfWork, sak: Sak, behandling: Behandling, person: Person) -> None:
-    """Decide automatically where the law allows it; otherwise give the unit a task."""
+def assess_and_route(
+    uow: UnitOfWork, sak: Sak, behandling: Behandling, person: Person
+) -> Vedtak | None:
+    """Decide automatically where the law allows it (the vedtak is returned); otherwise give
+    the unit a task."""
     document = run_rules(uow, sak, behandling)
     if may_decide_automatically(sak.benefit, document["outcome"]):
         move(uow, sak, behandling, Action.DECIDE_AUTOMATICALLY, legal_basis=AUTOMATION_BASIS)
-        make_vedtak(uow, sak, behandling, automatic=True)
-        return
+        return make_vedtak(uow, sak, behandling, automatic=True)
     reason = "undetermined_conditions" if document["undetermined"] else "manual_benefit"
     open_task(uow, sak, behandling, person, "assess", reason)
+    return None
 
 
 def make_vedtak(uow: UnitOfWork, sak: Sak, behandling: Behandling, *, automatic: bool) -> Vedtak:
@@ -87,8 +98,14 @@ def make_vedtak(uow: UnitOfWork, sak: Sak, behandling: Behandling, *, automatic:
 
 
 def latest_vedtak(uow: UnitOfWork, sak: Sak) -> Vedtak | None:
+    """The vedtak in force: not replaced by a later one (the newest if several qualify)."""
+    replacing = aliased(Vedtak)
+    replaced = select(replacing.id).where(replacing.replaces_vedtak_id == Vedtak.id).exists()
     return uow.session.scalars(
-        select(Vedtak).where(Vedtak.sak_id == sak.id).order_by(Vedtak.decided_at.desc()).limit(1)
+        select(Vedtak)
+        .where(Vedtak.sak_id == sak.id, ~replaced)
+        .order_by(Vedtak.decided_at.desc())
+        .limit(1)
     ).first()
 
 

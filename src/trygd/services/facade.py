@@ -237,8 +237,9 @@ class CaseService:
 
     def person_id_for(self, identity_number: str) -> str | None:
         """Resolve a verified token's identity number to the person record (no audit: it is
-        the caller's own number, proven by the token, and reveals nothing else)."""
-        with self.sessions() as session:
+        the caller's own number, proven by the token, and reveals nothing else). The read ends
+        with a commit, not a rollback: psycopg drops its prepared statements on a rollback."""
+        with self.sessions.begin() as session:
             found = session.scalar(
                 select(Person.id).where(Person.identity_number == identity_number)
             )

@@ -30,7 +30,10 @@ from trygd.services.records import (
     validate_facts,
 )
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Behandling, Endringsmelding, Person, Sak, Soknad
+from trygd.store.models import Behandling, Endringsmelding, Person, Sak, Soknad, Vedtak
+
+# How far ahead a claim or a change may be dated: parameters further out are not known.
+LONGEST_AHEAD = dt.timedelta(days=366)
 
 
 def protection_of(person: Person) -> Protection:
@@ -62,6 +65,8 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         application = parse_application(json.dumps(body))
     except InputError as error:
         raise InvalidInput(error.problems) from None
+    if application.claim_date > uow.now.date() + LONGEST_AHEAD:
+        raise InvalidInput([("claim_date", "is more than a year ahead")])
     if application.facts.get("birth_date") not in (None, person.birth_date):
         raise InvalidInput([("facts.birth_date", "does not match the population register")])
     try:
@@ -104,8 +109,8 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     uow.session.flush()
     uow.event(sak.id, behandling.id, "soknad_received", soknad_id=str(soknad.id))
     move(uow, sak, behandling, Action.START)
-    assess_and_route(uow, sak, behandling, person)
-    return summary(uow, sak, behandling)
+    vedtak = assess_and_route(uow, sak, behandling, person)
+    return summary(uow, sak, behandling, vedtak)
 
 
 def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +141,7 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
         raise Conflict("the case already has an open behandling; wait until it is decided")
     if effective < old.effective_from:
         raise InvalidInput([("effective_date", "is before the vedtak it changes took effect")])
-    if effective > uow.now.date() + dt.timedelta(days=366):
+    if effective > uow.now.date() + LONGEST_AHEAD:
         raise InvalidInput([("effective_date", "is more than a year ahead")])
     merged = {**old.facts, **changes}
     application = validate_facts(sak.benefit, effective, merged)
@@ -162,8 +167,8 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
         revises_vedtak_id=str(old.id),
     )
     move(uow, sak, behandling, Action.START)
-    assess_and_route(uow, sak, behandling, person)
-    return summary(uow, sak, behandling)
+    vedtak = assess_and_route(uow, sak, behandling, person)
+    return summary(uow, sak, behandling, vedtak)
 
 
 def new_behandling(
@@ -182,9 +187,13 @@ def new_behandling(
     )
 
 
-def summary(uow: UnitOfWork, sak: Sak, behandling: Behandling) -> dict[str, Any]:
+def summary(
+    uow: UnitOfWork, sak: Sak, behandling: Behandling, vedtak: Vedtak | None = None
+) -> dict[str, Any]:
+    """What a change answers; `vedtak` is the one the change made, if the caller has it."""
     uow.session.flush()  # the version a client must send next is the one after this change
-    vedtak = latest_vedtak(uow, sak) if behandling.state == State.DECIDED.value else None
+    if vedtak is None and behandling.state == State.DECIDED.value:
+        vedtak = latest_vedtak(uow, sak)
     return {
         "sak_id": str(sak.id),
         "behandling_id": str(behandling.id),

@@ -1,7 +1,8 @@
 """One use case, one transaction, with its audit records kept even when the use case fails.
 
-Audit records are collected while the use case runs and inserted just before the commit, in
-the same transaction as the change they describe. If the use case fails (a denial, a stale
+Audit records and case events are collected while the use case runs and inserted just before
+the commit, in the same transaction as the change they describe (one multi-row INSERT each,
+after the records they point to). If the use case fails (a denial, a stale
 version, a database error), the transaction is rolled back and the collected records are
 written again in a transaction of their own, marked `completed = false`: the trail shows every
 try, and never a change that did not happen.
@@ -15,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from trygd.privacy.policy import Actor
@@ -41,8 +43,12 @@ class UnitOfWork:
         self.now: dt.datetime = clock()
         self.session: Session = sessions()
         self.audit: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
 
     def record_access(self, **fields: Any) -> None:
+        if isinstance(fields.get("purpose"), str):
+            # The audit record must always be writable, whatever the caller typed.
+            fields["purpose"] = fields["purpose"].replace("\x00", "\ufffd")[:2000]
         self.audit.append(
             {
                 "at": self.now,
@@ -59,32 +65,39 @@ class UnitOfWork:
     def event(
         self, sak_id: uuid.UUID, behandling_id: uuid.UUID | None, type: str, **data: Any
     ) -> None:
-        self.session.add(
-            Event(
-                sak_id=sak_id,
-                behandling_id=behandling_id,
-                type=type,
-                at=self.now,
-                actor_id=self.actor.id,
-                actor_role=self.actor.role.value,
-                data=data,
-            )
+        self.events.append(
+            {
+                "sak_id": sak_id,
+                "behandling_id": behandling_id,
+                "type": type,
+                "at": self.now,
+                "actor_id": self.actor.id,
+                "actor_role": self.actor.role.value,
+                "data": data,
+            }
         )
 
     def commit(self) -> None:
+        self.session.flush()  # the cases and behandlinger the events point to come first
+        if self.events:
+            self.session.execute(insert(Event), self.events)
         if self.audit:
-            self.session.add_all([AuditRecord(completed=True, **record) for record in self.audit])
+            self.session.execute(
+                insert(AuditRecord), [{**record, "completed": True} for record in self.audit]
+            )
         self.session.commit()
-        self.audit = []
+        self.audit, self.events = [], []
 
     def fail(self) -> None:
         """Roll back the use case, then keep the record of every access it tried."""
         self.session.rollback()
-        records, self.audit = self.audit, []
+        records, self.audit, self.events = self.audit, [], []
         if not records:
             return
         try:
-            self.session.add_all([AuditRecord(completed=False, **record) for record in records])
+            self.session.execute(
+                insert(AuditRecord), [{**record, "completed": False} for record in records]
+            )
             self.session.commit()
         except Exception:  # the audit store is down: say so loudly, never hide it
             self.session.rollback()
