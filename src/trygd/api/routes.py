@@ -29,7 +29,9 @@ IdempotencyKey = Annotated[
 ]
 
 
-def service(request: Request) -> CaseService:
+async def service(request: Request) -> CaseService:
+    """The app's CaseService. Async, since it waits for nothing: FastAPI would otherwise hand
+    it to a worker thread and back on every request."""
     svc: CaseService = request.app.state.service
     return svc
 

@@ -154,12 +154,21 @@ NOBODY = Subject(person_id=None, protection=Protection.NONE.value)
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """`reason` goes to the audit record. `about_subject` marks a denial that depends on who the
+    person is (protection, skjerming, unit): the caller is told only that access is denied, or
+    a denial would reveal that a person has a protected address or works at NAV."""
+
     permit: bool
     reason: str
+    about_subject: bool = False
 
 
 def _deny(reason: str) -> Decision:
     return Decision(False, reason)
+
+
+def _deny_for_subject(reason: str) -> Decision:
+    return Decision(False, reason, about_subject=True)
 
 
 def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) -> Decision:
@@ -178,7 +187,7 @@ def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) 
 def _decide_for_citizen(actor: Actor, subject: Subject) -> Decision:
     if actor.person_id is not None and actor.person_id == subject.person_id:
         return Decision(True, "own data")
-    return _deny("citizens see only their own data")
+    return _deny_for_subject("citizens see only their own data")
 
 
 def _decide_for_staff(actor: Actor, subject: Subject) -> Decision:
@@ -186,21 +195,21 @@ def _decide_for_staff(actor: Actor, subject: Subject) -> Decision:
         return Decision(True, "system job")
     protection = subject.protection
     if protection is None or protection not in set(Protection):
-        return _deny("protection status unknown (fail closed)")
+        return _deny_for_subject("protection status unknown (fail closed)")
     strictly_protected = (Protection.STRENGT_FORTROLIG, Protection.STRENGT_FORTROLIG_UTLAND)
     if protection in strictly_protected and Clearance.STRENGT_FORTROLIG not in actor.clearances:
-        return _deny("strengt fortrolig adresse needs a special clearance")
+        return _deny_for_subject("strengt fortrolig adresse needs a special clearance")
     if protection == Protection.FORTROLIG and Clearance.FORTROLIG not in actor.clearances:
-        return _deny("fortrolig adresse needs a special clearance")
+        return _deny_for_subject("fortrolig adresse needs a special clearance")
     if subject.skjermet and Clearance.SKJERMING not in actor.clearances:
-        return _deny("skjermet person needs the skjerming clearance")
+        return _deny_for_subject("skjermet person needs the skjerming clearance")
     if actor.person_id is not None and actor.person_id == subject.person_id:
-        return _deny("employees may not handle their own case")
+        return _deny_for_subject("employees may not handle their own case")
     if actor.id in subject.assigned_to:
         return Decision(True, "assigned to the caller")
     if actor.unit is not None and actor.unit in subject.case_units:
         return Decision(True, f"case belongs to the caller's unit {actor.unit}")
-    return _deny("no case of this person belongs to the caller's unit")
+    return _deny_for_subject("no case of this person belongs to the caller's unit")
 
 
 def roles_from(names: Iterable[str]) -> frozenset[Role]:

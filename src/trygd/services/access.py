@@ -67,4 +67,6 @@ def check(
         reason=decision.reason,
     )
     if not decision.permit:
+        if decision.about_subject:
+            raise Forbidden("access denied: you have no access to this person's data")
         raise Forbidden(f"access denied: {decision.reason}")

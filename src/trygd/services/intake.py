@@ -18,6 +18,7 @@ from trygd.domain.units import (
     responsible_unit,
 )
 from trygd.privacy.policy import Action as Access
+from trygd.privacy.policy import Role
 from trygd.services import access
 from trygd.services.decisions import assess_and_route, latest_vedtak
 from trygd.services.errors import Conflict, InvalidInput, NotFound
@@ -43,8 +44,13 @@ def protection_of(person: Person) -> Protection:
     return "strengt_fortrolig"
 
 
-def caller_person(uow: UnitOfWork) -> Person:
-    """The person record of the calling citizen, from the verified token."""
+def caller_person(uow: UnitOfWork, action: Access) -> Person:
+    """The person record of the calling citizen, from the verified token.
+
+    An employee calling a self-service endpoint is refused (403) and audited like any other
+    denial; a citizen missing from the register gets 404."""
+    if not uow.actor.has(Role.CITIZEN):
+        access.check(uow, action)
     if uow.actor.person_id is None:
         raise NotFound("the caller has no person record in the population register")
     person = uow.session.get(Person, uuid.UUID(uow.actor.person_id))
@@ -55,7 +61,7 @@ def caller_person(uow: UnitOfWork) -> Person:
 
 def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     """Register a søknad, assess it, and decide it automatically where the law allows."""
-    person = caller_person(uow)
+    person = caller_person(uow, Access.APPLY)
     access.check(uow, Access.APPLY, access.subject_for_person(uow, person), object_type="sak")
     facts = body.get("facts")
     if isinstance(facts, dict) and "birth_date" not in facts:

@@ -79,12 +79,13 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.flush()  # the cases and behandlinger the events point to come first
+        # Plain multi-row INSERTs: nothing reads these rows back in the use case.
+        connection = self.session.connection()
         if self.events:
-            self.session.execute(insert(Event), self.events)
+            connection.execute(insert(Event), self.events)
         if self.audit:
-            self.session.execute(
-                insert(AuditRecord), [{**record, "completed": True} for record in self.audit]
-            )
+            records = [{**record, "completed": True} for record in self.audit]
+            connection.execute(insert(AuditRecord), records)
         self.session.commit()
         self.audit, self.events = [], []
 
@@ -95,9 +96,8 @@ class UnitOfWork:
         if not records:
             return
         try:
-            self.session.execute(
-                insert(AuditRecord), [{**record, "completed": False} for record in records]
-            )
+            rows = [{**record, "completed": False} for record in records]
+            self.session.connection().execute(insert(AuditRecord), rows)
             self.session.commit()
         except Exception:  # the audit store is down: say so loudly, never hide it
             self.session.rollback()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.behandling import State, allowed_actions
 from trygd.domain.identity import IdentityNumberError, parse_identity_number
-from trygd.privacy.policy import STAFF_ROLES, Action
+from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Subject
 from trygd.services import access
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.services.intake import caller_person
@@ -148,7 +148,7 @@ def get_sak(uow: UnitOfWork, sak_id: uuid.UUID) -> dict[str, Any]:
 
 def list_own_cases(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
     limit, offset = page(limit, offset)
-    person = caller_person(uow)
+    person = caller_person(uow, Action.LIST_OWN_CASES)
     access.check(
         uow, Action.LIST_OWN_CASES, access.subject_for_person(uow, person), object_type="person"
     )
@@ -366,7 +366,7 @@ def search_person(
 def access_log(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
     """Which employees looked at the caller's data, when and why (innsyn i logg)."""
     limit, offset = page(limit, offset)
-    person = caller_person(uow)
+    person = caller_person(uow, Action.READ_ACCESS_LOG)
     access.check(
         uow,
         Action.READ_ACCESS_LOG,
@@ -423,9 +423,8 @@ def audit_trail(
             subject_id = uuid.UUID(person_id)
         except ValueError:
             raise InvalidInput([("person_id", "is not a valid id (a UUID)")]) from None
-    access.check(uow, Action.READ_AUDIT, purpose=purpose, object_type="audit_log")
-    if subject_id is not None:
-        uow.audit[-1]["person_id"] = subject_id
+    subject = Subject(str(subject_id), None) if subject_id else NOBODY
+    access.check(uow, Action.READ_AUDIT, subject, purpose=purpose, object_type="audit_log")
     conditions = [AuditRecord.person_id == subject_id] if subject_id else []
     total = (
         uow.session.scalar(select(func.count()).select_from(AuditRecord).where(*conditions)) or 0
