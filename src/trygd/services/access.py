@@ -20,9 +20,14 @@ from trygd.store.models import Oppgave, Person, Sak
 
 
 def subject_for_person(
-    uow: UnitOfWork, person: Person, sak: Sak | None = None, assigned_to: str | None = None
+    uow: UnitOfWork,
+    person: Person,
+    sak: Sak | None = None,
+    assigned_to: str | None = None,
+    units: frozenset[str] | None = None,
 ) -> Subject:
-    """The person as the policy sees them; with `sak`, only that case's unit counts."""
+    """The person as the policy sees them; with `sak`, only that case's unit counts.
+    `units` passes the units of the person's cases when the caller has loaded them already."""
     if sak is not None:
         units = frozenset({sak.unit})
         assigned = set(
@@ -33,7 +38,10 @@ def subject_for_person(
             )
         )
     else:
-        units = frozenset(uow.session.scalars(select(Sak.unit).where(Sak.person_id == person.id)))
+        if units is None:
+            units = frozenset(
+                uow.session.scalars(select(Sak.unit).where(Sak.person_id == person.id))
+            )
         assigned = set()
     if assigned_to:
         assigned.add(assigned_to)

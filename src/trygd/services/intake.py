@@ -62,7 +62,9 @@ def caller_person(uow: UnitOfWork, action: Access) -> Person:
 def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     """Register a søknad, assess it, and decide it automatically where the law allows."""
     person = caller_person(uow, Access.APPLY)
-    access.check(uow, Access.APPLY, access.subject_for_person(uow, person), object_type="sak")
+    saker = uow.session.scalars(select(Sak).where(Sak.person_id == person.id)).all()
+    subject = access.subject_for_person(uow, person, units=frozenset(s.unit for s in saker))
+    access.check(uow, Access.APPLY, subject, object_type="sak")
     facts = body.get("facts")
     if isinstance(facts, dict) and "birth_date" not in facts:
         # The register knows the birth date; the person need not type it.
@@ -80,9 +82,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     except UnknownMunicipalityError as error:
         raise InvalidInput([("person.municipality", error.problem)]) from None
 
-    sak = uow.session.scalars(
-        select(Sak).where(Sak.person_id == person.id, Sak.benefit == application.benefit)
-    ).first()
+    sak = next((s for s in saker if s.benefit == application.benefit), None)
     if sak is None:
         sak = Sak(
             id=uuid.uuid4(),
@@ -91,8 +91,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
             unit=unit.number,
             created_at=uow.now,
         )
-        uow.session.add(sak)
-        uow.session.flush()  # the unique (person, benefit) constraint speaks here
+        uow.session.add(sak)  # a concurrent twin fails on (person, benefit) at the commit
     elif open_behandling(uow, sak) is not None:
         raise Conflict(
             f"an application for {application.benefit} is already being processed in this case"
@@ -108,11 +107,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     )
     behandling = new_behandling(uow, sak, Kind.FIRST, application.claim_date, facts)
     behandling.soknad_id = soknad.id
-    # Without ORM relationships the flush order is ours to keep: parents before children.
-    uow.session.add(soknad)
-    uow.session.flush()
-    uow.session.add(behandling)
-    uow.session.flush()
+    uow.session.add_all([soknad, behandling])
     uow.event(sak.id, behandling.id, "soknad_received", soknad_id=str(soknad.id))
     move(uow, sak, behandling, Action.START)
     vedtak = assess_and_route(uow, sak, behandling, person)
@@ -163,7 +158,6 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
     behandling = new_behandling(uow, sak, Kind.REVURDERING, effective, facts)
     behandling.revises_vedtak_id = old.id
     uow.session.add_all([report, behandling])
-    uow.session.flush()  # parents before the events, tasks and vedtak that point to them
     uow.event(
         sak.id,
         behandling.id,

@@ -28,10 +28,18 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
 BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+
+def parent(target: str, column: str) -> Any:
+    """A many-to-one link used only so that one flush inserts parents before children.
+
+    trygd sets foreign-key columns directly and never loads through these links
+    (`lazy="raise"` makes an accidental load fail loudly)."""
+    return relationship(target, foreign_keys=column, lazy="raise")
 
 
 def new_id() -> uuid.UUID:
@@ -69,6 +77,8 @@ class Sak(Base):
     unit: Mapped[str] = mapped_column(String(4))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
+    person: Mapped[Person] = parent("Person", "Sak.person_id")
+
 
 class Soknad(Base):
     """An application as received: the facts the person gave, kept unchanged."""
@@ -81,6 +91,8 @@ class Soknad(Base):
     facts: Mapped[dict[str, Any]]
     description: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    sak: Mapped[Sak] = parent("Sak", "Soknad.sak_id")
 
 
 class Behandling(Base):
@@ -112,6 +124,9 @@ class Behandling(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    sak: Mapped[Sak] = parent("Sak", "Behandling.sak_id")
+    soknad: Mapped[Soknad | None] = parent("Soknad", "Behandling.soknad_id")
+
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
@@ -127,6 +142,8 @@ class Vurdering(Base):
     reason: Mapped[str] = mapped_column(Text)
     assessed_by: Mapped[str] = mapped_column(String(64))
     assessed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    behandling: Mapped[Behandling] = parent("Behandling", "Vurdering.behandling_id")
 
 
 class Vedtak(Base):
@@ -149,6 +166,9 @@ class Vedtak(Base):
     assessment: Mapped[dict[str, Any]]
     implemented_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
+    sak: Mapped[Sak] = parent("Sak", "Vedtak.sak_id")
+    behandling: Mapped[Behandling] = parent("Behandling", "Vedtak.behandling_id")
+
 
 class Oppgave(Base):
     """A task for a unit's queue: assess a case, approve a proposal, follow up a deadline."""
@@ -170,6 +190,10 @@ class Oppgave(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
+    sak: Mapped[Sak] = parent("Sak", "Oppgave.sak_id")
+    behandling: Mapped[Behandling] = parent("Behandling", "Oppgave.behandling_id")
+    person: Mapped[Person] = parent("Person", "Oppgave.person_id")
+
 
 class InformationRequest(Base):
     """Opplysningsplikt (ftrl. § 21-3): what NAV asked the person for, and by when."""
@@ -189,6 +213,9 @@ class InformationRequest(Base):
     answered_facts: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
+    behandling: Mapped[Behandling] = parent("Behandling", "InformationRequest.behandling_id")
+    person: Mapped[Person] = parent("Person", "InformationRequest.person_id")
+
 
 class Endringsmelding(Base):
     """A change the person reported; it opens a revurdering."""
@@ -201,6 +228,8 @@ class Endringsmelding(Base):
     facts: Mapped[dict[str, Any]]
     description: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    sak: Mapped[Sak] = parent("Sak", "Endringsmelding.sak_id")
 
 
 class Event(Base):
