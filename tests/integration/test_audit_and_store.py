@@ -16,7 +16,6 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from people import person_factory
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from support import aap_application, citizen_headers, dagpenger_application, employee_headers
@@ -36,12 +35,6 @@ from trygd.store.models import (
 
 API = "/api/v1"
 KARI, OLA = "Z990101", "Z990102"
-
-
-@pytest.fixture
-def make_person(service):
-    """Persons numbered per test database (see people.py)."""
-    return person_factory(service)
 
 
 def count(service, model, *where) -> int:

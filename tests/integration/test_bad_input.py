@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from people import person_factory
 from sqlalchemy import func, select
 from support import (
     TODAY,
@@ -40,12 +39,6 @@ class World:
     identity_numbers: dict[str, str]
     ids: dict[str, str]
     versions: dict[str, int]
-
-
-@pytest.fixture
-def make_person(service):
-    """Persons numbered per test database (see people.py)."""
-    return person_factory(service)
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import pytest
-from people import person_factory
 from sqlalchemy import func, select
 from support import (
     NOW,
@@ -43,12 +41,6 @@ NILS = "Z990301"  # caseworker for dagpenger (4450): not the AAP unit
 
 
 # -- helpers --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_person(service):
-    """Persons numbered per test database (see people.py)."""
-    return person_factory(service)
 
 
 def both_roles_headers() -> dict[str, str]:
