@@ -6,26 +6,28 @@ on errors, after stopping the server). The server runs as an operator would run 
 `trygd serve --demo --workers N --no-job-worker`, with TRYGD_TOKEN_SECRET set here so that
 this script can sign its own tokens.
 
-- intake: applications (dagpenger and sykepenger, alternating) submitted with
-  POST /api/v1/applications, each by its own citizen, each going all the way to an automatic
-  vedtak in one transaction: facts validated, rules run and explained, case, søknad,
-  behandling, vedtak, iverksetting job, case events and audit record. The citizens are
-  inserted into `persons` first, each with a signed citizen token. An async httpx client keeps
-  `--concurrency` requests in flight. During the warm-up its connections open one at a time
-  (see `submit_all`); uvicorn's workers share one listening socket and a connection stays with
-  the worker that accepted it, so `connections_per_worker` shows how evenly the load was
-  spread. Reported for the measured run: throughput, client-side latency p50/p95/p99, answers
-  other than 201 (must be 0), and CPU seconds per application of the server (all workers),
-  of the PostgreSQL backends serving the benchmark database and of this client, plus what
-  other processes on the machine took meanwhile; `cpu_bound_per_second` is the throughput
-  those CPU costs allow with every core busy and nothing else running. Afterwards the database
-  is checked: one automatic vedtak per application, and its events and audit records.
-- queue: `--cases` cases (persons, saker, behandlinger, oppgaver) are bulk-inserted with
-  SQLAlchemy Core before the server starts, spread over benefits and municipalities and
-  thereby over ~40 units, as `responsible_unit` routes them; about 10% of the tasks are open,
-  the rest closed. A caseworker of the unit with the most open tasks then reads the first
-  page of their queue, GET /api/v1/tasks?limit=50, one request at a time (p50/p95/p99 over
-  `--queue-requests`), and the same use case is timed in-process through `CaseService.queue`.
+- intake: applications (dagpenger and sykepenger, alternating) submitted with POST
+  /api/v1/applications, each by its own citizen, each going all the way to an automatic vedtak
+  in one transaction: facts validated, rules run and explained, case, søknad, behandling,
+  vedtak, iverksetting job, case events and audit record. The citizens are inserted into
+  `persons` first, each with a signed citizen token. A lean asyncio HTTP/1.1 client
+  (`Connection`; the load generator shares the cores, so it must cost little) keeps
+  `--concurrency` keep-alive connections with one request in flight on each. During the warm-up
+  its connections open one at a time (see `submit_all`); uvicorn's workers share one listening
+  socket and a connection stays with the worker that accepted it, so `connections_per_worker`
+  shows how evenly the load was spread. Reported for the measured run: throughput, client-side
+  latency p50/p95/p99, answers other than 201 (must be 0), and CPU seconds per application of
+  the server (all workers), of the PostgreSQL backends serving the benchmark database and of
+  this client, plus what other processes on the machine took meanwhile; `cpu_bound_per_second`
+  is the throughput those CPU costs allow with every core busy and nothing else running.
+  Afterwards the database is checked: one automatic vedtak per application, and its events and
+  audit records. - queue: `--cases` cases (persons, saker, behandlinger, oppgaver) are bulk-
+  inserted with SQLAlchemy Core before the server starts, spread over benefits and
+  municipalities and thereby over ~40 units, as `responsible_unit` routes them; about 10% of the
+  tasks are open, the rest closed. A caseworker of the unit with the most open tasks then reads
+  the first page of their queue, GET /api/v1/tasks?limit=50, one request at a time (p50/p95/p99
+  over `--queue-requests`), and the same use case is timed in-process through
+  `CaseService.queue`.
 
 The server, PostgreSQL and this client share the machine's cores, so the figures are those of
 the whole system on one machine; on a shared machine, look at `other_processes` first.
@@ -493,48 +495,85 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     }
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection that can POST and read one answer at a time.
+
+    The load client shares the two cores with the server and PostgreSQL, so it should cost as
+    little CPU as possible: this does only what the benchmark needs (uvicorn always answers
+    with a Content-Length), about a fifth of what an httpx request costs.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, token: str, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Authorization: {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        self.writer.write(head + body)
+        headers = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(headers[9:12])
+        length = 0
+        for line in headers.split(b"\r\n"):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
 async def submit_all(
-    client: httpx.AsyncClient,
-    base: str,
+    connections: list[Connection],
+    path: str,
     jobs: list[tuple[str, bytes]],
-    concurrency: int,
     ramp_up: bool = False,
 ) -> tuple[list[float], Counter[int], Counter[str]]:
-    """POST every (token, body) with `concurrency` requests in flight; latencies and answers.
+    """POST every (token, body), one request in flight per connection; latencies and answers.
 
-    With `ramp_up`, the users (and so the client's connections) start one at a time, each once
-    the one before has had its first answer, as load on a real server grows; started all at
-    once, every connection would be accepted by whichever server worker woke first.
+    Each simulated user keeps one connection. With `ramp_up`, the users (and so their
+    connections) start one at a time, each once the one before has had its first answer, as
+    load on a real server grows; started all at once, every connection would be accepted by
+    whichever server worker woke first.
     """
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     outcomes: Counter[str] = Counter()
     pending = iter(jobs)
-    url = f"{base}/applications"
 
-    async def post(token: str, body: bytes) -> None:
+    async def post(connection: Connection, token: str, body: bytes) -> None:
         started = time.perf_counter()
-        response = await client.post(
-            url, content=body, headers={"Authorization": token, "Content-Type": "application/json"}
-        )
+        status, payload = await connection.post(path, token, body)
         latencies.append(time.perf_counter() - started)
-        statuses[response.status_code] += 1
-        if response.status_code == 201:
-            answer = response.json()
+        statuses[status] += 1
+        if status == 201:
+            answer = json.loads(payload)
             outcomes[f"{answer['state']} {answer['outcome']}, automatic={answer['automatic']}"] += 1
 
-    async def user(first: tuple[str, bytes], answered: asyncio.Event) -> None:
+    async def user(
+        connection: Connection, first: tuple[str, bytes], answered: asyncio.Event
+    ) -> None:
         try:
-            await post(*first)
+            await post(connection, *first)
         finally:
             answered.set()
         for job in pending:
-            await post(*job)
+            await post(connection, *job)
 
     users = []
-    for first in list(itertools.islice(pending, concurrency)):
+    firsts = list(itertools.islice(pending, len(connections)))
+    for connection, first in zip(connections, firsts, strict=False):
         answered = asyncio.Event()
-        users.append(asyncio.create_task(user(first, answered)))
+        users.append(asyncio.create_task(user(connection, first, answered)))
         if ramp_up:  # the next user connects once this one has its first answer
             await answered.wait()
     await asyncio.gather(*users)
@@ -545,17 +584,20 @@ async def intake(
     base: str, server_pid: int, database: str, tokens: list[str], warmup: int, concurrency: int
 ) -> dict[str, Any]:
     jobs = [(token, application(i)) for i, token in enumerate(tokens)]
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-        _, warm_statuses, _ = await submit_all(
-            client, base, jobs[:warmup], concurrency, ramp_up=True
-        )
-        connections = connections_per_process(server_pid, httpx.URL(base).port or 80)
+    url = httpx.URL(f"{base}/applications")
+    clients = [Connection(url.host, url.port or 80) for _ in range(concurrency)]
+    path = url.raw_path.decode()
+    try:
+        _, warm_statuses, _ = await submit_all(clients, path, jobs[:warmup], ramp_up=True)
+        connections = connections_per_process(server_pid, url.port or 80)
         before = CpuSnapshot.take(server_pid, database)
         started = time.perf_counter()
-        latencies, statuses, outcomes = await submit_all(client, base, jobs[warmup:], concurrency)
+        latencies, statuses, outcomes = await submit_all(clients, path, jobs[warmup:])
         elapsed = time.perf_counter() - started
         cpu = CpuSnapshot.take(server_pid, database).since(before)
+    finally:
+        for client in clients:
+            client.close()
     measured = len(jobs) - warmup
     per_application = {
         k: round(v * 1000 / measured, 2) for k, v in cpu.items() if k != "other_processes"
