@@ -22,12 +22,12 @@ this script can sign its own tokens.
   is the throughput those CPU costs allow with every core busy and nothing else running.
   Afterwards the database is checked: one automatic vedtak per application, and its events and
   audit records.
-- queue: `--cases` cases (persons, saker, behandlinger, oppgaver) are bulk- inserted with
+- queue: `--cases` cases (persons, saker, behandlinger, oppgaver) are bulk-inserted with
   SQLAlchemy Core before the server starts, spread over benefits and municipalities and thereby
   over ~40 units, as `responsible_unit` routes them; about 10% of the tasks are open, the rest
   closed. A caseworker of the unit with the most open tasks then reads the first page of their
-  queue, GET /api/v1/tasks?limit=50, one request at a time (p50/p95/p99 over `--queue-
-  requests`), and the same use case is timed in-process through `CaseService.queue`.
+  queue, GET /api/v1/tasks?limit=50, one request at a time (p50/p95/p99 over
+  `--queue-requests`), and the same use case is timed in-process through `CaseService.queue`.
 
 The server, PostgreSQL and this client share the machine's cores, so the figures are those of
 the whole system on one machine; on a shared machine, look at `other_processes` first.
