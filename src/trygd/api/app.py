@@ -51,7 +51,6 @@ def create_app(service: CaseService, identity: IdentityProvider, *, demo: bool) 
     app.state.service = service
     app.state.identity = identity
     app.state.demo = demo
-    app.state.person_ids = PersonIds(service)
     app.add_exception_handler(ServiceError, problems.service_error)
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
@@ -92,26 +91,6 @@ class CorrelationId:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
-
-
-class PersonIds:
-    """Identity number → person id, remembered once found (a person's id never changes); a
-    number not yet in the register is looked up again next time."""
-
-    def __init__(self, service: CaseService, size: int = 100_000) -> None:
-        self._lookup = service.person_id_for
-        self._known: dict[str, str] = {}
-        self._size = size
-
-    def __call__(self, identity_number: str) -> str | None:
-        found = self._known.get(identity_number)
-        if found is None:
-            found = self._lookup(identity_number)
-            if found is not None:
-                if len(self._known) >= self._size:
-                    self._known.clear()
-                self._known[identity_number] = found
-        return found
 
 
 def app_from_environment() -> FastAPI:

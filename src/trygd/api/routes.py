@@ -45,12 +45,17 @@ def context(request: Request) -> RequestContext:
     try:
         claims = request.app.state.identity.verify(token.strip())
         pid = claims.get("pid")
-        person_id = request.app.state.person_ids(pid) if isinstance(pid, str) else None
-        actor = actor_from_claims(claims, person_id)
+        actor = actor_from_claims(claims, None)
     except InvalidToken as error:
         raise NotAuthenticated(f"the token is not valid: {error}") from None
     client = request.client.host if request.client else None
-    return RequestContext(actor=actor, correlation_id=request.state.correlation_id, source=client)
+    return RequestContext(
+        actor=actor,
+        correlation_id=request.state.correlation_id,
+        source=client,
+        # The services find the caller's person record inside the use case's own transaction.
+        identity_number=pid if isinstance(pid, str) else None,
+    )
 
 
 Service = Annotated[CaseService, Depends(service)]
@@ -134,8 +139,8 @@ def health() -> dict[str, str]:
 
 
 @router.get("/me", tags=["system"])
-def me(ctx: Context) -> dict[str, Any]:
-    actor = ctx.actor
+def me(svc: Service, ctx: Context) -> dict[str, Any]:
+    actor = svc.who_is_calling(ctx)
     return {
         "id": actor.id,
         "name": actor.name,

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,7 +28,7 @@ from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
 from trygd.services.records import parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
-from trygd.store.models import IdempotencyKey, Job, Person
+from trygd.store.models import IdempotencyKey, Job
 
 T = TypeVar("T")
 
@@ -48,12 +48,14 @@ class CaseService:
         self.engine = engine
         self.settings = settings or Settings()
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.known_persons: dict[str, str] = {}  # identity number → person id, once found
 
     # -- running use cases ------------------------------------------------------------------
 
     def _run(self, context: RequestContext, use_case: Callable[[UnitOfWork], T]) -> T:
         uow = UnitOfWork(self.sessions, context, self.settings.clock)
         try:
+            uow.resolve_caller(self.known_persons)
             result = use_case(uow)
             uow.commit()
             return result
@@ -235,15 +237,9 @@ class CaseService:
             context, lambda uow: views.audit_trail(uow, person_id, purpose, limit, offset)
         )
 
-    def person_id_for(self, identity_number: str) -> str | None:
-        """Resolve a verified token's identity number to the person record (no audit: it is
-        the caller's own number, proven by the token, and reveals nothing else). The read ends
-        with a commit, not a rollback: psycopg drops its prepared statements on a rollback."""
-        with self.sessions.begin() as session:
-            found = session.scalar(
-                select(Person.id).where(Person.identity_number == identity_number)
-            )
-            return str(found) if found else None
+    def who_is_calling(self, context: RequestContext) -> Actor:
+        """The caller, with their person id if they are in the population register."""
+        return self._run(context, lambda uow: uow.actor)
 
     # -- background jobs -------------------------------------------------------------------------
 

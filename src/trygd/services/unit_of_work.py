@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from trygd.privacy.policy import Actor
 from trygd.services.clock import Clock
-from trygd.store.models import AuditRecord, Event
+from trygd.store.models import AuditRecord, Event, Person
+
+KNOWN_PERSONS = 100_000
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class RequestContext:
     actor: Actor
     correlation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     source: str | None = None
+    identity_number: str | None = None  # the verified token's `pid`, for citizens
 
 
 class UnitOfWork:
@@ -44,6 +47,29 @@ class UnitOfWork:
         self.session: Session = sessions()
         self.audit: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+
+    def resolve_caller(self, known: dict[str, str]) -> None:
+        """Give a citizen actor their person id from the token's identity number.
+
+        Done in the use case's own transaction (the person row it loads is then at hand for
+        the use case); `known` remembers ids already found, since a person's id never changes.
+        No audit record: it is the caller's own number, proven by the token.
+        """
+        number = self.context.identity_number
+        if number is None or self.actor.person_id is not None:
+            return
+        person_id = known.get(number)
+        if person_id is None:
+            person = self.session.scalars(
+                select(Person).where(Person.identity_number == number)
+            ).first()
+            if person is None:
+                return
+            person_id = str(person.id)
+            if len(known) >= KNOWN_PERSONS:
+                known.clear()
+            known[number] = person_id
+        self.actor = replace(self.actor, person_id=person_id)
 
     def record_access(self, **fields: Any) -> None:
         if isinstance(fields.get("purpose"), str):
