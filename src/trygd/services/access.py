@@ -54,6 +54,23 @@ def subject_for_person(
     )
 
 
+def check_case(
+    uow: UnitOfWork,
+    action: Action,
+    sak: Sak,
+    *,
+    object_type: str,
+    object_id: uuid.UUID,
+    assigned_to: str | None = None,
+) -> Person:
+    """Check `action` on one case of a person; the person is returned for the use case."""
+    person = uow.session.get(Person, sak.person_id)
+    assert person is not None  # a foreign key guarantees it
+    subject = subject_for_person(uow, person, sak, assigned_to)
+    check(uow, action, subject, object_type=object_type, object_id=object_id)
+    return person
+
+
 def check(
     uow: UnitOfWork,
     action: Action,

@@ -27,7 +27,6 @@ from trygd.services.records import (
     get_or_404,
     move,
     open_task,
-    person_of_sak,
     validate_facts,
 )
 from trygd.services.unit_of_work import UnitOfWork
@@ -45,9 +44,14 @@ def load_for_change(
     behandling = get_or_404(uow, Behandling, behandling_id, "behandling")
     sak = uow.session.get(Sak, behandling.sak_id)
     assert sak is not None
-    person = person_of_sak(uow, sak)
-    subject = access.subject_for_person(uow, person, sak, behandling.assigned_to)
-    access.check(uow, action, subject, object_type="behandling", object_id=behandling.id)
+    person = access.check_case(
+        uow,
+        action,
+        sak,
+        object_type="behandling",
+        object_id=behandling.id,
+        assigned_to=behandling.assigned_to,
+    )
     if isinstance(version, bool) or not isinstance(version, int):
         raise InvalidInput([("version", "is required: the version of the behandling you read")])
     check_version(behandling, version)
@@ -117,7 +121,7 @@ def assess_condition(
         facts=sorted(facts),
         reason=reason,
     )
-    run_rules(uow, sak, behandling)
+    run_rules(uow, sak, behandling, application.facts)
     behandling.assigned_to = behandling.assigned_to or uow.actor.id
     return summary(uow, sak, behandling)
 
@@ -135,9 +139,8 @@ def request_information(
             [("description", f"must say what is needed, at least {MIN_REASON_LENGTH} characters")]
         )
     requested = body.get("facts_requested", [])
-    fact_names = {
-        c for r in (behandling.assessment or {}).get("conditions", []) for c in r["facts_used"]
-    } | {m for r in (behandling.assessment or {}).get("conditions", []) for m in r["missing_facts"]}
+    conditions = (behandling.assessment or {}).get("conditions", [])
+    fact_names = {name for c in conditions for name in (*c["facts_used"], *c["missing_facts"])}
     if not isinstance(requested, list) or not all(isinstance(n, str) for n in requested):
         raise InvalidInput([("facts_requested", "must be a list of fact names")])
     for index, name in enumerate(requested):
@@ -192,11 +195,10 @@ def answer_information(
     assert behandling is not None
     sak = uow.session.get(Sak, behandling.sak_id)
     assert sak is not None
-    person = person_of_sak(uow, sak)
-    access.check(
+    person = access.check_case(
         uow,
         Access.ANSWER_INFORMATION,
-        access.subject_for_person(uow, person, sak),
+        sak,
         object_type="information_request",
         object_id=request.id,
     )
@@ -219,7 +221,7 @@ def answer_information(
     request.answered_at = uow.now
     move(uow, sak, behandling, Action.INFORMATION_RECEIVED, information_request_id=str(request.id))
     _cancel_jobs(uow, request.id)
-    run_rules(uow, sak, behandling)
+    run_rules(uow, sak, behandling, application.facts)
     open_task(
         uow, sak, behandling, person, "assess", "information_received", behandling.assigned_to
     )
@@ -227,12 +229,16 @@ def answer_information(
 
 
 def _cancel_jobs(uow: UnitOfWork, request_id: uuid.UUID) -> None:
-    for job in uow.session.query(Job).filter(
-        Job.status == "pending", Job.kind.like("information_%")
-    ):
-        if job.payload.get("request_id") == str(request_id):
-            job.status = "cancelled"
-            job.finished_at = uow.now
+    """The reminder and deadline of an answered request are not needed any more."""
+    uow.session.execute(
+        update(Job)
+        .where(
+            Job.status == "pending",
+            Job.kind.in_(("information_reminder", "information_deadline")),
+            Job.payload["request_id"].as_string() == str(request_id),
+        )
+        .values(status="cancelled", finished_at=uow.now)
+    )
 
 
 def propose(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
@@ -303,14 +309,7 @@ def claim_task(uow: UnitOfWork, task_id: uuid.UUID) -> dict[str, Any]:
     task = get_or_404(uow, Oppgave, task_id, "oppgave")
     sak = uow.session.get(Sak, task.sak_id)
     assert sak is not None
-    person = person_of_sak(uow, sak)
-    access.check(
-        uow,
-        Access.CLAIM_TASK,
-        access.subject_for_person(uow, person, sak),
-        object_type="oppgave",
-        object_id=task.id,
-    )
+    access.check_case(uow, Access.CLAIM_TASK, sak, object_type="oppgave", object_id=task.id)
     if task.status != "open":
         raise Conflict("the task is closed")
     result = uow.session.execute(

@@ -25,11 +25,17 @@ from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, Person, Sak, Vedtak
 
 
-def run_rules(uow: UnitOfWork, sak: Sak, behandling: Behandling) -> dict[str, Any]:
-    """Assess the behandling's facts on its claim date and store the full, explained result."""
-    application = validate_facts(sak.benefit, behandling.claim_date, behandling.facts)
+def run_rules(
+    uow: UnitOfWork, sak: Sak, behandling: Behandling, facts: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Assess the behandling's facts on its claim date and store the full, explained result.
+
+    `facts` are the same facts already validated (as Python values) when the caller has them;
+    otherwise the stored JSON facts are validated again."""
+    if facts is None:
+        facts = validate_facts(sak.benefit, behandling.claim_date, behandling.facts).facts
     try:
-        result = assess(sak.benefit, application.facts, behandling.claim_date, language="nb")
+        result = assess(sak.benefit, facts, behandling.claim_date, language="nb")
     except ParameterError as error:
         # The shipped parameter files are checked when loaded; here the error can only mean
         # that the date (or a year in the facts) lies outside the law's known values.
@@ -51,11 +57,15 @@ def run_rules(uow: UnitOfWork, sak: Sak, behandling: Behandling) -> dict[str, An
 
 
 def assess_and_route(
-    uow: UnitOfWork, sak: Sak, behandling: Behandling, person: Person
+    uow: UnitOfWork,
+    sak: Sak,
+    behandling: Behandling,
+    person: Person,
+    facts: dict[str, Any] | None = None,
 ) -> Vedtak | None:
     """Decide automatically where the law allows it (the vedtak is returned); otherwise give
     the unit a task."""
-    document = run_rules(uow, sak, behandling)
+    document = run_rules(uow, sak, behandling, facts)
     if may_decide_automatically(sak.benefit, document["outcome"]):
         move(uow, sak, behandling, Action.DECIDE_AUTOMATICALLY, legal_basis=AUTOMATION_BASIS)
         return make_vedtak(uow, sak, behandling, automatic=True)

@@ -27,7 +27,6 @@ from trygd.services.records import (
     get_or_404,
     move,
     open_behandling,
-    person_of_sak,
     validate_facts,
 )
 from trygd.services.unit_of_work import UnitOfWork
@@ -110,21 +109,14 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     uow.session.add_all([soknad, behandling])
     uow.event(sak.id, behandling.id, "soknad_received", soknad_id=str(soknad.id))
     move(uow, sak, behandling, Action.START)
-    vedtak = assess_and_route(uow, sak, behandling, person)
+    vedtak = assess_and_route(uow, sak, behandling, person, application.facts)
     return summary(uow, sak, behandling, vedtak)
 
 
 def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
     """An endringsmelding opens a revurdering of the latest vedtak with the changed facts."""
     sak = get_or_404(uow, Sak, sak_id, "sak")
-    person = person_of_sak(uow, sak)
-    access.check(
-        uow,
-        Access.REPORT_CHANGE,
-        access.subject_for_person(uow, person, sak),
-        object_type="sak",
-        object_id=sak.id,
-    )
+    person = access.check_case(uow, Access.REPORT_CHANGE, sak, object_type="sak", object_id=sak.id)
     effective = _date_field(body, "effective_date")
     changes = body.get("facts")
     if not isinstance(changes, dict) or not changes:
@@ -167,7 +159,7 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
         revises_vedtak_id=str(old.id),
     )
     move(uow, sak, behandling, Action.START)
-    vedtak = assess_and_route(uow, sak, behandling, person)
+    vedtak = assess_and_route(uow, sak, behandling, person, application.facts)
     return summary(uow, sak, behandling, vedtak)
 
 

@@ -22,36 +22,42 @@ from sqlalchemy import select
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
 from trygd.services import access
-from trygd.services.records import move, open_task, person_of_sak
+from trygd.services.records import move, open_task
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Behandling, InformationRequest, Job, Sak, Vedtak
+from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 
 
-def _request_context(uow: UnitOfWork, payload: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+def _open_request(
+    uow: UnitOfWork, payload: dict[str, Any]
+) -> tuple[InformationRequest, Behandling, Sak] | None:
+    """The request a job is about, if it is still open (an answered one needs no job)."""
     request = uow.session.get(InformationRequest, uuid.UUID(payload["request_id"]))
     assert request is not None
+    if request.status != "open":
+        return None
     behandling = uow.session.get(Behandling, request.behandling_id)
     assert behandling is not None
     sak = uow.session.get(Sak, behandling.sak_id)
     assert sak is not None
-    return request, behandling, sak, person_of_sak(uow, sak)
+    return request, behandling, sak
+
+
+def _check_job(uow: UnitOfWork, sak: Sak, request: InformationRequest) -> Person:
+    return access.check_case(
+        uow, Access.RUN_JOB, sak, object_type="information_request", object_id=request.id
+    )
 
 
 def information_reminder(uow: UnitOfWork, payload: dict[str, Any]) -> None:
-    request, behandling, sak, person = _request_context(uow, payload)
-    if request.status != "open":
+    found = _open_request(uow, payload)
+    if found is None:
         return
-    access.check(
-        uow,
-        Access.RUN_JOB,
-        access.subject_for_person(uow, person, sak),
-        object_type="information_request",
-        object_id=request.id,
-    )
+    request, behandling, sak = found
+    _check_job(uow, sak, request)
     uow.event(
         sak.id,
         behandling.id,
@@ -63,16 +69,11 @@ def information_reminder(uow: UnitOfWork, payload: dict[str, Any]) -> None:
 
 def information_deadline(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     """The deadline passed without an answer: the case goes back to a caseworker."""
-    request, behandling, sak, person = _request_context(uow, payload)
-    if request.status != "open" or behandling.state != State.WAITING_FOR_INFORMATION.value:
+    found = _open_request(uow, payload)
+    if found is None or found[1].state != State.WAITING_FOR_INFORMATION.value:
         return
-    access.check(
-        uow,
-        Access.RUN_JOB,
-        access.subject_for_person(uow, person, sak),
-        object_type="information_request",
-        object_id=request.id,
-    )
+    request, behandling, sak = found
+    person = _check_job(uow, sak, request)
     request.status = "expired"
     move(uow, sak, behandling, Action.DEADLINE_PASSED, information_request_id=str(request.id))
     open_task(

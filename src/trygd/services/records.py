@@ -36,12 +36,6 @@ def get_or_404(uow: UnitOfWork, model: Any, id: uuid.UUID, what: str) -> Any:
     return record
 
 
-def person_of_sak(uow: UnitOfWork, sak: Sak) -> Person:
-    person = uow.session.get(Person, sak.person_id)
-    assert person is not None  # a foreign key guarantees it
-    return person
-
-
 def check_version(behandling: Behandling, version: int) -> None:
     """Refuse a change based on an older read of the behandling (optimistic locking)."""
     if version != behandling.version:

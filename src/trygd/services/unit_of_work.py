@@ -106,29 +106,31 @@ class UnitOfWork:
     def commit(self) -> None:
         self.session.flush()  # the cases and behandlinger the events point to come first
         # Plain multi-row INSERTs: nothing reads these rows back in the use case.
-        connection = self.session.connection()
         if self.events:
-            connection.execute(insert(Event), self.events)
-        if self.audit:
-            records = [{**record, "completed": True} for record in self.audit]
-            connection.execute(insert(AuditRecord), records)
+            self.session.connection().execute(insert(Event), self.events)
+            self.events = []
+        self._insert_audit(completed=True)
         self.session.commit()
-        self.audit, self.events = [], []
 
     def fail(self) -> None:
         """Roll back the use case, then keep the record of every access it tried."""
         self.session.rollback()
-        records, self.audit, self.events = self.audit, [], []
-        if not records:
-            return
+        self.events = []
+        count = len(self.audit)
         try:
-            rows = [{**record, "completed": False} for record in records]
-            self.session.connection().execute(insert(AuditRecord), rows)
+            self._insert_audit(completed=False)
             self.session.commit()
         except Exception:  # the audit store is down: say so loudly, never hide it
             self.session.rollback()
-            log.exception("could not write %d audit records after a failed use case", len(records))
+            log.exception("could not write %d audit records after a failed use case", count)
             raise
+
+    def _insert_audit(self, *, completed: bool) -> None:
+        """Insert the collected audit records as one multi-row INSERT, and forget them."""
+        if self.audit:
+            rows = [{**record, "completed": completed} for record in self.audit]
+            self.audit = []
+            self.session.connection().execute(insert(AuditRecord), rows)
 
     def close(self) -> None:
         self.session.close()

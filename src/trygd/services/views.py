@@ -12,10 +12,11 @@ from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.behandling import State, allowed_actions
 from trygd.domain.identity import IdentityNumberError, parse_identity_number
 from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Subject
+from trygd.rules.assessment import assess
 from trygd.services import access
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.services.intake import caller_person
-from trygd.services.records import get_or_404, person_of_sak
+from trygd.services.records import get_or_404, validate_facts
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import (
     AuditRecord,
@@ -109,15 +110,7 @@ def _request_row(r: InformationRequest) -> dict[str, Any]:
 
 
 def _read_sak(uow: UnitOfWork, sak: Sak) -> Person:
-    person = person_of_sak(uow, sak)
-    access.check(
-        uow,
-        Action.READ_CASE,
-        access.subject_for_person(uow, person, sak),
-        object_type="sak",
-        object_id=sak.id,
-    )
-    return person
+    return access.check_case(uow, Action.READ_CASE, sak, object_type="sak", object_id=sak.id)
 
 
 def get_sak(uow: UnitOfWork, sak_id: uuid.UUID) -> dict[str, Any]:
@@ -235,9 +228,6 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
 
 def _explained_in(benefit: str, vedtak: Vedtak, language: str) -> dict[str, Any]:
     """The stored result explained in another language, from the same facts and date."""
-    from trygd.rules.assessment import assess
-    from trygd.services.records import validate_facts
-
     application = validate_facts(benefit, vedtak.effective_from, vedtak.facts)
     return assess(benefit, application.facts, vedtak.effective_from, language=language).to_dict()
 
