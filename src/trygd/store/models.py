@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -62,6 +63,8 @@ class Person(Base):
     municipality: Mapped[str] = mapped_column(String(4))
     protection: Mapped[str] = mapped_column(String(32), default="none")
     skjermet: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Målform: the language letters are written in (nb, nn or en).
+    language: Mapped[str] = mapped_column(String(2), default="nb", server_default="nb")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -300,3 +303,144 @@ class IdempotencyKey(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Klage(Base):
+    """One klage against one vedtak, and the appeal chain that follows it.
+
+    The klage is worked on through a behandling of kind `klage` (its state is a
+    `trygd.domain.klage.KlageState`, its version the optimistic lock, its tasks go to the
+    queues); this row holds what only a klage has: the text, the deadlines, the first
+    instance's statement and the decision of NAV Klageinstans.
+    """
+
+    __tablename__ = "klager"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    behandling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("behandlinger.id"), unique=True)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
+    vedtak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("vedtak.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    vedtak_received_on: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean)
+    late_reason_given: Mapped[str | None] = mapped_column(Text)
+    late_decision: Mapped[str | None] = mapped_column(String(16))
+    late_decision_reason: Mapped[str | None] = mapped_column(Text)
+    fristavbrytende: Mapped[bool] = mapped_column(Boolean)
+    grounds: Mapped[str | None] = mapped_column(Text)
+    grounds_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    grounds_received_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    statement: Mapped[str | None] = mapped_column(Text)
+    forwarded_by: Mapped[str | None] = mapped_column(String(64))
+    forwarded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    comment_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    comments: Mapped[list[Any]] = mapped_column(JSONDoc, default=list)
+    klageinstans_unit: Mapped[str | None] = mapped_column(String(4), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_reasons: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    anke_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    result_behandling_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    closed_reason: Mapped[str | None] = mapped_column(String(32))
+
+    behandling: Mapped[Behandling] = parent("Behandling", "Klage.behandling_id")
+    sak: Mapped[Sak] = parent("Sak", "Klage.sak_id")
+    vedtak: Mapped[Vedtak] = parent("Vedtak", "Klage.vedtak_id")
+    person: Mapped[Person] = parent("Person", "Klage.person_id")
+
+
+class Attachment(Base):
+    """A document the person sent with a klage (kept whole, with its checksum)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    klage_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("klager.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    klage: Mapped[Klage] = parent("Klage", "Attachment.klage_id")
+
+
+class Anke(Base):
+    """An appeal beyond NAV: to Trygderetten, then to the court of appeal (lagmannsretten)."""
+
+    __tablename__ = "anker"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    klage_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("klager.id"), index=True)
+    court: Mapped[str] = mapped_column(String(16))  # trygderetten | lagmannsretten
+    filed_on: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean)
+    registered_by: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    reasons: Mapped[str | None] = mapped_column(Text)
+    result_behandling_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    klage: Mapped[Klage] = parent("Klage", "Anke.klage_id")
+
+
+class Serviceklage(Base):
+    """A complaint about how NAV served the person; it never touches a case or a deadline."""
+
+    __tablename__ = "serviceklager"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    sak_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("saker.id"))
+    unit: Mapped[str] = mapped_column(String(4), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    person: Mapped[Person] = parent("Person", "Serviceklage.person_id")
+    sak: Mapped[Sak | None] = parent("Sak", "Serviceklage.sak_id")
+
+
+class Letter(Base):
+    """A letter as sent: the PDF bytes exactly as the person got them, and how they were made.
+
+    `content` is the letter's content (`trygd.letters.model.Letter.to_dict`), from which the
+    HTML version is rendered; `content_hash` is the SHA-256 of `pdf`. A sent letter is never
+    changed (on PostgreSQL the database refuses it)."""
+
+    __tablename__ = "letters"
+    __table_args__ = (Index("ix_letters_sak", "sak_id", "sent_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sak_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("saker.id"))
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    behandling_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    vedtak_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    klage_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    serviceklage_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    kind: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(300))
+    letter_date: Mapped[dt.date] = mapped_column(Date)
+    template_version: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]]
+    deadlines: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_by: Mapped[str] = mapped_column(String(64))
+
+    sak: Mapped[Sak | None] = parent("Sak", "Letter.sak_id")
+    person: Mapped[Person] = parent("Person", "Letter.person_id")
