@@ -1,0 +1,1 @@
+"""Letters: their content in three languages, rendered as accessible PDF and HTML."""
