@@ -31,6 +31,7 @@ UNITS = frozenset(
         "factor",
         "years",
         "weeks",
+        "months",
         "days",
         "hours/week",
         "count",

@@ -1,0 +1,363 @@
+"""Procedural deadlines (frister), computed to the day.
+
+A deadline decides whether a klage, an anke or a lawsuit may be heard at all, so a result
+that is one day too early takes a right away from the person, and one day too late lets an
+appeal through that NAV must reject. Every deadline in trygd is therefore computed here,
+by one set of rules, with the length read from the dated parameters
+(`rules/parameters/procedure.toml`) and the reason for every step recorded.
+
+The counting rules are those of domstolloven, which NAV and Trygderetten apply to the
+deadlines of forvaltningsloven, folketrygdloven and trygderettsloven:
+
+1. The deadline runs from the day the notice reached the person (fvl. § 29, ftrl. § 21-12).
+   That day itself is not counted.
+2. A deadline in weeks ends on the same weekday as the day it runs from, the given number of
+   weeks later; a deadline in months ends on the same day-number of the last month, or on
+   the last day of that month if it has no such day (31 January + 1 month = 28 or 29
+   February). Domstolloven § 148 second ledd.
+3. If that last day is a Saturday, a Sunday, a public holiday or a day the law treats as a
+   holiday (1 and 17 May), the deadline is extended to the next working day. Domstolloven
+   § 149 first ledd.
+
+Christmas Eve and New Year's Eve are ordinary working days here: they are not public
+holidays, and no law treats them as such for deadlines.
+
+The module is pure: it reads the parameter files, but touches no database, network or clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Final
+
+from trygd.rules.parameters import ParameterSet, load_default
+
+FIRST_YEAR: Final = 1900
+"""First year for which Easter, and so the holidays, are computed."""
+
+LAST_YEAR: Final = 2299
+"""Last year for which Easter, and so the holidays, are computed."""
+
+MAX_EXTENSION_DAYS: Final = 5
+"""The most days a deadline can be moved: a last day on Skjærtorsdag moves over Langfredag,
+the weekend and 2. påskedag to the Tuesday. No other run of non-working days is as long:
+Christmas on a Thursday, Pinse followed by 17 May on the Tuesday, and Kristi himmelfartsdag
+on 30 April followed by 1 May each give 4 (the tests check every year 1900..2299)."""
+
+SATURDAY: Final = "lørdag"
+SUNDAY: Final = "søndag"
+
+# Easter-based holidays, as days after Easter Sunday, with their names in bokmål.
+_EASTER_HOLIDAYS: Final = (
+    (-3, "Skjærtorsdag"),
+    (-2, "Langfredag"),
+    (0, "Påskedag"),
+    (1, "2. påskedag"),
+    (39, "Kristi himmelfartsdag"),
+    (49, "Pinsedag"),
+    (50, "2. pinsedag"),
+)
+
+# Holidays on a fixed date: (month, day, name).
+_FIXED_HOLIDAYS: Final = (
+    (1, 1, "Nyttårsdag"),
+    (5, 1, "1. mai"),
+    (5, 17, "17. mai"),
+    (12, 25, "1. juledag"),
+    (12, 26, "2. juledag"),
+)
+
+
+def _check_year(year: int) -> None:
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise TypeError(f"year must be an int, not {type(year).__name__}")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(
+            f"year {year} is outside the supported range {FIRST_YEAR}..{LAST_YEAR} "
+            "(holidays are only computed for these years)"
+        )
+
+
+def _check_date(day: dt.date, name: str) -> None:
+    # datetime is a subclass of date; date arithmetic on it would give datetimes back and
+    # would hide a time-of-day that deadlines do not have, so it is refused.
+    if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+        raise TypeError(f"{name} must be a datetime.date, not {type(day).__name__}")
+
+
+def _check_count(value: int, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number (int), not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative (got {value})")
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Easter Sunday of a year in the Gregorian calendar.
+
+    Seven of Norway's twelve public holidays hang on Easter, so Easter must be exact. This is the
+    anonymous Gregorian algorithm (Meeus/Jones/Butcher), which is exact for every Gregorian
+    year; the range is limited to 1900..2299 because no deadline needs more and the tests
+    cover it. Outside it, a `ValueError` says so rather than returning a date nobody checked.
+    """
+    _check_year(year)
+    golden = year % 19  # the year's place in the 19-year Metonic cycle
+    century, year_of_century = divmod(year, 100)
+    leap_centuries, century_rest = divmod(century, 4)
+    # the Gregorian corrections: leap centuries drop a day (solar), the moon's orbit does not
+    # fit the 19-year cycle exactly and gains about 8 days in 2500 years (lunar)
+    lunar_steps = (century + 8) // 25
+    lunar_correction = (century - lunar_steps + 1) // 3
+    # days from 21 March to the paschal full moon
+    full_moon = (19 * golden + century - leap_centuries - lunar_correction + 15) % 30
+    quarter, year_rest = divmod(year_of_century, 4)
+    # days from the full moon to the following Sunday
+    to_sunday = (32 + 2 * century_rest + 2 * quarter - full_moon - year_rest) % 7
+    correction = (golden + 11 * full_moon + 22 * to_sunday) // 451
+    month, day = divmod(full_moon + to_sunday - 7 * correction + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+@lru_cache(maxsize=512)
+def _holidays(year: int) -> MappingProxyType[dt.date, str]:
+    easter = easter_sunday(year)
+    found: dict[dt.date, list[str]] = {}
+    for month, day, name in _FIXED_HOLIDAYS:
+        found.setdefault(dt.date(year, month, day), []).append(name)
+    for offset, name in _EASTER_HOLIDAYS:
+        found.setdefault(easter + dt.timedelta(days=offset), []).append(name)
+    # Kristi himmelfartsdag can fall on 1 or 17 May, Pinsedag or 2. pinsedag on 17 May; such
+    # a day is one holiday with both names.
+    return MappingProxyType({day: " / ".join(names) for day, names in sorted(found.items())})
+
+
+def public_holidays(year: int) -> dict[dt.date, str]:
+    """Norway's public holidays (helligdager and offentlige høytidsdager) in a year.
+
+    These are the days, besides Saturdays and Sundays, that move a deadline (domstolloven
+    § 149): the fixed days 1 January, 1 May, 17 May, 25 and 26 December, and the seven
+    Easter-based days from Skjærtorsdag to 2. pinsedag. Names are in bokmål. When two
+    holidays fall on the same date (Kristi himmelfartsdag on 1 May, as in 2008) the date
+    appears once, with both names joined by " / ". A new dict is returned each time, so the
+    caller may change it.
+    """
+    return dict(_holidays(year))
+
+
+def holiday_name(day: dt.date) -> str | None:
+    """The holiday's name if `day` is a public holiday, otherwise None."""
+    _check_date(day, "day")
+    return _holidays(day.year).get(day)
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Whether a deadline may end on `day`: not a Saturday, Sunday or public holiday.
+
+    Saturdays are not holidays, but domstolloven § 149 extends a deadline that ends on a
+    Saturday just as if it were one, so for deadlines a Saturday is not a working day.
+    Christmas Eve and New Year's Eve are working days.
+    """
+    _check_date(day, "day")
+    holidays = _holidays(day.year)  # first, so that an unsupported year is always refused
+    return day.weekday() < 5 and day not in holidays
+
+
+def _non_working_reason(day: dt.date) -> str:
+    """Why `day` is not a working day: its holiday name first, else lørdag or søndag."""
+    name = _holidays(day.year).get(day)
+    if name is not None:
+        return name
+    return SATURDAY if day.weekday() == 5 else SUNDAY
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """`day` itself if it is a working day, otherwise the first working day after it.
+
+    This is the extension of domstolloven § 149: a deadline never ends on a day the person
+    cannot act on. It runs across a year end (31 December on a Saturday gives 2 January).
+    """
+    _check_date(day, "day")
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _add_months(start: dt.date, months: int) -> dt.date:
+    index = start.year * 12 + (start.month - 1) + months
+    year, month_index = divmod(index, 12)
+    month = month_index + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError(f"{start.isoformat()} + {months} months is out of range")
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(start.day, last))
+
+
+def add_period(start: dt.date, *, weeks: int = 0, months: int = 0) -> dt.date:
+    """The raw last day of a period: `start` plus whole weeks or whole months, not moved.
+
+    Weeks end on the same weekday, months on the same day-number of the last month or that
+    month's last day if it is shorter (domstolloven § 148). The start day is not counted,
+    which is what adding does: 6 weeks from a Tuesday end on the Tuesday 42 days later.
+
+    A deadline is given in weeks or in months, never both, because the law has no rule for
+    the order in which a mixed period would be counted; giving both is a `ValueError`, as
+    is a negative count. A zero period gives `start`.
+    """
+    _check_date(start, "start")
+    _check_count(weeks, "weeks")
+    _check_count(months, "months")
+    if weeks and months:
+        raise ValueError("a deadline is given in weeks or in months, not both")
+    if months:
+        return _add_months(start, months)
+    return start + dt.timedelta(weeks=weeks)
+
+
+def deadline_from(received: dt.date, *, weeks: int = 0, months: int = 0) -> dt.date:
+    """The last day of a deadline that runs from `received`, under the full rule.
+
+    `received` is the day the notice reached the person; that day is not counted. The raw
+    end (`add_period`) is moved to the next working day if it is a Saturday, Sunday or
+    public holiday. An act on the returned day is in time.
+    """
+    return next_working_day(add_period(received, weeks=weeks, months=months))
+
+
+def _period_text(count: int, unit: str) -> str:
+    singular = unit.removesuffix("s")
+    return f"{count} {singular if count == 1 else unit}"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed deadline with everything needed to explain and re-check it.
+
+    `last_day` is the last day on which the person can act in time. `received` is the day
+    the deadline runs from. `period` says how long it is ("6 weeks"), `parameter` and
+    `parameter_value` which dated parameter gave that length, and `legal_basis`, `source`
+    and `status` where the length comes from and whether it is confirmed. If the raw end fell
+    on a day that is not a working day, `moved_from` is that raw end and `moved_because`
+    names each day passed over, in order: the holiday's name, or "lørdag" / "søndag".
+    Otherwise `moved_from` is None and `moved_because` is empty.
+    """
+
+    last_day: dt.date
+    received: dt.date
+    period: str
+    legal_basis: str
+    parameter: str
+    parameter_value: int
+    moved_from: dt.date | None
+    moved_because: tuple[str, ...]
+    source: str
+    status: str
+
+    @property
+    def raw_end(self) -> dt.date:
+        """The last day before any move off a weekend or holiday."""
+        return self.moved_from if self.moved_from is not None else self.last_day
+
+
+@lru_cache(maxsize=1)
+def _default_parameters() -> ParameterSet:
+    # Parsing every parameter file on each call would dominate the cost of a deadline.
+    return load_default()
+
+
+def _deadline(
+    parameter_name: str, received: dt.date, unit: str, parameters: ParameterSet | None
+) -> Deadline:
+    _check_date(received, "received")
+    parameter_set = parameters if parameters is not None else _default_parameters()
+    parameter = parameter_set[parameter_name]
+    if parameter.unit != unit:
+        raise ValueError(f"{parameter_name} is in {parameter.unit}, expected {unit}")
+    dated = parameter.value_at(received)
+    if not float(dated.value).is_integer() or dated.value < 0:
+        raise ValueError(
+            f"{parameter_name} on {received.isoformat()} is {dated.value}, "
+            f"not a whole number of {unit}"
+        )
+    count = int(dated.value)
+    raw_end = add_period(received, **{unit: count})
+    last_day = next_working_day(raw_end)
+    skipped: list[str] = []
+    day = raw_end
+    while day < last_day:
+        skipped.append(_non_working_reason(day))
+        day += dt.timedelta(days=1)
+    return Deadline(
+        last_day=last_day,
+        received=received,
+        period=_period_text(count, unit),
+        legal_basis=parameter.legal_basis,
+        parameter=parameter_name,
+        parameter_value=count,
+        moved_from=raw_end if last_day != raw_end else None,
+        moved_because=tuple(skipped),
+        source=dated.source,
+        status=dated.status,
+    )
+
+
+def klage_deadline(received: dt.date, *, parameters: ParameterSet | None = None) -> Deadline:
+    """Klagefrist: last day to appeal a NAV decision, from the day the decision was received.
+
+    Six weeks under ftrl. § 21-12, not the three weeks of fvl. § 29. The length is the value
+    of `procedure.klage_weeks` in force on `received`; `parameters` replaces the shipped
+    parameter set (for a reform or a test).
+    """
+    return _deadline("procedure.klage_weeks", received, "weeks", parameters)
+
+
+def anke_deadline(received: dt.date, *, parameters: ParameterSet | None = None) -> Deadline:
+    """Ankefrist: last day to appeal NAV Klageinstans' decision to Trygderetten.
+
+    Counted from the day the klage decision was received (`procedure.anke_weeks`,
+    trygderettsloven); Trygderetten applies it strictly, so it is computed like the others.
+    """
+    return _deadline("procedure.anke_weeks", received, "weeks", parameters)
+
+
+def court_deadline(received: dt.date, *, parameters: ParameterSet | None = None) -> Deadline:
+    """Søksmålsfrist: last day to bring Trygderetten's ruling before lagmannsretten.
+
+    A period in months (`procedure.court_months`) from the day the ruling was received, so
+    it ends on the same day-number, or the month's last day when the month is shorter.
+    """
+    return _deadline("procedure.court_months", received, "months", parameters)
+
+
+def comment_deadline(sent: dt.date, *, parameters: ParameterSet | None = None) -> Deadline:
+    """Last day to comment on the first instance's statement before the case goes on.
+
+    When a klage or anke is sent on, the person gets a copy of the first instance's
+    statement and may answer it (fvl. § 33); the length is NAV practice
+    (`procedure.comment_weeks`, unconfirmed). Counted from `sent`: pass the day the copy
+    reached the person where that is known, since the law counts from receipt.
+    """
+    return _deadline("procedure.comment_weeks", sent, "weeks", parameters)
+
+
+def grounds_deadline(received: dt.date, *, parameters: ParameterSet | None = None) -> Deadline:
+    """Last day to give the full grounds after a short (fristavbrytende) klage.
+
+    A klage that only says "I appeal" stops the klagefrist; NAV then gives a deadline for
+    the grounds (fvl. § 32; length `procedure.grounds_weeks`, NAV practice, unconfirmed),
+    counted from the day NAV's request was received.
+    """
+    return _deadline("procedure.grounds_weeks", received, "weeks", parameters)
+
+
+def advance_notice_deadline(sent: dt.date, *, parameters: ParameterSet | None = None) -> Deadline:
+    """Last day to respond to a forhåndsvarsel before NAV decides (fvl. § 16).
+
+    The length is NAV practice (`procedure.advance_notice_weeks`, unconfirmed). NAV's
+    systems count it from the day the notice is sent, hence `sent`; pass the day of receipt
+    instead to count as the law counts other deadlines.
+    """
+    return _deadline("procedure.advance_notice_weeks", sent, "weeks", parameters)
