@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from trygd.api.identity import InvalidToken, actor_from_claims
@@ -260,7 +260,7 @@ def get_vedtak(
 def queue(
     svc: Service,
     ctx: Context,
-    kind: Annotated[str | None, Query(pattern="^(assess|approve)$")] = None,
+    kind: Annotated[str | None, Query(pattern="^(assess|approve|klage|klageinstans)$")] = None,
     benefit: Annotated[str | None, Query(pattern="^(dagpenger|sykepenger|aap|uforetrygd)$")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -295,3 +295,232 @@ def audit_trail(
 ) -> Any:
     reject_nul(purpose, "purpose")
     return _json(svc.audit_trail(ctx, person_id, purpose, limit, offset))
+
+
+# -- appeals --------------------------------------------------------------------------------------
+
+
+class AttachmentBody(_Body):
+    filename: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(description="application/pdf, image/png, image/jpeg or text/plain")
+    content: str = Field(description="The file, base64-encoded (at most 5 MB)")
+
+
+class KlageBody(_Body):
+    vedtak_id: str = Field(description="The vedtak you appeal")
+    text: str = Field(description="What you disagree with, and why")
+    fristavbrytende: bool = Field(
+        default=False, description="A short notice now; the full grounds follow later"
+    )
+    late_reason: str | None = Field(default=None, description="Why the klage comes late")
+    received_on: dt.date | None = Field(
+        default=None, description="Staff registering a klage that came by post: its date"
+    )
+    attachments: list[AttachmentBody] = Field(default_factory=list, max_length=5)
+
+
+class TextBody(_Body):
+    text: str
+
+
+class WithdrawBody(_Body):
+    pass
+
+
+class LateBody(VersionedBody):
+    consider: bool = Field(description="Consider the late klage anyway (fvl. § 31)?")
+    reason: str
+
+
+class ChangeDecisionBody(VersionedBody):
+    reason: str = Field(description="Why the unit agrees with the klage")
+    facts: dict[str, Any] = Field(default_factory=dict, description="Corrected facts")
+
+
+class ForwardBody(VersionedBody):
+    statement: str = Field(description="The unit's statement to NAV Klageinstans")
+
+
+class KlageinstansBody(VersionedBody):
+    outcome: str = Field(description="stadfestet, omgjort, delvis_omgjort or opphevet")
+    reasons: str
+
+
+class AnkeBody(VersionedBody):
+    court: str = Field(description="trygderetten or lagmannsretten")
+    filed_on: dt.date
+
+
+class JudgmentBody(VersionedBody):
+    outcome: str = Field(description="stadfestet, omgjort, delvis_omgjort, opphevet or avvist")
+    decided_on: dt.date
+    reasons: str
+
+
+class ServiceklageBody(_Body):
+    text: str = Field(description="What went wrong in how we served you")
+    sak_id: str | None = None
+
+
+class ServiceklageAnswerBody(_Body):
+    answer: str
+
+
+class AdvanceNoticeBody(_Body):
+    planned_decision: str = Field(description="What NAV considers deciding")
+    reason: str = Field(description="Why")
+
+
+@router.post("/klager", status_code=201, tags=["appeals"], summary="Appeal a vedtak (klage)")
+def submit_klage(
+    svc: Service, ctx: Context, body: KlageBody, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    reject_nul(idempotency_key, "Idempotency-Key")
+    payload = _dump(body)
+    if body.received_on is None:
+        payload.pop("received_on")
+    status, answer = svc.submit_klage(ctx, payload, idempotency_key)
+    return _json(answer, status)
+
+
+@router.get("/klager/{klage_id}", tags=["appeals"], summary="A klage, its status and next step")
+def get_klage(svc: Service, ctx: Context, klage_id: str) -> Any:
+    return _json(svc.get_klage(ctx, klage_id))
+
+
+@router.get("/cases/{sak_id}/klager", tags=["appeals"], summary="The case's klager")
+def list_klager(svc: Service, ctx: Context, sak_id: str) -> Any:
+    return _json(svc.list_klager(ctx, sak_id))
+
+
+@router.post("/klager/{klage_id}/grounds", tags=["appeals"])
+def klage_grounds(svc: Service, ctx: Context, klage_id: str, body: TextBody) -> Any:
+    """The full grounds of a fristavbrytende klage."""
+    return _json(svc.klage_action(ctx, "grounds", klage_id, _dump(body)))
+
+
+@router.post("/klager/{klage_id}/comments", tags=["appeals"])
+def klage_comment(svc: Service, ctx: Context, klage_id: str, body: TextBody) -> Any:
+    """The person's comments, e.g. on the unit's statement to Klageinstans."""
+    return _json(svc.klage_action(ctx, "comment", klage_id, _dump(body)))
+
+
+@router.post("/klager/{klage_id}/withdraw", tags=["appeals"])
+def klage_withdraw(svc: Service, ctx: Context, klage_id: str, body: WithdrawBody) -> Any:
+    return _json(svc.klage_action(ctx, "withdraw", klage_id, _dump(body)))
+
+
+@router.post("/klager/{klage_id}/late-decision", tags=["appeals"])
+def klage_late(svc: Service, ctx: Context, klage_id: str, body: LateBody) -> Any:
+    """fvl. § 31: consider a late klage anyway, or reject it, with a reason."""
+    return _json(svc.klage_action(ctx, "late", klage_id, _dump(body)))
+
+
+@router.post("/klager/{klage_id}/change-decision", tags=["appeals"])
+def klage_change(svc: Service, ctx: Context, klage_id: str, body: ChangeDecisionBody) -> Any:
+    """Omgjøring: the unit changes its own decision through a new behandling."""
+    return _json(svc.klage_action(ctx, "change", klage_id, _dump(body)))
+
+
+@router.post("/klager/{klage_id}/forward", tags=["appeals"])
+def klage_forward(svc: Service, ctx: Context, klage_id: str, body: ForwardBody) -> Any:
+    """Send the case to NAV Klageinstans with the unit's statement."""
+    return _json(svc.klage_action(ctx, "forward", klage_id, _dump(body)))
+
+
+@router.post("/klager/{klage_id}/klageinstans-decision", tags=["appeals"])
+def klage_decide(svc: Service, ctx: Context, klage_id: str, body: KlageinstansBody) -> Any:
+    return _json(svc.klage_action(ctx, "decide", klage_id, _dump(body)))
+
+
+@router.post("/klager/{klage_id}/anker", tags=["appeals"])
+def klage_anke(svc: Service, ctx: Context, klage_id: str, body: AnkeBody) -> Any:
+    """Register an anke to Trygderetten, or the case before the court of appeal."""
+    return _json(svc.klage_action(ctx, "anke", klage_id, _dump(body)))
+
+
+@router.post("/klager/{klage_id}/judgments", tags=["appeals"])
+def klage_judgment(svc: Service, ctx: Context, klage_id: str, body: JudgmentBody) -> Any:
+    """Register the outcome from Trygderetten or the court of appeal."""
+    return _json(svc.klage_action(ctx, "judgment", klage_id, _dump(body)))
+
+
+@router.get("/attachments/{attachment_id}", tags=["appeals"])
+def get_attachment(svc: Service, ctx: Context, attachment_id: str) -> Response:
+    content, content_type, _filename = svc.attachment(ctx, attachment_id)
+    return Response(
+        content,
+        media_type=content_type,
+        headers={"Content-Disposition": "attachment", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.post("/serviceklager", status_code=201, tags=["citizen"], summary="Complain about service")
+def submit_serviceklage(svc: Service, ctx: Context, body: ServiceklageBody) -> JSONResponse:
+    return _json(svc.submit_serviceklage(ctx, _dump(body)), 201)
+
+
+@router.get("/serviceklager", tags=["citizen"], summary="My service complaints")
+def list_serviceklager(svc: Service, ctx: Context) -> Any:
+    return _json(svc.list_serviceklager(ctx))
+
+
+@router.post("/serviceklager/{complaint_id}/answer", tags=["casework"])
+def answer_serviceklage(
+    svc: Service, ctx: Context, complaint_id: str, body: ServiceklageAnswerBody
+) -> Any:
+    return _json(svc.answer_serviceklage(ctx, complaint_id, _dump(body)))
+
+
+# -- letters --------------------------------------------------------------------------------------
+
+
+@router.get("/cases/{sak_id}/letters", tags=["letters"], summary="Letters sent in the case")
+def list_letters(svc: Service, ctx: Context, sak_id: str) -> Any:
+    return _json(svc.list_letters(ctx, sak_id))
+
+
+@router.get("/letters/{letter_id}", tags=["letters"])
+def get_letter(svc: Service, ctx: Context, letter_id: str) -> Any:
+    return _json(svc.get_letter(ctx, letter_id))
+
+
+@router.get("/letters/{letter_id}/pdf", tags=["letters"], summary="The letter exactly as sent")
+def letter_pdf(svc: Service, ctx: Context, letter_id: str) -> Response:
+    pdf, digest = svc.letter_pdf(ctx, letter_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"ETag": f'"{digest}"', "Content-Disposition": "inline"},
+    )
+
+
+@router.get("/letters/{letter_id}/html", tags=["letters"], summary="The letter as HTML")
+def letter_html(svc: Service, ctx: Context, letter_id: str) -> HTMLResponse:
+    return HTMLResponse(svc.letter_html(ctx, letter_id))
+
+
+@router.get("/behandlinger/{behandling_id}/vedtak-letter-preview", tags=["letters"])
+def preview_vedtak_letter(
+    svc: Service,
+    ctx: Context,
+    behandling_id: str,
+    lang: Annotated[str | None, Query(pattern="^(nb|nn|en)$")] = None,
+) -> Any:
+    """The vedtak letter this behandling would give, before it is decided (nothing stored)."""
+    return _json(svc.preview_vedtak_letter(ctx, behandling_id, lang))
+
+
+@router.post("/behandlinger/{behandling_id}/advance-notice/preview", tags=["letters"])
+def preview_advance_notice(
+    svc: Service, ctx: Context, behandling_id: str, body: AdvanceNoticeBody
+) -> Any:
+    return _json(svc.advance_notice(ctx, behandling_id, _dump(body), send=False))
+
+
+@router.post("/behandlinger/{behandling_id}/advance-notice", status_code=202, tags=["letters"])
+def send_advance_notice(
+    svc: Service, ctx: Context, behandling_id: str, body: AdvanceNoticeBody
+) -> Any:
+    """Forhåndsvarsel (fvl. § 16): sent as a letter with a deadline to comment."""
+    return _json(svc.advance_notice(ctx, behandling_id, _dump(body), send=True), 202)

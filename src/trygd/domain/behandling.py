@@ -29,6 +29,10 @@ class Kind(StrEnum):
 
     FIRST = "forstegangsbehandling"  # a new søknad
     REVURDERING = "revurdering"  # a reported change or NAV's own review of a vedtak
+    OMGJORING = "omgjoring"  # the first instance changes its decision after a klage
+    ETTER_KLAGEINSTANS = "etter_klageinstans"  # carries out Klageinstans' decision
+    ETTER_ANKE = "etter_anke"  # carries out a judgment of Trygderetten or a court
+    KLAGE = "klage"  # the klage itself; its states are trygd.domain.klage.KlageState
 
 
 class Action(StrEnum):

@@ -55,6 +55,14 @@ class Action(StrEnum):
     READ_ACCESS_LOG = "read_access_log"
     READ_AUDIT = "read_audit"
     RUN_JOB = "run_job"
+    SUBMIT_KLAGE = "submit_klage"  # the person, or a caseworker registering a klage by post
+    ADD_TO_KLAGE = "add_to_klage"  # grounds, comments, withdrawal: the person
+    REVIEW_KLAGE = "review_klage"  # the first instance: lateness, omgjøring, oversendelse
+    DECIDE_KLAGE = "decide_klage"  # NAV Klageinstans
+    REGISTER_ANKE = "register_anke"  # NAV Klageinstans registers Trygderetten and the courts
+    SEND_LETTER = "send_letter"  # a caseworker's own letters, such as forhåndsvarsel
+    SUBMIT_SERVICEKLAGE = "submit_serviceklage"
+    ANSWER_SERVICEKLAGE = "answer_serviceklage"
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
@@ -69,6 +77,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.ANSWER_INFORMATION,
             Action.REPORT_CHANGE,
             Action.READ_ACCESS_LOG,
+            Action.SUBMIT_KLAGE,
+            Action.ADD_TO_KLAGE,
+            Action.SUBMIT_SERVICEKLAGE,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -80,6 +91,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PROPOSE,
             Action.CLAIM_TASK,
             Action.LIST_QUEUE,
+            Action.SUBMIT_KLAGE,
+            Action.REVIEW_KLAGE,
+            Action.SEND_LETTER,
+            Action.ANSWER_SERVICEKLAGE,
         }
     ),
     Role.APPROVER: frozenset(
@@ -92,8 +107,16 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.LIST_QUEUE,
         }
     ),
-    # Klageinstans sees a case only once a klage has been sent to it (built with appeals).
-    Role.APPEALS: frozenset({Action.LIST_QUEUE}),
+    # Klageinstans sees a case only once a klage on it has been sent to its unit.
+    Role.APPEALS: frozenset(
+        {
+            Action.LIST_QUEUE,
+            Action.READ_CASE,
+            Action.CLAIM_TASK,
+            Action.DECIDE_KLAGE,
+            Action.REGISTER_ANKE,
+        }
+    ),
     Role.AUDITOR: frozenset({Action.READ_AUDIT}),
     Role.SYSTEM: frozenset(
         {
@@ -147,6 +170,11 @@ class Subject:
     skjermet: bool = False
     case_units: frozenset[str] = frozenset()
     assigned_to: frozenset[str] = frozenset()
+    # Units of NAV Klageinstans that a klage of this person (on this case) was sent to.
+    appeal_units: frozenset[str] = frozenset()
+    # Employees who took part in the first instance's handling of the case: none of them
+    # may decide the klage at Klageinstans (fvl. § 6 and the two-tier appeal).
+    handled_by: frozenset[str] = frozenset()
 
 
 NOBODY = Subject(person_id=None, protection=Protection.NONE.value)
@@ -181,7 +209,7 @@ def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) 
         return Decision(True, f"{action.value} is part of the caller's role")
     if actor.roles == {Role.CITIZEN}:
         return _decide_for_citizen(actor, subject)
-    return _decide_for_staff(actor, subject)
+    return _decide_for_staff(actor, action, subject)
 
 
 def _decide_for_citizen(actor: Actor, subject: Subject) -> Decision:
@@ -190,7 +218,7 @@ def _decide_for_citizen(actor: Actor, subject: Subject) -> Decision:
     return _deny_for_subject("citizens see only their own data")
 
 
-def _decide_for_staff(actor: Actor, subject: Subject) -> Decision:
+def _decide_for_staff(actor: Actor, action: Action, subject: Subject) -> Decision:
     if actor.has(Role.SYSTEM):
         return Decision(True, "system job")
     protection = subject.protection
@@ -205,11 +233,23 @@ def _decide_for_staff(actor: Actor, subject: Subject) -> Decision:
         return _deny_for_subject("skjermet person needs the skjerming clearance")
     if actor.person_id is not None and actor.person_id == subject.person_id:
         return _deny_for_subject("employees may not handle their own case")
+    if action in (Action.DECIDE_KLAGE, Action.REGISTER_ANKE) or (actor.roles == {Role.APPEALS}):
+        return _decide_for_klageinstans(actor, action, subject)
     if actor.id in subject.assigned_to:
         return Decision(True, "assigned to the caller")
     if actor.unit is not None and actor.unit in subject.case_units:
         return Decision(True, f"case belongs to the caller's unit {actor.unit}")
     return _deny_for_subject("no case of this person belongs to the caller's unit")
+
+
+def _decide_for_klageinstans(actor: Actor, action: Action, subject: Subject) -> Decision:
+    """NAV Klageinstans works only on cases whose klage was sent to its own unit, and never
+    on a klage about a case the same employee handled in the first instance."""
+    if actor.unit is None or actor.unit not in subject.appeal_units:
+        return _deny_for_subject("no klage of this person was sent to the caller's unit")
+    if action is Action.DECIDE_KLAGE and actor.id in subject.handled_by:
+        return _deny("the caller handled this case in the first instance")
+    return Decision(True, f"klage sent to the caller's unit {actor.unit}")
 
 
 def roles_from(names: Iterable[str]) -> frozenset[Role]:

@@ -13,10 +13,10 @@ import uuid
 
 from sqlalchemy import select
 
-from trygd.privacy.policy import NOBODY, Action, Subject, decide
+from trygd.privacy.policy import NOBODY, Action, Role, Subject, decide
 from trygd.services.errors import Forbidden
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Oppgave, Person, Sak
+from trygd.store.models import Klage, Oppgave, Person, Sak
 
 
 def subject_for_person(
@@ -25,6 +25,7 @@ def subject_for_person(
     sak: Sak | None = None,
     assigned_to: str | None = None,
     units: frozenset[str] | None = None,
+    handled_by: frozenset[str] = frozenset(),
 ) -> Subject:
     """The person as the policy sees them; with `sak`, only that case's unit counts.
     `units` passes the units of the person's cases when the caller has loaded them already."""
@@ -45,12 +46,22 @@ def subject_for_person(
         assigned = set()
     if assigned_to:
         assigned.add(assigned_to)
+    appeal_units: frozenset[str] = frozenset()
+    if Role.APPEALS in uow.actor.roles:  # only Klageinstans needs to know (saves a query)
+        forwarded = select(Klage.klageinstans_unit).where(
+            Klage.person_id == person.id, Klage.klageinstans_unit.is_not(None)
+        )
+        if sak is not None:
+            forwarded = forwarded.where(Klage.sak_id == sak.id)
+        appeal_units = frozenset(u for u in uow.session.scalars(forwarded) if u)
     return Subject(
         person_id=str(person.id),
         protection=person.protection,
         skjermet=person.skjermet,
         case_units=units,
         assigned_to=frozenset(a for a in assigned if a),
+        appeal_units=appeal_units,
+        handled_by=handled_by,
     )
 
 
@@ -62,11 +73,12 @@ def check_case(
     object_type: str,
     object_id: uuid.UUID,
     assigned_to: str | None = None,
+    handled_by: frozenset[str] = frozenset(),
 ) -> Person:
     """Check `action` on one case of a person; the person is returned for the use case."""
     person = uow.session.get(Person, sak.person_id)
     assert person is not None  # a foreign key guarantees it
-    subject = subject_for_person(uow, person, sak, assigned_to)
+    subject = subject_for_person(uow, person, sak, assigned_to, handled_by=handled_by)
     check(uow, action, subject, object_type=object_type, object_id=object_id)
     return person
 

@@ -181,6 +181,7 @@ def request_information(
     if reminder_at > uow.now:
         enqueue(uow, "information_reminder", reminder_at, request_id=str(request.id))
     enqueue(uow, "information_deadline", start_of_day_after(deadline), request_id=str(request.id))
+    enqueue(uow, "send_letter", uow.now, letter="information_request", request_id=str(request.id))
     result = summary(uow, sak, behandling)
     result["information_request_id"] = str(request.id)
     return result

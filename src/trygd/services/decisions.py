@@ -104,6 +104,8 @@ def make_vedtak(uow: UnitOfWork, sak: Sak, behandling: Behandling, *, automatic:
     )
     # Iverksetting runs as a job, so a vedtak is carried out even if this process dies now.
     enqueue(uow, "implement_vedtak", uow.now, behandling_id=str(behandling.id))
+    # So is the letter: it is rendered and stored by a worker, never lost (see services.letters).
+    enqueue(uow, "send_letter", uow.now, letter="vedtak", vedtak_id=str(vedtak.id))
     return vedtak
 
 

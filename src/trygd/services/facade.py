@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from trygd.privacy.policy import Actor, Role
-from trygd.services import casework, intake, jobs, views
+from trygd.services import appeals, casework, intake, jobs, letters, serviceklager, views
 from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
 from trygd.services.records import parse_id
@@ -222,6 +222,104 @@ class CaseService:
         }
         handler = handlers[action]
         return self._run(context, lambda uow: handler(uow, bid, body))
+
+    # -- appeals ---------------------------------------------------------------------------------
+
+    def submit_klage(
+        self, context: RequestContext, body: Any, idempotency_key: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        return self._idempotent(
+            context, idempotency_key, body, lambda uow: appeals.submit_klage(uow, body)
+        )
+
+    def klage_action(
+        self, context: RequestContext, action: str, klage_id: str, body: Any
+    ) -> dict[str, Any]:
+        """grounds / comment / withdraw (the person); late / change / forward (first
+        instance); decide / anke / judgment (Klageinstans)."""
+        kid = parse_id(klage_id, "klage_id")
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        handlers: dict[str, Callable[[UnitOfWork, uuid.UUID, dict[str, Any]], dict[str, Any]]] = {
+            "grounds": appeals.add_grounds,
+            "comment": appeals.comment,
+            "withdraw": appeals.withdraw,
+            "late": appeals.decide_late,
+            "change": appeals.change_decision,
+            "forward": appeals.forward,
+            "decide": appeals.klageinstans_decide,
+            "anke": appeals.register_anke,
+            "judgment": appeals.register_judgment,
+        }
+        handler = handlers[action]
+        return self._run(context, lambda uow: handler(uow, kid, body))
+
+    def get_klage(self, context: RequestContext, klage_id: str) -> dict[str, Any]:
+        kid = parse_id(klage_id, "klage_id")
+        return self._run(context, lambda uow: appeals.get_klage(uow, kid))
+
+    def list_klager(self, context: RequestContext, sak_id: str) -> dict[str, Any]:
+        sid = parse_id(sak_id, "sak_id")
+        return self._run(context, lambda uow: appeals.list_klager(uow, sid))
+
+    def attachment(self, context: RequestContext, attachment_id: str) -> tuple[bytes, str, str]:
+        aid = parse_id(attachment_id, "attachment_id")
+
+        def read(uow: UnitOfWork) -> tuple[bytes, str, str]:
+            found = appeals.attachment(uow, aid)
+            return found.content, found.content_type, found.filename
+
+        return self._run(context, read)
+
+    def submit_serviceklage(self, context: RequestContext, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        return self._run(context, lambda uow: serviceklager.submit(uow, body))
+
+    def list_serviceklager(self, context: RequestContext) -> dict[str, Any]:
+        return self._run(context, serviceklager.list_own)
+
+    def answer_serviceklage(
+        self, context: RequestContext, complaint_id: str, body: Any
+    ) -> dict[str, Any]:
+        cid = parse_id(complaint_id, "serviceklage_id")
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        return self._run(context, lambda uow: serviceklager.answer(uow, cid, body))
+
+    # -- letters ---------------------------------------------------------------------------------
+
+    def list_letters(self, context: RequestContext, sak_id: str) -> dict[str, Any]:
+        sid = parse_id(sak_id, "sak_id")
+        return self._run(context, lambda uow: letters.list_letters(uow, sid))
+
+    def get_letter(self, context: RequestContext, letter_id: str) -> dict[str, Any]:
+        lid = parse_id(letter_id, "letter_id")
+        return self._run(context, lambda uow: letters.get_letter(uow, lid))
+
+    def letter_pdf(self, context: RequestContext, letter_id: str) -> tuple[bytes, str]:
+        lid = parse_id(letter_id, "letter_id")
+        return self._run(context, lambda uow: letters.letter_pdf(uow, lid))
+
+    def letter_html(self, context: RequestContext, letter_id: str) -> str:
+        lid = parse_id(letter_id, "letter_id")
+        return self._run(context, lambda uow: letters.letter_html(uow, lid))
+
+    def preview_vedtak_letter(
+        self, context: RequestContext, behandling_id: str, language: str | None
+    ) -> dict[str, Any]:
+        bid = parse_id(behandling_id, "behandling_id")
+        return self._run(context, lambda uow: letters.preview_vedtak(uow, bid, language))
+
+    def advance_notice(
+        self, context: RequestContext, behandling_id: str, body: Any, *, send: bool
+    ) -> dict[str, Any]:
+        bid = parse_id(behandling_id, "behandling_id")
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        return self._run(context, lambda uow: letters.advance_notice(uow, bid, body, send=send))
 
     # -- internal control -----------------------------------------------------------------------
 

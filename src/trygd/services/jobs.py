@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
-from trygd.services import access
+from trygd.services import access, appeals, letters
 from trygd.services.records import move, open_task
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
@@ -104,6 +104,9 @@ HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
     "information_reminder": information_reminder,
     "information_deadline": information_deadline,
     "implement_vedtak": implement_vedtak,
+    "send_letter": letters.send_letter,
+    "klage_grounds_deadline": appeals.grounds_deadline_passed,
+    "appeal_deadline": appeals.appeal_deadline,
 }
 
 

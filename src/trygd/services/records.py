@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from trygd.applications.inputs import Application, InputError, parse_application
-from trygd.domain.behandling import Action, IllegalTransition, State, next_state
+from trygd.domain.behandling import Action, IllegalTransition, Kind, State, next_state
 from trygd.rules.assessment import jsonable
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.unit_of_work import UnitOfWork
@@ -47,6 +47,8 @@ def check_version(behandling: Behandling, version: int) -> None:
 
 def move(uow: UnitOfWork, sak: Sak, behandling: Behandling, action: Action, **data: Any) -> None:
     """Apply `action` to the behandling through the state machine and record the event."""
+    if behandling.kind == Kind.KLAGE.value:
+        raise Conflict("this behandling is a klage: use the klage endpoints (/api/v1/klager)")
     try:
         new_state = next_state(State(behandling.state), action)
     except IllegalTransition as error:
@@ -87,7 +89,10 @@ def open_task(
     kind: str,
     reason: str,
     assigned_to: str | None = None,
+    unit: str | None = None,
 ) -> Oppgave:
+    """A task in the queue of `unit` (by default the case's own unit)."""
+    unit = unit or sak.unit
     task = Oppgave(
         id=uuid.uuid4(),
         sak_id=sak.id,
@@ -96,14 +101,14 @@ def open_task(
         kind=kind,
         reason=reason,
         benefit=sak.benefit,
-        unit=sak.unit,
+        unit=unit,
         skjermet=person.skjermet,
         status="open",
         assigned_to=assigned_to,
         created_at=uow.now,
     )
     uow.session.add(task)
-    uow.event(sak.id, behandling.id, "task_opened", kind=kind, reason=reason, unit=sak.unit)
+    uow.event(sak.id, behandling.id, "task_opened", kind=kind, reason=reason, unit=unit)
     return task
 
 
@@ -130,7 +135,12 @@ def enqueue(uow: UnitOfWork, kind: str, run_at: dt.datetime, **payload: Any) -> 
 
 
 def open_behandling(uow: UnitOfWork, sak: Sak) -> Behandling | None:
+    """The case's open behandling of the ordinary kinds (a klage runs beside them)."""
     open_states = [s.value for s in State if s not in (State.DECIDED, State.IMPLEMENTED)]
     return uow.session.scalars(
-        select(Behandling).where(Behandling.sak_id == sak.id, Behandling.state.in_(open_states))
+        select(Behandling).where(
+            Behandling.sak_id == sak.id,
+            Behandling.state.in_(open_states),
+            Behandling.kind != "klage",
+        )
     ).first()

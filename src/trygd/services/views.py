@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
-from trygd.domain.behandling import State, allowed_actions
+from trygd.domain.behandling import Kind, State, allowed_actions
 from trygd.domain.identity import IdentityNumberError, parse_identity_number
+from trygd.domain.klage import KlageState, allowed_klage_actions
 from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Subject
 from trygd.rules.assessment import assess
 from trygd.services import access
@@ -76,10 +77,16 @@ def _behandling_row(b: Behandling) -> dict[str, Any]:
         "assigned_to": b.assigned_to,
         "proposed_by": b.proposed_by,
         "approved_by": b.approved_by,
-        "allowed_actions": [a.value for a in allowed_actions(State(b.state))],
+        "allowed_actions": _allowed(b),
         "created_at": _iso(b.created_at),
         "updated_at": _iso(b.updated_at),
     }
+
+
+def _allowed(b: Behandling) -> list[str]:
+    if b.kind == Kind.KLAGE.value:
+        return [a.value for a in allowed_klage_actions(KlageState(b.state))]
+    return [a.value for a in allowed_actions(State(b.state))]
 
 
 def _vedtak_row(v: Vedtak) -> dict[str, Any]:
@@ -206,7 +213,7 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
     _read_sak(uow, sak)
     assessment = vedtak.assessment
     if language != assessment.get("language"):
-        assessment = _explained_in(sak.benefit, vedtak, language)
+        assessment = explained_in(sak.benefit, vedtak, language)
     return {
         **_vedtak_row(vedtak),
         "sak_id": str(sak.id),
@@ -226,7 +233,7 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
     }
 
 
-def _explained_in(benefit: str, vedtak: Vedtak, language: str) -> dict[str, Any]:
+def explained_in(benefit: str, vedtak: Vedtak, language: str) -> dict[str, Any]:
     """The stored result explained in another language, from the same facts and date."""
     application = validate_facts(benefit, vedtak.effective_from, vedtak.facts)
     return assess(benefit, application.facts, vedtak.effective_from, language=language).to_dict()

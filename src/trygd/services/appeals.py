@@ -1,0 +1,750 @@
+"""Use cases of the appeal chain: klage, NAV Klageinstans, Trygderetten and the court of appeal.
+
+Each use case loads the klage, checks access through `trygd.services.access`, moves the
+klage's behandling through `trygd.domain.klage` (optimistic lock: the caller sends the
+version they read), writes the case events, opens or closes tasks and enqueues the letters.
+Deadlines come from `trygd.domain.deadlines`, so every date here follows the same rules as
+the letters that print them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from trygd.domain import deadlines
+from trygd.domain.behandling import Kind, State
+from trygd.domain.klage import (
+    COURT_OUTCOMES,
+    KLAGEINSTANS_OUTCOMES,
+    NEEDS_NEW_BEHANDLING,
+    NEXT_STEP,
+    OPEN_STATES,
+    IllegalKlageTransition,
+    KlageAction,
+    KlageState,
+    Outcome,
+    allowed_klage_actions,
+    first_state,
+    next_klage_state,
+)
+from trygd.domain.units import UNITS, klageinstans_unit
+from trygd.privacy.policy import Action as Access
+from trygd.services import access
+from trygd.services.decisions import run_rules, start_of_day_after
+from trygd.services.errors import Conflict, InvalidInput
+from trygd.services.letters import vedtak_received_on
+from trygd.services.records import (
+    check_version,
+    close_tasks,
+    enqueue,
+    facts_as_json,
+    get_or_404,
+    open_behandling,
+    open_task,
+    parse_id,
+    validate_facts,
+)
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import Anke, Attachment, Behandling, Klage, Person, Sak, Vedtak
+
+MIN_TEXT = 10  # a reason or statement shorter than this cannot say why
+MAX_TEXT = 20_000
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+ATTACHMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})
+COURTS = ("trygderetten", "lagmannsretten")
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def _text(body: dict[str, Any], field: str, *, minimum: int = MIN_TEXT) -> str:
+    value = body.get(field)
+    if not isinstance(value, str) or len(value.strip()) < minimum:
+        raise InvalidInput([(field, f"must be a text of at least {minimum} characters")])
+    if len(value) > MAX_TEXT:
+        raise InvalidInput([(field, f"must be at most {MAX_TEXT} characters")])
+    return value.strip()
+
+
+def _date(body: dict[str, Any], field: str, *, today: dt.date) -> dt.date:
+    value = body.get(field)
+    try:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InvalidInput([(field, "must be a date (YYYY-MM-DD)")])
+    if day > today:
+        raise InvalidInput([(field, "cannot be in the future")])
+    return day
+
+
+def _version(body: dict[str, Any]) -> int:
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput([("version", "must be the integer version of the klage you read")])
+    return version
+
+
+def _load(uow: UnitOfWork, klage_id: uuid.UUID) -> tuple[Klage, Behandling, Sak]:
+    klage = get_or_404(uow, Klage, klage_id, "klage")
+    behandling = uow.session.get(Behandling, klage.behandling_id)
+    sak = uow.session.get(Sak, klage.sak_id)
+    assert behandling is not None and sak is not None
+    return klage, behandling, sak
+
+
+def _handled_by(uow: UnitOfWork, sak: Sak) -> frozenset[str]:
+    """Everyone who worked on the case in the first instance (they may not decide its klage)."""
+    people: set[str] = set()
+    for b in uow.session.scalars(select(Behandling).where(Behandling.sak_id == sak.id)):
+        people.update(x for x in (b.assigned_to, b.proposed_by, b.approved_by) if x)
+    for k in uow.session.scalars(select(Klage).where(Klage.sak_id == sak.id)):
+        people.update(x for x in (k.forwarded_by, k.submitted_by) if x)
+    return frozenset(people)
+
+
+def _move(
+    uow: UnitOfWork, sak: Sak, behandling: Behandling, action: KlageAction, **data: Any
+) -> None:
+    try:
+        new_state = next_klage_state(KlageState(behandling.state), action)
+    except IllegalKlageTransition as error:
+        raise Conflict(str(error)) from None
+    old = behandling.state
+    behandling.state = new_state.value
+    behandling.updated_at = uow.now
+    uow.event(
+        sak.id,
+        behandling.id,
+        f"klage_{action.value}",
+        **{"from": old, "to": new_state.value},
+        **data,
+    )
+
+
+def _letter(uow: UnitOfWork, kind: str, **ids: str) -> None:
+    enqueue(uow, "send_letter", uow.now, letter=kind, **ids)
+
+
+def _attachments(uow: UnitOfWork, klage: Klage, raw: Any) -> list[Attachment]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_ATTACHMENTS:
+        raise InvalidInput([("attachments", f"must be a list of at most {MAX_ATTACHMENTS}")])
+    stored = []
+    for index, item in enumerate(raw):
+        where = f"attachments[{index}]"
+        if not isinstance(item, dict):
+            raise InvalidInput([(where, "must be an object with filename, content_type, content")])
+        filename = item.get("filename")
+        if not isinstance(filename, str) or not 1 <= len(filename) <= 200:
+            raise InvalidInput([(f"{where}.filename", "must be 1 to 200 characters")])
+        content_type = item.get("content_type")
+        if content_type not in ATTACHMENT_TYPES:
+            allowed = ", ".join(sorted(ATTACHMENT_TYPES))
+            raise InvalidInput([(f"{where}.content_type", f"must be one of {allowed}")])
+        try:
+            content = base64.b64decode(str(item.get("content", "")), validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput([(f"{where}.content", "must be base64")]) from None
+        if not content or len(content) > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput([(f"{where}.content", "must be 1 byte to 5 MB")])
+        attachment = Attachment(
+            id=uuid.uuid4(),
+            klage_id=klage.id,
+            filename=filename,
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            received_at=uow.now,
+        )
+        uow.session.add(attachment)
+        stored.append(attachment)
+    return stored
+
+
+# -- the person (or a caseworker registering a klage that came by post) -----------------
+
+
+def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
+    """A klage against one vedtak. Its deadline counts from the day the vedtak reached the
+    person; a late klage is registered all the same and a caseworker decides (fvl. § 31)."""
+    vedtak_id = parse_id(body.get("vedtak_id"), "vedtak_id")  # type: ignore[arg-type]
+    vedtak = get_or_404(uow, Vedtak, vedtak_id, "vedtak")
+    sak = uow.session.get(Sak, vedtak.sak_id)
+    assert sak is not None
+    person = access.check_case(
+        uow, Access.SUBMIT_KLAGE, sak, object_type="vedtak", object_id=vedtak.id
+    )
+    fristavbrytende = body.get("fristavbrytende", False)
+    if not isinstance(fristavbrytende, bool):
+        raise InvalidInput([("fristavbrytende", "must be true or false")])
+    text = _text(body, "text", minimum=1 if fristavbrytende else MIN_TEXT)
+    today = uow.now.date()
+    staff = uow.actor.person_id != str(person.id)
+    received_on = (
+        _date(body, "received_on", today=today) if staff and body.get("received_on") else today
+    )
+    if received_on < vedtak.decided_at.date():
+        raise InvalidInput([("received_on", "cannot be before the vedtak was made")])
+    late_reason = body.get("late_reason")
+    if late_reason is not None and (
+        not isinstance(late_reason, str) or len(late_reason) > MAX_TEXT
+    ):
+        raise InvalidInput([("late_reason", f"must be a text of at most {MAX_TEXT} characters")])
+    open_klage = uow.session.scalars(
+        select(Klage.id)
+        .join(Behandling, Behandling.id == Klage.behandling_id)
+        .where(Klage.vedtak_id == vedtak.id, Behandling.state.in_([s.value for s in OPEN_STATES]))
+    ).first()
+    if open_klage is not None:
+        raise Conflict("there is already an open klage against this vedtak; add to it instead")
+
+    reached = vedtak_received_on(uow, vedtak)
+    deadline = deadlines.klage_deadline(reached)
+    late = received_on > deadline.last_day
+    grounds_deadline = deadlines.grounds_deadline(received_on).last_day if fristavbrytende else None
+    state = first_state(late=late, fristavbrytende=fristavbrytende)
+    behandling = Behandling(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        kind=Kind.KLAGE.value,
+        state=state.value,
+        revises_vedtak_id=vedtak.id,
+        claim_date=received_on,
+        facts={},
+        created_at=uow.now,
+        updated_at=uow.now,
+    )
+    klage = Klage(
+        id=uuid.uuid4(),
+        behandling_id=behandling.id,
+        sak_id=sak.id,
+        vedtak_id=vedtak.id,
+        person_id=person.id,
+        received_on=received_on,
+        text=text,
+        submitted_by=uow.actor.id,
+        vedtak_received_on=reached,
+        deadline=deadline.last_day,
+        late=late,
+        late_reason_given=late_reason,
+        fristavbrytende=fristavbrytende,
+        grounds=None if fristavbrytende else text,
+        grounds_deadline=grounds_deadline,
+        comments=[],
+    )
+    uow.session.add(behandling)
+    uow.session.flush()  # the behandling first: the klage and its task point to it
+    uow.session.add(klage)
+    attachments = _attachments(uow, klage, body.get("attachments"))
+    uow.event(
+        sak.id,
+        behandling.id,
+        "klage_received",
+        klage_id=str(klage.id),
+        vedtak_id=str(vedtak.id),
+        late=late,
+        fristavbrytende=fristavbrytende,
+        deadline=deadline.last_day.isoformat(),
+        attachments=len(attachments),
+    )
+    if state is KlageState.AWAITING_GROUNDS:
+        assert grounds_deadline is not None
+        enqueue(
+            uow,
+            "klage_grounds_deadline",
+            start_of_day_after(grounds_deadline),
+            klage_id=str(klage.id),
+        )
+    else:
+        reason = "late_klage" if late else "klage_received"
+        open_task(uow, sak, behandling, person, "klage", reason)
+    _letter(uow, "klage_received", klage_id=str(klage.id))
+    return klage_view(uow, klage, behandling)
+
+
+def add_grounds(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """The full grounds of a fristavbrytende klage; the review starts."""
+    klage, behandling, sak = _load(uow, klage_id)
+    person = access.check_case(
+        uow, Access.ADD_TO_KLAGE, sak, object_type="klage", object_id=klage.id
+    )
+    text = _text(body, "text")
+    _move(uow, sak, behandling, KlageAction.GROUNDS_RECEIVED, klage_id=str(klage.id))
+    klage.grounds = text
+    klage.grounds_received_at = uow.now
+    open_task(uow, sak, behandling, person, "klage", "klage_grounds_received")
+    return klage_view(uow, klage, behandling)
+
+
+def comment(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """The person's comments, e.g. on the first instance's statement (fvl. § 33)."""
+    klage, behandling, sak = _load(uow, klage_id)
+    access.check_case(uow, Access.ADD_TO_KLAGE, sak, object_type="klage", object_id=klage.id)
+    if KlageState(behandling.state) not in (
+        KlageState.FIRST_INSTANCE_REVIEW,
+        KlageState.AT_KLAGEINSTANS,
+    ):
+        raise Conflict(f"comments are not taken on a klage that is {behandling.state}")
+    text = _text(body, "text", minimum=1)
+    klage.comments = [*klage.comments, {"at": uow.now.isoformat(), "text": text}]
+    behandling.updated_at = uow.now  # bumps the version: the caseworker sees something new
+    uow.event(sak.id, behandling.id, "klage_comment_received", klage_id=str(klage.id))
+    return klage_view(uow, klage, behandling)
+
+
+def withdraw(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    klage, behandling, sak = _load(uow, klage_id)
+    access.check_case(uow, Access.ADD_TO_KLAGE, sak, object_type="klage", object_id=klage.id)
+    _move(uow, sak, behandling, KlageAction.WITHDRAW, klage_id=str(klage.id))
+    klage.closed_reason = "withdrawn"
+    close_tasks(uow, behandling)
+    return klage_view(uow, klage, behandling)
+
+
+# -- the first instance ------------------------------------------------------------------
+
+
+def _for_review(
+    uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]
+) -> tuple[Klage, Behandling, Sak, Person]:
+    klage, behandling, sak = _load(uow, klage_id)
+    person = access.check_case(
+        uow, Access.REVIEW_KLAGE, sak, object_type="klage", object_id=klage.id
+    )
+    check_version(behandling, _version(body))
+    return klage, behandling, sak, person
+
+
+def decide_late(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """fvl. § 31: consider a late klage anyway (the person cannot be blamed, or there are
+    special reasons), or reject it (avvisning), always with a written reason."""
+    klage, behandling, sak, person = _for_review(uow, klage_id, body)
+    consider = body.get("consider")
+    if not isinstance(consider, bool):
+        raise InvalidInput([("consider", "must be true or false")])
+    reason = _text(body, "reason")
+    action = KlageAction.CONSIDER_LATE if consider else KlageAction.REJECT_LATE
+    _move(
+        uow, sak, behandling, action, klage_id=str(klage.id), reason=reason, legal_basis="fvl. § 31"
+    )
+    klage.late_decision = "considered" if consider else "rejected"
+    klage.late_decision_reason = reason
+    close_tasks(uow, behandling)
+    if consider:
+        open_task(uow, sak, behandling, person, "klage", "late_klage_considered", uow.actor.id)
+    else:
+        klage.closed_reason = "avvist"
+    return klage_view(uow, klage, behandling)
+
+
+def change_decision(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """Omgjøring: the unit agrees with the klage (fvl. § 33). A new behandling of kind
+    `omgjoring` starts from the appealed vedtak's facts plus the corrected ones; it goes
+    through the ordinary assessment, proposal and approval, and its vedtak replaces the old."""
+    klage, behandling, sak, person = _for_review(uow, klage_id, body)
+    reason = _text(body, "reason")
+    facts = body.get("facts", {})
+    if not isinstance(facts, dict):
+        raise InvalidInput([("facts", "must be an object with the corrected facts")])
+    vedtak = uow.session.get(Vedtak, klage.vedtak_id)
+    assert vedtak is not None
+    new = _start_behandling(
+        uow, sak, person, vedtak, Kind.OMGJORING, facts, reason="omgjoring_after_klage"
+    )
+    _move(
+        uow,
+        sak,
+        behandling,
+        KlageAction.CHANGE_DECISION,
+        klage_id=str(klage.id),
+        reason=reason,
+        new_behandling_id=str(new.id),
+    )
+    klage.closed_reason = "omgjort"
+    klage.result_behandling_id = new.id
+    close_tasks(uow, behandling)
+    return klage_view(uow, klage, behandling)
+
+
+def forward(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """The unit keeps its decision and sends the case to NAV Klageinstans with its statement;
+    the person gets a copy and a deadline to comment."""
+    klage, behandling, sak, person = _for_review(uow, klage_id, body)
+    statement = _text(body, "statement")
+    unit = klageinstans_unit(UNITS[sak.unit])
+    comment_deadline = deadlines.comment_deadline(uow.now.date())
+    _move(
+        uow, sak, behandling, KlageAction.FORWARD, klage_id=str(klage.id), klageinstans=unit.number
+    )
+    klage.statement = statement
+    klage.forwarded_by = uow.actor.id
+    klage.forwarded_at = uow.now
+    klage.comment_deadline = comment_deadline.last_day
+    klage.klageinstans_unit = unit.number
+    close_tasks(uow, behandling)
+    open_task(uow, sak, behandling, person, "klageinstans", "klage_forwarded", unit=unit.number)
+    _letter(uow, "klage_forwarded", klage_id=str(klage.id))
+    return klage_view(uow, klage, behandling)
+
+
+def _start_behandling(
+    uow: UnitOfWork,
+    sak: Sak,
+    person: Person,
+    vedtak: Vedtak,
+    kind: Kind,
+    facts: dict[str, Any],
+    *,
+    reason: str,
+) -> Behandling:
+    """A new ordinary behandling that will replace `vedtak`, assessed at once and given to a
+    caseworker: a decision after a klage is always made by a person."""
+    if open_behandling(uow, sak) is not None:
+        raise Conflict("the case already has an open behandling; finish it first")
+    merged = {**vedtak.facts, **facts}
+    application = validate_facts(sak.benefit, vedtak.effective_from, merged)
+    new = Behandling(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        kind=kind.value,
+        state=State.ASSESSING.value,
+        revises_vedtak_id=vedtak.id,
+        claim_date=vedtak.effective_from,
+        facts=facts_as_json(application.facts),
+        created_at=uow.now,
+        updated_at=uow.now,
+    )
+    uow.session.add(new)
+    uow.session.flush()
+    uow.event(
+        sak.id, new.id, "behandling_opened", kind=kind.value, revises_vedtak_id=str(vedtak.id)
+    )
+    run_rules(uow, sak, new, application.facts)
+    open_task(uow, sak, new, person, "assess", reason)
+    return new
+
+
+# -- NAV Klageinstans ------------------------------------------------------------------
+
+
+def klageinstans_decide(
+    uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Klageinstans upholds, changes, partly changes or cancels and sends back. A change or a
+    cancellation gives the first instance a new behandling that carries it out."""
+    klage, behandling, sak = _load(uow, klage_id)
+    person = access.check_case(
+        uow,
+        Access.DECIDE_KLAGE,
+        sak,
+        object_type="klage",
+        object_id=klage.id,
+        handled_by=_handled_by(uow, sak),
+    )
+    check_version(behandling, _version(body))
+    outcome = body.get("outcome")
+    if outcome not in {o.value for o in KLAGEINSTANS_OUTCOMES}:
+        allowed = ", ".join(sorted(o.value for o in KLAGEINSTANS_OUTCOMES))
+        raise InvalidInput([("outcome", f"must be one of {allowed}")])
+    reasons = _text(body, "reasons")
+    today = uow.now.date()
+    if klage.comment_deadline and today <= klage.comment_deadline and not klage.comments:
+        raise Conflict(
+            f"the person may comment until {klage.comment_deadline.isoformat()} "
+            "(fvl. § 33); decide after that"
+        )
+    result = Outcome(outcome)
+    _move(
+        uow,
+        sak,
+        behandling,
+        KlageAction.KLAGEINSTANS_DECIDE,
+        klage_id=str(klage.id),
+        outcome=result.value,
+    )
+    klage.outcome = result.value
+    klage.outcome_reasons = reasons
+    klage.decided_by = uow.actor.id
+    klage.decided_at = uow.now
+    close_tasks(uow, behandling)
+    if result in NEEDS_NEW_BEHANDLING:
+        vedtak = uow.session.get(Vedtak, klage.vedtak_id)
+        assert vedtak is not None
+        new = _start_behandling(
+            uow,
+            sak,
+            person,
+            vedtak,
+            Kind.ETTER_KLAGEINSTANS,
+            {},
+            reason=f"klageinstans_{result.value}",
+        )
+        klage.result_behandling_id = new.id
+    if result is Outcome.OPPHEVET:
+        # Sent back: no anke now; the new vedtak can be appealed in its turn.
+        _move(uow, sak, behandling, KlageAction.EXPIRE, klage_id=str(klage.id), reason="opphevet")
+        klage.closed_reason = "opphevet"
+    else:
+        klage.anke_deadline = deadlines.anke_deadline(today).last_day
+        enqueue(
+            uow, "appeal_deadline", start_of_day_after(klage.anke_deadline), klage_id=str(klage.id)
+        )
+    _letter(uow, "klageinstans_decision", klage_id=str(klage.id))
+    return klage_view(uow, klage, behandling)
+
+
+def register_anke(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """An anke to Trygderetten, or a case before the court of appeal after Trygderetten."""
+    klage, behandling, sak = _load(uow, klage_id)
+    access.check_case(uow, Access.REGISTER_ANKE, sak, object_type="klage", object_id=klage.id)
+    check_version(behandling, _version(body))
+    court = body.get("court")
+    if court not in COURTS:
+        raise InvalidInput([("court", "must be trygderetten or lagmannsretten")])
+    filed_on = _date(body, "filed_on", today=uow.now.date())
+    if court == "trygderetten":
+        if klage.decided_at is None:
+            raise Conflict("Klageinstans has not decided this klage")
+        start = klage.decided_at.date()
+        deadline = klage.anke_deadline or deadlines.anke_deadline(start).last_day
+        action = KlageAction.REGISTER_ANKE
+    else:
+        previous = _latest_anke(uow, klage, "trygderetten")
+        if previous is None or previous.decided_on is None:
+            raise Conflict("Trygderetten has not decided this case")
+        start = previous.decided_on
+        deadline = deadlines.court_deadline(start).last_day
+        action = KlageAction.REGISTER_COURT_CASE
+    if filed_on < start:
+        raise InvalidInput([("filed_on", "cannot be before the decision it appeals")])
+    _move(uow, sak, behandling, action, klage_id=str(klage.id), court=court)
+    anke = Anke(
+        id=uuid.uuid4(),
+        klage_id=klage.id,
+        court=court,
+        filed_on=filed_on,
+        deadline=deadline,
+        late=filed_on > deadline,
+        registered_by=uow.actor.id,
+        registered_at=uow.now,
+    )
+    uow.session.add(anke)
+    return klage_view(uow, klage, behandling)
+
+
+def register_judgment(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """The outcome from Trygderetten or the court; in the person's favour, the first instance
+    gets a new behandling that carries it out."""
+    klage, behandling, sak = _load(uow, klage_id)
+    person = access.check_case(
+        uow, Access.REGISTER_ANKE, sak, object_type="klage", object_id=klage.id
+    )
+    check_version(behandling, _version(body))
+    state = KlageState(behandling.state)
+    court = {
+        KlageState.AT_TRYGDERETTEN: "trygderetten",
+        KlageState.AT_COURT_OF_APPEAL: "lagmannsretten",
+    }.get(state)
+    if court is None:
+        raise Conflict(f"no anke is pending on a klage that is {behandling.state}")
+    anke = _latest_anke(uow, klage, court)
+    assert anke is not None
+    outcome = body.get("outcome")
+    if outcome not in {o.value for o in COURT_OUTCOMES}:
+        raise InvalidInput([("outcome", f"must be one of {', '.join(o.value for o in Outcome)}")])
+    decided_on = _date(body, "decided_on", today=uow.now.date())
+    if decided_on < anke.filed_on:
+        raise InvalidInput([("decided_on", "cannot be before the anke was filed")])
+    reasons = _text(body, "reasons")
+    action = (
+        KlageAction.TRYGDERETTEN_DECIDE if court == "trygderetten" else KlageAction.COURT_DECIDE
+    )
+    _move(uow, sak, behandling, action, klage_id=str(klage.id), court=court, outcome=outcome)
+    anke.outcome = outcome
+    anke.decided_on = decided_on
+    anke.reasons = reasons
+    result = Outcome(outcome)
+    if result in NEEDS_NEW_BEHANDLING:
+        vedtak = uow.session.get(Vedtak, klage.vedtak_id)
+        assert vedtak is not None
+        new = _start_behandling(
+            uow, sak, person, vedtak, Kind.ETTER_ANKE, {}, reason=f"{court}_{result.value}"
+        )
+        anke.result_behandling_id = new.id
+    if court == "trygderetten":
+        last_day = deadlines.court_deadline(decided_on).last_day
+        enqueue(
+            uow,
+            "appeal_deadline",
+            start_of_day_after(last_day),
+            klage_id=str(klage.id),
+            court_deadline=last_day.isoformat(),
+        )
+    else:
+        klage.closed_reason = f"lagmannsretten_{outcome}"
+    return klage_view(uow, klage, behandling)
+
+
+def _latest_anke(uow: UnitOfWork, klage: Klage, court: str) -> Anke | None:
+    return uow.session.scalars(
+        select(Anke)
+        .where(Anke.klage_id == klage.id, Anke.court == court)
+        .order_by(Anke.registered_at.desc())
+        .limit(1)
+    ).first()
+
+
+# -- jobs ------------------------------------------------------------------
+
+
+def grounds_deadline_passed(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """No grounds came in time: the klage is reviewed on what it says (a caseworker decides)."""
+    klage, behandling, sak = _load(uow, uuid.UUID(payload["klage_id"]))
+    if behandling.state != KlageState.AWAITING_GROUNDS.value:
+        return
+    person = access.check_case(uow, Access.RUN_JOB, sak, object_type="klage", object_id=klage.id)
+    _move(uow, sak, behandling, KlageAction.GROUNDS_DEADLINE_PASSED, klage_id=str(klage.id))
+    open_task(uow, sak, behandling, person, "klage", "klage_grounds_missing")
+
+
+def appeal_deadline(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """No anke (or court case) was registered in time: the last decision stands."""
+    klage, behandling, sak = _load(uow, uuid.UUID(payload["klage_id"]))
+    state = KlageState(behandling.state)
+    if state not in (KlageState.KLAGEINSTANS_DECIDED, KlageState.TRYGDERETTEN_DECIDED):
+        return
+    access.check_case(uow, Access.RUN_JOB, sak, object_type="klage", object_id=klage.id)
+    _move(uow, sak, behandling, KlageAction.EXPIRE, klage_id=str(klage.id))
+    klage.closed_reason = "final"
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _deadline_steps(klage: Klage, anker: list[Anke]) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = [
+        {"step": "klage_deadline", "date": klage.deadline.isoformat()},
+        {"step": "klage_received", "date": klage.received_on.isoformat()},
+    ]
+    if klage.grounds_deadline:
+        steps.append({"step": "grounds_deadline", "date": klage.grounds_deadline.isoformat()})
+    if klage.forwarded_at:
+        steps.append(
+            {"step": "forwarded_to_klageinstans", "date": klage.forwarded_at.date().isoformat()}
+        )
+    if klage.comment_deadline:
+        steps.append({"step": "comment_deadline", "date": klage.comment_deadline.isoformat()})
+    if klage.decided_at:
+        steps.append({"step": "klageinstans_decided", "date": klage.decided_at.date().isoformat()})
+    if klage.anke_deadline:
+        steps.append({"step": "anke_deadline", "date": klage.anke_deadline.isoformat()})
+    for anke in anker:
+        steps.append({"step": f"{anke.court}_filed", "date": anke.filed_on.isoformat()})
+        if anke.decided_on:
+            steps.append({"step": f"{anke.court}_decided", "date": anke.decided_on.isoformat()})
+    return steps
+
+
+def _next_step(klage: Klage, state: KlageState) -> dict[str, Any]:
+    due: dt.date | None = {
+        KlageState.AWAITING_GROUNDS: klage.grounds_deadline,
+        KlageState.AT_KLAGEINSTANS: klage.comment_deadline,
+        KlageState.KLAGEINSTANS_DECIDED: klage.anke_deadline,
+    }.get(state)
+    return {"step": NEXT_STEP[state], "due": due.isoformat() if due else None}
+
+
+def klage_view(uow: UnitOfWork, klage: Klage, behandling: Behandling) -> dict[str, Any]:
+    uow.session.flush()  # the version the caller must send next
+    anker = list(
+        uow.session.scalars(
+            select(Anke).where(Anke.klage_id == klage.id).order_by(Anke.registered_at)
+        )
+    )
+    state = KlageState(behandling.state)
+    return {
+        "id": str(klage.id),
+        "sak_id": str(klage.sak_id),
+        "vedtak_id": str(klage.vedtak_id),
+        "behandling_id": str(behandling.id),
+        "state": state.value,
+        "version": behandling.version,
+        "next_step": _next_step(klage, state),
+        "received_on": klage.received_on.isoformat(),
+        "text": klage.text,
+        "grounds": klage.grounds,
+        "fristavbrytende": klage.fristavbrytende,
+        "vedtak_received_on": klage.vedtak_received_on.isoformat(),
+        "deadline": klage.deadline.isoformat(),
+        "late": klage.late,
+        "late_decision": klage.late_decision,
+        "late_decision_reason": klage.late_decision_reason,
+        "grounds_deadline": klage.grounds_deadline.isoformat() if klage.grounds_deadline else None,
+        "statement": klage.statement,
+        "comment_deadline": klage.comment_deadline.isoformat() if klage.comment_deadline else None,
+        "comments": klage.comments,
+        "klageinstans_unit": klage.klageinstans_unit,
+        "outcome": klage.outcome,
+        "outcome_reasons": klage.outcome_reasons,
+        "anke_deadline": klage.anke_deadline.isoformat() if klage.anke_deadline else None,
+        "result_behandling_id": str(klage.result_behandling_id)
+        if klage.result_behandling_id
+        else None,
+        "closed_reason": klage.closed_reason,
+        "anker": [
+            {
+                "id": str(a.id),
+                "court": a.court,
+                "filed_on": a.filed_on.isoformat(),
+                "deadline": a.deadline.isoformat(),
+                "late": a.late,
+                "outcome": a.outcome,
+                "decided_on": a.decided_on.isoformat() if a.decided_on else None,
+                "result_behandling_id": str(a.result_behandling_id)
+                if a.result_behandling_id
+                else None,
+            }
+            for a in anker
+        ],
+        "timeline": _deadline_steps(klage, anker),
+        "allowed_actions": [a.value for a in allowed_klage_actions(state)],
+    }
+
+
+def get_klage(uow: UnitOfWork, klage_id: uuid.UUID) -> dict[str, Any]:
+    klage, behandling, sak = _load(uow, klage_id)
+    access.check_case(uow, Access.READ_CASE, sak, object_type="klage", object_id=klage.id)
+    return klage_view(uow, klage, behandling)
+
+
+def list_klager(uow: UnitOfWork, sak_id: uuid.UUID) -> dict[str, Any]:
+    sak = get_or_404(uow, Sak, sak_id, "sak")
+    access.check_case(uow, Access.READ_CASE, sak, object_type="sak", object_id=sak.id)
+    klager = uow.session.scalars(
+        select(Klage).where(Klage.sak_id == sak.id).order_by(Klage.received_on)
+    ).all()
+    items = []
+    for klage in klager:
+        behandling = uow.session.get(Behandling, klage.behandling_id)
+        assert behandling is not None
+        items.append(klage_view(uow, klage, behandling))
+    return {"items": items, "total": len(items)}
+
+
+def attachment(uow: UnitOfWork, attachment_id: uuid.UUID) -> Attachment:
+    found = get_or_404(uow, Attachment, attachment_id, "attachment")
+    _klage, _behandling, sak = _load(uow, found.klage_id)
+    access.check_case(uow, Access.READ_CASE, sak, object_type="attachment", object_id=found.id)
+    return found

@@ -1,0 +1,577 @@
+"""Producing, storing and showing letters.
+
+A letter is made from the case as stored: the use case that decides something enqueues a
+`send_letter` job, and the job (here, `send_letter`) reads the case, fills in the letter's
+data (`trygd.letters.data`), builds the content in the person's language, renders the PDF and
+stores it with its content hash and template version, in one transaction with the case event.
+A stored letter is never rendered again: fetching it returns the stored bytes, so the person
+and NAV always see the same document. `preview` builds the same content without storing it,
+so a caseworker sees the letter before it is sent.
+
+Deadlines printed in a letter are computed from the letter date, the day it reaches the
+person's digital mailbox (fvl. § 29: the deadline runs from when the notice reached them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from trygd.domain import deadlines
+from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
+from trygd.domain.klage import Outcome
+from trygd.domain.units import UNITS
+from trygd.letters.build import build_letter
+from trygd.letters.data import (
+    AdvanceNoticeLetterData,
+    CaseworkerReason,
+    Common,
+    InformationRequestLetterData,
+    KlageForwardedLetterData,
+    KlageinstansDecisionLetterData,
+    KlageReceivedLetterData,
+    ServiceklageAnswerLetterData,
+    VedtakLetterData,
+)
+from trygd.letters.model import FactList, Items, Paragraph, Section, Table
+from trygd.letters.model import Letter as LetterContent
+from trygd.letters.render import render_html, render_pdf, template_version
+from trygd.privacy.policy import Action as Access
+from trygd.services import access
+from trygd.services.errors import Conflict, InvalidInput
+from trygd.services.records import enqueue, get_or_404
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.services.views import explained_in
+from trygd.store.models import (
+    AuditRecord,
+    Behandling,
+    InformationRequest,
+    Klage,
+    Letter,
+    Person,
+    Sak,
+    Serviceklage,
+    Vedtak,
+    Vurdering,
+)
+
+LANGUAGES = ("nb", "nn", "en")
+KLAGE_BASIS = "ftrl. § 21-12; fvl. §§ 28-29"
+ANKE_BASIS = "trygderettsloven §§ 9-11"
+
+
+def reference(sak_id: uuid.UUID | None, fallback: uuid.UUID) -> str:
+    """The short case reference printed on letters: never an identity number."""
+    return str(sak_id or fallback).split("-")[0].upper()
+
+
+def unit_label(number: str) -> str:
+    unit = UNITS.get(number)
+    return f"{number} {unit.name}" if unit else number
+
+
+def _common(
+    person: Person, sak: Sak | None, sender_unit: str, today: dt.date, fallback: uuid.UUID
+) -> Common:
+    language = person.language if person.language in LANGUAGES else "nb"
+    return Common(
+        language=language,  # type: ignore[arg-type]
+        letter_date=today,
+        recipient=person.name,
+        reference=reference(sak.id if sak else None, fallback),
+        sender=unit_label(sender_unit),
+        benefit=sak.benefit if sak else "",
+    )
+
+
+def employee_name(uow: UnitOfWork, actor_id: str | None) -> str | None:
+    """An employee's name as their own audit records give it (trygd keeps no staff register)."""
+    if not actor_id:
+        return None
+    name = uow.session.scalars(
+        select(AuditRecord.actor_name).where(AuditRecord.actor_id == actor_id).limit(1)
+    ).first()
+    return name or actor_id
+
+
+def _signatures(uow: UnitOfWork, *actor_ids: str | None) -> tuple[str, ...]:
+    return tuple(n for n in (employee_name(uow, a) for a in actor_ids) if n)
+
+
+def vedtak_received_on(uow: UnitOfWork, vedtak: Vedtak) -> dt.date:
+    """The day the vedtak reached the person: the date of its letter, or the decision date
+    when no letter was stored (a vedtak from before letters were sent)."""
+    letter_date = uow.session.scalars(
+        select(Letter.letter_date)
+        .where(Letter.vedtak_id == vedtak.id, Letter.kind == "vedtak")
+        .order_by(Letter.sent_at)
+        .limit(1)
+    ).first()
+    if letter_date is not None:
+        return letter_date
+    decided = vedtak.decided_at
+    return decided.date()
+
+
+# -- the data of each letter ------------------------------------------------------------------
+
+
+def _explained(sak: Sak, vedtak: Vedtak, language: str) -> dict[str, Any]:
+    if vedtak.assessment.get("language") == language:
+        return vedtak.assessment
+    return explained_in(sak.benefit, vedtak, language)
+
+
+def _vedtak_kind(behandling: Behandling) -> Any:
+    kinds = {"forstegangsbehandling", "revurdering", "omgjoring", "etter_klageinstans"}
+    return behandling.kind if behandling.kind in kinds else "etter_anke"
+
+
+def vedtak_letter_data(uow: UnitOfWork, vedtak: Vedtak, today: dt.date) -> VedtakLetterData:
+    sak = uow.session.get(Sak, vedtak.sak_id)
+    behandling = uow.session.get(Behandling, vedtak.behandling_id)
+    assert sak is not None and behandling is not None
+    person = uow.session.get(Person, sak.person_id)
+    assert person is not None
+    common = _common(person, sak, sak.unit, today, vedtak.id)
+    reasons = uow.session.scalars(
+        select(Vurdering)
+        .where(Vurdering.behandling_id == behandling.id)
+        .order_by(Vurdering.assessed_at)
+    ).all()
+    replaced = (
+        uow.session.get(Vedtak, vedtak.replaces_vedtak_id) if vedtak.replaces_vedtak_id else None
+    )
+    klage_deadline = deadlines.klage_deadline(today)
+    return VedtakLetterData(
+        common=common,
+        kind=_vedtak_kind(behandling),
+        outcome=vedtak.outcome,  # type: ignore[arg-type]
+        automatic=vedtak.automatic,
+        automation_legal_basis=AUTOMATION_BASIS if vedtak.automatic else None,
+        assessment=_explained(sak, vedtak, common.language),
+        caseworker_reasons=tuple(CaseworkerReason(v.condition, v.reason) for v in reasons),
+        effective_from=vedtak.effective_from,
+        klage_deadline=klage_deadline.last_day,
+        klage_deadline_weeks=int(klage_deadline.parameter_value),
+        klage_legal_basis=KLAGE_BASIS,
+        signatures=()
+        if vedtak.automatic
+        else _signatures(uow, vedtak.proposed_by, vedtak.approved_by),
+        replaces_vedtak_date=replaced.decided_at.date() if replaced else None,
+    )
+
+
+def information_request_data(
+    uow: UnitOfWork, request: InformationRequest, today: dt.date
+) -> tuple[InformationRequestLetterData, Sak, Person]:
+    behandling = uow.session.get(Behandling, request.behandling_id)
+    assert behandling is not None
+    sak = uow.session.get(Sak, behandling.sak_id)
+    person = uow.session.get(Person, request.person_id)
+    assert sak is not None and person is not None
+    data = InformationRequestLetterData(
+        common=_common(person, sak, sak.unit, today, request.id),
+        description=request.description,
+        facts_requested=tuple(request.facts_requested),
+        deadline=request.deadline,
+    )
+    return data, sak, person
+
+
+def _klage_parts(uow: UnitOfWork, klage: Klage) -> tuple[Sak, Person, Vedtak]:
+    sak = uow.session.get(Sak, klage.sak_id)
+    person = uow.session.get(Person, klage.person_id)
+    vedtak = uow.session.get(Vedtak, klage.vedtak_id)
+    assert sak is not None and person is not None and vedtak is not None
+    return sak, person, vedtak
+
+
+def klage_received_data(uow: UnitOfWork, klage: Klage, today: dt.date) -> Any:
+    sak, person, vedtak = _klage_parts(uow, klage)
+    return KlageReceivedLetterData(
+        common=_common(person, sak, sak.unit, today, klage.id),
+        vedtak_date=vedtak.decided_at.date(),
+        received_date=klage.received_on,
+        fristavbrytende=klage.fristavbrytende,
+        grounds_deadline=klage.grounds_deadline,
+        late=klage.late,
+        klage_deadline=klage.deadline,
+    )
+
+
+def klage_forwarded_data(uow: UnitOfWork, klage: Klage, today: dt.date) -> Any:
+    sak, person, vedtak = _klage_parts(uow, klage)
+    assert klage.statement and klage.comment_deadline and klage.klageinstans_unit
+    return KlageForwardedLetterData(
+        common=_common(person, sak, sak.unit, today, klage.id),
+        vedtak_date=vedtak.decided_at.date(),
+        klage_received_date=klage.received_on,
+        statement=klage.statement,
+        comment_deadline=klage.comment_deadline,
+        klageinstans=unit_label(klage.klageinstans_unit),
+    )
+
+
+def klageinstans_decision_data(uow: UnitOfWork, klage: Klage, today: dt.date) -> Any:
+    sak, person, vedtak = _klage_parts(uow, klage)
+    assert klage.outcome and klage.outcome_reasons and klage.klageinstans_unit
+    anke = deadlines.anke_deadline(today)
+    return KlageinstansDecisionLetterData(
+        common=_common(person, sak, klage.klageinstans_unit, today, klage.id),
+        vedtak_date=vedtak.decided_at.date(),
+        klage_received_date=klage.received_on,
+        outcome=klage.outcome,  # type: ignore[arg-type]
+        reasons=klage.outcome_reasons,
+        anke_deadline=None if klage.outcome == Outcome.OPPHEVET.value else anke.last_day,
+        anke_deadline_weeks=int(anke.parameter_value),
+        anke_legal_basis=ANKE_BASIS,
+        signatures=_signatures(uow, klage.decided_by),
+    )
+
+
+def serviceklage_answer_data(uow: UnitOfWork, complaint: Serviceklage, today: dt.date) -> Any:
+    person = uow.session.get(Person, complaint.person_id)
+    sak = uow.session.get(Sak, complaint.sak_id) if complaint.sak_id else None
+    assert person is not None and complaint.answer
+    return ServiceklageAnswerLetterData(
+        common=_common(person, sak, complaint.unit, today, complaint.id),
+        received_date=complaint.received_at.date(),
+        complaint_summary=complaint.text,
+        answer=complaint.answer,
+        signatures=_signatures(uow, complaint.answered_by),
+    )
+
+
+def advance_notice_data(
+    uow: UnitOfWork, behandling: Behandling, payload: dict[str, Any], today: dt.date
+) -> tuple[AdvanceNoticeLetterData, Sak, Person]:
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    person = uow.session.get(Person, sak.person_id)
+    assert person is not None
+    data = AdvanceNoticeLetterData(
+        common=_common(person, sak, sak.unit, today, behandling.id),
+        planned_decision=payload["planned_decision"],
+        reason=payload["reason"],
+        deadline=dt.date.fromisoformat(payload["deadline"]),
+    )
+    return data, sak, person
+
+
+# -- storing and showing ------------------------------------------------------------------------
+
+
+def store_letter(
+    uow: UnitOfWork,
+    content: LetterContent,
+    *,
+    person: Person,
+    sak: Sak | None,
+    deadlines_shown: dict[str, str],
+    behandling_id: uuid.UUID | None = None,
+    vedtak_id: uuid.UUID | None = None,
+    klage_id: uuid.UUID | None = None,
+    serviceklage_id: uuid.UUID | None = None,
+) -> Letter:
+    """Render the PDF and keep it, with the case event, in the caller's transaction."""
+    pdf = render_pdf(content)
+    letter = Letter(
+        id=uuid.uuid4(),
+        sak_id=sak.id if sak else None,
+        person_id=person.id,
+        behandling_id=behandling_id,
+        vedtak_id=vedtak_id,
+        klage_id=klage_id,
+        serviceklage_id=serviceklage_id,
+        kind=content.kind,
+        language=content.language,
+        title=content.title[:300],
+        letter_date=content.letter_date,
+        template_version=template_version(),
+        content=content.to_dict(),
+        deadlines=deadlines_shown,
+        content_hash=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        pdf=pdf,
+        sent_at=uow.now,
+        sent_by=uow.actor.id,
+    )
+    uow.session.add(letter)
+    if sak is not None:
+        uow.event(
+            sak.id,
+            behandling_id,
+            "letter_sent",
+            letter_id=str(letter.id),
+            kind=content.kind,
+            language=content.language,
+            content_hash=letter.content_hash,
+        )
+    return letter
+
+
+def content_from_dict(document: dict[str, Any]) -> LetterContent:
+    """A stored letter's content back as a `Letter` (for its HTML version)."""
+
+    def block(b: dict[str, Any]) -> Any:
+        if b["type"] == "paragraph":
+            return Paragraph(b["text"])
+        if b["type"] == "items":
+            return Items(tuple(b["items"]))
+        if b["type"] == "facts":
+            return FactList(b["caption"], tuple((r[0], r[1]) for r in b["rows"]))
+        return Table(b["caption"], tuple(b["header"]), tuple(tuple(r) for r in b["rows"]))
+
+    return LetterContent(
+        kind=document["kind"],
+        language=document["language"],
+        title=document["title"],
+        letter_date=dt.date.fromisoformat(document["letter_date"]),
+        recipient=document["recipient"],
+        reference=document["reference"],
+        sender=document["sender"],
+        sections=tuple(
+            Section(s["heading"], tuple(block(b) for b in s["blocks"]), s.get("legal_basis"))
+            for s in document["sections"]
+        ),
+        signatures=tuple(document.get("signatures", ())),
+        labels=dict(document.get("labels", {})),
+    )
+
+
+def letter_row(letter: Letter) -> dict[str, Any]:
+    return {
+        "id": str(letter.id),
+        "kind": letter.kind,
+        "language": letter.language,
+        "title": letter.title,
+        "letter_date": letter.letter_date.isoformat(),
+        "sent_at": letter.sent_at.isoformat(),
+        "template_version": letter.template_version,
+        "content_hash": letter.content_hash,
+        "size": letter.size,
+        "deadlines": letter.deadlines,
+        "sak_id": str(letter.sak_id) if letter.sak_id else None,
+        "vedtak_id": str(letter.vedtak_id) if letter.vedtak_id else None,
+        "klage_id": str(letter.klage_id) if letter.klage_id else None,
+    }
+
+
+def preview(content: LetterContent) -> dict[str, Any]:
+    return {"content": content.to_dict(), "html": render_html(content)}
+
+
+def language_or_default(value: Any, person: Person) -> str:
+    if value is None:
+        return person.language if person.language in LANGUAGES else "nb"
+    if value not in LANGUAGES:
+        raise InvalidInput([("lang", "must be one of nb, nn, en")])
+    return str(value)
+
+
+# -- the job that sends letters ---------------------------------------------------------------
+
+
+def send_letter(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """Job `send_letter`: build, render and store one letter. `payload["letter"]` says which;
+    the other keys name the record it is about."""
+
+    today = uow.now.date()
+    kind = payload["letter"]
+    ids: dict[str, Any] = {}
+    shown: dict[str, str] = {}
+    sak: Sak | None
+    if kind == "vedtak":
+        vedtak = uow.session.get(Vedtak, uuid.UUID(payload["vedtak_id"]))
+        assert vedtak is not None
+        sak = uow.session.get(Sak, vedtak.sak_id)
+        assert sak is not None
+        person = access.check_case(
+            uow, Access.RUN_JOB, sak, object_type="vedtak", object_id=vedtak.id
+        )
+        data: Any = vedtak_letter_data(uow, vedtak, today)
+        shown = {"klage": data.klage_deadline.isoformat()}
+        ids = {"vedtak_id": vedtak.id, "behandling_id": vedtak.behandling_id}
+    elif kind == "information_request":
+        request = uow.session.get(InformationRequest, uuid.UUID(payload["request_id"]))
+        assert request is not None
+        data, sak, person = information_request_data(uow, request, today)
+        access.check_case(uow, Access.RUN_JOB, sak, object_type="letter", object_id=request.id)
+        shown = {"information": request.deadline.isoformat()}
+        ids = {"behandling_id": request.behandling_id}
+    elif kind == "advance_notice":
+        behandling = uow.session.get(Behandling, uuid.UUID(payload["behandling_id"]))
+        assert behandling is not None
+        data, sak, person = advance_notice_data(uow, behandling, payload, today)
+        access.check_case(uow, Access.RUN_JOB, sak, object_type="letter", object_id=behandling.id)
+        shown = {"comment": payload["deadline"]}
+        ids = {"behandling_id": behandling.id}
+    elif kind in ("klage_received", "klage_forwarded", "klageinstans_decision"):
+        klage = uow.session.get(Klage, uuid.UUID(payload["klage_id"]))
+        assert klage is not None
+        sak = uow.session.get(Sak, klage.sak_id)
+        assert sak is not None
+        person = access.check_case(
+            uow, Access.RUN_JOB, sak, object_type="klage", object_id=klage.id
+        )
+        builders = {
+            "klage_received": klage_received_data,
+            "klage_forwarded": klage_forwarded_data,
+            "klageinstans_decision": klageinstans_decision_data,
+        }
+        data = builders[kind](uow, klage, today)
+        for name in ("grounds_deadline", "comment_deadline", "anke_deadline", "klage_deadline"):
+            value = getattr(data, name, None)
+            if isinstance(value, dt.date):
+                shown[name.removesuffix("_deadline")] = value.isoformat()
+        if kind == "klageinstans_decision" and data.anke_deadline is not None:
+            klage.anke_deadline = data.anke_deadline
+        ids = {"klage_id": klage.id, "behandling_id": klage.behandling_id}
+    elif kind == "serviceklage_answer":
+        complaint = uow.session.get(Serviceklage, uuid.UUID(payload["serviceklage_id"]))
+        assert complaint is not None
+        person_row = uow.session.get(Person, complaint.person_id)
+        assert person_row is not None
+        person = person_row
+        sak = uow.session.get(Sak, complaint.sak_id) if complaint.sak_id else None
+        access.check(
+            uow,
+            Access.RUN_JOB,
+            access.subject_for_person(uow, person),
+            object_type="serviceklage",
+            object_id=complaint.id,
+        )
+        data = serviceklage_answer_data(uow, complaint, today)
+        ids = {"serviceklage_id": complaint.id}
+    else:
+        raise ValueError(f"unknown letter kind {kind!r}")
+    store_letter(uow, build_letter(data), person=person, sak=sak, deadlines_shown=shown, **ids)
+
+
+# -- reading letters and previewing them --------------------------------------------------------
+
+
+def _readable_letter(uow: UnitOfWork, letter_id: uuid.UUID) -> Letter:
+
+    letter = get_or_404(uow, Letter, letter_id, "letter")
+    person = uow.session.get(Person, letter.person_id)
+    assert person is not None
+    sak = uow.session.get(Sak, letter.sak_id) if letter.sak_id else None
+    if sak is not None:
+        access.check_case(uow, Access.READ_CASE, sak, object_type="letter", object_id=letter.id)
+    else:
+        subject = access.subject_for_person(uow, person)
+        access.check(uow, Access.READ_CASE, subject, object_type="letter", object_id=letter.id)
+    return letter
+
+
+def list_letters(uow: UnitOfWork, sak_id: uuid.UUID) -> dict[str, Any]:
+
+    sak = get_or_404(uow, Sak, sak_id, "sak")
+    access.check_case(uow, Access.READ_CASE, sak, object_type="sak", object_id=sak.id)
+    rows = uow.session.scalars(
+        select(Letter).where(Letter.sak_id == sak.id).order_by(Letter.sent_at, Letter.id)
+    ).all()
+    return {"items": [letter_row(r) for r in rows], "total": len(rows)}
+
+
+def get_letter(uow: UnitOfWork, letter_id: uuid.UUID) -> dict[str, Any]:
+    letter = _readable_letter(uow, letter_id)
+    return {**letter_row(letter), "content": letter.content}
+
+
+def letter_pdf(uow: UnitOfWork, letter_id: uuid.UUID) -> tuple[bytes, str]:
+    """The stored bytes, exactly as sent, and their hash."""
+    letter = _readable_letter(uow, letter_id)
+    return letter.pdf, letter.content_hash
+
+
+def letter_html(uow: UnitOfWork, letter_id: uuid.UUID) -> str:
+    letter = _readable_letter(uow, letter_id)
+    return render_html(content_from_dict(letter.content))
+
+
+def preview_vedtak(uow: UnitOfWork, behandling_id: uuid.UUID, language: Any) -> dict[str, Any]:
+    """The vedtak letter a proposal would give, for the caseworker and the approver to read
+    before the decision is made. Nothing is stored."""
+
+    behandling = get_or_404(uow, Behandling, behandling_id, "behandling")
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    person = access.check_case(
+        uow, Access.READ_CASE, sak, object_type="behandling", object_id=behandling.id
+    )
+    if behandling.outcome not in ("granted", "rejected") or behandling.assessment is None:
+        raise Conflict("the behandling has no determined outcome yet: assess it first")
+    lang = language_or_default(language, person)
+    draft = Vedtak(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        behandling_id=behandling.id,
+        replaces_vedtak_id=behandling.revises_vedtak_id,
+        outcome=behandling.outcome,
+        automatic=False,
+        decided_at=uow.now,
+        effective_from=behandling.claim_date,
+        proposed_by=behandling.proposed_by or uow.actor.id,
+        approved_by=behandling.approved_by,
+        ruleset_version=behandling.ruleset_version or "",
+        facts=behandling.facts,
+        assessment=behandling.assessment,
+    )
+    data = vedtak_letter_data(uow, draft, uow.now.date())
+    data = _with_language(data, lang)
+    return preview(build_letter(data))
+
+
+def _with_language(data: Any, language: str) -> Any:
+    if data.common.language == language:
+        return data
+    common = dataclasses.replace(data.common, language=language)
+    return dataclasses.replace(data, common=common)
+
+
+def advance_notice(
+    uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any], *, send: bool
+) -> dict[str, Any]:
+    """Forhåndsvarsel (fvl. § 16): preview it, or send it (as a job, like every letter)."""
+
+    behandling = get_or_404(uow, Behandling, behandling_id, "behandling")
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    access.check_case(
+        uow, Access.SEND_LETTER, sak, object_type="behandling", object_id=behandling.id
+    )
+    problems = []
+    for field in ("planned_decision", "reason"):
+        value = body.get(field)
+        if not isinstance(value, str) or not 10 <= len(value.strip()) <= 5000:
+            problems.append((field, "must be a text of 10 to 5000 characters"))
+    if problems:
+        raise InvalidInput(problems)
+    today = uow.now.date()
+    deadline = deadlines.advance_notice_deadline(today).last_day
+    payload = {
+        "planned_decision": body["planned_decision"].strip(),
+        "reason": body["reason"].strip(),
+        "deadline": deadline.isoformat(),
+    }
+    data, _sak, _person = advance_notice_data(uow, behandling, payload, today)
+    if not send:
+        return preview(build_letter(data))
+    enqueue(
+        uow,
+        "send_letter",
+        uow.now,
+        letter="advance_notice",
+        behandling_id=str(behandling.id),
+        **payload,
+    )
+    uow.event(sak.id, behandling.id, "advance_notice_ordered", deadline=deadline.isoformat())
+    return {"status": "queued", "deadline": deadline.isoformat()}

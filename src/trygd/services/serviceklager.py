@@ -1,0 +1,119 @@
+"""Serviceklage: a complaint about how NAV served the person (waiting time, rudeness, a lost
+document). It is a channel of its own: it is answered by the unit it is about, it changes no
+decision and no deadline, and it is never mixed up with a klage on a vedtak."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from trygd.domain.units import responsible_unit
+from trygd.privacy.policy import Action as Access
+from trygd.services import access
+from trygd.services.errors import Conflict, InvalidInput
+from trygd.services.intake import caller_person, protection_of
+from trygd.services.records import enqueue, get_or_404, parse_id
+from trygd.services.unit_of_work import UnitOfWork
+from trygd.store.models import Person, Sak, Serviceklage
+
+MIN_TEXT = 10
+MAX_TEXT = 20_000
+
+
+def _text(body: dict[str, Any], field: str) -> str:
+    value = body.get(field)
+    if not isinstance(value, str) or not MIN_TEXT <= len(value.strip()) <= MAX_TEXT:
+        raise InvalidInput([(field, f"must be a text of {MIN_TEXT} to {MAX_TEXT} characters")])
+    return value.strip()
+
+
+def _row(c: Serviceklage) -> dict[str, Any]:
+    return {
+        "id": str(c.id),
+        "sak_id": str(c.sak_id) if c.sak_id else None,
+        "unit": c.unit,
+        "text": c.text,
+        "received_at": c.received_at.isoformat(),
+        "status": c.status,
+        "answer": c.answer,
+        "answered_at": c.answered_at.isoformat() if c.answered_at else None,
+        "affects_deadlines": False,
+    }
+
+
+def submit(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
+    """The person complains; it goes to the unit of the case it names, or their local office."""
+    person = caller_person(uow, Access.SUBMIT_SERVICEKLAGE)
+    text = _text(body, "text")
+    sak: Sak | None = None
+    if body.get("sak_id") is not None:
+        sak = get_or_404(uow, Sak, parse_id(body["sak_id"], "sak_id"), "sak")
+        if sak.person_id != person.id:
+            raise InvalidInput([("sak_id", "is not one of your cases")])
+    access.check(
+        uow,
+        Access.SUBMIT_SERVICEKLAGE,
+        access.subject_for_person(uow, person),
+        object_type="person",
+        object_id=person.id,
+    )
+    if sak is not None:
+        unit = sak.unit
+    else:
+        unit = responsible_unit("aap", person.municipality, protection_of(person)).number
+    complaint = Serviceklage(
+        id=uuid.uuid4(),
+        person_id=person.id,
+        sak_id=sak.id if sak else None,
+        unit=unit,
+        text=text,
+        received_at=uow.now,
+        status="open",
+    )
+    uow.session.add(complaint)
+    return _row(complaint)
+
+
+def list_own(uow: UnitOfWork) -> dict[str, Any]:
+    person = caller_person(uow, Access.SUBMIT_SERVICEKLAGE)
+    access.check(
+        uow,
+        Access.READ_CASE,
+        access.subject_for_person(uow, person),
+        object_type="serviceklager",
+        object_id=person.id,
+    )
+    rows = uow.session.scalars(
+        select(Serviceklage)
+        .where(Serviceklage.person_id == person.id)
+        .order_by(Serviceklage.received_at)
+    ).all()
+    return {"items": [_row(c) for c in rows], "total": len(rows)}
+
+
+def answer(uow: UnitOfWork, complaint_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    """A caseworker of the unit the complaint is about answers it; the answer goes by letter."""
+    complaint = get_or_404(uow, Serviceklage, complaint_id, "serviceklage")
+    person = uow.session.get(Person, complaint.person_id)
+    assert person is not None
+    subject = access.subject_for_person(uow, person, units=frozenset({complaint.unit}))
+    access.check(
+        uow,
+        Access.ANSWER_SERVICEKLAGE,
+        subject,
+        object_type="serviceklage",
+        object_id=complaint.id,
+    )
+    text = _text(body, "answer")
+    if complaint.status != "open":
+        raise Conflict("the serviceklage has already been answered")
+    complaint.status = "answered"
+    complaint.answer = text
+    complaint.answered_by = uow.actor.id
+    complaint.answered_at = uow.now
+    enqueue(
+        uow, "send_letter", uow.now, letter="serviceklage_answer", serviceklage_id=str(complaint.id)
+    )
+    return _row(complaint)
