@@ -125,20 +125,23 @@ def test_dagpenger_is_granted_automatically_and_the_job_implements_the_vedtak(
     assert vedtak["automatic"] is True
     assert (vedtak["proposed_by"], vedtak["approved_by"]) == (None, None)
     assert vedtak["implemented_at"] is None
-    [job] = rows(service, Job)
+    [job, letter] = sorted(rows(service, Job), key=lambda j: j.kind)
     assert (job.kind, job.status, job.payload) == (
         "implement_vedtak",
         "pending",
         {"behandling_id": case["behandling_id"]},
     )
+    assert (letter.kind, letter.payload) == (
+        "send_letter",
+        {"letter": "vedtak", "vedtak_id": case["vedtak_id"]},
+    )
 
-    assert service.run_due_jobs() == 1
+    assert service.run_due_jobs() == 2  # iverksetting and the vedtak letter
     assert service.run_due_jobs() == 0  # done once, never again
     sak = client.get(f"{API}/cases/{case['sak_id']}", headers=me).json()
     assert sak["behandlinger"][0]["state"] == "implemented"
     assert sak["vedtak"][0]["implemented_at"] is not None
-    [job] = rows(service, Job)
-    assert job.status == "done"
+    assert {j.status for j in rows(service, Job)} == {"done"}
 
 
 def test_dagpenger_with_too_low_income_is_rejected_automatically(client, make_person):
@@ -312,7 +315,9 @@ def test_citizen_answers_an_information_request(client, make_person, service):
     assert answer.json()["state"] == "waiting_for_information"
     request_id = answer.json()["information_request_id"]
 
-    jobs = {job.kind: job for job in rows(service, Job)}
+    [letter] = rows(service, Job, Job.kind == "send_letter")
+    assert letter.payload == {"letter": "information_request", "request_id": request_id}
+    jobs = {job.kind: job for job in rows(service, Job, Job.kind != "send_letter")}
     assert set(jobs) == {"information_reminder", "information_deadline"}
     assert all(j.payload == {"request_id": request_id} for j in jobs.values())
     assert all(j.status == "pending" for j in jobs.values())
@@ -332,7 +337,7 @@ def test_citizen_answers_an_information_request(client, make_person, service):
     assert (answered.json()["state"], answered.json()["outcome"]) == ("assessing", "granted")
     [request] = rows(service, InformationRequest)
     assert (request.status, request.answered_facts) == ("answered", {"reduced_work_capacity": 60})
-    assert {j.status for j in rows(service, Job)} == {"cancelled"}
+    assert {j.status for j in rows(service, Job, Job.kind != "send_letter")} == {"cancelled"}
     [task] = rows(service, Oppgave, Oppgave.status == "open")
     assert (task.kind, task.reason, task.assigned_to) == ("assess", "information_received", KARI)
 
@@ -359,6 +364,7 @@ def test_information_deadline_passes_and_the_case_returns_to_the_caseworker(
     second = request_information(client, case, answered.json()["version"], deadline)
     assert second.status_code == 200, second.text
     second_id = second.json()["information_request_id"]
+    assert service.run_due_jobs() == 2  # the two letters asking for the information
 
     clock.advance(dt.timedelta(days=8))  # the reminder is due, the deadline is not
     assert service.run_due_jobs() == 1
@@ -403,7 +409,7 @@ def test_a_failing_job_is_retried_later_and_does_not_block_other_jobs(
         )
     case = apply(client, citizen_headers(make_person("Eli Aas")), dagpenger_application())
 
-    assert service.run_due_jobs() == 2  # the broken job, then iverksetting of the vedtak
+    assert service.run_due_jobs() == 3  # the broken job, iverksetting, the vedtak letter
     [job] = rows(service, Job, Job.id == broken)
     assert (job.status, job.attempts) == ("pending", 1)
     assert "KeyError" in job.last_error
@@ -585,7 +591,7 @@ def test_case_events_list_every_transition_in_order(client, make_person, service
     answer = client.get(f"{API}/cases/{case['sak_id']}/events", headers=me)
     assert answer.status_code == 200, answer.text
     events = answer.json()["items"]
-    assert [e["type"] for e in events] == [
+    assert [e["type"] for e in events][:-2] == [
         "soknad_received",
         "start",
         "assessed",
@@ -595,8 +601,9 @@ def test_case_events_list_every_transition_in_order(client, make_person, service
         "approve",
         "decide",
         "vedtak_made",
-        "implement",
     ]
+    # Iverksetting and the letter are jobs due at the same moment: either may come first.
+    assert sorted(e["type"] for e in events[-2:]) == ["implement", "letter_sent"]
     transitions = [(e["data"]["from"], e["data"]["to"]) for e in events if "to" in e["data"]]
     assert transitions == [
         ("received", "assessing"),
@@ -611,7 +618,7 @@ def test_case_events_list_every_transition_in_order(client, make_person, service
     assert actors["implement"] == ("system:worker", "system")
 
     page = client.get(f"{API}/cases/{case['sak_id']}/events?limit=3&offset=3", headers=me).json()
-    assert (page["total"], page["limit"], page["offset"]) == (10, 3, 3)
+    assert (page["total"], page["limit"], page["offset"]) == (11, 3, 3)
     assert [e["id"] for e in page["items"]] == [e["id"] for e in events[3:6]]
 
 
