@@ -744,7 +744,7 @@ def list_klager(uow: UnitOfWork, sak_id: uuid.UUID) -> dict[str, Any]:
 
 
 def attachment(uow: UnitOfWork, attachment_id: uuid.UUID) -> Attachment:
-    found = get_or_404(uow, Attachment, attachment_id, "attachment")
+    found: Attachment = get_or_404(uow, Attachment, attachment_id, "attachment")
     _klage, _behandling, sak = _load(uow, found.klage_id)
     access.check_case(uow, Access.READ_CASE, sak, object_type="attachment", object_id=found.id)
     return found

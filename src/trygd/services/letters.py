@@ -459,7 +459,7 @@ def send_letter(uow: UnitOfWork, payload: dict[str, Any]) -> None:
 
 def _readable_letter(uow: UnitOfWork, letter_id: uuid.UUID) -> Letter:
 
-    letter = get_or_404(uow, Letter, letter_id, "letter")
+    letter: Letter = get_or_404(uow, Letter, letter_id, "letter")
     person = uow.session.get(Person, letter.person_id)
     assert person is not None
     sak = uow.session.get(Sak, letter.sak_id) if letter.sak_id else None
