@@ -184,7 +184,7 @@ def test_pdf_text_is_extractable_in_full(language: Language) -> None:
                 expected.extend(block.items)
             elif isinstance(block, FactList):
                 expected.append(block.caption)
-                expected.extend(f"{label} {value}" for label, value in block.rows)
+                expected.extend(f"{label}: {value}" for label, value in block.rows)
             else:
                 assert isinstance(block, Table)
                 expected.append(block.caption)
