@@ -29,16 +29,17 @@ class DemoPerson:
     municipality: str
     protection: str = "none"
     skjermet: bool = False
+    language: str = "nb"  # målform: the language of their letters
 
 
 PERSONS = (
     DemoPerson("Anna Dahl", dt.date(1985, 3, 14), "0301"),
-    DemoPerson("Bjørn Lie", dt.date(1990, 3, 1), "4601"),
+    DemoPerson("Bjørn Lie", dt.date(1990, 3, 1), "4601", language="en"),
     DemoPerson("Camilla Berg", dt.date(1995, 8, 21), "5001"),
     DemoPerson("David Hansen", dt.date(1984, 5, 12), "0301"),
     DemoPerson("Eli Strand", dt.date(1973, 11, 20), "0301"),
     DemoPerson("Frank Moen", dt.date(1980, 1, 30), "0301"),
-    DemoPerson("Gro Nilsen", dt.date(1978, 4, 12), "4601"),
+    DemoPerson("Gro Nilsen", dt.date(1978, 4, 12), "4601", language="nn"),
     DemoPerson("Hege Vik", dt.date(1969, 9, 2), "1103"),
     DemoPerson("Ivar Holm", dt.date(1982, 12, 5), "0301", protection="strengt_fortrolig"),
     DemoPerson("Jorunn Lund", dt.date(1988, 6, 17), "3301", skjermet=True),
@@ -134,6 +135,12 @@ def _citizen(person: Person) -> RequestContext:
     )
 
 
+def _sak_of(service: CaseService, person: Person) -> str:
+    """The id of the person's one case (as the person sees it)."""
+    items = service.list_own_cases(_citizen(person), 1, 0)["items"]
+    return str(items[0]["id"])
+
+
 def seed(service: CaseService, today: dt.date | None = None) -> bool:
     """Create the demo persons and cases; False if they were there already."""
     today = today or dt.date.today()
@@ -151,6 +158,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
                 municipality=p.municipality,
                 protection=p.protection,
                 skjermet=p.skjermet,
+                language=p.language,
                 created_at=dt.datetime.now(dt.UTC),
             )
             session.add(person)
@@ -214,6 +222,32 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
     apply("Ivar", "aap", _aap(65))
     apply("Jorunn", "sykepenger", _sykepenger(None))
     apply("Knut", "dagpenger", _dagpenger(None))
+    service.run_due_jobs()
+    # Camilla appeals her rejection; Nav Arbeid og ytelser keeps its decision and sends the
+    # klage to NAV Klageinstans (Lise's queue). Bjørn complains about the service.
+    camilla = service.submit_klage(
+        _citizen(by_name["Camilla"]),
+        {
+            "vedtak_id": service.get_sak(
+                _citizen(by_name["Camilla"]), _sak_of(service, by_name["Camilla"])
+            )["vedtak"][0]["id"],
+            "text": "Jeg mener inntekten fra ekstrajobben min mangler i beregningen.",
+        },
+    )[1]
+    service.klage_action(
+        _employee("Z990301"),
+        "forward",
+        camilla["id"],
+        {
+            "version": camilla["version"],
+            "statement": "Inntekten er hentet fra a-ordningen og er under 1,5 G. "
+            "Vi holder fast ved vedtaket.",
+        },
+    )
+    service.submit_serviceklage(
+        _citizen(by_name["Bjørn"]),
+        {"text": "Jeg fikk ikke svar på meldingen min på tre uker."},
+    )
     service.run_due_jobs()
     # Caseworkers look at cases, so the persons' access logs have entries.
     service.get_sak(_employee("Z990102"), eli["sak_id"])
