@@ -436,9 +436,9 @@ def send_letter(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     elif kind == "serviceklage_answer":
         complaint = uow.session.get(Serviceklage, uuid.UUID(payload["serviceklage_id"]))
         assert complaint is not None
-        person_row = uow.session.get(Person, complaint.person_id)
-        assert person_row is not None
-        person = person_row
+        found = uow.session.get(Person, complaint.person_id)
+        assert found is not None
+        person = found
         sak = uow.session.get(Sak, complaint.sak_id) if complaint.sak_id else None
         access.check(
             uow,
