@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".trygd-installed"
+NODE_MODULES = ROOT / "node_modules"
+NODE_STAMP = NODE_MODULES / ".trygd-installed"
 
 
 def _run(*cmd: str | Path) -> None:
@@ -35,6 +38,7 @@ def ensure_environment() -> None:
     """Create the virtual environment and install the project when needed."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older Python
         sys.exit("trygd needs Python 3.11 or newer")
+    ensure_front_end_packages()
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
@@ -44,6 +48,24 @@ def ensure_environment() -> None:
     _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
     STAMP.write_text(wanted)
+
+
+def ensure_front_end_packages() -> None:
+    """Install the pages' front-end packages (Aksel CSS and icons, htmx, axe-core) from npm,
+    exactly as package-lock.json pins them, when the lock file changed."""
+    wanted = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    if NODE_STAMP.exists() and NODE_STAMP.read_text() == wanted:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print(
+            "warning: npm is not installed, so the pages will be unstyled and the browser "
+            "tests cannot check accessibility; install Node.js and npm",
+            file=sys.stderr,
+        )
+        return
+    _run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    NODE_STAMP.write_text(wanted)
 
 
 def start(args: list[str]) -> None:

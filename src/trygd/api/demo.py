@@ -23,11 +23,6 @@ class TokenRequest(BaseModel):
     user: str
 
 
-def _citizens(request: Request) -> list[Person]:
-    with request.app.state.service.sessions() as session:
-        return list(session.scalars(select(Person).order_by(Person.name).limit(DEMO_CITIZENS)))
-
-
 @router.get("/users", summary="Demo users to sign in as")
 def demo_users(request: Request) -> dict[str, Any]:
     return {
@@ -44,40 +39,50 @@ def demo_users(request: Request) -> dict[str, Any]:
         ],
         "citizens": [
             {"user": f"person:{p.id}", "name": p.name, "municipality": p.municipality}
-            for p in _citizens(request)
+            for p in demo_citizens(request.app.state.service)
         ],
     }
 
 
-@router.post("/tokens", summary="A signed token for a demo user")
-def demo_token(request: Request, body: Annotated[TokenRequest, Body()]) -> dict[str, str]:
-    tokens = request.app.state.identity
-    employee = BY_ID.get(body.user)
+def demo_claims(service: Any, user: str) -> dict[str, Any]:
+    """The claims of demo user `user` (an employee's id or "person:<id>"), or InvalidInput.
+
+    Shared with the web pages' demo sign-in, so both hand out exactly the same identities."""
+    employee = BY_ID.get(user)
     if employee is not None:
-        claims = {
+        return {
             "sub": employee.id,
             "name": employee.name,
             "roles": list(employee.roles),
             "unit": employee.unit,
             "clearances": list(employee.clearances),
         }
-        return {"token": tokens.issue(claims), "token_type": "Bearer"}
     person = None
-    prefix, _, person_id = body.user.partition(":")
+    prefix, _, person_id = user.partition(":")
     if prefix == "person":
         try:
             key = uuid.UUID(person_id)
         except ValueError:
             key = None
         if key is not None:
-            with request.app.state.service.sessions() as session:
+            with service.sessions() as session:
                 person = session.get(Person, key)
     if person is None:
         raise InvalidInput([("user", "is not a demo user; see GET /api/v1/demo/users")])
-    claims = {
+    return {
         "sub": f"person:{person.id}",
         "name": person.name,
         "roles": ["citizen"],
         "pid": person.identity_number,
     }
-    return {"token": tokens.issue(claims), "token_type": "Bearer"}
+
+
+def demo_citizens(service: Any) -> list[Person]:
+    with service.sessions() as session:
+        return list(session.scalars(select(Person).order_by(Person.name).limit(DEMO_CITIZENS)))
+
+
+@router.post("/tokens", summary="A signed token for a demo user")
+def demo_token(request: Request, body: Annotated[TokenRequest, Body()]) -> dict[str, str]:
+    claims = demo_claims(request.app.state.service, body.user)
+    return {"token": request.app.state.identity.issue(claims), "token_type": "Bearer"}

@@ -64,10 +64,12 @@ def serve_command(
     stop = threading.Event()
     if job_worker:
         threading.Thread(target=work_forever, args=(service, stop, 2.0), daemon=True).start()
-    console.print(f"API on http://{host}:{port}/api/v1  ·  OpenAPI on http://{host}:{port}/docs")
+    console.print(
+        f"Pages on http://{host}:{port}/  ·  API on http://{host}:{port}/api/v1  ·  OpenAPI on http://{host}:{port}/docs"
+    )
     try:
         uvicorn.run(
-            "trygd.api.app:app_from_environment",
+            "trygd.web.app:site_from_environment",
             factory=True,
             host=host,
             port=port,

@@ -1,0 +1,71 @@
+"""Form validation results shown the way people understand them.
+
+A page checks its form itself and collects `FormErrors`: one message per field, in the page's
+language and in the question's own words ("Skriv inntekten som et helt tall i kroner"). The
+template shows them twice, as the error summary at the top (each item a link to its field)
+and next to the field. Errors the services raise (`InvalidInput`, naming a field of the API)
+are mapped onto the form's fields by `from_service_error`, so nothing is lost if a page's own
+checks miss something.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from starlette.datastructures import FormData, UploadFile
+
+from trygd.services.errors import ServiceError
+
+
+@dataclass
+class FormErrors:
+    """Field id → message, in the order the fields appear on the page."""
+
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def add(self, field_id: str, message: str) -> None:
+        self.messages.setdefault(field_id, message)
+
+    def get(self, field_id: str) -> str | None:
+        return self.messages.get(field_id)
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.messages.items())
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
+def from_service_error(
+    error: ServiceError, fields: Mapping[str, str], fallback_field: str, fallback_message: str
+) -> FormErrors:
+    """Map a service error's problems onto form fields (`fields`: API field → form field id);
+    a problem with no matching field is shown on `fallback_field` with its own text."""
+    errors = FormErrors()
+    for api_field, problem in error.problems or []:
+        form_field = fields.get(api_field)
+        if form_field is None:
+            errors.add(fallback_field, f"{fallback_message} ({api_field}: {problem})")
+        else:
+            errors.add(form_field, problem)
+    if not errors:
+        errors.add(fallback_field, f"{fallback_message} ({error.detail})")
+    return errors
+
+
+def text(form: FormData, name: str) -> str:
+    """A text field, stripped; "" when absent or when a file came instead."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def files(form: FormData, name: str) -> list[UploadFile]:
+    return [
+        value
+        for value in form.getlist(name)
+        if isinstance(value, UploadFile) and value.filename  # an empty file input sends ""
+    ]

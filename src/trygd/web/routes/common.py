@@ -1,0 +1,109 @@
+"""The front page, demo sign-in and sign-out, and the language menu's target."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from trygd.api.demo import demo_citizens, demo_claims
+from trygd.demo.users import EMPLOYEES
+from trygd.privacy.policy import Role, roles_from
+from trygd.services.errors import InvalidInput
+from trygd.web.forms import FormErrors, text
+from trygd.web.i18n import translator
+from trygd.web.session import (
+    SESSION_COOKIE,
+    checked_form,
+    cookie_secure,
+    optional_context,
+    safe_next,
+)
+from trygd.web.templating import finish, render, request_language
+
+router = APIRouter(include_in_schema=False)
+Form = Annotated[FormData, Depends(checked_form)]
+
+
+def home_of(roles: frozenset[Role]) -> str:
+    """Where a user starts: citizens on their own page, staff on their work."""
+    if Role.CITIZEN in roles:
+        return "/my"
+    if Role.APPEALS in roles:
+        return "/klageinstans"
+    if Role.AUDITOR in roles:
+        return "/staff/audit"
+    return "/staff/tasks"
+
+
+@router.get("/")
+def front_page(request: Request) -> Response:
+    context = optional_context(request)
+    if context is not None:
+        return RedirectResponse(home_of(context.actor.roles), status_code=303)
+    return render(request, "common/front.html")
+
+
+def _login_page(
+    request: Request, next_url: str, errors: FormErrors | None = None, status_code: int = 200
+) -> Response:
+    demo = bool(request.app.state.demo)
+    citizens = demo_citizens(request.app.state.service) if demo else []
+    return render(
+        request,
+        "common/login.html",
+        status_code=status_code,
+        demo=demo,
+        citizens=citizens,
+        employees=EMPLOYEES if demo else (),
+        next_url=safe_next(next_url),
+        errors=errors or FormErrors(),
+    )
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    return _login_page(request, next)
+
+
+@router.post("/login")
+def login(request: Request, form: Form) -> Response:
+    next_url = safe_next(text(form, "next"))
+    t = translator(request_language(request))
+    if not request.app.state.demo:
+        errors = FormErrors()
+        errors.add("user", t.gettext("Sign-in with ID-porten is not set up on this server."))
+        return _login_page(request, next_url, errors, 400)
+    user = text(form, "user")
+    errors = FormErrors()
+    if not user:
+        errors.add("user", t.gettext("Choose who you want to sign in as."))
+        return _login_page(request, next_url, errors, 400)
+    try:
+        claims: dict[str, Any] = demo_claims(request.app.state.service, user)
+    except InvalidInput:
+        errors.add("user", t.gettext("Choose one of the demo users in the list."))
+        return _login_page(request, next_url, errors, 400)
+    token = request.app.state.identity.issue(claims)
+    roles = roles_from(claims["roles"])
+    target = next_url if next_url != "/" else home_of(roles)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=cookie_secure(request),
+        path="/",
+    )
+    finish(request, response)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, form: Form) -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
