@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import string
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -131,6 +132,29 @@ class _TemplateFormatter(string.Formatter):
 _FORMATTERS = {language: _TemplateFormatter(language) for language in LANGUAGES}
 
 
+@lru_cache(maxsize=8192)
+def _parsed(template: str) -> tuple[tuple[str, str | None, str | None, str | None], ...]:
+    """A template split once into its literal text and fields: every explanation is filled
+    from a few hundred templates, so parsing each of them again would be wasted work."""
+    return tuple(string.Formatter().parse(template))
+
+
 def render(template: str, values: Mapping[str, Any], language: str) -> str:
-    """Fill a text template with values, formatted for the language."""
-    return _FORMATTERS[language].vformat(template, (), values)
+    """Fill a text template with values, formatted for the language (as `str.format_map`
+    would, with the formats `kr`, `num`, `pct`, `int` and `date`)."""
+    formatter = _FORMATTERS[language]
+    parts: list[str] = []
+    for literal, field, spec, conversion in _parsed(template):
+        parts.append(literal)
+        if field is None:
+            continue
+        if field.isidentifier():
+            value = values[field]
+        else:
+            value, _ = formatter.get_field(field, (), values)
+        if conversion:
+            value = formatter.convert_field(value, conversion)
+        if spec and "{" in spec:
+            spec = render(spec, values, language)
+        parts.append(formatter.format_field(value, spec or ""))
+    return "".join(parts)

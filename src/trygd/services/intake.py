@@ -52,6 +52,9 @@ def caller_person(uow: UnitOfWork, action: Access) -> Person:
         access.check(uow, action)
     if uow.actor.person_id is None:
         raise NotFound("the caller has no person record in the population register")
+    caller = uow.caller
+    if caller is not None and str(caller.id) == uow.actor.person_id:
+        return caller
     person = uow.session.get(Person, uuid.UUID(uow.actor.person_id))
     if person is None:
         raise NotFound("the caller has no person record in the population register")

@@ -47,6 +47,9 @@ class UnitOfWork:
         self.session: Session = sessions()
         self.audit: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+        # The caller's own person row once loaded: kept here so that the session's identity
+        # map (which holds rows weakly) does not forget it and load it a second time.
+        self.caller: Person | None = None
 
     def resolve_caller(self, known: dict[str, str]) -> None:
         """Give a citizen actor their person id from the token's identity number.
@@ -65,6 +68,7 @@ class UnitOfWork:
             ).first()
             if person is None:
                 return
+            self.caller = person
             person_id = str(person.id)
             if len(known) >= KNOWN_PERSONS:
                 known.clear()
