@@ -619,8 +619,14 @@ def test_translator_refuses_missing_values_and_unknown_languages() -> None:
         translator("nb").gettext("Send us the information by {deadline}.")
     with pytest.raises(ValueError):
         translator("de")  # type: ignore[arg-type]
-    assert translator("nn").ngettext("{count} week", "{count} weeks", 1) == "1 veke"
-    assert translator("nb").ngettext("{count} week", "{count} weeks", 6) == "6 uker"
+    singular = "The deadline for appealing is {count} week from the day you received this letter."
+    plural = "The deadline for appealing is {count} weeks from the day you received this letter."
+    assert translator("nn").ngettext(singular, plural, 1) == (
+        "Fristen for å klage er 1 veke frå du fekk dette brevet."
+    )
+    assert (
+        translator("nn").ngettext(singular, plural, 6).startswith("Fristen for å klage er 6 veker")
+    )
 
 
 def test_building_leaves_the_assessment_unchanged() -> None:

@@ -42,7 +42,7 @@ from trygd.letters.data import (
     VedtakLetterData,
 )
 from trygd.letters.i18n import N_, Translator, translator
-from trygd.letters.model import Block, FactList, Items, Letter, Paragraph, Section, Table
+from trygd.letters.model import Block, FactList, Items, Letter, Paragraph, Section
 from trygd.rules import formatting
 from trygd.rules.benefits import BENEFITS
 from trygd.rules.texts import catalogue
@@ -72,11 +72,6 @@ _BENEFIT_TITLES = {
     "uforetrygd": N_("disability benefit (uføretrygd)"),
 }
 _ANY_BENEFIT = N_("the benefit")  # a letter not tied to one benefit (a service complaint)
-_STATUS_WORDS = {
-    "met": N_("Met"),
-    "not_met": N_("Not met"),
-    "undetermined": N_("Not decided"),
-}
 _STATUS_SENTENCES = {
     "met": N_("You meet this condition."),
     "not_met": N_("You do not meet this condition."),
@@ -89,7 +84,6 @@ _HEADLINE_AMOUNTS = {
     "uforetrygd": ("monthly_amount", N_("You will get {amount} a month before tax.")),
 }
 # Amounts that are not kroner; ISO dates are recognised by their form.
-_AMOUNT_UNITS = {"period_weeks": "weeks", "quarantine_weeks": "weeks", "uforegrad": "percent"}
 _MELDEKORT = (
     N_("You must send us an employment status form (meldekort) every 14 days."),
     N_("We pay you for those 14 days after we have received the form."),
@@ -298,18 +292,6 @@ def _list_item(item: Any, tr: Translator) -> str:
     return _fact_value(item, None, tr)
 
 
-def _amount_value(name: str, value: Any, tr: Translator) -> str:
-    unit = _AMOUNT_UNITS.get(name)
-    day = _iso_date(value)
-    if day is not None:
-        return formatting.date(day, tr.language)
-    if unit == "weeks":
-        return tr.ngettext("{count} week", "{count} weeks", _plural_n(value))
-    if unit == "percent":
-        return formatting.percent(value / 100, tr.language)
-    return formatting.kroner(value, tr.language)
-
-
 def _dedupe(values: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for value in values:
@@ -394,7 +376,7 @@ def vedtak_letter(data: VedtakLetterData) -> Letter:
     sections = [_vedtak_result(data, conditions, benefit, tr)]
     if data.automatic:
         sections.append(_automatic_section(data, conditions, tr))
-    sections.append(_assessment_overview(conditions, benefit, tr))
+    sections.append(_assessment_overview(benefit, tr))
     # The conditions not met come first: they are the reason for a rejection.
     ordered = sorted(conditions, key=lambda c: c.get("status") == "met")
     sections.extend(_condition_section(c, common, reasons.get(c["id"]), tr) for c in ordered)
@@ -409,7 +391,7 @@ def vedtak_letter(data: VedtakLetterData) -> Letter:
         sections.append(_changes_section(common, tr))
     sections.append(_klage_section(data, tr))
     sections.append(_documents_section(tr))
-    sections.append(_rules_section(data, conditions, calculations if granted else [], tr))
+    sections.append(_rules_section(tr))
     sections.append(_questions_section(common, tr))
     signatures = () if data.automatic else tuple(data.signatures)
     return _letter(data, "vedtak", title, sections, tr, signatures)
@@ -510,10 +492,10 @@ def _automatic_section(
     )
 
 
-def _assessment_overview(conditions: list[dict[str, Any]], benefit: str, tr: Translator) -> Section:
+def _assessment_overview(benefit: str, tr: Translator) -> Section:
+    """An introduction only: each condition has its own section below, and a summary table
+    of them repeated what the reader is about to read (and cost a fifth of the layout time)."""
     _ = tr.gettext
-    words = _STATUS_WORDS
-    rows = tuple((c["title"], _(words.get(c["status"], words["undetermined"]))) for c in conditions)
     return Section(
         _("How we assessed your case"),
         (
@@ -521,7 +503,6 @@ def _assessment_overview(conditions: list[dict[str, Any]], benefit: str, tr: Tra
                 _("We have checked each condition for getting {benefit}.", benefit=benefit),
                 _("Below you can see what we found and which information we used."),
             ),
-            Table(_("The conditions"), (_("Condition"), _("Result")), rows),
         ),
     )
 
@@ -575,16 +556,8 @@ def _calculation_section(
     data: VedtakLetterData, calculations: list[dict[str, Any]], tr: Translator
 ) -> Section:
     _ = tr.gettext
-    titles = {c["id"]: c["title"] for c in calculations}
-    benefit_id = data.common.benefit
-    rows = tuple(
-        (titles.get(f"{benefit_id}.{name}", name), _amount_value(name, value, tr))
-        for name, value in data.assessment.get("amounts", {}).items()
-        if value is not None
-    )
+    # Each step's explanation states its amount, so the amounts are not listed twice.
     blocks: list[Block] = [_p(_("All amounts are before tax."))]
-    if rows:
-        blocks.append(FactList(_("The main amounts"), rows))
     blocks.extend(_p(f"{c['title']}: {c['explanation']}") for c in calculations)
     legal_basis = "; ".join(_dedupe(c.get("legal_basis", "") for c in calculations))
     return Section(_("How we calculated the amount"), tuple(blocks), legal_basis=legal_basis)
@@ -700,25 +673,11 @@ def _klage_section(data: VedtakLetterData, tr: Translator) -> Section:
     return Section(_("You can appeal"), tuple(blocks), legal_basis=data.klage_legal_basis)
 
 
-def _rules_section(
-    data: VedtakLetterData,
-    conditions: list[dict[str, Any]],
-    calculations: list[dict[str, Any]],
-    tr: Translator,
-) -> Section:
+def _rules_section(tr: Translator) -> Section:
+    """Where the rules are. Each section above names its own legal basis next to the reasons,
+    where the reader needs it; a table repeating them all took half a page of layout and
+    told the reader nothing new."""
     _ = tr.gettext
-    rows: list[tuple[str, str]] = [
-        (c["title"], c["legal_basis"]) for c in (*conditions, *calculations) if c.get("legal_basis")
-    ]
-    rows.append((_("Reasons for and notice of the decision"), _("fvl. §§ 24, 25 and 27")))
-    if data.outcome == "granted":
-        rows.append((_("Duty to report changes"), "ftrl. § 21-3"))
-        rows.append((_("Paying back money paid by mistake"), "ftrl. § 22-15"))
-    rows.append((_("Your right to appeal"), data.klage_legal_basis))
-    rows.append((_("Access to the case documents"), _("fvl. §§ 18 and 19")))
-    if data.automatic and data.automation_legal_basis:
-        rows.append((_("Automatic decision"), data.automation_legal_basis))
-    unique = tuple(dict.fromkeys(rows))
     return Section(
         _("The rules we have used"),
         (
@@ -729,12 +688,11 @@ def _rules_section(
                 ),
                 _("You can read the laws on lovdata.no."),
             ),
-            Table(
-                _("Legal basis for each part of the decision"),
-                (_("Subject"), _("Legal basis")),
-                unique,
+            _p(
+                _("The legal basis of each part of the decision is given at the end of that part."),
             ),
         ),
+        legal_basis=_("fvl. §§ 24, 25 and 27"),
     )
 
 
