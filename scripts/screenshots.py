@@ -1,0 +1,169 @@
+"""Screenshots of the main pages in bokmål, nynorsk and English, for anyone to look at.
+
+    .venv/bin/python scripts/screenshots.py [--out out/screenshots] [--width 1280]
+
+Starts `trygd serve --demo` on a fresh SQLite database in a temporary folder, signs in as
+the demo users through the sign-in page, and saves one full-page PNG per page and language
+as `<out>/<lang>/<nn>-<page>.png`, using Debian's Chromium through Playwright (as the
+browser tests do; set TRYGD_CHROMIUM for another Chromium). Pages reached through a link
+(a case, a letter, a klage) are found by following the first matching link, as a person
+would click. Also writes `<out>/index.html`, which shows them all side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGUAGES = ("nb", "nn", "en")
+
+CASE_LINK = r"/staff/behandlinger/[0-9a-f-]{36}"
+# (file name, demo user's label on the sign-in page or "" for signed out, path or
+#  (page to start from, pattern of the link to follow))
+PAGES: tuple[tuple[str, str, str | tuple[str, str]], ...] = (
+    ("front", "", "/"),
+    ("sign-in", "", "/login"),
+    ("guide", "", "/guide"),
+    ("citizen-home", "Anna Dahl", "/my"),
+    ("citizen-cases", "Anna Dahl", "/my/cases"),
+    ("citizen-case", "Anna Dahl", ("/my/cases", r"/my/cases/[0-9a-f-]{36}")),
+    ("citizen-apply", "Knut Aas", "/apply"),
+    ("citizen-data", "Anna Dahl", "/my/data"),
+    ("citizen-klage", "Camilla Berg", ("/my/cases", r"/my/cases/[0-9a-f-]{36}")),
+    ("caseworker-tasks", "Kari Saksbehandler", "/staff/tasks"),
+    (
+        "caseworker-case",
+        "Kari Saksbehandler",
+        ("/staff/tasks", r"/staff/behandlinger/[0-9a-f-]{36}"),
+    ),
+    ("caseworker-search", "Kari Saksbehandler", "/staff/search"),
+    ("approver-tasks", "Ola Beslutter", "/staff/tasks"),
+    ("klageinstans", "Lise Klageinstans", "/klageinstans"),
+    ("auditor", "Arne Revisor", "/staff/audit"),
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _chromium() -> str:
+    found = os.environ.get("TRYGD_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        sys.exit("Chromium is not installed: apt-get install chromium")
+    return found
+
+
+def _start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGD_")}
+    trygd = Path(sys.executable).with_name("trygd")
+    process = subprocess.Popen(
+        [str(trygd), "serve", "--demo", "--port", str(port)],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.terminate()
+    sys.exit("trygd serve did not start")
+
+
+def _sign_in(page: Any, label: str) -> None:
+    page.goto("/login")
+    page.get_by_label(label, exact=True).check()
+    page.locator("form[action='/login'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _target(page: Any, where: str | tuple[str, str]) -> str | None:
+    if isinstance(where, str):
+        return where
+    start, pattern = where
+    page.goto(start)
+    for link in page.locator("a[href]").all():
+        href = link.get_attribute("href") or ""
+        if re.fullmatch(pattern, href):
+            return href
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "screenshots")
+    parser.add_argument("--width", type=int, default=1280)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    made: list[tuple[str, str, Path]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        process, base = _start_server(Path(folder))
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=_chromium(), args=["--no-sandbox"]
+                )
+                for language in LANGUAGES:
+                    target_dir = args.out / language
+                    target_dir.mkdir(parents=True, exist_ok=True)
+                    for number, (name, user, where) in enumerate(PAGES, start=1):
+                        context = browser.new_context(
+                            base_url=base, viewport={"width": args.width, "height": 900}
+                        )
+                        page = context.new_page()
+                        page.goto(f"/?lang={language}")  # remembered in a cookie
+                        if user:
+                            _sign_in(page, user)
+                        path = _target(page, where)
+                        if path is None:
+                            print(f"skipped {name}: no link to follow", file=sys.stderr)
+                            context.close()
+                            continue
+                        page.goto(path)
+                        file = target_dir / f"{number:02d}-{name}.png"
+                        page.screenshot(path=str(file), full_page=True)
+                        made.append((language, name, file))
+                        context.close()
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    rows = "\n".join(
+        f'<figure><img src="{html.escape(str(f.relative_to(args.out)))}" width="400" '
+        f'alt="{html.escape(name)} ({lang})"><figcaption>{html.escape(name)} · {lang}'
+        "</figcaption></figure>"
+        for lang, name, f in made
+    )
+    (args.out / "index.html").write_text(
+        "<!doctype html><html lang='en'><meta charset='utf-8'><title>trygd screenshots</title>"
+        "<style>body{display:flex;flex-wrap:wrap;gap:1rem;font-family:sans-serif}</style>"
+        f"<body>{rows}</body></html>",
+        encoding="utf-8",
+    )
+    print(f"{len(made)} screenshots in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
