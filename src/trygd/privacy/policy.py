@@ -63,6 +63,8 @@ class Action(StrEnum):
     SEND_LETTER = "send_letter"  # a caseworker's own letters, such as forhåndsvarsel
     SUBMIT_SERVICEKLAGE = "submit_serviceklage"
     ANSWER_SERVICEKLAGE = "answer_serviceklage"
+    KEEP_DRAFT = "keep_draft"  # the person's own application drafts and their documents
+    EXPORT_OWN_DATA = "export_own_data"  # the person downloads everything about themselves
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
@@ -80,6 +82,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SUBMIT_KLAGE,
             Action.ADD_TO_KLAGE,
             Action.SUBMIT_SERVICEKLAGE,
+            Action.KEEP_DRAFT,
+            Action.EXPORT_OWN_DATA,
         }
     ),
     Role.CASEWORKER: frozenset(

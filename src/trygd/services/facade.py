@@ -23,7 +23,17 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from trygd.privacy.policy import Actor, Role
-from trygd.services import appeals, casework, intake, jobs, letters, serviceklager, views
+from trygd.services import (
+    appeals,
+    casework,
+    drafts,
+    export,
+    intake,
+    jobs,
+    letters,
+    serviceklager,
+    views,
+)
 from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
 from trygd.services.records import parse_id
@@ -320,6 +330,67 @@ class CaseService:
         if not isinstance(body, dict):
             raise InvalidInput([("body", "must be a JSON object")])
         return self._run(context, lambda uow: letters.advance_notice(uow, bid, body, send=send))
+
+    # -- citizens' pages: drafts, documents, export ---------------------------------------------
+
+    def open_draft(self, context: RequestContext, benefit: str) -> dict[str, Any]:
+        """The caller's unsent application draft for `benefit`, made if there is none."""
+        return self._run(context, lambda uow: drafts.open_draft(uow, benefit))
+
+    def get_draft(self, context: RequestContext, draft_id: str) -> dict[str, Any]:
+        did = parse_id(draft_id, "draft_id")
+        return self._run(context, lambda uow: drafts.get_draft(uow, did))
+
+    def list_drafts(self, context: RequestContext) -> dict[str, Any]:
+        return self._run(context, drafts.list_drafts)
+
+    def save_draft_answers(
+        self, context: RequestContext, draft_id: str, answers: Any
+    ) -> dict[str, Any]:
+        did = parse_id(draft_id, "draft_id")
+        return self._run(context, lambda uow: drafts.save_answers(uow, did, answers))
+
+    def delete_draft(self, context: RequestContext, draft_id: str) -> None:
+        did = parse_id(draft_id, "draft_id")
+        self._run(context, lambda uow: drafts.delete_draft(uow, did))
+
+    def add_draft_document(
+        self, context: RequestContext, draft_id: str, filename: str, content: bytes
+    ) -> dict[str, Any]:
+        did = parse_id(draft_id, "draft_id")
+        return self._run(context, lambda uow: drafts.add_document(uow, did, filename, content))
+
+    def remove_draft_document(self, context: RequestContext, document_id: str) -> None:
+        did = parse_id(document_id, "document_id")
+        self._run(context, lambda uow: drafts.remove_document(uow, did))
+
+    def application_document(
+        self, context: RequestContext, document_id: str
+    ) -> tuple[bytes, str, str]:
+        did = parse_id(document_id, "document_id")
+
+        def read(uow: UnitOfWork) -> tuple[bytes, str, str]:
+            found = drafts.document_content(uow, did)
+            return found.content, found.content_type, found.filename
+
+        return self._run(context, read)
+
+    def submit_draft(
+        self, context: RequestContext, draft_id: str, body: Any
+    ) -> tuple[int, dict[str, Any]]:
+        """Send the draft as a søknad; keyed on the draft, so a double click sends it once."""
+        did = parse_id(draft_id, "draft_id")
+        if not isinstance(body, dict):
+            raise InvalidInput([("application", "must be a JSON object")])
+        return self._idempotent(
+            context, f"draft:{did}", body, lambda uow: drafts.submit(uow, did, body)
+        )
+
+    def export_own_data(self, context: RequestContext, language: str) -> dict[str, Any]:
+        return self._run(context, lambda uow: export.export_own_data(uow, language))
+
+    def export_own_data_pdf(self, context: RequestContext, language: str) -> bytes:
+        return self._run(context, lambda uow: export.export_pdf(uow, language))
 
     # -- internal control -----------------------------------------------------------------------
 

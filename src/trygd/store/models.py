@@ -444,3 +444,45 @@ class Letter(Base):
 
     sak: Mapped[Sak | None] = parent("Sak", "Letter.sak_id")
     person: Mapped[Person] = parent("Person", "Letter.person_id")
+
+
+class Draft(Base):
+    """An application the person has started but not sent: their answers so far.
+
+    Kept server-side so the person can leave and come back; once sent, `submitted_at` and
+    `sak_id` say where it went and the answers are no longer changed."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    benefit: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sak_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("saker.id"))
+
+    person: Mapped[Person] = parent("Person", "Draft.person_id")
+    sak: Mapped[Sak | None] = parent("Sak", "Draft.sak_id")
+
+
+class ApplicationDocument(Base):
+    """A document sent with an application (kept whole, with its checksum): first linked to
+    the draft, then also to the søknad and case it was sent with."""
+
+    __tablename__ = "application_documents"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    draft_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drafts.id"), index=True)
+    soknad_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("soknader.id"))
+    sak_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("saker.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    draft: Mapped[Draft] = parent("Draft", "ApplicationDocument.draft_id")

@@ -1,23 +1,87 @@
-"""Pages for caseworkers, approvers, NAV Klageinstans and auditors."""
+"""Pages for caseworkers, approvers, NAV Klageinstans and auditors.
+
+This module holds the start of the staff area and the task queue; the case page, person
+search, klage pages and audit trail live in `staff_*.py` and are included here, so the site
+mounts one router for all staff pages. Every page calls the same `CaseService` methods as
+the JSON API, so the access checks and the audit trail are the same whichever way in.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from trygd.privacy.policy import Role
+from trygd.web.routes.common import home_of
+from trygd.web.routes.staff_audit import router as audit_router
+from trygd.web.routes.staff_case import router as case_router
+from trygd.web.routes.staff_common import (
+    BENEFITS,
+    LABELS,
+    PAGE_SIZE,
+    TASK_KINDS,
+    Form,
+    page_number,
+    pagination,
+    service,
+)
+from trygd.web.routes.staff_klage import router as klage_router
+from trygd.web.routes.staff_search import router as search_router
 from trygd.web.session import require_context
 from trygd.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(case_router)
+router.include_router(search_router)
+router.include_router(klage_router)
+router.include_router(audit_router)
 
 
 @router.get("/staff")
 def staff_home(request: Request) -> Response:
-    require_context(request)
-    return RedirectResponse("/staff/tasks", status_code=303)
+    """Each role starts where its work is: the queue, Klageinstans' queue or the audit trail."""
+    ctx = require_context(request)
+    return RedirectResponse(home_of(ctx.actor.roles), status_code=303)
+
+
+def _queue_page(request: Request, *, fixed_kind: str | None, template: str) -> Response:
+    ctx = require_context(request)
+    params = request.query_params
+    kind = fixed_kind or (params.get("kind") if params.get("kind") in TASK_KINDS else None)
+    benefit = params.get("benefit") if params.get("benefit") in BENEFITS else None
+    page = page_number(params.get("page"))
+    queue = service(request).queue(ctx, kind, benefit, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    query = {"kind": "" if fixed_kind else (kind or ""), "benefit": benefit or ""}
+    return render(
+        request,
+        template,
+        queue=queue,
+        kind=kind,
+        benefit=benefit,
+        paging=pagination(queue["total"], page, request.url.path, query),
+        labels=LABELS,
+        section="klageinstans" if fixed_kind else "tasks",
+    )
 
 
 @router.get("/staff/tasks")
 def tasks(request: Request) -> Response:
-    require_context(request)
-    return render(request, "staff/tasks.html")
+    """The unit's open tasks, oldest first, filtered by kind and benefit (a GET form)."""
+    return _queue_page(request, fixed_kind=None, template="staff/tasks.html")
+
+
+@router.get("/klageinstans")
+def klageinstans(request: Request) -> Response:
+    """NAV Klageinstans: the appeals sent to the caller's unit."""
+    ctx = require_context(request)
+    if Role.APPEALS not in ctx.actor.roles:
+        return RedirectResponse("/staff/tasks", status_code=303)
+    return _queue_page(request, fixed_kind="klageinstans", template="staff/klageinstans.html")
+
+
+@router.post("/staff/tasks/{task_id}/claim")
+def claim(request: Request, task_id: str, form: Form) -> Response:
+    """Take the task and go straight to its case."""
+    ctx = require_context(request)
+    claimed = service(request).claim_task(ctx, task_id)
+    return RedirectResponse(f"/staff/behandlinger/{claimed['behandling_id']}", status_code=303)

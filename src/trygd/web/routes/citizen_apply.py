@@ -1,0 +1,267 @@
+"""Applying: a start page per benefit, one question per page, documents, check your answers,
+send, and the receipt. The answers are saved in a server-side draft after every step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from trygd.services.errors import InvalidInput, NotFound
+from trygd.web.forms import FormErrors, files, from_service_error, text
+from trygd.web.i18n import N_
+from trygd.web.routes import citizen_questions as questions
+from trygd.web.routes.citizen_common import page, service, t, today
+from trygd.web.session import checked_form, require_context
+
+router = APIRouter(include_in_schema=False)
+Form = Annotated[FormData, Depends(checked_form)]
+
+DOCUMENT_PROBLEMS = {
+    "the file is not a PDF, PNG or JPEG file": N_("The file must be a PDF, PNG or JPEG file"),
+    "the file is larger than 5 MB": N_("The file must be 5 MB or smaller"),
+    "the file is empty": N_("The file is empty. Choose another file"),
+}
+
+
+def _benefit(benefit: str) -> str:
+    if benefit not in questions.QUESTIONS:
+        raise NotFound("no such benefit")
+    return benefit
+
+
+@router.get("/apply")
+def choose_benefit(request: Request) -> Response:
+    require_context(request)
+    return page(request, "citizen/apply_choose.html", benefits=questions.BENEFIT_NAMES)
+
+
+@router.get("/apply/{benefit}")
+def start_page(request: Request, benefit: str) -> Response:
+    require_context(request)
+    return page(
+        request,
+        "citizen/apply_start.html",
+        benefit=_benefit(benefit),
+        count=len(questions.QUESTIONS[benefit]),
+    )
+
+
+@router.post("/apply/{benefit}")
+def start(request: Request, benefit: str, form: Form) -> Response:
+    context = require_context(request)
+    draft = service(request).open_draft(context, _benefit(benefit))
+    following = questions.first_unanswered(benefit, draft["answers"])
+    target = f"/apply/{benefit}/q/{following.fact}" if following else f"/apply/{benefit}/check"
+    return RedirectResponse(target, status_code=303)
+
+
+def _question_page(
+    request: Request,
+    benefit: str,
+    q: questions.Question,
+    value: str,
+    change: bool,
+    errors: FormErrors | None = None,
+) -> Response:
+    number = questions.QUESTIONS[benefit].index(q) + 1
+    previous = questions.before(benefit, q.fact)
+    back = (
+        f"/apply/{benefit}/check"
+        if change
+        else f"/apply/{benefit}/q/{previous.fact}"
+        if previous
+        else f"/apply/{benefit}"
+    )
+    return page(
+        request,
+        "citizen/apply_question.html",
+        status_code=400 if errors else 200,
+        benefit=benefit,
+        q=q,
+        value=value,
+        change=change,
+        number=number,
+        total=len(questions.QUESTIONS[benefit]),
+        back=back,
+        errors=errors or FormErrors(),
+    )
+
+
+@router.get("/apply/{benefit}/q/{fact}")
+def question_page(request: Request, benefit: str, fact: str, change: bool = False) -> Response:
+    context = require_context(request)
+    q = questions.question(_benefit(benefit), fact)
+    if q is None:
+        raise NotFound("no such question")
+    draft = service(request).open_draft(context, benefit)
+    stored = draft["answers"].get(fact)
+    return _question_page(request, benefit, q, questions.shown(q, stored) if stored else "", change)
+
+
+@router.post("/apply/{benefit}/q/{fact}")
+def answer_question(
+    request: Request, benefit: str, fact: str, form: Form, change: bool = False
+) -> Response:
+    context = require_context(request)
+    q = questions.question(_benefit(benefit), fact)
+    if q is None:
+        raise NotFound("no such question")
+    tr = t(request)
+    raw = text(form, "answer")
+    stored, problem = questions.check(q, raw, tr, today(request))
+    if problem is not None:
+        errors = FormErrors()
+        errors.add("answer", problem)
+        return _question_page(request, benefit, q, raw, change, errors)
+    draft = service(request).open_draft(context, benefit)
+    service(request).save_draft_answers(context, draft["id"], {fact: stored})
+    following = questions.after(benefit, fact)
+    if change or following is None:
+        target = f"/apply/{benefit}/documents" if not change else f"/apply/{benefit}/check"
+    else:
+        target = f"/apply/{benefit}/q/{following.fact}"
+    return RedirectResponse(target, status_code=303)
+
+
+def _documents_page(
+    request: Request, benefit: str, draft: dict[str, Any], errors: FormErrors | None = None
+) -> Response:
+    return page(
+        request,
+        "citizen/apply_documents.html",
+        status_code=400 if errors else 200,
+        benefit=benefit,
+        draft=draft,
+        back=f"/apply/{benefit}/q/{questions.QUESTIONS[benefit][-1].fact}",
+        errors=errors or FormErrors(),
+    )
+
+
+@router.get("/apply/{benefit}/documents")
+def documents_page(request: Request, benefit: str) -> Response:
+    context = require_context(request)
+    draft = service(request).open_draft(context, _benefit(benefit))
+    return _documents_page(request, benefit, draft)
+
+
+@router.post("/apply/{benefit}/documents")
+def upload_documents(request: Request, benefit: str, form: Form) -> Response:
+    context = require_context(request)
+    svc = service(request)
+    draft = svc.open_draft(context, _benefit(benefit))
+    tr = t(request)
+    remove = text(form, "remove")
+    if remove:
+        svc.remove_draft_document(context, remove)
+        return RedirectResponse(f"/apply/{benefit}/documents", status_code=303)
+    uploads = files(form, "document")
+    if not uploads:
+        if text(form, "action") == "upload":
+            errors = FormErrors()
+            errors.add("document", tr.gettext("Choose a file to upload"))
+            return _documents_page(request, benefit, draft, errors)
+        return RedirectResponse(f"/apply/{benefit}/check", status_code=303)
+    for upload in uploads:
+        content = upload.file.read(5 * 1024 * 1024 + 1)
+        try:
+            svc.add_draft_document(context, draft["id"], upload.filename or "", content)
+        except InvalidInput as error:
+            problem = error.problems[0][1] if error.problems else error.detail
+            message = DOCUMENT_PROBLEMS.get(problem)
+            errors = FormErrors()
+            errors.add(
+                "document",
+                tr.gettext(
+                    "%(file)s: %(problem)s",
+                    file=upload.filename or "",
+                    problem=tr.gettext(message) if message else problem,
+                ),
+            )
+            return _documents_page(request, benefit, svc.get_draft(context, draft["id"]), errors)
+    return RedirectResponse(f"/apply/{benefit}/documents", status_code=303)
+
+
+def _check_page(
+    request: Request, benefit: str, draft: dict[str, Any], errors: FormErrors | None = None
+) -> Response:
+    rows = [
+        (q, questions.shown(q, draft["answers"][q.fact]) if q.fact in draft["answers"] else None)
+        for q in questions.QUESTIONS[benefit]
+    ]
+    return page(
+        request,
+        "citizen/apply_check.html",
+        status_code=400 if errors else 200,
+        benefit=benefit,
+        draft=draft,
+        rows=rows,
+        errors=errors or FormErrors(),
+    )
+
+
+@router.get("/apply/{benefit}/check")
+def check_page(request: Request, benefit: str) -> Response:
+    context = require_context(request)
+    draft = service(request).open_draft(context, _benefit(benefit))
+    return _check_page(request, benefit, draft)
+
+
+@router.post("/apply/{benefit}/check")
+def send(request: Request, benefit: str, form: Form) -> Response:
+    context = require_context(request)
+    svc = service(request)
+    draft = svc.open_draft(context, _benefit(benefit))
+    tr = t(request)
+    missing = questions.first_unanswered(benefit, draft["answers"])
+    if missing is not None:
+        errors = FormErrors()
+        errors.add(f"row-{missing.fact}", tr.gettext("Answer all the questions before you send"))
+        return _check_page(request, benefit, draft, errors)
+    if text(form, "confirm") != "yes":
+        errors = FormErrors()
+        errors.add("confirm", tr.gettext("Confirm that the answers are correct"))
+        return _check_page(request, benefit, draft, errors)
+    body = {
+        "benefit": benefit,
+        "claim_date": today(request).isoformat(),
+        "facts": questions.facts_from(benefit, draft["answers"]),
+    }
+    try:
+        _status, answer = svc.submit_draft(context, draft["id"], body)
+    except InvalidInput as error:
+        errors = from_service_error(
+            error, {}, "confirm", tr.gettext("We could not send the application")
+        )
+        return _check_page(request, benefit, draft, errors)
+    return RedirectResponse(f"/apply/receipt/{answer['draft_id']}", status_code=303)
+
+
+@router.get("/apply/receipt/{draft_id}")
+def receipt(request: Request, draft_id: str) -> Response:
+    context = require_context(request)
+    svc = service(request)
+    draft = svc.get_draft(context, draft_id)
+    if draft["sak_id"] is None:
+        return RedirectResponse(f"/apply/{draft['benefit']}/check", status_code=303)
+    sak = svc.get_sak(context, draft["sak_id"])
+    behandling = next(
+        (b for b in reversed(sak["behandlinger"]) if b["kind"] == "forstegangsbehandling"),
+        sak["behandlinger"][-1],
+    )
+    vedtak = next((v for v in sak["vedtak"] if v["behandling_id"] == behandling["id"]), None)
+    letters = svc.list_letters(context, draft["sak_id"])["items"]
+    letter = next((x for x in letters if vedtak and x["vedtak_id"] == vedtak["id"]), None)
+    return page(
+        request,
+        "citizen/apply_receipt.html",
+        draft=draft,
+        sak=sak,
+        behandling=behandling,
+        vedtak=vedtak,
+        letter=letter,
+        expected=dt.date.fromisoformat(draft["submitted_at"][:10]) + dt.timedelta(weeks=4),
+    )

@@ -1,0 +1,389 @@
+"""The case page for caseworkers and approvers: one behandling with everything to decide it.
+
+The page shows the key facts, the tree of conditions with the rules engine's explanation, the
+calculation, the vedtak letter it would give, the case's history and letters; and the forms
+for what the caller may do next: assess a condition, request information, propose, approve
+or return. Every form carries the version of the behandling the page showed, so a change
+made meanwhile by someone else is refused (409) instead of overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from trygd.applications.inputs import InputError, parse_application
+from trygd.privacy.policy import Role
+from trygd.rules.assessment import assess
+from trygd.rules.benefits import BENEFITS as RULES
+from trygd.rules.texts import catalogue
+from trygd.services.errors import Forbidden, InvalidInput
+from trygd.services.unit_of_work import RequestContext
+from trygd.web.forms import FormErrors, from_service_error, text
+from trygd.web.i18n import N_, Translator, translator
+from trygd.web.routes.staff_common import LABELS, Form, has_role, service
+from trygd.web.session import require_context
+from trygd.web.templating import render, request_language
+
+router = APIRouter(include_in_schema=False)
+
+MIN_REASON = 10  # the services' minimum for a written reason
+DONE_MESSAGES = {
+    "assessed": N_("The assessment is saved and the rules have run again."),
+    "proposed": N_("The vedtak is proposed. It now waits for an approver."),
+    "approved": N_("The vedtak is approved and made. The letter is being sent."),
+    "returned": N_("The proposal is returned to the caseworker."),
+    "requested": N_("The request for information is sent. The case waits for the answer."),
+}
+INTEGER_KINDS = frozenset({"count", "days", "years"})
+DECIMAL_KINDS = frozenset({"money", "hours", "percent"})
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@router.get("/staff/behandlinger/{behandling_id}")
+def case_page(request: Request, behandling_id: str) -> Response:
+    ctx = require_context(request)
+    behandling = service(request).get_behandling(ctx, behandling_id)
+    if behandling["kind"] == "klage":
+        return RedirectResponse(_klage_url(request, ctx, behandling), status_code=303)
+    return _render_case(request, ctx, behandling)
+
+
+def _klage_url(request: Request, ctx: RequestContext, behandling: dict[str, Any]) -> str:
+    """A klage's behandling is shown on the klage page (first instance or Klageinstans)."""
+    klager = service(request).list_klager(ctx, behandling["sak_id"])["items"]
+    klage = next(k for k in klager if k["behandling_id"] == behandling["id"])
+    prefix = "/klageinstans" if Role.APPEALS in ctx.actor.roles else "/staff"
+    return f"{prefix}/klager/{klage['id']}"
+
+
+def _render_case(
+    request: Request,
+    ctx: RequestContext,
+    behandling: dict[str, Any],
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    open_form: str | None = None,
+) -> Response:
+    svc = service(request)
+    language = request_language(request)
+    sak = svc.get_sak(ctx, behandling["sak_id"])
+    events = svc.list_events(ctx, behandling["sak_id"], 200, 0)
+    letters = svc.list_letters(ctx, behandling["sak_id"])
+    assessment = explained(behandling, language)
+    preview = None
+    if behandling["state"] in ("assessing", "proposed") and behandling["outcome"] in (
+        "granted",
+        "rejected",
+    ):
+        preview = svc.preview_vedtak_letter(ctx, behandling["id"], language)
+    actor = ctx.actor
+    state = behandling["state"]
+    done = request.query_params.get("done")
+    return render(
+        request,
+        "staff/behandling.html",
+        status_code=400 if errors else 200,
+        behandling=behandling,
+        sak=sak,
+        events=events,
+        letters=letters["items"],
+        assessment=assessment,
+        fact_fields=_fact_fields(behandling, assessment, language),
+        preview=preview,
+        can_assess=has_role(actor, Role.CASEWORKER) and state == "assessing",
+        can_propose=has_role(actor, Role.CASEWORKER)
+        and state == "assessing"
+        and behandling["outcome"] in ("granted", "rejected"),
+        can_approve=has_role(actor, Role.APPROVER) and state == "proposed",
+        errors=errors or FormErrors(),
+        values=values or {},
+        open_form=open_form,
+        done=DONE_MESSAGES.get(done or ""),
+        default_deadline=(dt.date.today() + dt.timedelta(days=14)).isoformat(),
+        labels=LABELS,
+        section="tasks",
+    )
+
+
+def explained(behandling: dict[str, Any], language: str) -> dict[str, Any] | None:
+    """The rules engine's result in the page's language. The stored result is in the language
+    it was made in; the same facts on the same date give the same result, now explained in
+    `language` (as `views.explained_in` does for a vedtak). If the facts cannot be read again,
+    the stored explanation is shown as it is."""
+    stored: dict[str, Any] | None = behandling.get("assessment")
+    if not stored or stored.get("language") == language:
+        return stored
+    document = {
+        "benefit": behandling["benefit"],
+        "claim_date": behandling["claim_date"],
+        "facts": behandling["facts"],
+    }
+    try:
+        application = parse_application(json.dumps(document))
+    except InputError:
+        return stored
+    at = dt.date.fromisoformat(stored["at"])
+    return assess(behandling["benefit"], application.facts, at, language=language).to_dict()
+
+
+def _fact_fields(
+    behandling: dict[str, Any], assessment: dict[str, Any] | None, language: str
+) -> dict[str, list[dict[str, Any]]]:
+    """Per condition, the facts it needs as typed form fields, filled with today's values."""
+    if not assessment:
+        return {}
+    benefit = RULES[behandling["benefit"]]
+    kinds = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
+    texts = catalogue(benefit.id)
+    fields: dict[str, list[dict[str, Any]]] = {}
+    for condition in assessment["conditions"]:
+        names = [*condition["facts_used"], *condition["missing_facts"]]
+        fields[condition["id"]] = [
+            {
+                "name": name,
+                "kind": kinds.get(name, "money"),
+                "label": _label(texts, name, language),
+                "value": behandling["facts"].get(name),
+            }
+            for name in dict.fromkeys(names)
+            if kinds.get(name) not in ("periods", "yearly_amounts")
+        ]
+    return fields
+
+
+def _label(texts: Any, name: str, language: str) -> str:
+    try:
+        label: str = texts.fact_label(name, language)
+    except KeyError:
+        return name
+    return label[:1].upper() + label[1:]
+
+
+# -- changing -------------------------------------------------------------------------------
+
+
+def _version(form: FormData) -> int | None:
+    try:
+        return int(text(form, "version"))
+    except ValueError:
+        return None
+
+
+def _act(
+    request: Request,
+    ctx: RequestContext,
+    behandling_id: str,
+    action: str,
+    body: dict[str, Any],
+    done: str,
+) -> Response:
+    service(request).behandling_action(ctx, action, behandling_id, body)
+    return RedirectResponse(f"/staff/behandlinger/{behandling_id}?done={done}", status_code=303)
+
+
+def _again(
+    request: Request,
+    ctx: RequestContext,
+    behandling_id: str,
+    errors: FormErrors,
+    form: FormData,
+    open_form: str,
+) -> Response:
+    """The page again with the caller's input and the messages next to the fields."""
+    behandling = service(request).get_behandling(ctx, behandling_id)
+    values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    return _render_case(request, ctx, behandling, errors, values, open_form)
+
+
+@router.post("/staff/behandlinger/{behandling_id}/assess")
+def assess_condition(request: Request, behandling_id: str, form: Form) -> Response:
+    ctx = require_context(request)
+    t = translator(request_language(request))
+    condition = text(form, "condition")
+    prefix = f"assess-{condition.replace('.', '-')}"
+    behandling = service(request).get_behandling(ctx, behandling_id)
+    needed = _fact_fields(behandling, behandling.get("assessment"), "en").get(condition)
+    if needed is None:
+        errors = FormErrors()
+        errors.add("conditions", t.gettext("Choose a condition of this case to assess."))
+        return _again(request, ctx, behandling_id, errors, form, "")
+    errors = FormErrors()
+    facts: dict[str, Any] = {}
+    for fact in needed:
+        field_id = f"{prefix}-{fact['name']}"
+        raw = text(form, f"fact.{fact['name']}")
+        if raw == "":
+            continue
+        value = parse_fact(raw, fact["kind"], t)
+        if isinstance(value, Problem):
+            errors.add(field_id, value.message)
+        else:
+            facts[fact["name"]] = value
+    if not facts and not errors and needed:
+        errors.add(f"{prefix}-{needed[0]['name']}", t.gettext("Fill in at least one fact."))
+    reason = text(form, "reason")
+    if len(reason) < MIN_REASON:
+        errors.add(
+            f"{prefix}-reason",
+            t.gettext("Write why you assess it this way, in at least %(n)s characters.", n=10),
+        )
+    if errors:
+        return _again(request, ctx, behandling_id, errors, form, condition)
+    body = {"version": _version(form), "condition": condition, "facts": facts, "reason": reason}
+    try:
+        return _act(request, ctx, behandling_id, "assess", body, "assessed")
+    except InvalidInput as error:
+        fields = {f"facts.{f['name']}": f"{prefix}-{f['name']}" for f in needed}
+        fields |= {"reason": f"{prefix}-reason"}
+        first = f"{prefix}-{needed[0]['name']}" if needed else f"{prefix}-reason"
+        mapped = from_service_error(error, fields, first, t.gettext("The facts could not be saved"))
+        return _again(request, ctx, behandling_id, mapped, form, condition)
+
+
+class Problem:
+    """A fact that could not be read, with the message to show next to its field."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def parse_fact(raw: str, kind: str, t: Translator) -> Any:
+    """The form's text as the fact's type, or a `Problem` saying how to write it."""
+    if kind == "bool":
+        if raw in ("true", "false"):
+            return raw == "true"
+        return Problem(t.gettext("Choose yes or no."))
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            return Problem(t.gettext("Write the date as dd.mm.yyyy."))
+    cleaned = raw.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if kind in INTEGER_KINDS:
+        try:
+            return int(cleaned)
+        except ValueError:
+            return Problem(t.gettext("Write a whole number, for example 3."))
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return Problem(t.gettext("Write a number, for example 55 or 412500."))
+    if number != number or number in (float("inf"), float("-inf")):
+        return Problem(t.gettext("Write a number, for example 55 or 412500."))
+    if kind == "percent" and not 0 <= number <= 100:
+        return Problem(t.gettext("Write a percentage from 0 to 100."))
+    return int(number) if number.is_integer() else number
+
+
+@router.post("/staff/behandlinger/{behandling_id}/propose")
+def propose(request: Request, behandling_id: str, form: Form) -> Response:
+    ctx = require_context(request)
+    body: dict[str, Any] = {"version": _version(form)}
+    note = text(form, "reason")
+    if note:
+        body["reason"] = note
+    return _act(request, ctx, behandling_id, "propose", body, "proposed")
+
+
+@router.post("/staff/behandlinger/{behandling_id}/approve")
+def approve(request: Request, behandling_id: str, form: Form) -> Response:
+    ctx = require_context(request)
+    try:
+        return _act(request, ctx, behandling_id, "approve", {"version": _version(form)}, "approved")
+    except Forbidden as error:
+        errors = FormErrors()
+        errors.add("approve", _refusal(error, request_language(request)))
+        return _again(request, ctx, behandling_id, errors, form, "approve")
+
+
+@router.post("/staff/behandlinger/{behandling_id}/return")
+def return_proposal(request: Request, behandling_id: str, form: Form) -> Response:
+    ctx = require_context(request)
+    t = translator(request_language(request))
+    reason = text(form, "reason")
+    errors = FormErrors()
+    if len(reason) < MIN_REASON:
+        errors.add(
+            "return-reason",
+            t.gettext(
+                "Write why you return the proposal, in at least %(n)s characters.", n=MIN_REASON
+            ),
+        )
+        return _again(request, ctx, behandling_id, errors, form, "return")
+    body = {"version": _version(form), "reason": reason}
+    try:
+        return _act(request, ctx, behandling_id, "return", body, "returned")
+    except Forbidden as error:
+        errors.add("return-reason", _refusal(error, request_language(request)))
+        return _again(request, ctx, behandling_id, errors, form, "return")
+
+
+def _refusal(error: Forbidden, language: Any) -> str:
+    """Why the service refused an approval or a return, in words the approver can act on."""
+    t = translator(language)
+    if "totrinnskontroll" in (error.detail or ""):
+        return t.gettext(
+            "You proposed this vedtak yourself. Another person must approve or return it."
+        )
+    return t.gettext("Your role does not allow you to approve or return proposals in this case.")
+
+
+@router.post("/staff/behandlinger/{behandling_id}/request-information")
+def request_information(request: Request, behandling_id: str, form: Form) -> Response:
+    ctx = require_context(request)
+    t = translator(request_language(request))
+    errors = FormErrors()
+    description = text(form, "description")
+    if len(description) < MIN_REASON:
+        errors.add(
+            "info-description",
+            t.gettext(
+                "Write what the person must send, in at least %(n)s characters.", n=MIN_REASON
+            ),
+        )
+    deadline = text(form, "deadline")
+    try:
+        dt.date.fromisoformat(deadline)
+    except ValueError:
+        errors.add("info-deadline", t.gettext("Write the deadline as a date, dd.mm.yyyy."))
+    if errors:
+        return _again(request, ctx, behandling_id, errors, form, "information")
+    body = {
+        "version": _version(form),
+        "description": description,
+        "deadline": deadline,
+        "facts_requested": [v for v in form.getlist("facts_requested") if isinstance(v, str)],
+    }
+    try:
+        return _act(request, ctx, behandling_id, "request_information", body, "requested")
+    except InvalidInput as error:
+        fields = {"description": "info-description", "deadline": "info-deadline"}
+        deadline_problems = {
+            "must be after today": t.gettext("The deadline must be after today."),
+            "must be within 90 days": t.gettext("The deadline must be within 90 days."),
+        }
+        mapped = from_service_error(
+            error, fields, "info-description", t.gettext("The request could not be sent")
+        )
+        message = mapped.get("info-deadline")
+        if message in deadline_problems:
+            mapped.messages["info-deadline"] = deadline_problems[message]
+        return _again(request, ctx, behandling_id, mapped, form, "information")
+
+
+@router.get("/staff/letters/{letter_id}")
+def letter_page(request: Request, letter_id: str) -> Response:
+    """A sent letter, as HTML inside the staff layout (the PDF is the API's)."""
+    ctx = require_context(request)
+    svc = service(request)
+    letter = svc.get_letter(ctx, letter_id)
+    html = svc.letter_html(ctx, letter_id)
+    return render(request, "staff/letter.html", letter=letter, html=html, section="tasks")

@@ -1,0 +1,194 @@
+"""What the staff pages share: the service, the form type, the words for codes, and paging.
+
+The services answer with codes (`assessing`, `totrinnskontroll`, `stadfestet`); a page shows
+them as words in its language. The words are marked here with `N_` so the catalogue check
+finds them, and translated in the templates with `_()`. A code without a word (a new event
+type, say) is shown as the code itself rather than hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from trygd.privacy.policy import Actor, Role
+from trygd.services.facade import CaseService
+from trygd.web.i18n import N_
+from trygd.web.session import checked_form
+
+Form = Annotated[FormData, Depends(checked_form)]
+PAGE_SIZE = 25
+
+
+def service(request: Request) -> CaseService:
+    svc: CaseService = request.app.state.service
+    return svc
+
+
+def has_role(actor: Actor, role: Role) -> bool:
+    return role in actor.roles
+
+
+BENEFITS = {
+    "dagpenger": N_("dagpenger"),
+    "sykepenger": N_("sykepenger"),
+    "aap": N_("AAP"),
+    "uforetrygd": N_("uføretrygd"),
+}
+
+TASK_KINDS = {
+    "assess": N_("Assessment"),
+    "approve": N_("Approval"),
+    "klage": N_("Klage"),
+    "klageinstans": N_("Klageinstans"),
+}
+
+TASK_REASONS = {
+    "manual_benefit": N_("The benefit is always assessed by a caseworker"),
+    "undetermined_conditions": N_("Conditions the rules could not determine"),
+    "returned_by_approver": N_("Returned by the approver"),
+    "information_received": N_("The person has sent information"),
+    "information_deadline_passed": N_("The deadline for information has passed"),
+    "totrinnskontroll": N_("Proposal waiting for approval"),
+    "klage_received": N_("New klage"),
+    "late_klage": N_("Late klage"),
+    "late_klage_considered": N_("Late klage to be considered"),
+    "klage_grounds_received": N_("Grounds for the klage received"),
+    "klage_grounds_missing": N_("The grounds did not come in time"),
+    "klage_forwarded": N_("Klage sent from the first instance"),
+    "omgjoring_after_klage": N_("Change the decision after a klage"),
+    "klageinstans_omgjort": N_("Carry out Klageinstans' change"),
+    "klageinstans_delvis_omgjort": N_("Carry out Klageinstans' partial change"),
+    "klageinstans_opphevet": N_("New assessment after Klageinstans cancelled the vedtak"),
+}
+
+BEHANDLING_STATES = {
+    "received": N_("Received"),
+    "assessing": N_("Being assessed"),
+    "waiting_for_information": N_("Waiting for information"),
+    "proposed": N_("Proposed, waiting for approval"),
+    "approved": N_("Approved"),
+    "decided": N_("Decided"),
+    "implemented": N_("Decided and paid out"),
+}
+
+BEHANDLING_KINDS = {
+    "forstegangsbehandling": N_("New application"),
+    "revurdering": N_("Revurdering"),
+    "omgjoring": N_("Omgjøring after klage"),
+    "etter_klageinstans": N_("After Klageinstans"),
+    "etter_anke": N_("After anke"),
+    "klage": N_("Klage"),
+}
+
+CONDITION_STATUS = {
+    "met": N_("Met"),
+    "not_met": N_("Not met"),
+    "undetermined": N_("Undetermined"),
+}
+STATUS_VARIANT = {"met": "success", "not_met": "error", "undetermined": "warning"}
+
+OUTCOMES = {
+    "granted": N_("Granted"),
+    "rejected": N_("Rejected"),
+    "manual_assessment": N_("Needs assessment"),
+}
+
+KLAGE_STATES = {
+    "awaiting_grounds": N_("Waiting for the grounds"),
+    "late_assessment": N_("Late: consider it or not?"),
+    "first_instance_review": N_("Review in the first instance"),
+    "at_klageinstans": N_("At NAV Klageinstans"),
+    "klageinstans_decided": N_("Decided by NAV Klageinstans"),
+    "at_trygderetten": N_("At Trygderetten"),
+    "trygderetten_decided": N_("Decided by Trygderetten"),
+    "at_court_of_appeal": N_("At the court of appeal"),
+    "closed": N_("Closed"),
+}
+
+APPEAL_OUTCOMES = {
+    "stadfestet": N_("Upheld (stadfestet)"),
+    "omgjort": N_("Changed (omgjort)"),
+    "delvis_omgjort": N_("Partly changed (delvis omgjort)"),
+    "opphevet": N_("Cancelled and sent back (opphevet)"),
+    "avvist": N_("Not considered (avvist)"),
+}
+
+COURTS = {"trygderetten": N_("Trygderetten"), "lagmannsretten": N_("The court of appeal")}
+
+EVENT_TYPES = {
+    "soknad_received": N_("Application received"),
+    "start": N_("Assessment started"),
+    "decide_automatically": N_("Decided automatically"),
+    "request_information": N_("Information requested"),
+    "information_received": N_("Information received"),
+    "deadline_passed": N_("Deadline passed"),
+    "propose": N_("Vedtak proposed"),
+    "return": N_("Proposal returned"),
+    "approve": N_("Proposal approved"),
+    "decide": N_("Vedtak made"),
+    "implement": N_("Vedtak paid out"),
+    "vedtak_made": N_("Vedtak made"),
+    "condition_assessed": N_("Condition assessed"),
+    "task_opened": N_("Task opened"),
+    "task_claimed": N_("Task claimed"),
+    "change_reported": N_("Change reported"),
+    "behandling_opened": N_("Behandling opened"),
+    "advance_notice_ordered": N_("Advance notice ordered"),
+    "klage_received": N_("Klage received"),
+    "klage_comment_received": N_("Comment on the klage received"),
+    "klage_forward": N_("Klage sent to NAV Klageinstans"),
+    "klage_change_decision": N_("Decision changed after klage"),
+    "klage_consider_late": N_("Late klage considered"),
+    "klage_reject_late": N_("Late klage rejected"),
+    "klage_klageinstans_decide": N_("Klageinstans decided"),
+    "klage_register_anke": N_("Anke registered"),
+    "klage_trygderetten_decide": N_("Trygderetten decided"),
+    "klage_register_court_case": N_("Court case registered"),
+    "klage_court_decide": N_("The court decided"),
+    "klage_withdraw": N_("Klage withdrawn"),
+    "klage_expire": N_("Klage closed"),
+    "letter_sent": N_("Letter sent"),
+}
+
+LABELS: dict[str, Any] = {
+    "benefits": BENEFITS,
+    "task_kinds": TASK_KINDS,
+    "task_reasons": TASK_REASONS,
+    "behandling_states": BEHANDLING_STATES,
+    "behandling_kinds": BEHANDLING_KINDS,
+    "condition_status": CONDITION_STATUS,
+    "status_variant": STATUS_VARIANT,
+    "outcomes": OUTCOMES,
+    "klage_states": KLAGE_STATES,
+    "appeal_outcomes": APPEAL_OUTCOMES,
+    "courts": COURTS,
+    "event_types": EVENT_TYPES,
+}
+
+
+def page_number(value: str | None) -> int:
+    """The 1-based page asked for in ?page=; anything odd means the first page."""
+    try:
+        number = int(value or "1")
+    except ValueError:
+        return 1
+    return max(1, min(number, 10_000))
+
+
+def pagination(total: int, page: int, base: str, query: dict[str, str]) -> dict[str, Any]:
+    """Links to the previous and next page, keeping the other query parameters."""
+    pages = max(1, -(-total // PAGE_SIZE))
+
+    def link(number: int) -> str:
+        return base + "?" + urlencode({**{k: v for k, v in query.items() if v}, "page": number})
+
+    return {
+        "page": page,
+        "pages": pages,
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }

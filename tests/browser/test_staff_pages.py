@@ -1,0 +1,181 @@
+"""The staff pages in a real browser: casework with totrinnskontroll, Klageinstans, search
+and the audit trail, each page checked with axe.
+
+These tests use the demo persons no citizen test touches (David Hansen, Eli Strand, Camilla
+Berg), and each finds its case itself, so they pass in any order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlparse
+
+from conftest import check_accessibility, sign_in
+
+from trygd.demo.seed import PERSONS
+from trygd.domain.identity import synthetic_identity_number
+
+
+def _identity_number(name: str) -> str:
+    index, person = next((i, p) for i, p in enumerate(PERSONS) if p.name == name)
+    return synthetic_identity_number(person.birth_date, index)
+
+
+def _heading(page) -> str:
+    """The page's own heading (a letter preview on the page has a heading of its own)."""
+    return page.locator("main h1").first.inner_text()
+
+
+def _sign_out(page):
+    page.get_by_role("button", name="Logg ut").click()
+
+
+def _open_case_of(page, person: str, reason: str) -> None:
+    """From the queue, open the tasks with `reason` until the case of `person` shows."""
+    page.locator("#task-list").wait_for()
+    rows = page.locator("#task-list tbody tr", has_text=reason)
+    for index in range(rows.count()):
+        page.locator("#task-list tbody tr", has_text=reason).nth(index).get_by_role(
+            "link", name="Åpne"
+        ).click()
+        if person in _heading(page):
+            return
+        page.go_back()
+    raise AssertionError(f"no task with {reason!r} for {person}")
+
+
+def test_a_caseworker_proposes_and_another_person_approves(page):
+    sign_in(page, "Kari Saksbehandler", "/staff")
+    assert page.url.endswith("/staff/tasks")
+    check_accessibility(page)
+    _open_case_of(page, "David Hansen", "Saken skal alltid vurderes av en saksbehandler")
+    check_accessibility(page)
+    assert "Under vurdering" in page.get_by_test_id("state").inner_text()
+    assert (
+        page.locator("#conditions").get_by_role("heading", name="Nedsatt arbeidsevne").is_visible()
+    )
+
+    # Assess one condition again: the reason is required, then the assessment is saved.
+    condition = page.locator("li.condition", has_text="Nedsatt arbeidsevne")
+    condition.get_by_text("Vurder vilkåret").click()
+    condition.get_by_label("Hvor mye arbeidsevnen din er nedsatt").fill("60")
+    condition.get_by_role("button", name="Lagre vurderingen").click()
+    assert page.title().startswith("Feil:")
+    assert condition.locator(".aksel-error-message").first.is_visible()
+    condition = page.locator("li.condition", has_text="Nedsatt arbeidsevne")
+    condition.get_by_label("Begrunnelse for vurderingen").fill(
+        "Legeerklæringen fra fastlegen viser 60 prosent nedsatt arbeidsevne."
+    )
+    condition.get_by_role("button", name="Lagre vurderingen").click()
+    assert page.get_by_text("Vurderingen er lagret").is_visible()
+
+    page.get_by_label("Merknad til beslutteren (valgfritt)").fill("Alle vilkår er oppfylt.")
+    page.get_by_role("button", name="Foreslå vedtak").click()
+    assert "venter på godkjenning" in page.get_by_test_id("state").inner_text()
+    case_path = urlparse(page.url).path
+    _sign_out(page)
+
+    sign_in(page, "Ola Beslutter", case_path)
+    assert page.get_by_role("heading", name="Godkjenn").is_visible()
+    page.get_by_role("button", name="Godkjenn og fatt vedtaket").click()
+    assert "Vedtak fattet" in page.get_by_test_id("state").inner_text()
+    assert page.get_by_text("Vedtaket er godkjent og fattet").is_visible()
+    check_accessibility(page)
+
+
+def test_an_approver_must_give_a_reason_to_return(page):
+    sign_in(page, "Ola Beslutter", "/staff/tasks?kind=approve")
+    _open_case_of(page, "Eli Strand", "Forslag som venter på godkjenning")
+    page.get_by_role("button", name="Send tilbake").click()
+    assert page.title().startswith("Feil:")
+    field = page.locator("#return-reason")
+    assert field.get_attribute("aria-invalid") == "true"
+    message = page.locator(".form-row", has=field).locator(".aksel-error-message")
+    assert message.inner_text().strip().startswith("Skriv hvorfor")
+    page.locator("#error-summary").get_by_role("link").first.click()
+    check_accessibility(page)
+
+
+def test_klageinstans_decides_a_forwarded_klage(page):
+    sign_in(page, "Lise Klageinstans")
+    assert page.url.endswith("/klageinstans")
+    check_accessibility(page)
+    page.locator("#task-list tbody tr", has_text="dagpenger").first.get_by_role(
+        "link", name="Åpne"
+    ).click()
+    assert "Camilla Berg" in _heading(page)
+    assert "holder fast ved vedtaket" in page.get_by_test_id("statement").inner_text()
+    check_accessibility(page)
+
+    # Camilla comments on the statement (through the API, as her own pages would), so
+    # Klageinstans need not wait for the comment deadline.
+    users = page.request.get("/api/v1/demo/users").json()["citizens"]
+    camilla = next(u["user"] for u in users if u["name"] == "Camilla Berg")
+    token = page.request.post("/api/v1/demo/tokens", data={"user": camilla}).json()["token"]
+    klage_id = urlparse(page.url).path.rsplit("/", 1)[1]
+    answer = page.request.post(
+        f"/api/v1/klager/{klage_id}/comments",
+        data={"text": "Jeg har sendt lønnsslippene fra ekstrajobben."},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.ok, answer.text()
+
+    page.reload()
+    assert page.get_by_text("Jeg har sendt lønnsslippene").is_visible()
+    page.get_by_role("button", name="Avgjør klagen").click()
+    assert page.title().startswith("Feil:")
+    page.get_by_label("Stadfestet").check()
+    page.get_by_label("Begrunnelse", exact=True).fill(
+        "Inntekten i a-ordningen er riktig registrert og er under kravet på 1,5 G."
+    )
+    page.get_by_role("button", name="Avgjør klagen").click()
+    assert "Avgjort av NAV Klageinstans" in page.get_by_test_id("state").inner_text()
+    assert page.get_by_text("Klagen er avgjort").is_visible()
+    check_accessibility(page)
+
+
+def test_a_search_needs_a_purpose_and_finds_the_person(page):
+    sign_in(page, "Kari Saksbehandler", "/staff/search")
+    check_accessibility(page)
+    number = _identity_number("Frank Moen")
+    page.get_by_label("Fødselsnummer eller D-nummer", exact=False).fill(number)
+    page.get_by_role("button", name="Søk").click()
+    assert page.title().startswith("Feil:")
+    purpose = page.locator(".form-row", has=page.locator("#purpose"))
+    assert "Skriv hvorfor du søker" in purpose.locator(".aksel-error-message").inner_text()
+    assert number not in page.url
+    check_accessibility(page)
+
+    page.get_by_label("Fødselsnummer eller D-nummer", exact=False).fill(number)
+    page.get_by_label("Hvorfor du søker").fill("Spørsmål fra Frank på telefon om AAP-saken")
+    page.get_by_role("button", name="Søk").click()
+    assert page.get_by_role("heading", name="Frank Moen").is_visible()
+    assert number not in page.url
+    page.get_by_role("link", name="AAP").click()
+    assert "Frank Moen" in _heading(page)
+
+
+def test_the_audit_trail_and_a_first_instance_klage_page_are_accessible(page):
+    sign_in(page, "Arne Revisor")
+    assert page.url.endswith("/staff/audit")
+    check_accessibility(page)
+    page.get_by_role("button", name="Vis loggen").click()
+    assert page.title().startswith("Feil:")
+    page.get_by_label("Formålet med kontrollen").fill("Stikkprøve desember")
+    page.get_by_role("button", name="Vis loggen").click()
+    page.locator(".audit-table tbody tr").first.wait_for()
+    check_accessibility(page)
+    _sign_out(page)
+
+    # Nils (the first instance) sees Camilla's klage he sent on, read-only now.
+    sign_in(page, "Nils Saksbehandler", "/staff/search")
+    page.get_by_label("Fødselsnummer eller D-nummer", exact=False).fill(
+        _identity_number("Camilla Berg")
+    )
+    page.get_by_label("Hvorfor du søker").fill(
+        "Oppfølging av klagen " + dt.date.today().isoformat()
+    )
+    page.get_by_role("button", name="Søk").click()
+    page.get_by_role("link", name="dagpenger").click()
+    assert "Camilla Berg" in _heading(page)
+    check_accessibility(page)
