@@ -31,8 +31,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+from sqlalchemy import select, update
 
 from intake import (
     CORES,
@@ -41,7 +43,21 @@ from intake import (
     load_cases,
     server,
 )
+from trygd.applications.inputs import parse_application
+from trygd.rules.assessment import assess
+from trygd.services.records import facts_as_json
 from trygd.store.database import make_engine, migrate
+from trygd.store.models import Behandling, Sak
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+# One real application per benefit gives the bulk-loaded behandlinger their facts and rule
+# result, so that a case page shows conditions, calculations and a letter preview.
+EXAMPLE_PER_BENEFIT = {
+    "dagpenger": "dagpenger-lost-job.json",
+    "sykepenger": "sykepenger-lisa.json",
+    "aap": "aap-40-percent.json",
+    "uforetrygd": "uforetrygd-60-prosent.json",
+}
 
 TARGET_P95_MS = 100.0
 
@@ -135,6 +151,23 @@ def time_page(client: httpx.Client, path: str, requests: int, warmup: int) -> di
     }
 
 
+def give_cases_their_assessments(engine: Any) -> None:
+    """Facts and a rule result (from `examples/`) on every bulk-loaded behandling."""
+    with engine.begin() as connection:
+        for benefit, file in EXAMPLE_PER_BENEFIT.items():
+            application = parse_application((EXAMPLES / file).read_text(encoding="utf-8"))
+            result = assess(benefit, application.facts, application.claim_date).to_dict()
+            connection.execute(
+                update(Behandling)
+                .where(Behandling.sak_id.in_(select(Sak.id).where(Sak.benefit == benefit)))
+                .values(
+                    facts=facts_as_json(application.facts),
+                    assessment=result,
+                    ruleset_version=result["ruleset_version"],
+                )
+            )
+
+
 @contextlib.contextmanager
 def database(args: argparse.Namespace) -> Iterator[str]:
     if args.sqlite:
@@ -166,6 +199,7 @@ def main() -> None:
         try:
             migrate(engine)
             dataset = load_cases(engine, args.cases, identity_numbers(seed=3))
+            give_cases_their_assessments(engine)
         finally:
             engine.dispose()
         with server(url, secret, workers=1) as (api_base, _pid):

@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -122,9 +123,11 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
 
 def sign_in(page: Any, name: str, next_url: str = "/") -> None:
     """Sign in on the demo sign-in page as the demo user whose label is `name`."""
-    page.goto(f"/login?next={next_url}")
+    page.goto("/login?" + urlencode({"next": next_url}))
     page.get_by_label(name, exact=True).check()
-    page.get_by_role("button", name="Logg inn").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
 
 
 def check_accessibility(page: Any) -> None:
