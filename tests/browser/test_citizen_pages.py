@@ -25,15 +25,21 @@ def _answer(page, choice, typed):
         page.locator(f"input[name=answer][value={choice}]").check()
     else:
         page.locator("#answer").fill(typed)
+    before = page.url
     page.get_by_role("button", name="Lagre og fortsett").click()
+    # wait for the next question: its field has the same id, so filling it before the page
+    # changed would type into the old one
+    page.wait_for_url(lambda url: url != before)
 
 
 def test_a_citizen_applies_gets_an_automatic_decision_reads_the_letter_and_appeals(page):
     sign_in(page, "Hege Vik", "/apply")
     check_accessibility(page)
     page.get_by_role("link", name="Dagpenger").click()
+    page.wait_for_url("**/apply/dagpenger")
     check_accessibility(page)
     page.get_by_role("button", name="Start søknaden").click()
+    page.wait_for_url("**/q/*")
     check_accessibility(page)
     for choice, typed in GRANTED_DAGPENGER:
         _answer(page, choice, typed)
@@ -45,17 +51,20 @@ def test_a_citizen_applies_gets_an_automatic_decision_reads_the_letter_and_appea
     page.get_by_role("button", name="Last opp").click()
     assert "oppsigelse.pdf" in page.locator(".document-list").inner_text()
     page.get_by_role("button", name="Fortsett").click()
+    page.wait_for_url("**/check*")
     check_accessibility(page)
     page.get_by_role("link", name="Endre Hvor mange barn under 18 år forsørger du?").click()
     page.locator("#answer").fill("0")
     page.get_by_role("button", name="Lagre og gå tilbake til oppsummeringen").click()
-    assert "/check" in page.url
+    page.wait_for_url("**/check*")
     page.get_by_label("Jeg bekrefter at svarene er riktige og fullstendige.").check()
     page.get_by_role("button", name="Send søknaden").click()
+    page.wait_for_url("**/apply/receipt/*")
     assert page.get_by_role("heading", level=1).inner_text() == "Vi har mottatt søknaden din"
     assert "Du får dagpenger." in page.locator("main").inner_text()
     check_accessibility(page)
     page.get_by_role("link", name="Les vedtaket og begrunnelsen").click()
+    page.wait_for_url("**/my/vedtak/*")
     assert "behandlet automatisk" in page.locator("main").inner_text()
     check_accessibility(page)
     for _ in range(50):  # the job worker makes the letter a few seconds after the decision
@@ -68,11 +77,13 @@ def test_a_citizen_applies_gets_an_automatic_decision_reads_the_letter_and_appea
     check_accessibility(page)
     page.go_back()
     page.get_by_role("link", name="Klag på vedtaket").click()
+    page.wait_for_url("**/klage*")
     check_accessibility(page)
     page.get_by_label("Hvorfor mener du vedtaket er feil?").fill(
         "Jeg mener dagsatsen er regnet ut fra feil inntekt."
     )
     page.get_by_role("button", name="Send klagen").click()
+    page.wait_for_url("**/my/klager/*")
     assert page.get_by_role("heading", level=1).inner_text() == "Klagen din", page.locator(
         "main"
     ).inner_text()
@@ -179,4 +190,5 @@ def test_the_pages_are_accessible_in_nynorsk_and_english(page):
         check_accessibility(page)
     page.get_by_role("link", name="Your cases").click()
     page.locator(".case-card a").first.click()
+    page.wait_for_url("**/my/cases/*")
     check_accessibility(page)

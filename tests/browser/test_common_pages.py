@@ -34,3 +34,30 @@ def test_a_citizen_signs_in_and_out(page):
     assert page.url.endswith("/my")
     page.get_by_role("button", name="Logg ut").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Stønader fra folketrygden"
+
+
+WIDTH = 640  # CSS pixels: a 1280 px window at 200 % zoom
+
+
+def test_pages_reflow_at_200_percent_zoom_without_sideways_scrolling(page):
+    """A 1280 px wide window zoomed to 200 % is 640 CSS pixels wide (WCAG 1.4.4 and 1.4.10):
+    nothing may need scrolling sideways, apart from wide data tables in their own frame."""
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+
+    def fits() -> bool:
+        return page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+        )
+
+    for path in ("/", "/login", "/guide"):
+        page.goto(path)
+        assert fits(), path
+    sign_in(page, "Anna Dahl", "/my")
+    for path in ("/my", "/my/cases", "/apply", "/my/data"):
+        page.goto(path)
+        assert fits(), path
+    page.context.clear_cookies()
+    sign_in(page, "Kari Saksbehandler", "/staff/tasks")
+    for path in ("/staff/tasks", "/staff/search"):
+        page.goto(path)
+        assert fits(), path

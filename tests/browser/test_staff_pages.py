@@ -2,7 +2,8 @@
 and the audit trail, each page checked with axe.
 
 These tests use the demo persons no citizen test touches (David Hansen, Eli Strand, Camilla
-Berg), and each finds its case itself, so they pass in any order.
+Berg, and Bjørn Lie's serviceklager), and each finds its case itself, so they pass in any
+order.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ def _identity_number(name: str) -> str:
 
 
 def _heading(page) -> str:
-    """The page's own heading (a letter preview on the page has a heading of its own)."""
-    return page.locator("main h1").first.inner_text()
+    """The page's one h1 (strict: a second one, say from an embedded letter, fails)."""
+    return page.locator("main h1").inner_text()
 
 
 def _sign_out(page):
@@ -179,3 +180,66 @@ def test_the_audit_trail_and_a_first_instance_klage_page_are_accessible(page):
     page.get_by_role("link", name="dagpenger").click()
     assert "Camilla Berg" in _heading(page)
     check_accessibility(page)
+
+
+def _citizen_token(page, name: str) -> str:
+    users = page.request.get("/api/v1/demo/users").json()["citizens"]
+    user = next(u["user"] for u in users if u["name"] == name)
+    return str(page.request.post("/api/v1/demo/tokens", data={"user": user}).json()["token"])
+
+
+def test_a_caseworker_answers_a_serviceklage_of_the_unit(page):
+    # Bjørn Lie's seeded serviceklage is about his sykepenger case, so it is at Sara's unit.
+    sign_in(page, "Sara Saksbehandler")
+    page.get_by_role("link", name="Serviceklager").click()
+    assert _heading(page) == "Serviceklager"
+    check_accessibility(page)
+    page.locator("tbody tr", has_text="Ikke besvart").first.get_by_role("link").click()
+    assert "Bjørn Lie" in _heading(page)
+    assert page.get_by_text("Jeg fikk ikke svar på meldingen min").is_visible()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Send svaret").click()
+    assert page.title().startswith("Feil:")
+    page.locator("#error-summary").get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "answer"
+    check_accessibility(page)
+    page.get_by_label("Svaret ditt til personen").fill(
+        "Beklager at ingen svarte. Vi ringer deg innen to arbeidsdager."
+    )
+    page.get_by_role("button", name="Send svaret").click()
+    assert page.get_by_text("Svaret er lagret").is_visible()
+    assert "Besvart" in page.get_by_test_id("state").inner_text()
+    assert "Sara Saksbehandler" in page.locator("main").inner_text()
+    check_accessibility(page)
+
+
+def test_staff_pages_pass_axe_in_nynorsk_and_english(page):
+    sign_in(page, "Kari Saksbehandler")
+    pages = ["/staff/tasks", "/staff/search", "/staff/serviceklager"]
+    page.goto("/staff/tasks?kind=approve")
+    page.locator("#task-list tbody tr").first.get_by_role("link").click()
+    pages.append(urlparse(page.url).path)  # a case page, with the letter preview
+    for language, tasks in (("nn", "Oppgåver"), ("en", "Tasks")):
+        for path in pages:
+            page.goto(f"{path}?lang={language}")
+            assert page.locator("html").get_attribute("lang") == language
+            check_accessibility(page)
+        page.goto(f"/staff/tasks?lang={language}")
+        assert _heading(page) == tasks
+    page.goto("/staff/tasks?lang=nb")  # ?lang= is remembered; sign out in bokmål
+    _sign_out(page)
+
+    sign_in(page, "Lise Klageinstans")
+    for language in ("nn", "en"):
+        page.goto(f"/klageinstans?lang={language}")
+        check_accessibility(page)
+    # Camilla's klage page at Klageinstans (found through the API: an earlier test may have
+    # decided it, which takes it out of Lise's queue).
+    token = {"Authorization": f"Bearer {_citizen_token(page, 'Camilla Berg')}"}
+    sak = page.request.get("/api/v1/cases", headers=token).json()["items"][0]["id"]
+    klage = page.request.get(f"/api/v1/cases/{sak}/klager", headers=token).json()["items"][0]
+    for language in ("nn", "en"):
+        page.goto(f"/klageinstans/klager/{klage['id']}?lang={language}")
+        assert "Camilla Berg" in _heading(page)
+        check_accessibility(page)

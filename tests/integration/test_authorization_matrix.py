@@ -22,15 +22,40 @@ caseworker at 0312 with the skjerming clearance, Hanne and Tor (caseworker and a
 Vikafossen with the strengt fortrolig clearance), Lise (NAV Klageinstans) and Arne (internal
 control).
 
+The rows (endpoint -> table of caller x person):
+
+* the case itself: reading the sak, its history, a behandling, a vedtak (CASE_READ); what only
+  the person does (report a change, answer a request); casework; totrinnskontroll; taking a
+  task; searching for a person;
+* letters, made by the send_letter job after the vedtak: the case's letters, one letter as
+  JSON, PDF and HTML, and the preview of a vedtak letter, are read like the case; once a klage
+  is forwarded, NAV Klageinstans reads the case's letters too (`..._at_klageinstans`). A
+  forhåndsvarsel (advance notice, fvl. § 16), previewed or sent, is casework;
+* klage: the person appeals their own vedtak, and a caseworker of the unit may register a
+  klage that came by post (POST /klager). A klage, the case's klager and the klage's
+  attachment are read like the case, and by NAV Klageinstans once the klage is sent to its
+  unit (also later, at Trygderetten). Grounds, comments and withdrawal are the person's own;
+  the first instance's caseworkers decide on a late klage, change their decision (omgjøring)
+  or forward the klage; only the Klageinstans unit the klage was forwarded to decides it and
+  registers the anke and the judgment. Frogner's AAP klager go to NAV Klageinstans Oslo (4291,
+  Lise); a strengt fortrolig person's klage stays at Vikafossen (2103), where no demo caller
+  is Klageinstans (a separate test covers a Vikafossen Klageinstans employee, another
+  Klageinstans unit, and Klageinstans employees who handled the case in the first instance);
+* serviceklage (a complaint about service): the person complains and lists their own
+  complaints (self-service); a caseworker of the unit it is about answers it; the answer
+  letter is the person's and that unit's.
+
 Test ids read as `endpoint-caller-person-expected`, for example
-`approve-caseworker_same_unit-ordinary-deny`. A world of persons and cases is built once per
-database (SQLite, PostgreSQL); a cell whose call changes a case when permitted gets a case of
-its own, so the cells do not depend on each other. A denied call must also leave the case as
-it was.
+`approve-caseworker_same_unit-ordinary-deny`; an endpoint with rows for several states of the
+case names the row, e.g. `get_klage_at_klageinstans-appeals-ordinary-permit`. A world of
+persons and cases is built once per database (SQLite, PostgreSQL); a cell whose call changes a
+case when permitted gets a case of its own, so the cells do not depend on each other. A denied
+call must also leave the case (its history, behandlinger, tasks and serviceklager) as it was.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import itertools
 import os
@@ -56,10 +81,20 @@ from support import (
 
 from trygd.api.app import create_app
 from trygd.domain.identity import synthetic_identity_number
+from trygd.domain.units import UNITS, klageinstans_unit
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
-from trygd.store.models import AuditRecord, Behandling, Event, Oppgave, Person
+from trygd.store.models import (
+    Attachment,
+    AuditRecord,
+    Behandling,
+    Event,
+    Letter,
+    Oppgave,
+    Person,
+    Serviceklage,
+)
 
 API = "/api/v1"
 
@@ -144,7 +179,55 @@ UNIT_STAFF = NOBODY | {
     "vikafossen_approver": (D, P, D, D),
 }
 
+# Appeals and letters.
+# A klage, its attachments and the case's letters are read like the case (CASE_READ). Once a
+# klage is forwarded, NAV Klageinstans reads the case too, but only the unit it was sent to
+# (Lise, 4291, for Frogner's cases), and only with the clearances the person needs: the
+# klage of a strengt fortrolig person stays at Vikafossen (2103), and Lise has neither the
+# strengt fortrolig nor the skjerming clearance.
+AT_KLAGEINSTANS_READ = CASE_READ | {"appeals": (P, D, D, D)}
+# The person appeals their own vedtak; a caseworker of the unit may register a klage that
+# came by post (an approver does not: registering is casework).
+SUBMIT_KLAGE = CASEWORK | {"citizen_own": (P, P, P, P)}
+# The first instance reviews a klage (lateness, omgjøring, forwarding): its caseworkers,
+# as for casework. Klageinstans has no say before the klage is sent to it.
+REVIEW_KLAGE = CASEWORK
+# NAV Klageinstans decides the klage and registers the anke and the judgment: only the unit
+# the klage was sent to. No demo caller works at Vikafossen's Klageinstans, so nobody here
+# may decide the strengt fortrolig person's klage; a Klageinstans employee at Vikafossen may
+# (see test_klageinstans_decides_only_klager_sent_to_it_and_never_its_own_case).
+KLAGEINSTANS = NOBODY | {"appeals": (P, D, D, D)}
+# Letters a caseworker writes (forhåndsvarsel, fvl. § 16): the caseworkers of the case's unit.
+SEND_LETTER = CASEWORK
+# A serviceklage (a complaint about service, not about a decision) is answered by a
+# caseworker of the unit it is about; its answer letter has no case, and is for the person
+# and that unit only. Klageinstans has nothing to do with it, even when a klage of the same
+# person was sent to it.
+ANSWER_SERVICEKLAGE = CASEWORK
+SERVICEKLAGE_LETTER = CASE_READ
+
 # -- the world the calls act on ----------------------------------------------------------------
+
+
+# The states a case can be built in. After "decided" the vedtak letter is sent (the job runs);
+# then comes a klage with an attachment, from the person, and the steps after it.
+KLAGE_STATES = (
+    "klage_received",  # first instance review at the unit that decided
+    "klage_awaiting_grounds",  # fristavbrytende: the full grounds come later
+    "klage_late",  # came after the six weeks: is it considered anyway? (fvl. § 31)
+    "klage_forwarded",  # at NAV Klageinstans, the person has commented on the statement
+    "klage_decided",  # Klageinstans upheld the vedtak (stadfestet)
+    "anke_registered",  # at Trygderetten
+)
+# A serviceklage without a case, from a person whose klage is at Klageinstans (it shows that
+# Klageinstans's access to the klage does not reach the complaint).
+SERVICEKLAGE_STATES = ("serviceklage_open", "serviceklage_answered")
+AT_KLAGEINSTANS = ("klage_forwarded", "klage_decided", "anke_registered", *SERVICEKLAGE_STATES)
+DECIDED = ("decided", "decided_with_letter", *KLAGE_STATES, *SERVICEKLAGE_STATES)
+STATES = ("undetermined", "waiting", "complete", "proposed", *DECIDED)
+# Where a case's klage goes (trygd.domain.units.klageinstans_unit): Nav Frogner's AAP klager
+# to NAV Klageinstans Oslo, Lise's unit; Nav Vikafossen keeps its own.
+KLAGEINSTANS_OF = {"0312": "4291", "2103": "2103"}
 
 
 @dataclass
@@ -160,6 +243,12 @@ class Case:
     task_id: str | None = None
     request_id: str | None = None
     vedtak_id: str | None = None
+    letter_id: str | None = None  # the vedtak letter, once the job has sent it
+    klage_id: str | None = None
+    klage_version: int | None = None  # the version of the klage's behandling
+    attachment_id: str | None = None  # the document sent with the klage
+    serviceklage_id: str | None = None
+    serviceklage_letter_id: str | None = None  # the letter answering it
 
 
 _numbers = itertools.count(1)
@@ -181,6 +270,7 @@ class World:
         self.other_citizen = self.person("ordinary")
         for subject in SUBJECTS:  # every queue holds a task of each kind of person
             self.case(subject, "undetermined")
+            self.case(subject, "klage_forwarded")  # ... Klageinstans's queue too
 
     def person(self, subject: str) -> Person:
         n = next(_numbers)
@@ -210,6 +300,7 @@ class World:
         return case
 
     def _build(self, subject: str, state: str) -> Case:
+        assert state in STATES, state
         person = self.person(subject)
         missing = state in ("undetermined", "waiting")
         application = aap_application(reduced_work_capacity=None) if missing else aap_application()
@@ -239,16 +330,18 @@ class World:
             )
             case.request_id = done["information_request_id"]
             case.version = done["version"]
-        if state in ("proposed", "decided"):
+        if state == "proposed" or state in DECIDED:
             case.version = self._ok(
                 self.client.post(f"{url}/propose", json={"version": case.version}, headers=builder)
             )["version"]
-        if state == "decided":
+        if state in DECIDED:
             done = self._ok(
                 self.client.post(f"{url}/approve", json={"version": case.version}, headers=approver)
             )
             case.vedtak_id = done["vedtak_id"]
             case.version = done["version"]
+        if state in DECIDED and state != "decided":
+            self._build_appeal(case, state, builder)
         with self.service.sessions() as session:
             case.task_id = next(
                 (
@@ -270,6 +363,102 @@ class World:
                     .values(protection="strengt_fortrolig")
                 )
         return case
+
+    def _build_appeal(self, case: Case, state: str, builder: dict[str, str]) -> None:
+        """The vedtak letter, then the klage and the steps after it that `state` needs."""
+        self.service.run_due_jobs()  # iverksetting and the vedtak letter
+        with self.service.sessions() as session:
+            case.letter_id = str(
+                session.scalars(
+                    select(Letter.id).where(
+                        Letter.vedtak_id == uuid.UUID(str(case.vedtak_id)), Letter.kind == "vedtak"
+                    )
+                ).one()
+            )
+        if state == "decided_with_letter":
+            return
+        citizen = citizen_headers(case.person)
+        body = {
+            "vedtak_id": case.vedtak_id,
+            "text": "Jeg mener arbeidsevnen min er vurdert feil.",
+            "fristavbrytende": state == "klage_awaiting_grounds",
+            "attachments": [ATTACHMENT],
+        }
+        clock = self.service.settings.clock
+        assert isinstance(clock, FixedClock)
+        late = dt.timedelta(weeks=7) if state == "klage_late" else dt.timedelta(0)
+        clock.advance(late)  # past the six weeks (its jobs are never run: they are not due)
+        try:
+            klage = self._ok(self.client.post(f"{API}/klager", json=body, headers=citizen))
+        finally:
+            clock.advance(-late)
+        want = {
+            "klage_awaiting_grounds": "awaiting_grounds",
+            "klage_late": "late_assessment",
+        }.get(state, "first_instance_review")
+        assert klage["state"] == want, klage
+        with self.service.sessions() as session:
+            case.attachment_id = str(
+                session.scalars(
+                    select(Attachment.id).where(Attachment.klage_id == uuid.UUID(klage["id"]))
+                ).one()
+            )
+        if state in AT_KLAGEINSTANS:
+            klage = self._ok(
+                self.client.post(
+                    f"{API}/klager/{klage['id']}/forward",
+                    json={"version": klage["version"], "statement": STATEMENT},
+                    headers=builder,
+                )
+            )
+            # Routed as units.py says: Frogner's AAP klager go to Klageinstans Oslo (Lise's
+            # unit 4291); Vikafossen keeps its own (a protected person never leaves 2103).
+            unit = klageinstans_unit(UNITS[case.unit]).number
+            assert klage["klageinstans_unit"] == unit == KLAGEINSTANS_OF[case.unit], klage
+            # The person comments on the statement, so Klageinstans may decide at once.
+            klage = self._ok(
+                self.client.post(
+                    f"{API}/klager/{klage['id']}/comments",
+                    json={"text": "Jeg er uenig i uttalelsen."},
+                    headers=citizen,
+                )
+            )
+        if state in ("klage_decided", "anke_registered"):
+            klageinstans = self._builder(klage["klageinstans_unit"], "appeals", "Z999903")
+            klage = self._ok(
+                self.client.post(
+                    f"{API}/klager/{klage['id']}/klageinstans-decision",
+                    json={"version": klage["version"], "outcome": "stadfestet", "reasons": REASONS},
+                    headers=klageinstans,
+                )
+            )
+            if state == "anke_registered":
+                klage = self._ok(
+                    self.client.post(
+                        f"{API}/klager/{klage['id']}/anker",
+                        json=ANKE | {"version": klage["version"]},
+                        headers=klageinstans,
+                    )
+                )
+        self.service.run_due_jobs()  # the klage's letters
+        case.klage_id, case.klage_version = klage["id"], klage["version"]
+        if state in SERVICEKLAGE_STATES:
+            complaint = self._ok(
+                self.client.post(f"{API}/serviceklager", json=SERVICEKLAGE, headers=citizen)
+            )
+            assert complaint["sak_id"] is None and complaint["unit"] == case.unit, complaint
+            case.serviceklage_id = complaint["id"]
+        if state == "serviceklage_answered":
+            self._ok(answer_serviceklage(self.client, case, builder))
+            self.service.run_due_jobs()  # the answer letter
+            with self.service.sessions() as session:
+                case.serviceklage_letter_id = str(
+                    session.scalars(
+                        select(Letter.id).where(
+                            Letter.serviceklage_id == uuid.UUID(case.serviceklage_id)
+                        )
+                    ).one()
+                )
 
     @staticmethod
     def _builder(unit: str, role: str, sub: str) -> dict[str, str]:
@@ -300,18 +489,28 @@ class World:
         return STAFF[caller][0]
 
     def fingerprint(self, case: Case) -> tuple[Any, ...]:
-        """What a change would touch: the case's history, its behandling and its tasks."""
-        sak_id, behandling_id = uuid.UUID(case.sak_id), uuid.UUID(case.behandling_id)
+        """What a change would touch: the case's history, its behandlinger (a klage has one of
+        its own: every change of a klage moves it or bumps its version), its tasks and the
+        person's serviceklager (they have no case)."""
+        sak_id = uuid.UUID(case.sak_id)
         with self.service.sessions() as session:
             events = session.scalar(select(func.count(Event.id)).where(Event.sak_id == sak_id))
-            behandling = session.get(Behandling, behandling_id)
-            assert behandling is not None
+            behandlinger = session.execute(
+                select(Behandling.id, Behandling.state, Behandling.version)
+                .where(Behandling.sak_id == sak_id)
+                .order_by(Behandling.id)
+            ).all()
             tasks = session.execute(
                 select(Oppgave.id, Oppgave.status, Oppgave.assigned_to)
                 .where(Oppgave.sak_id == sak_id)
                 .order_by(Oppgave.id)
             ).all()
-            return events, behandling.state, behandling.version, tuple(tasks)
+            complaints = session.execute(
+                select(Serviceklage.id, Serviceklage.status)
+                .where(Serviceklage.person_id == case.person.id)
+                .order_by(Serviceklage.id)
+            ).all()
+            return events, tuple(behandlinger), tuple(tasks), tuple(complaints)
 
     def last_audit_id(self) -> int:
         with self.service.sessions() as session:
@@ -330,6 +529,18 @@ INFORMATION_REQUEST = {
     "description": "Send oss en legeerklæring om arbeidsevnen din.",
     "facts_requested": ["reduced_work_capacity"],
     "deadline": (TODAY + dt.timedelta(days=14)).isoformat(),
+}
+ATTACHMENT = {
+    "filename": "legeerklaering.txt",
+    "content_type": "text/plain",
+    "content": base64.b64encode("Legeerklæring: 60 prosent nedsatt arbeidsevne.".encode()).decode(),
+}
+STATEMENT = "Vi har vurdert klagen og mener vedtaket er riktig."
+REASONS = "Klageinstans har vurdert saken og begrunner utfallet her."
+ANKE = {"court": "trygderetten", "filed_on": TODAY.isoformat()}
+ADVANCE_NOTICE = {
+    "planned_decision": "Vi vurderer å avslå søknaden om arbeidsavklaringspenger.",
+    "reason": "Legeerklæringen viser ikke at arbeidsevnen er nedsatt med minst halvparten.",
 }
 
 # -- the endpoints that act on one person's case -----------------------------------------------
@@ -403,6 +614,136 @@ def search_person(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Respons
     return c.post(f"{API}/persons/search", json=body, headers=h)
 
 
+# Letters (made by the send_letter job, see World._build_appeal).
+
+
+def list_letters(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/cases/{case.sak_id}/letters", headers=h)
+
+
+def get_letter(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/letters/{case.letter_id}", headers=h)
+
+
+def letter_pdf(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/letters/{case.letter_id}/pdf", headers=h)
+
+
+def letter_html(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/letters/{case.letter_id}/html", headers=h)
+
+
+def preview_vedtak_letter(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/behandlinger/{case.behandling_id}/vedtak-letter-preview", headers=h)
+
+
+def preview_advance_notice(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    url = f"{API}/behandlinger/{case.behandling_id}/advance-notice/preview"
+    return c.post(url, json=ADVANCE_NOTICE, headers=h)
+
+
+def send_advance_notice(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    url = f"{API}/behandlinger/{case.behandling_id}/advance-notice"
+    return c.post(url, json=ADVANCE_NOTICE, headers=h)
+
+
+# Klage and the appeal chain.
+
+
+def submit_klage(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    # `received_on` is for staff registering a klage that came by post; for the person
+    # themself it is ignored (their klage is received today).
+    body = {
+        "vedtak_id": case.vedtak_id,
+        "text": "Jeg mener arbeidsevnen min er vurdert feil.",
+        "received_on": TODAY.isoformat(),
+    }
+    return c.post(f"{API}/klager", json=body, headers=h)
+
+
+def get_klage(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/klager/{case.klage_id}", headers=h)
+
+
+def list_klager(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/cases/{case.sak_id}/klager", headers=h)
+
+
+def get_attachment(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/attachments/{case.attachment_id}", headers=h)
+
+
+def _klage_action(
+    c: TestClient, case: Case, h: dict[str, str], action: str, body: dict[str, Any]
+) -> httpx.Response:
+    return c.post(f"{API}/klager/{case.klage_id}/{action}", json=body, headers=h)
+
+
+def klage_grounds(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    body = {"text": "Legeerklæringen viser at arbeidsevnen er nedsatt med 60 prosent."}
+    return _klage_action(c, case, h, "grounds", body)
+
+
+def klage_comment(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return _klage_action(c, case, h, "comments", {"text": "Jeg har en ny legeerklæring."})
+
+
+def klage_withdraw(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return _klage_action(c, case, h, "withdraw", {})
+
+
+def klage_late_decision(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    body = {
+        "version": case.klage_version,
+        "consider": True,
+        "reason": "Klageren var innlagt på sykehus da fristen løp ut.",
+    }
+    return _klage_action(c, case, h, "late-decision", body)
+
+
+def klage_change_decision(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    body = {"version": case.klage_version, "reason": "Ny legeerklæring endrer vurderingen."}
+    return _klage_action(c, case, h, "change-decision", body)
+
+
+def klage_forward(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    body = {"version": case.klage_version, "statement": STATEMENT}
+    return _klage_action(c, case, h, "forward", body)
+
+
+def klageinstans_decision(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    body = {"version": case.klage_version, "outcome": "stadfestet", "reasons": REASONS}
+    return _klage_action(c, case, h, "klageinstans-decision", body)
+
+
+def register_anke(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return _klage_action(c, case, h, "anker", ANKE | {"version": case.klage_version})
+
+
+def register_judgment(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    body = {
+        "version": case.klage_version,
+        "outcome": "stadfestet",
+        "decided_on": TODAY.isoformat(),
+        "reasons": "Trygderetten er enig med NAV Klageinstans.",
+    }
+    return _klage_action(c, case, h, "judgments", body)
+
+
+# Serviceklage (a complaint about service) and its answer letter.
+
+SERVICEKLAGE = {"text": "Jeg ventet i telefonkø i to timer uten å få svar."}
+
+
+def answer_serviceklage(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    body = {"answer": "Vi beklager ventetiden, og har sett på hvordan vi kan gjøre det bedre."}
+    return c.post(f"{API}/serviceklager/{case.serviceklage_id}/answer", json=body, headers=h)
+
+
+def get_serviceklage_letter(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    return c.get(f"{API}/letters/{case.serviceklage_letter_id}", headers=h)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     call: Callable[[TestClient, Case, dict[str, str]], httpx.Response]
@@ -411,10 +752,11 @@ class Endpoint:
     changes_case: bool  # a permitted call changes the case (so it gets a case of its own)
     success: int  # the status of a permitted call
     table: dict[str, tuple[str, ...]] = field(repr=False)
+    label: str = ""  # the row's name, where one call has rows for several states
 
     @property
     def name(self) -> str:
-        return self.call.__name__
+        return self.label or self.call.__name__
 
 
 # fmt: off
@@ -434,6 +776,63 @@ CASE_ENDPOINTS = [
     Endpoint(claim_task,          "claim_task",          "undetermined", True,  200, UNIT_STAFF),
     Endpoint(search_person,       "search_person",       "decided",      False, 200, UNIT_STAFF),
 ]
+LETTER_ENDPOINTS = [
+    #        call                    audited action  case state             changes ok  table
+    Endpoint(list_letters,           "read_case",    "decided_with_letter", False, 200, CASE_READ),
+    Endpoint(get_letter,             "read_case",    "decided_with_letter", False, 200, CASE_READ),
+    Endpoint(letter_pdf,             "read_case",    "decided_with_letter", False, 200, CASE_READ),
+    Endpoint(letter_html,            "read_case",    "decided_with_letter", False, 200, CASE_READ),
+    Endpoint(list_letters,           "read_case",    "klage_forwarded",     False, 200,
+             AT_KLAGEINSTANS_READ, label="list_letters_at_klageinstans"),
+    Endpoint(get_letter,             "read_case",    "klage_forwarded",     False, 200,
+             AT_KLAGEINSTANS_READ, label="get_letter_at_klageinstans"),
+    Endpoint(preview_vedtak_letter,  "read_case",    "proposed",            False, 200, CASE_READ),
+    Endpoint(preview_advance_notice, "send_letter",  "undetermined",        False, 200,
+             SEND_LETTER),
+    Endpoint(send_advance_notice,    "send_letter",  "undetermined",        True,  202,
+             SEND_LETTER),
+]
+KLAGE_ENDPOINTS = [
+    #        call                   audited action   case state           changes ok   table
+    Endpoint(submit_klage,          "submit_klage",  "decided_with_letter", True, 201,
+             SUBMIT_KLAGE),
+    Endpoint(get_klage,             "read_case",     "klage_received",    False, 200, CASE_READ),
+    Endpoint(list_klager,           "read_case",     "klage_received",    False, 200, CASE_READ),
+    Endpoint(get_attachment,        "read_case",     "klage_received",    False, 200, CASE_READ),
+    Endpoint(get_klage,             "read_case",     "klage_forwarded",   False, 200,
+             AT_KLAGEINSTANS_READ, label="get_klage_at_klageinstans"),
+    Endpoint(list_klager,           "read_case",     "klage_forwarded",   False, 200,
+             AT_KLAGEINSTANS_READ, label="list_klager_at_klageinstans"),
+    Endpoint(get_attachment,        "read_case",     "klage_forwarded",   False, 200,
+             AT_KLAGEINSTANS_READ, label="get_attachment_at_klageinstans"),
+    Endpoint(get_klage,             "read_case",     "anke_registered",   False, 200,
+             AT_KLAGEINSTANS_READ, label="get_klage_at_trygderetten"),
+    Endpoint(klage_grounds,         "add_to_klage",  "klage_awaiting_grounds", True, 200,
+             OWN_CASE_ONLY),
+    Endpoint(klage_comment,         "add_to_klage",  "klage_received",    True,  200,
+             OWN_CASE_ONLY),
+    Endpoint(klage_withdraw,        "add_to_klage",  "klage_received",    True,  200,
+             OWN_CASE_ONLY),
+    Endpoint(klage_late_decision,   "review_klage",  "klage_late",        True,  200,
+             REVIEW_KLAGE),
+    Endpoint(klage_change_decision, "review_klage",  "klage_received",    True,  200,
+             REVIEW_KLAGE),
+    Endpoint(klage_forward,         "review_klage",  "klage_received",    True,  200,
+             REVIEW_KLAGE),
+    Endpoint(klageinstans_decision, "decide_klage",  "klage_forwarded",   True,  200,
+             KLAGEINSTANS),
+    Endpoint(register_anke,         "register_anke", "klage_decided",     True,  200,
+             KLAGEINSTANS),
+    Endpoint(register_judgment,     "register_anke", "anke_registered",   True,  200,
+             KLAGEINSTANS),
+]
+SERVICEKLAGE_ENDPOINTS = [
+    #        call                     audited action          case state
+    Endpoint(answer_serviceklage,     "answer_serviceklage",  "serviceklage_open",
+             True,  200, ANSWER_SERVICEKLAGE),
+    Endpoint(get_serviceklage_letter, "read_case",            "serviceklage_answered",
+             False, 200, SERVICEKLAGE_LETTER),
+]
 # fmt: on
 
 
@@ -448,9 +847,12 @@ class Cell:
         return f"{self.endpoint.name}-{self.caller}-{self.subject}-{self.expected}"
 
 
+ALL_ENDPOINTS = (*CASE_ENDPOINTS, *LETTER_ENDPOINTS, *KLAGE_ENDPOINTS, *SERVICEKLAGE_ENDPOINTS)
+assert all(set(e.table) == set(CALLERS) for e in ALL_ENDPOINTS), "a row for every caller"
+assert len({e.name for e in ALL_ENDPOINTS}) == len(ALL_ENDPOINTS), "row names are unique"
 CASE_CELLS = [
     Cell(endpoint, caller, subject, endpoint.table[caller][column])
-    for endpoint in CASE_ENDPOINTS
+    for endpoint in ALL_ENDPOINTS
     for caller in CALLERS
     for column, subject in enumerate(SUBJECTS)
 ]
@@ -553,7 +955,14 @@ SELF_SERVICE = {
     ),
     "list_own_cases": ("list_own_cases", lambda c, h: c.get(f"{API}/cases", headers=h)),
     "own_access_log": ("read_access_log", lambda c, h: c.get(f"{API}/me/access-log", headers=h)),
+    "submit_serviceklage": (
+        "submit_serviceklage",
+        lambda c, h: c.post(f"{API}/serviceklager", json=SERVICEKLAGE, headers=h),
+    ),
+    "list_own_serviceklager": ("read_case", lambda c, h: c.get(f"{API}/serviceklager", headers=h)),
 }
+CREATED = ("apply", "submit_serviceklage")  # answered 201
+
 SELF_CELLS = [
     pytest.param(endpoint, "citizen_own", subject, P, id=f"{endpoint}-citizen_own-{subject}-permit")
     for endpoint in SELF_SERVICE
@@ -577,7 +986,7 @@ def test_self_service(
 
     response = call(world.client, world.headers(caller, own))
 
-    check_answer(cell, response, expected, 201 if endpoint == "apply" else 200)
+    check_answer(cell, response, expected, 201 if endpoint in CREATED else 200)
     check_audit(
         cell,
         world.audit_since(before),
@@ -608,6 +1017,185 @@ def test_a_citizen_sees_who_read_their_own_data_and_nobody_elses(world: World) -
     assert (record.person_id, record.outcome) == (world.other_citizen.id, "permit")
 
 
+# -- NAV Klageinstans: its own unit's klager, never a case it handled -------------------------
+
+
+def _klageinstans(sub: str, unit: str, clearances: tuple[str, ...] = ()) -> dict[str, str]:
+    claims = {"sub": sub, "name": "Klageinstans", "roles": ["appeals"], "unit": unit}
+    return _token(claims | {"clearances": list(clearances)})
+
+
+@pytest.mark.parametrize(
+    ("subject", "sub", "unit", "clearances", "expected"),
+    [
+        # Another Klageinstans unit than the one the klage was sent to (4291).
+        pytest.param("ordinary", "Z990650", "4292", (), D, id="other_klageinstans_unit-deny"),
+        # A strengt fortrolig person's klage stays at Vikafossen: a Klageinstans employee with
+        # the clearance but at 4291 is refused; Vikafossen's own Klageinstans decides it.
+        pytest.param(
+            "strengt_fortrolig",
+            "Z990651",
+            "4291",
+            ("strengt_fortrolig", "fortrolig"),
+            D,
+            id="klageinstans_oslo_with_clearance-strengt_fortrolig-deny",
+        ),
+        pytest.param(
+            "strengt_fortrolig",
+            "Z990652",
+            "2103",
+            ("strengt_fortrolig", "fortrolig"),
+            P,
+            id="klageinstans_at_vikafossen-strengt_fortrolig-permit",
+        ),
+        # Nobody who took part in the first instance decides the klage (fvl. § 6, two tiers):
+        # the builders proposed (and forwarded the klage), approved, of the case at 0312.
+        pytest.param("ordinary", "Z999901", "4291", (), D, id="proposed_and_forwarded-deny"),
+        pytest.param("ordinary", "Z999902", "4291", (), D, id="approved_the_vedtak-deny"),
+    ],
+)
+def test_klageinstans_decides_only_klager_sent_to_it_and_never_its_own_case(
+    world: World, subject: str, sub: str, unit: str, clearances: tuple[str, ...], expected: str
+) -> None:
+    cell = f"klageinstans_decision-{sub}-{unit}-{subject}-{expected}"
+    case = world.case(subject, "klage_forwarded", fresh=expected == P)
+    before, state_before = world.last_audit_id(), world.fingerprint(case)
+
+    response = klageinstans_decision(world.client, case, _klageinstans(sub, unit, clearances))
+
+    check_answer(cell, response, expected, 200)
+    check_audit(
+        cell,
+        world.audit_since(before),
+        expected=expected,
+        actor_id=sub,
+        action="decide_klage",
+        person_id=case.person.id,
+    )
+    if expected == D:
+        assert world.fingerprint(case) == state_before, f"{cell}: the case changed"
+    else:
+        assert response.json()["state"] == "klageinstans_decided", cell
+
+
+def test_nobody_who_took_part_in_the_first_instance_decides_the_klage(world: World) -> None:
+    """Everyone who acted in the case at Nav Frogner is kept out of its klage at NAV
+    Klageinstans, whatever they did: the caseworker who assessed a condition after another
+    had taken the task, the approver who returned the proposal, and the caseworker who
+    decided to consider a late klage. A Klageinstans employee new to the case may decide."""
+    client, person = world.client, world.person("ordinary")
+    citizen = citizen_headers(person)
+
+    def staff(sub: str, role: str, unit: str = "0312") -> dict[str, str]:
+        return _token({"sub": sub, "name": sub, "roles": [role], "unit": unit})
+
+    answer = World._ok(
+        client.post(
+            f"{API}/applications",
+            json=aap_application(reduced_work_capacity=None),
+            headers=citizen,
+        )
+    )
+    url, version = f"{API}/behandlinger/{answer['behandling_id']}", answer["version"]
+    with world.service.sessions() as session:
+        task = session.scalars(
+            select(Oppgave.id).where(Oppgave.behandling_id == uuid.UUID(answer["behandling_id"]))
+        ).one()
+    World._ok(client.post(f"{API}/tasks/{task}/claim", headers=staff("Z999901", "caseworker")))
+    version = World._ok(
+        client.post(
+            f"{url}/assessments",
+            json={
+                "version": version,
+                "condition": "aap.work_capacity_reduced",
+                "facts": {"reduced_work_capacity": 60},
+                "reason": "Legeerklæringen viser 60 prosent nedsatt arbeidsevne.",
+            },
+            headers=staff("Z999911", "caseworker"),  # not the one the task is assigned to
+        )
+    )["version"]
+    propose = {"version": version}
+    version = World._ok(
+        client.post(f"{url}/propose", json=propose, headers=staff("Z999901", "caseworker"))
+    )["version"]
+    version = World._ok(
+        client.post(
+            f"{url}/return",
+            json={"version": version, "reason": "Se på arbeidsevnen en gang til."},
+            headers=staff("Z999912", "approver"),
+        )
+    )["version"]
+    version = World._ok(
+        client.post(
+            f"{url}/propose", json={"version": version}, headers=staff("Z999901", "caseworker")
+        )
+    )["version"]
+    vedtak = World._ok(
+        client.post(
+            f"{url}/approve", json={"version": version}, headers=staff("Z999902", "approver")
+        )
+    )["vedtak_id"]
+    world.service.run_due_jobs()
+    clock = world.service.settings.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(dt.timedelta(weeks=7))
+    try:
+        klage = World._ok(
+            client.post(
+                f"{API}/klager",
+                json={
+                    "vedtak_id": vedtak,
+                    "text": "Jeg mener arbeidsevnen min er vurdert feil.",
+                    "late_reason": "Jeg lå på sykehus.",
+                },
+                headers=citizen,
+            )
+        )
+    finally:
+        clock.advance(-dt.timedelta(weeks=7))
+    klage_url = f"{API}/klager/{klage['id']}"
+    klage = World._ok(
+        client.post(
+            f"{klage_url}/late-decision",
+            json={"version": klage["version"], "consider": True, "reason": "Han lå på sykehus."},
+            headers=staff("Z999913", "caseworker"),
+        )
+    )
+    klage = World._ok(
+        client.post(
+            f"{klage_url}/forward",
+            json={"version": klage["version"], "statement": STATEMENT},
+            headers=staff("Z999901", "caseworker"),
+        )
+    )
+    klage = World._ok(
+        client.post(f"{klage_url}/comments", json={"text": "Jeg er uenig."}, headers=citizen)
+    )
+    decision = {"version": klage["version"], "outcome": "stadfestet", "reasons": REASONS}
+    for took_part in ("Z999911", "Z999912", "Z999913"):
+        before = world.last_audit_id()
+        response = client.post(
+            f"{klage_url}/klageinstans-decision",
+            json=decision,
+            headers=staff(took_part, "appeals", "4291"),
+        )
+        check_answer(took_part, response, D, 200)
+        check_audit(
+            took_part,
+            world.audit_since(before),
+            expected=D,
+            actor_id=took_part,
+            action="decide_klage",
+            person_id=person.id,
+        )
+    response = client.post(
+        f"{klage_url}/klageinstans-decision",
+        json=decision,
+        headers=staff("Z999914", "appeals", "4291"),
+    )
+    check_answer("new to the case", response, P, 200)
+
+
 # -- the queue of tasks ---------------------------------------------------------------------------
 
 # Which persons' tasks each caller sees in GET /tasks (None: the queue is refused).
@@ -622,7 +1210,9 @@ QUEUE: dict[str, set[str] | None] = {
     "caseworker_with_skjerming": {"ordinary", "became_strengt_fortrolig", "skjermet"},
     "vikafossen_caseworker": {"strengt_fortrolig"},
     "vikafossen_approver": {"strengt_fortrolig"},
-    "appeals": set(),  # Klageinstans has no first-instance tasks
+    # Klageinstans sees the klager forwarded to its unit (not the skjermet person's: the
+    # queue hides it without the clearance), never first-instance tasks.
+    "appeals": {"ordinary", "became_strengt_fortrolig"},
     "auditor": None,
 }
 

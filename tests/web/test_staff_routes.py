@@ -198,3 +198,178 @@ def test_klageinstans_must_wait_for_comments_or_the_deadline(site):
     )
     assert answer.status_code == 400
     assert "Personen kan fortsatt uttale seg" in answer.text
+
+
+def test_a_caseworker_answers_a_serviceklage_of_the_unit(tmp_path):
+    # Bjørn Lie's seeded serviceklage is about his sykepenger case: Sara's unit 4488.
+    client, _service = demo_site(tmp_path)
+    client = signed_in(client, "Z990401")
+    listing = client.get("/staff/serviceklager")
+    assert listing.status_code == 200
+    assert "1 åpen serviceklage" in listing.text
+    assert "Bjørn" not in listing.text and "meldingen min" not in listing.text
+    complaint = re.findall(r'href="/staff/serviceklager/([0-9a-f-]+)"', listing.text)[0]
+    page = client.get(f"/staff/serviceklager/{complaint}")
+    assert "Bjørn Lie" in page.text and "Jeg fikk ikke svar på meldingen min" in page.text
+
+    short = client.post(f"/staff/serviceklager/{complaint}/answer", data=form(answer="Beklager"))
+    assert short.status_code == 400
+    assert 'href="#answer"' in short.text and "Skriv svaret til personen" in short.text
+
+    sent = client.post(
+        f"/staff/serviceklager/{complaint}/answer",
+        data=form(answer="Beklager at du ikke fikk svar. Vi ringer deg innen to dager."),
+    )
+    assert sent.status_code == 303
+    answered = client.get(sent.headers["location"])
+    assert "Sara Saksbehandler" in answered.text and "Vi ringer deg" in answered.text
+    assert "<textarea" not in answered.text
+
+
+def test_a_caseworker_of_another_unit_cannot_read_the_serviceklage(tmp_path):
+    client, _service = demo_site(tmp_path)
+    sara = signed_in(client, "Z990401")
+    complaint = re.findall(
+        r'href="/staff/serviceklager/([0-9a-f-]+)"', sara.get("/staff/serviceklager").text
+    )[0]
+    kari = signed_in(client, "Z990101")
+    assert "serviceklager/" + complaint not in kari.get("/staff/serviceklager").text
+    assert kari.get(f"/staff/serviceklager/{complaint}").status_code == 403
+    refused = kari.post(
+        f"/staff/serviceklager/{complaint}/answer",
+        data=form(answer="Dette svaret skal ikke lagres."),
+    )
+    assert refused.status_code == 403
+
+
+def test_the_klage_page_links_to_the_attachments_as_downloads(tmp_path):
+    import base64
+
+    from sqlalchemy import select
+
+    from trygd.demo.seed import _citizen, _sak_of
+    from trygd.store.models import Person
+
+    client, service = demo_site(tmp_path)
+    with service.sessions() as session:
+        anna = session.scalars(select(Person).where(Person.name == "Anna Dahl")).one()
+    me = _citizen(anna)
+    vedtak_id = service.get_sak(me, _sak_of(service, anna))["vedtak"][0]["id"]
+    content = b"%PDF-1.4 arbeidsavtale"
+    klage = service.submit_klage(
+        me,
+        {
+            "vedtak_id": vedtak_id,
+            "text": "Jeg mener dagsatsen er regnet feil.",
+            "attachments": [
+                {
+                    "filename": "Arbeidsavtale æøå.pdf",
+                    "content_type": "application/pdf",
+                    "content": base64.b64encode(content).decode(),
+                }
+            ],
+        },
+    )[1]
+    client = signed_in(client, "Z990301")
+    page = client.get(f"/staff/klager/{klage['id']}")
+    assert page.status_code == 200 and "Arbeidsavtale æøå.pdf" in page.text
+    link = re.search(r'href="(/staff/attachments/[0-9a-f-]+)" download', page.text)
+    assert link
+    got = client.get(link.group(1))
+    assert got.status_code == 200 and got.content == content
+    assert got.headers["content-type"] == "application/pdf"
+    assert got.headers["content-disposition"].startswith("attachment;")
+    assert (
+        "filename*=UTF-8''Arbeidsavtale%20%C3%A6%C3%B8%C3%A5.pdf"
+        in got.headers["content-disposition"]
+    )
+    assert signed_in(client, "Z990101").get(link.group(1)).status_code == 403
+
+
+def test_the_case_page_names_the_employees_not_their_ids(site):
+    client = signed_in(site, "Z990102")
+    case = _tasks(client, kind="approve")[0]
+    page = client.get(f"/staff/behandlinger/{case}")
+    assert "<dt>Foreslått av</dt><dd>Kari Saksbehandler</dd>" in page.text
+    history = page.text[page.text.index('id="history-heading"') :]
+    assert "Kari Saksbehandler" in history and "Z990101" not in history
+
+
+def test_an_embedded_letter_keeps_one_h1_on_the_page(site):
+    client = signed_in(site, "Z990102")
+    case = _tasks(client, kind="approve")[0]
+    page = client.get(f"/staff/behandlinger/{case}")
+    assert 'class="letter"' in page.text  # the preview of the vedtak letter
+    assert page.text.count("<h1") == 1
+    preview = page.text[page.text.index('class="letter"') :]
+    assert "<h3>" in preview and "<h4>" in preview and "<h2>" not in preview
+
+    gro = signed_in(site, "Z990201")
+    search = gro.post(
+        "/staff/search", data=form(identity_number=_number("Gro"), purpose="Kontroll")
+    )
+    sak = re.search(r'href="/staff/saker/([0-9a-f-]+)"', search.text).group(1)
+    sak_page = gro.get(f"/staff/saker/{sak}", follow_redirects=True)
+    letter = re.search(r'href="(/staff/letters/[0-9a-f-]+)"', sak_page.text).group(1)
+    letter_page = gro.get(letter)
+    assert letter_page.status_code == 200
+    assert letter_page.text.count("<h1") == 1 and "<h2>" in letter_page.text
+
+
+def _number(first_name: str) -> str:
+    index, person = next((i, p) for i, p in enumerate(PERSONS) if p.name.startswith(first_name))
+    return synthetic_identity_number(person.birth_date, index)
+
+
+def _anna_appeals(service: CaseService) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from trygd.demo.seed import _citizen, _sak_of
+    from trygd.store.models import Person
+
+    with service.sessions() as session:
+        anna = session.scalars(select(Person).where(Person.name == "Anna Dahl")).one()
+    me = _citizen(anna)
+    vedtak_id = service.get_sak(me, _sak_of(service, anna))["vedtak"][0]["id"]
+    body = {"vedtak_id": vedtak_id, "text": "Jeg forsørger fire barn, ikke tre."}
+    return service.submit_klage(me, body)[1]
+
+
+def test_omgjoring_sends_only_the_corrected_facts(tmp_path):
+    client, service = demo_site(tmp_path)
+    klage = _anna_appeals(service)
+    client = signed_in(client, "Z990301")
+    page = client.get(f"/staff/klager/{klage['id']}")
+    assert 'id="change-fact-children"' in page.text
+    children = re.search(r'name="fact.children" type="text" value="(\d+)"', page.text)
+    assert children
+    # The form shows the vedtak's facts; a fact sent with its value unchanged is not a
+    # correction, and an empty one is left as it was.
+    values = {"fact.income_12m": "260000", "fact.stays_in_norway": ""}
+    bad = client.post(
+        f"/staff/klager/{klage['id']}/change",
+        data=form(
+            version=version_in(page.text),
+            reason="Personen forsørger fire barn.",
+            **{**values, "fact.children": "fire"},
+        ),
+    )
+    assert bad.status_code == 400
+    assert 'href="#change-fact-children"' in bad.text and "Skriv et helt tall" in bad.text
+
+    done = client.post(
+        f"/staff/klager/{klage['id']}/change",
+        data=form(
+            version=version_in(page.text),
+            reason="Personen forsørger fire barn.",
+            **{**values, "fact.children": str(int(children.group(1)) + 1)},
+        ),
+    )
+    assert done.status_code == 303
+    from trygd.demo.seed import _employee
+
+    changed = service.get_klage(_employee("Z990301"), klage["id"])
+    new = service.get_behandling(_employee("Z990301"), changed["result_behandling_id"])
+    assert new["kind"] == "omgjoring"
+    assert new["facts"]["children"] == int(children.group(1)) + 1
+    assert new["facts"]["income_12m"] == 260000

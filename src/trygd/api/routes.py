@@ -465,6 +465,17 @@ def list_serviceklager(svc: Service, ctx: Context) -> Any:
     return _json(svc.list_serviceklager(ctx))
 
 
+@router.get("/unit/serviceklager", tags=["casework"], summary="My unit's service complaints")
+def unit_serviceklager(svc: Service, ctx: Context, limit: Limit = 50, offset: Offset = 0) -> Any:
+    """Open ones first; the rows show no names or texts (open one to read it)."""
+    return _json(svc.unit_serviceklager(ctx, limit, offset))
+
+
+@router.get("/serviceklager/{complaint_id}", tags=["casework"], summary="One service complaint")
+def get_serviceklage(svc: Service, ctx: Context, complaint_id: str) -> Any:
+    return _json(svc.get_serviceklage(ctx, complaint_id))
+
+
 @router.post("/serviceklager/{complaint_id}/answer", tags=["casework"])
 def answer_serviceklage(
     svc: Service, ctx: Context, complaint_id: str, body: ServiceklageAnswerBody

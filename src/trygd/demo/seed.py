@@ -246,7 +246,10 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
     )
     service.submit_serviceklage(
         _citizen(by_name["Bjørn"]),
-        {"text": "Jeg fikk ikke svar på meldingen min på tre uker."},
+        {
+            "text": "Jeg fikk ikke svar på meldingen min om sykepengene på tre uker.",
+            "sak_id": _sak_of(service, by_name["Bjørn"]),  # so it goes to Nav's sykepenger unit
+        },
     )
     service.run_due_jobs()
     # Caseworkers look at cases, so the persons' access logs have entries.

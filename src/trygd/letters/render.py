@@ -216,7 +216,12 @@ _environment = jinja2.Environment(
 )
 
 
-def render_html(letter: Letter) -> str:
-    """The letter as an accessible HTML fragment: `<article class="letter" lang="..">`."""
+def render_html(letter: Letter, *, heading_level: int = 1) -> str:
+    """The letter as an accessible HTML fragment: `<article class="letter" lang="..">`.
+
+    The title is a heading at `heading_level` and the sections' headings one level below, so
+    a page that embeds the letter under its own `<h1>` passes 2 and keeps one h1 per page."""
+    if not 1 <= heading_level <= 5:
+        raise ValueError(f"heading_level must be 1 to 5, not {heading_level}")
     template = _environment.get_template(_HTML_TEMPLATE)
-    return template.render(letter=_letter_data(letter))
+    return template.render(letter=_letter_data(letter), heading_level=heading_level)

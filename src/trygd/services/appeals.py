@@ -36,6 +36,7 @@ from trygd.domain.klage import (
 )
 from trygd.domain.units import UNITS, klageinstans_unit
 from trygd.privacy.policy import Action as Access
+from trygd.privacy.policy import Role
 from trygd.services import access
 from trygd.services.decisions import run_rules, start_of_day_after
 from trygd.services.errors import Conflict, InvalidInput
@@ -52,7 +53,7 @@ from trygd.services.records import (
     validate_facts,
 )
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Anke, Attachment, Behandling, Klage, Person, Sak, Vedtak
+from trygd.store.models import Anke, Attachment, Behandling, Event, Klage, Person, Sak, Vedtak
 
 MIN_TEXT = 10  # a reason or statement shorter than this cannot say why
 MAX_TEXT = 20_000
@@ -102,9 +103,22 @@ def _load(uow: UnitOfWork, klage_id: uuid.UUID) -> tuple[Klage, Behandling, Sak]
     return klage, behandling, sak
 
 
+FIRST_INSTANCE_ROLES = (Role.CASEWORKER.value, Role.APPROVER.value)
+
+
 def _handled_by(uow: UnitOfWork, sak: Sak) -> frozenset[str]:
-    """Everyone who worked on the case in the first instance (they may not decide its klage)."""
-    people: set[str] = set()
+    """Everyone who worked on the case in the first instance: they may not decide its klage.
+
+    The case history names every employee who did anything in the case (assessed a condition,
+    proposed, approved or returned, asked for information, decided on a late klage, forwarded
+    it), so it is read from there, not from the few fields that name the latest of them."""
+    people: set[str] = set(
+        uow.session.scalars(
+            select(Event.actor_id)
+            .where(Event.sak_id == sak.id, Event.actor_role.in_(FIRST_INSTANCE_ROLES))
+            .distinct()
+        )
+    )
     for b in uow.session.scalars(select(Behandling).where(Behandling.sak_id == sak.id)):
         people.update(x for x in (b.assigned_to, b.proposed_by, b.approved_by) if x)
     for k in uow.session.scalars(select(Klage).where(Klage.sak_id == sak.id)):
@@ -675,6 +689,7 @@ def klage_view(uow: UnitOfWork, klage: Klage, behandling: Behandling) -> dict[st
     )
     state = KlageState(behandling.state)
     return {
+        **_klage_view_extras(uow, klage),
         "id": str(klage.id),
         "sak_id": str(klage.sak_id),
         "vedtak_id": str(klage.vedtak_id),
@@ -720,6 +735,27 @@ def klage_view(uow: UnitOfWork, klage: Klage, behandling: Behandling) -> dict[st
         ],
         "timeline": _deadline_steps(klage, anker),
         "allowed_actions": [a.value for a in allowed_klage_actions(state)],
+    }
+
+
+def _klage_view_extras(uow: UnitOfWork, klage: Klage) -> dict[str, Any]:
+    """The attachments' metadata (never their content: that is `attachment`, checked and
+    audited on its own)."""
+    attachments = uow.session.execute(
+        select(Attachment.id, Attachment.filename, Attachment.content_type, Attachment.size)
+        .where(Attachment.klage_id == klage.id)
+        .order_by(Attachment.received_at, Attachment.filename)
+    ).all()
+    return {
+        "attachments": [
+            {
+                "id": str(a.id),
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+            }
+            for a in attachments
+        ],
     }
 
 

@@ -313,15 +313,22 @@ class CaseService:
         lid = parse_id(letter_id, "letter_id")
         return self._run(context, lambda uow: letters.letter_pdf(uow, lid))
 
-    def letter_html(self, context: RequestContext, letter_id: str) -> str:
+    def letter_html(self, context: RequestContext, letter_id: str, heading_level: int = 1) -> str:
+        """`heading_level`: the title's (2 when a page embeds the letter under its own h1)."""
         lid = parse_id(letter_id, "letter_id")
-        return self._run(context, lambda uow: letters.letter_html(uow, lid))
+        return self._run(context, lambda uow: letters.letter_html(uow, lid, heading_level))
 
     def preview_vedtak_letter(
-        self, context: RequestContext, behandling_id: str, language: str | None
+        self,
+        context: RequestContext,
+        behandling_id: str,
+        language: str | None,
+        heading_level: int = 1,
     ) -> dict[str, Any]:
         bid = parse_id(behandling_id, "behandling_id")
-        return self._run(context, lambda uow: letters.preview_vedtak(uow, bid, language))
+        return self._run(
+            context, lambda uow: letters.preview_vedtak(uow, bid, language, heading_level)
+        )
 
     def advance_notice(
         self, context: RequestContext, behandling_id: str, body: Any, *, send: bool
@@ -391,6 +398,18 @@ class CaseService:
 
     def export_own_data_pdf(self, context: RequestContext, language: str) -> bytes:
         return self._run(context, lambda uow: export.export_pdf(uow, language))
+
+    # -- staff pages ------------------------------------------------------------------------------
+
+    def unit_serviceklager(
+        self, context: RequestContext, limit: int, offset: int
+    ) -> dict[str, Any]:
+        """The serviceklager of the caller's unit, open first (no names: see `get_serviceklage`)."""
+        return self._run(context, lambda uow: serviceklager.list_for_unit(uow, limit, offset))
+
+    def get_serviceklage(self, context: RequestContext, complaint_id: str) -> dict[str, Any]:
+        cid = parse_id(complaint_id, "serviceklage_id")
+        return self._run(context, lambda uow: serviceklager.get(uow, cid))
 
     # -- internal control -----------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -363,8 +364,8 @@ def letter_row(letter: Letter) -> dict[str, Any]:
     }
 
 
-def preview(content: LetterContent) -> dict[str, Any]:
-    return {"content": content.to_dict(), "html": render_html(content)}
+def preview(content: LetterContent, heading_level: int = 1) -> dict[str, Any]:
+    return {"content": content.to_dict(), "html": render_html(content, heading_level=heading_level)}
 
 
 def language_or_default(value: Any, person: Person) -> str:
@@ -466,7 +467,16 @@ def _readable_letter(uow: UnitOfWork, letter_id: uuid.UUID) -> Letter:
     if sak is not None:
         access.check_case(uow, Access.READ_CASE, sak, object_type="letter", object_id=letter.id)
     else:
-        subject = access.subject_for_person(uow, person)
+        # A letter outside any case (the answer to a serviceklage) belongs to the unit that
+        # wrote it. NAV Klageinstans reaches a person's data only through a klage sent to it,
+        # never through this separate channel.
+        units = None
+        if letter.serviceklage_id is not None:
+            complaint = uow.session.get(Serviceklage, letter.serviceklage_id)
+            units = frozenset({complaint.unit}) if complaint is not None else frozenset()
+        subject = replace(
+            access.subject_for_person(uow, person, units=units), appeal_units=frozenset()
+        )
         access.check(uow, Access.READ_CASE, subject, object_type="letter", object_id=letter.id)
     return letter
 
@@ -492,14 +502,17 @@ def letter_pdf(uow: UnitOfWork, letter_id: uuid.UUID) -> tuple[bytes, str]:
     return letter.pdf, letter.content_hash
 
 
-def letter_html(uow: UnitOfWork, letter_id: uuid.UUID) -> str:
+def letter_html(uow: UnitOfWork, letter_id: uuid.UUID, heading_level: int = 1) -> str:
+    """The letter as HTML; `heading_level` 2 for a page that has its own h1 around it."""
     letter = _readable_letter(uow, letter_id)
-    return render_html(content_from_dict(letter.content))
+    return render_html(content_from_dict(letter.content), heading_level=heading_level)
 
 
-def preview_vedtak(uow: UnitOfWork, behandling_id: uuid.UUID, language: Any) -> dict[str, Any]:
+def preview_vedtak(
+    uow: UnitOfWork, behandling_id: uuid.UUID, language: Any, heading_level: int = 1
+) -> dict[str, Any]:
     """The vedtak letter a proposal would give, for the caseworker and the approver to read
-    before the decision is made. Nothing is stored."""
+    before the decision is made. Nothing is stored. `heading_level` as in `letter_html`."""
 
     behandling = get_or_404(uow, Behandling, behandling_id, "behandling")
     sak = uow.session.get(Sak, behandling.sak_id)
@@ -527,7 +540,7 @@ def preview_vedtak(uow: UnitOfWork, behandling_id: uuid.UUID, language: Any) -> 
     )
     data = vedtak_letter_data(uow, draft, uow.now.date())
     data = _with_language(data, lang)
-    return preview(build_letter(data))
+    return preview(build_letter(data), heading_level)
 
 
 def _with_language(data: Any, language: str) -> Any:

@@ -4,18 +4,22 @@ decision and no deadline, and it is never mixed up with a klage on a vedtak."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from trygd.domain.units import responsible_unit
 from trygd.privacy.policy import Action as Access
+from trygd.privacy.policy import Clearance
 from trygd.services import access
+from trygd.services.employees import employee_name
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.intake import caller_person, protection_of
 from trygd.services.records import enqueue, get_or_404, parse_id
 from trygd.services.unit_of_work import UnitOfWork
+from trygd.services.views import page
 from trygd.store.models import Person, Sak, Serviceklage
 
 MIN_TEXT = 10
@@ -77,7 +81,9 @@ def submit(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_own(uow: UnitOfWork) -> dict[str, Any]:
-    person = caller_person(uow, Access.SUBMIT_SERVICEKLAGE)
+    # Audited as the reading it is (an employee calling it is refused as a read, not as a
+    # complaint they never made).
+    person = caller_person(uow, Access.READ_CASE)
     access.check(
         uow,
         Access.READ_CASE,
@@ -117,3 +123,80 @@ def answer(uow: UnitOfWork, complaint_id: uuid.UUID, body: dict[str, Any]) -> di
         uow, "send_letter", uow.now, letter="serviceklage_answer", serviceklage_id=str(complaint.id)
     )
     return _row(complaint)
+
+
+def list_for_unit(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
+    """The serviceklager sent to the caller's unit, open ones first, oldest first within each.
+
+    Like the task queue, one audit record covers the listing, and its rows show no names or
+    complaint texts; opening one (`get`) is checked and audited per person."""
+    limit, offset = page(limit, offset)
+    actor = uow.actor
+    access.check(uow, Access.LIST_QUEUE, object_type="serviceklager", object_id=actor.unit)
+    if actor.unit is None:
+        return {"items": [], "total": 0, "open": 0, "limit": limit, "offset": offset}
+    conditions = [Serviceklage.unit == actor.unit]
+    if Clearance.SKJERMING not in actor.clearances:
+        conditions.append(Person.skjermet.is_(False))
+    base = select(Serviceklage).join(Person, Person.id == Serviceklage.person_id)
+    counted = select(Serviceklage.status, func.count()).join(
+        Person, Person.id == Serviceklage.person_id
+    )
+    counts = dict(
+        uow.session.execute(counted.where(*conditions).group_by(Serviceklage.status)).all()
+    )
+    rows = uow.session.scalars(
+        base.where(*conditions)
+        .order_by(
+            case((Serviceklage.status == "open", 0), else_=1),
+            Serviceklage.received_at,
+            Serviceklage.id,
+        )
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    benefits = {
+        sak.id: sak.benefit
+        for sak in uow.session.scalars(
+            select(Sak).where(Sak.id.in_({c.sak_id for c in rows if c.sak_id}))
+        )
+    }
+    return {
+        "items": [
+            {
+                "id": str(c.id),
+                "status": c.status,
+                "received_at": c.received_at.isoformat(),
+                "answered_at": c.answered_at.isoformat() if c.answered_at else None,
+                "benefit": benefits.get(c.sak_id) if c.sak_id else None,
+            }
+            for c in rows
+        ],
+        "total": sum(counts.values()),
+        "open": counts.get("open", 0),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def get(uow: UnitOfWork, complaint_id: uuid.UUID) -> dict[str, Any]:
+    """One serviceklage with the person's name: for the person, and for the staff of the unit
+    it was sent to (the same subject `answer` checks, so who may answer may read it)."""
+    complaint = get_or_404(uow, Serviceklage, complaint_id, "serviceklage")
+    person = uow.session.get(Person, complaint.person_id)
+    assert person is not None
+    # Only the unit it was sent to: a klage of the same person at NAV Klageinstans gives
+    # Klageinstans no access to this separate channel.
+    subject = dataclasses.replace(
+        access.subject_for_person(uow, person, units=frozenset({complaint.unit})),
+        appeal_units=frozenset(),
+    )
+    access.check(uow, Access.READ_CASE, subject, object_type="serviceklage", object_id=complaint.id)
+    sak = uow.session.get(Sak, complaint.sak_id) if complaint.sak_id else None
+    return {
+        **_row(complaint),
+        "person_name": person.name,
+        "benefit": sak.benefit if sak else None,
+        "answered_by": complaint.answered_by,
+        "answered_by_name": employee_name(uow, complaint.answered_by),
+    }

@@ -15,6 +15,7 @@ from trygd.domain.klage import KlageState, allowed_klage_actions
 from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Subject
 from trygd.rules.assessment import assess
 from trygd.services import access
+from trygd.services.employees import employee_name, employee_names
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.services.intake import caller_person
 from trygd.services.records import get_or_404, validate_facts
@@ -184,8 +185,15 @@ def get_behandling(uow: UnitOfWork, behandling_id: uuid.UUID) -> dict[str, Any]:
         .where(Vurdering.behandling_id == behandling.id)
         .order_by(Vurdering.assessed_at)
     ).all()
+    people = (behandling.assigned_to, behandling.proposed_by, behandling.approved_by)
+    names = employee_names(
+        uow, {*(a for a in people if a), *(v.assessed_by for v in vurderinger if v.assessed_by)}
+    )
     return {
         **_behandling_row(behandling),
+        "assigned_to_name": names.get(behandling.assigned_to or ""),
+        "proposed_by_name": names.get(behandling.proposed_by or ""),
+        "approved_by_name": names.get(behandling.approved_by or ""),
         "sak_id": str(sak.id),
         "benefit": sak.benefit,
         "facts": behandling.facts,
@@ -196,6 +204,7 @@ def get_behandling(uow: UnitOfWork, behandling_id: uuid.UUID) -> dict[str, Any]:
                 "facts": v.facts,
                 "reason": v.reason,
                 "assessed_by": v.assessed_by,
+                "assessed_by_name": names.get(v.assessed_by or ""),
                 "assessed_at": _iso(v.assessed_at),
             }
             for v in vurderinger
@@ -221,7 +230,9 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
         "automatic_notice": AUTOMATIC_NOTICE[language] if vedtak.automatic else None,
         "automation_legal_basis": AUTOMATION_BASIS if vedtak.automatic else None,
         "proposed_by": vedtak.proposed_by,
+        "proposed_by_name": employee_name(uow, vedtak.proposed_by),
         "approved_by": vedtak.approved_by,
+        "approved_by_name": employee_name(uow, vedtak.approved_by),
         "criteria": [
             {k: c[k] for k in ("id", "legal_basis", "title", "status", "explanation")}
             for c in assessment["conditions"]
@@ -247,6 +258,7 @@ def list_events(uow: UnitOfWork, sak_id: uuid.UUID, limit: int, offset: int) -> 
     events = uow.session.scalars(
         select(Event).where(Event.sak_id == sak.id).order_by(Event.id).limit(limit).offset(offset)
     ).all()
+    names = employee_names(uow, {e.actor_id for e in events if e.actor_id})
     return {
         "items": [
             {
@@ -255,6 +267,7 @@ def list_events(uow: UnitOfWork, sak_id: uuid.UUID, limit: int, offset: int) -> 
                 "at": _iso(e.at),
                 "behandling_id": str(e.behandling_id) if e.behandling_id else None,
                 "actor_id": e.actor_id,
+                "actor_name": names.get(e.actor_id or ""),
                 "actor_role": e.actor_role,
                 "data": e.data,
             }
@@ -299,6 +312,7 @@ def queue(
         .limit(limit)
         .offset(offset)
     ).all()
+    names = employee_names(uow, {t.assigned_to for t in tasks if t.assigned_to})
     return {
         "items": [
             {
@@ -309,6 +323,7 @@ def queue(
                 "sak_id": str(t.sak_id),
                 "behandling_id": str(t.behandling_id),
                 "assigned_to": t.assigned_to,
+                "assigned_to_name": names.get(t.assigned_to or ""),
                 "created_at": _iso(t.created_at),
             }
             for t in tasks

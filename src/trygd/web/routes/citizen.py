@@ -2,7 +2,8 @@
 
 The pages call the same `CaseService` use cases as the JSON API, so a citizen sees exactly
 what the services allow (only their own data) and every read is audited. The areas live in
-their own modules (`citizen_apply`, `citizen_cases`, `citizen_data`); this one has the
+their own modules (`citizen_apply`, `citizen_cases`, `citizen_change`,
+`citizen_serviceklage`, `citizen_guide`, `citizen_data`); this one has the
 overview and joins their routers.
 """
 
@@ -13,7 +14,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from trygd.web.routes import citizen_apply, citizen_cases, citizen_data
+from trygd.web.routes import (
+    citizen_apply,
+    citizen_cases,
+    citizen_change,
+    citizen_data,
+    citizen_guide,
+    citizen_serviceklage,
+)
 from trygd.web.routes.citizen_cases import case_overview
 from trygd.web.routes.citizen_common import page, service
 from trygd.web.session import require_context
@@ -21,6 +29,9 @@ from trygd.web.session import require_context
 router = APIRouter(include_in_schema=False)
 router.include_router(citizen_apply.router)
 router.include_router(citizen_cases.router)
+router.include_router(citizen_change.router)
+router.include_router(citizen_serviceklage.router)
+router.include_router(citizen_guide.router)
 router.include_router(citizen_data.router)
 
 

@@ -27,6 +27,14 @@ DOCUMENT_PROBLEMS = {
 }
 
 
+def _existing_draft(request: Request, benefit: str) -> dict[str, Any] | None:
+    """The person's unsent draft for `benefit`, if any. GET pages use this instead of
+    `open_draft`, so that opening a page never creates a draft (only answering does)."""
+    context = require_context(request)
+    drafts = service(request).list_drafts(context)["items"]
+    return next((d for d in drafts if d["benefit"] == benefit), None)
+
+
 def _benefit(benefit: str) -> str:
     if benefit not in questions.QUESTIONS:
         raise NotFound("no such benefit")
@@ -93,12 +101,12 @@ def _question_page(
 
 @router.get("/apply/{benefit}/q/{fact}")
 def question_page(request: Request, benefit: str, fact: str, change: bool = False) -> Response:
-    context = require_context(request)
+    require_context(request)
     q = questions.question(_benefit(benefit), fact)
     if q is None:
         raise NotFound("no such question")
-    draft = service(request).open_draft(context, benefit)
-    stored = draft["answers"].get(fact)
+    draft = _existing_draft(request, benefit)
+    stored = draft["answers"].get(fact) if draft else None
     return _question_page(request, benefit, q, questions.shown(q, stored) if stored else "", change)
 
 
@@ -143,8 +151,9 @@ def _documents_page(
 
 @router.get("/apply/{benefit}/documents")
 def documents_page(request: Request, benefit: str) -> Response:
-    context = require_context(request)
-    draft = service(request).open_draft(context, _benefit(benefit))
+    draft = _existing_draft(request, _benefit(benefit))
+    if draft is None:
+        return RedirectResponse(f"/apply/{benefit}", status_code=303)
     return _documents_page(request, benefit, draft)
 
 
@@ -205,8 +214,9 @@ def _check_page(
 
 @router.get("/apply/{benefit}/check")
 def check_page(request: Request, benefit: str) -> Response:
-    context = require_context(request)
-    draft = service(request).open_draft(context, _benefit(benefit))
+    draft = _existing_draft(request, _benefit(benefit))
+    if draft is None:
+        return RedirectResponse(f"/apply/{benefit}", status_code=303)
     return _check_page(request, benefit, draft)
 
 

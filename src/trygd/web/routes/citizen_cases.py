@@ -118,7 +118,7 @@ def my_letter(request: Request, letter_id: str) -> Response:
     context = require_context(request)
     svc = service(request)
     letter = svc.get_letter(context, letter_id)
-    html = svc.letter_html(context, letter_id)
+    html = svc.letter_html(context, letter_id, heading_level=2)
     return page(request, "citizen/letter.html", section="cases", letter=letter, html=html)
 
 

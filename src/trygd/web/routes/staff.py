@@ -1,9 +1,10 @@
 """Pages for caseworkers, approvers, NAV Klageinstans and auditors.
 
 This module holds the start of the staff area and the task queue; the case page, person
-search, klage pages and audit trail live in `staff_*.py` and are included here, so the site
-mounts one router for all staff pages. Every page calls the same `CaseService` methods as
-the JSON API, so the access checks and the audit trail are the same whichever way in.
+search, klage pages, serviceklager and audit trail live in `staff_*.py` and are included
+here, so the site mounts one router for all staff pages. Every page calls the same
+`CaseService` methods as the JSON API, so the access checks and the audit trail are the same
+whichever way in.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from trygd.web.routes.staff_common import (
 )
 from trygd.web.routes.staff_klage import router as klage_router
 from trygd.web.routes.staff_search import router as search_router
+from trygd.web.routes.staff_serviceklager import router as serviceklager_router
 from trygd.web.session import require_context
 from trygd.web.templating import render
 
@@ -35,6 +37,7 @@ router.include_router(case_router)
 router.include_router(search_router)
 router.include_router(klage_router)
 router.include_router(audit_router)
+router.include_router(serviceklager_router)
 
 
 @router.get("/staff")

@@ -83,7 +83,7 @@ def _render_case(
         "granted",
         "rejected",
     ):
-        preview = svc.preview_vedtak_letter(ctx, behandling["id"], language)
+        preview = svc.preview_vedtak_letter(ctx, behandling["id"], language, heading_level=3)
     actor = ctx.actor
     state = behandling["state"]
     done = request.query_params.get("done")
@@ -157,6 +157,26 @@ def _fact_fields(
             if kinds.get(name) not in ("periods", "yearly_amounts")
         ]
     return fields
+
+
+def benefit_fact_fields(
+    benefit_id: str, facts: dict[str, Any], language: str
+) -> list[dict[str, Any]]:
+    """Every fact of the benefit that a form can take, filled with the values in `facts`
+    (for omgjøring: the appealed vedtak's facts, to be corrected)."""
+    benefit = RULES[benefit_id]
+    texts = catalogue(benefit.id)
+    found = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
+    return [
+        {
+            "name": name,
+            "kind": kind,
+            "label": _label(texts, name, language),
+            "value": facts.get(name),
+        }
+        for name, kind in found.items()
+        if kind not in ("periods", "yearly_amounts")
+    ]
 
 
 def _label(texts: Any, name: str, language: str) -> str:
@@ -385,5 +405,5 @@ def letter_page(request: Request, letter_id: str) -> Response:
     ctx = require_context(request)
     svc = service(request)
     letter = svc.get_letter(ctx, letter_id)
-    html = svc.letter_html(ctx, letter_id)
+    html = svc.letter_html(ctx, letter_id, heading_level=2)
     return render(request, "staff/letter.html", letter=letter, html=html, section="tasks")

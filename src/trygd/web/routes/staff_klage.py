@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -22,6 +23,7 @@ from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, from_service_error, text
 from trygd.web.i18n import N_, Translator, translator
+from trygd.web.routes.staff_case import Problem, benefit_fact_fields, parse_fact
 from trygd.web.routes.staff_common import APPEAL_OUTCOMES, COURTS, LABELS, Form, service
 from trygd.web.session import require_context
 from trygd.web.templating import render, request_language
@@ -76,9 +78,14 @@ def _render(
         and dt.date.fromisoformat(klage["comment_deadline"]) >= today
         and not klage["comments"]
     )
+    change_fields: list[dict[str, Any]] = []
+    if mode == "first" and "forward" in klage["allowed_actions"]:
+        change_fields = _change_fields(request, ctx, klage, language)
     return render(
         request,
         "staff/klage.html",
+        change_fields=change_fields,
+        change_open=any(field.startswith("change-fact-") for field, _ in errors or ()),
         status_code=400 if errors else 200,
         klage=klage,
         sak=sak,
@@ -98,6 +105,16 @@ def _render(
         labels=LABELS,
         section="klageinstans" if mode == "klageinstans" else "tasks",
     )
+
+
+def _change_fields(
+    request: Request, ctx: RequestContext, klage: dict[str, Any], language: str
+) -> list[dict[str, Any]]:
+    """The appealed vedtak's facts as typed fields, for omgjøring with corrected facts."""
+    svc = service(request)
+    vedtak = svc.get_vedtak(ctx, klage["vedtak_id"], language)
+    decided = svc.get_behandling(ctx, vedtak["behandling_id"])
+    return benefit_fact_fields(decided["benefit"], decided["facts"], language)
 
 
 Check = Callable[[FormData, Translator, FormErrors], dict[str, Any]]
@@ -197,6 +214,12 @@ def decide_late(request: Request, klage_id: str, form: Form) -> Response:
 
 @router.post("/staff/klager/{klage_id}/change")
 def change_decision(request: Request, klage_id: str, form: Form) -> Response:
+    """Omgjøring: the reason, and the facts the caseworker corrects (only those changed from
+    the appealed vedtak's are sent; the new behandling starts from the rest)."""
+    ctx = require_context(request)
+    klage = service(request).get_klage(ctx, klage_id)
+    fields = _change_fields(request, ctx, klage, request_language(request))
+
     def check(form: FormData, t: Translator, errors: FormErrors) -> dict[str, Any]:
         reason = _required_text(
             form,
@@ -205,7 +228,7 @@ def change_decision(request: Request, klage_id: str, form: Form) -> Response:
             t.gettext("Write why the klage is right, in at least %(n)s characters.", n=MIN_TEXT),
             errors,
         )
-        return {"reason": reason, "facts": {}}
+        return {"reason": reason, "facts": _corrected_facts(form, fields, t, errors)}
 
     return _handle(
         request,
@@ -214,8 +237,30 @@ def change_decision(request: Request, klage_id: str, form: Form) -> Response:
         mode="first",
         action="change",
         check=check,
-        fields={"reason": "change-reason"},
+        fields={
+            "reason": "change-reason",
+            "facts": "change-reason",
+            **{f"facts.{f['name']}": f"change-fact-{f['name']}" for f in fields},
+        },
     )
+
+
+def _corrected_facts(
+    form: FormData, fields: list[dict[str, Any]], t: Translator, errors: FormErrors
+) -> dict[str, Any]:
+    """The facts whose value in the form differs from the vedtak's; an unreadable one gets
+    its message. An emptied field is left as it was (a fact cannot be unknown again)."""
+    corrected: dict[str, Any] = {}
+    for field in fields:
+        raw = text(form, f"fact.{field['name']}")
+        if raw == "":
+            continue
+        value = parse_fact(raw, field["kind"], t)
+        if isinstance(value, Problem):
+            errors.add(f"change-fact-{field['name']}", value.message)
+        elif value != field["value"]:
+            corrected[field["name"]] = value
+    return corrected
 
 
 @router.post("/staff/klager/{klage_id}/forward")
@@ -322,3 +367,31 @@ def register_judgment(request: Request, klage_id: str, form: Form) -> Response:
             "reasons": "judgment-reasons",
         },
     )
+
+
+# -- attachments -------------------------------------------------------------------------------
+
+
+@router.get("/staff/attachments/{attachment_id}")
+def attachment(request: Request, attachment_id: str) -> Response:
+    """A document the person sent with the klage, as a download (never shown inline, so a
+    file cannot run as a page of this site)."""
+    ctx = require_context(request)
+    content, content_type, filename = service(request).attachment(ctx, attachment_id)
+    return Response(
+        content,
+        media_type=content_type,
+        headers={
+            "Content-Disposition": _attachment_disposition(filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _attachment_disposition(filename: str) -> str:
+    """`attachment` with the filename: ASCII fallback plus RFC 5987 UTF-8 form."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

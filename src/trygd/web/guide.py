@@ -1,0 +1,112 @@
+"""The benefit guide: a few answers in, which benefits may apply out, and why.
+
+The guide decides nothing itself. It turns the answers into the facts of each benefit's
+application format, checks them the way an application is checked (`parse_application`), and
+asks the rules engine (`assess`) what it would say; the verdict only sums up the engine's
+conditions, and the page shows the engine's own explanations and legal references. Facts
+the guide does not ask about stay unknown, so the conditions that need them are "not yet
+known" rather than guessed. Nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from trygd.applications.inputs import InputError, parse_application
+from trygd.rules.assessment import Assessment, RuleResult, assess
+
+SITUATIONS = ("ill", "unemployed", "reduced", "disabled")
+# Which benefits fit each situation, the closest first.
+BENEFITS_FOR = {
+    "ill": ("sykepenger", "aap"),
+    "unemployed": ("dagpenger",),
+    "reduced": ("aap", "uforetrygd"),
+    "disabled": ("uforetrygd", "aap"),
+}
+LIKELY, UNLIKELY, DEPENDS = "may_apply", "probably_not", "depends"
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The guide's answers, already checked by the page: numbers are numbers, dates dates."""
+
+    situation: str
+    birth_date: dt.date
+    lives_in_norway: bool
+    income: int
+    income_3y: int | None = None  # the last 36 months in all, which can also qualify
+    hours_before: float | None = None
+    hours_now: float | None = None
+    reduction: int | None = None  # how many percent illness reduces the ability to work
+
+
+def facts_for(benefit: str, answers: Answers) -> dict[str, Any]:
+    """The facts of `benefit`'s application format that the answers give; no others."""
+    facts: dict[str, Any] = {"birth_date": answers.birth_date.isoformat()}
+    if benefit == "dagpenger":
+        facts["stays_in_norway"] = answers.lives_in_norway
+        facts["income_12m"] = answers.income
+        if answers.income_3y is not None:
+            facts["income_36m"] = answers.income_3y
+        if answers.hours_before is not None:
+            facts["normal_working_hours"] = answers.hours_before
+        if answers.hours_now is not None:
+            facts["current_working_hours"] = answers.hours_now
+    elif benefit == "sykepenger":
+        facts["yearly_income"] = answers.income
+        if answers.reduction is not None:
+            facts["sick_leave_grade"] = answers.reduction
+    elif benefit == "aap":
+        facts["stays_in_norway"] = answers.lives_in_norway
+        if answers.reduction is not None:
+            facts["reduced_work_capacity"] = answers.reduction
+    elif benefit == "uforetrygd" and answers.reduction is not None:
+        facts["earning_capacity_reduction"] = answers.reduction
+    return facts
+
+
+@dataclass(frozen=True)
+class Finding:
+    benefit: str
+    verdict: str  # may_apply | probably_not | depends
+    met: tuple[RuleResult, ...]
+    not_met: tuple[RuleResult, ...]
+    unknown: tuple[RuleResult, ...]
+
+
+def verdict_of(assessment: Assessment) -> str:
+    """Probably not if the engine finds a condition not met; may apply if it finds them all
+    met; otherwise it depends on what the guide did not ask."""
+    statuses = {c.status for c in assessment.conditions}
+    if "not_met" in statuses:
+        return UNLIKELY
+    if statuses <= {"met"} and assessment.outcome.value == "granted":
+        return LIKELY
+    return DEPENDS
+
+
+def find(answers: Answers, on: dt.date, language: str) -> list[Finding]:
+    """The benefits of the person's situation, each with the engine's verdict and reasons."""
+    findings = []
+    for benefit in BENEFITS_FOR[answers.situation]:
+        document = {"benefit": benefit, "claim_date": on.isoformat()}
+        document["facts"] = facts_for(benefit, answers)  # type: ignore[assignment]
+        try:
+            application = parse_application(json.dumps(document))
+        except InputError as error:  # the page checks the answers first; this is a bug
+            raise ValueError(f"the guide made facts {benefit} refuses: {error.problems}") from None
+        assessment = assess(benefit, application.facts, on, language=language)
+        conditions = assessment.conditions
+        findings.append(
+            Finding(
+                benefit=benefit,
+                verdict=verdict_of(assessment),
+                met=tuple(c for c in conditions if c.status == "met"),
+                not_met=tuple(c for c in conditions if c.status == "not_met"),
+                unknown=tuple(c for c in conditions if c.status == "undetermined"),
+            )
+        )
+    return findings
