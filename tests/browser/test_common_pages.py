@@ -61,3 +61,16 @@ def test_pages_reflow_at_200_percent_zoom_without_sideways_scrolling(page):
     for path in ("/staff/tasks", "/staff/search"):
         page.goto(path)
         assert fits(), path
+
+
+def test_the_privacy_page_is_linked_from_every_page_and_accessible(page):
+    page.goto("/")
+    page.get_by_role("link", name="Slik behandler vi personopplysningene dine").click()
+    page.wait_for_url("**/privacy")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Slik behandler vi personopplysningene dine"
+    )
+    check_accessibility(page)
+    page.goto("/privacy?lang=nn")
+    assert page.get_by_role("heading", name="Alle oppslag blir logga").is_visible()
+    check_accessibility(page)

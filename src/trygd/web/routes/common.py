@@ -107,3 +107,9 @@ def logout(request: Request, form: Form) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/privacy")
+def privacy_page(request: Request) -> Response:
+    """How trygd handles personal data, in plain words (linked from every page's footer)."""
+    return render(request, "common/privacy.html")
