@@ -93,13 +93,13 @@ class CorrelationId:
         await self.app(scope, receive, send_with_id)
 
 
-def app_from_environment() -> FastAPI:
-    """The app as `trygd serve` starts it (also in each uvicorn worker process)."""
+def parts_from_environment() -> tuple[CaseService, DemoTokens, bool]:
+    """The service, the token issuer and demo mode, as `trygd serve` sets them (also in each
+    uvicorn worker process): TRYGD_DEMO, TRYGD_TOKEN_SECRET, TRYGD_DATABASE_URL."""
     demo = os.environ.get("TRYGD_DEMO") == "1"
     secret = os.environ.get("TRYGD_TOKEN_SECRET")
     if not secret:
         if not demo:
             raise RuntimeError("TRYGD_TOKEN_SECRET must be set outside demo mode")
         secret = secrets.token_urlsafe(32)
-    service = CaseService(make_engine(), Settings(demo=demo))
-    return create_app(service, DemoTokens(secret), demo=demo)
+    return CaseService(make_engine(), Settings(demo=demo)), DemoTokens(secret), demo

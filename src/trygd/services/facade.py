@@ -182,9 +182,11 @@ class CaseService:
         sid = parse_id(sak_id, "sak_id")
         return self._run(context, lambda uow: views.list_events(uow, sid, limit, offset))
 
-    def get_behandling(self, context: RequestContext, behandling_id: str) -> dict[str, Any]:
+    def get_behandling(
+        self, context: RequestContext, behandling_id: str, language: str | None = None
+    ) -> dict[str, Any]:
         bid = parse_id(behandling_id, "behandling_id")
-        return self._run(context, lambda uow: views.get_behandling(uow, bid))
+        return self._run(context, lambda uow: views.get_behandling(uow, bid, language))
 
     def get_vedtak(self, context: RequestContext, vedtak_id: str, language: str) -> dict[str, Any]:
         vid = parse_id(vedtak_id, "vedtak_id")

@@ -175,7 +175,10 @@ def list_own_cases(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-def get_behandling(uow: UnitOfWork, behandling_id: uuid.UUID) -> dict[str, Any]:
+def get_behandling(
+    uow: UnitOfWork, behandling_id: uuid.UUID, language: str | None = None
+) -> dict[str, Any]:
+    """The behandling; with `language`, its rule result is explained in that language."""
     behandling = get_or_404(uow, Behandling, behandling_id, "behandling")
     sak = uow.session.get(Sak, behandling.sak_id)
     assert sak is not None
@@ -197,7 +200,11 @@ def get_behandling(uow: UnitOfWork, behandling_id: uuid.UUID) -> dict[str, Any]:
         "sak_id": str(sak.id),
         "benefit": sak.benefit,
         "facts": behandling.facts,
-        "assessment": behandling.assessment,
+        "assessment": (
+            behandling_explained_in(sak.benefit, behandling, language)
+            if language
+            else behandling.assessment
+        ),
         "vurderinger": [
             {
                 "condition": v.condition,
@@ -248,6 +255,23 @@ def explained_in(benefit: str, vedtak: Vedtak, language: str) -> dict[str, Any]:
     """The stored result explained in another language, from the same facts and date."""
     application = validate_facts(benefit, vedtak.effective_from, vedtak.facts)
     return assess(benefit, application.facts, vedtak.effective_from, language=language).to_dict()
+
+
+def behandling_explained_in(
+    benefit: str, behandling: Behandling, language: str
+) -> dict[str, Any] | None:
+    """A behandling's rule result in `language`: the stored one if it is in that language,
+    otherwise the same facts assessed again on the same date (as `explained_in` does for a
+    vedtak). Facts that no longer validate keep the stored explanation."""
+    stored: dict[str, Any] | None = behandling.assessment
+    if not stored or stored.get("language") == language:
+        return stored
+    try:
+        application = validate_facts(benefit, behandling.claim_date, behandling.facts)
+    except InvalidInput:
+        return stored
+    at = dt.date.fromisoformat(stored["at"])
+    return assess(benefit, application.facts, at, language=language).to_dict()
 
 
 def list_events(uow: UnitOfWork, sak_id: uuid.UUID, limit: int, offset: int) -> dict[str, Any]:

@@ -9,8 +9,6 @@ in first, a redirect to the sign-in page).
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,11 +18,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trygd.api import problems
-from trygd.api.app import create_app
-from trygd.api.identity import DemoTokens, IdentityProvider
+from trygd.api.app import create_app, parts_from_environment
+from trygd.api.identity import IdentityProvider
 from trygd.services.errors import NotAuthenticated, ServiceError
-from trygd.services.facade import CaseService, Settings
-from trygd.store.database import make_engine
+from trygd.services.facade import CaseService
 from trygd.web import assets
 from trygd.web.routes import citizen, common, staff
 from trygd.web.session import FormRejected, SignInRequired, login_url
@@ -144,11 +141,5 @@ class PageHeaders:
 
 def site_from_environment() -> Any:
     """The site as `trygd serve` starts it (also in each uvicorn worker process)."""
-    demo = os.environ.get("TRYGD_DEMO") == "1"
-    secret = os.environ.get("TRYGD_TOKEN_SECRET")
-    if not secret:
-        if not demo:
-            raise RuntimeError("TRYGD_TOKEN_SECRET must be set outside demo mode")
-        secret = secrets.token_urlsafe(32)
-    service = CaseService(make_engine(), Settings(demo=demo))
-    return create_site(service, DemoTokens(secret), demo=demo)
+    service, tokens, demo = parts_from_environment()
+    return create_site(service, tokens, demo=demo)

@@ -22,14 +22,13 @@ from fastapi import Request
 from starlette.datastructures import FormData
 
 from trygd.api.identity import InvalidToken, actor_from_claims
-from trygd.privacy.policy import Actor, Role
+from trygd.services.drafts import MAX_DOCUMENT_BYTES
 from trygd.services.unit_of_work import RequestContext
 
 SESSION_COOKIE = "trygd_session"
 CSRF_COOKIE = "trygd_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-STAFF = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
 
 
 class SignInRequired(Exception):
@@ -88,14 +87,6 @@ def require_context(request: Request) -> RequestContext:
     return context
 
 
-def is_citizen(actor: Actor) -> bool:
-    return Role.CITIZEN in actor.roles
-
-
-def is_staff(actor: Actor) -> bool:
-    return bool(STAFF & actor.roles)
-
-
 def login_url(next_url: str) -> str:
     return "/login?next=" + quote(safe_next(next_url), safe="/")
 
@@ -124,7 +115,7 @@ def csrf_token(request: Request) -> str:
 
 async def checked_form(request: Request) -> FormData:
     """The submitted form, after checking its CSRF token against the cookie."""
-    form = await request.form(max_files=10, max_fields=200, max_part_size=5 * 1024 * 1024 + 1)
+    form = await request.form(max_files=10, max_fields=200, max_part_size=MAX_DOCUMENT_BYTES + 1)
     sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     expected = request.cookies.get(CSRF_COOKIE) or ""
     if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from trygd.services.drafts import MAX_DOCUMENT_BYTES
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.web.forms import FormErrors, files, from_service_error, text
 from trygd.web.i18n import N_
@@ -175,7 +176,7 @@ def upload_documents(request: Request, benefit: str, form: Form) -> Response:
             return _documents_page(request, benefit, draft, errors)
         return RedirectResponse(f"/apply/{benefit}/check", status_code=303)
     for upload in uploads:
-        content = upload.file.read(5 * 1024 * 1024 + 1)
+        content = upload.file.read(MAX_DOCUMENT_BYTES + 1)
         try:
             svc.add_draft_document(context, draft["id"], upload.filename or "", content)
         except InvalidInput as error:

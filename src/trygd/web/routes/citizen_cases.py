@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from trygd.services.appeals import MAX_ATTACHMENT_BYTES
 from trygd.services.drafts import content_type_of
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.services.unit_of_work import RequestContext
@@ -255,7 +256,7 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
     for upload in files(form, "attachments"):
         content = await upload.read()
         kind = content_type_of(content)
-        if kind is None or len(content) > 5 * 1024 * 1024:
+        if kind is None or len(content) > MAX_ATTACHMENT_BYTES:
             errors.add(
                 "attachments",
                 tr.gettext(

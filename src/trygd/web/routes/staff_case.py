@@ -10,16 +10,13 @@ made meanwhile by someone else is refused (409) instead of overwritten.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from trygd.applications.inputs import InputError, parse_application
 from trygd.privacy.policy import Role
-from trygd.rules.assessment import assess
 from trygd.rules.benefits import BENEFITS as RULES
 from trygd.rules.texts import catalogue
 from trygd.services.errors import Forbidden, InvalidInput
@@ -50,7 +47,7 @@ DECIMAL_KINDS = frozenset({"money", "hours", "percent"})
 @router.get("/staff/behandlinger/{behandling_id}")
 def case_page(request: Request, behandling_id: str) -> Response:
     ctx = require_context(request)
-    behandling = service(request).get_behandling(ctx, behandling_id)
+    behandling = service(request).get_behandling(ctx, behandling_id, request_language(request))
     if behandling["kind"] == "klage":
         return RedirectResponse(_klage_url(request, ctx, behandling), status_code=303)
     return _render_case(request, ctx, behandling)
@@ -77,7 +74,7 @@ def _render_case(
     sak = svc.get_sak(ctx, behandling["sak_id"])
     events = svc.list_events(ctx, behandling["sak_id"], 200, 0)
     letters = svc.list_letters(ctx, behandling["sak_id"])
-    assessment = explained(behandling, language)
+    assessment = behandling["assessment"]  # in the page's language (see get_behandling)
     preview = None
     if behandling["state"] in ("assessing", "proposed") and behandling["outcome"] in (
         "granted",
@@ -111,27 +108,6 @@ def _render_case(
         labels=LABELS,
         section="tasks",
     )
-
-
-def explained(behandling: dict[str, Any], language: str) -> dict[str, Any] | None:
-    """The rules engine's result in the page's language. The stored result is in the language
-    it was made in; the same facts on the same date give the same result, now explained in
-    `language` (as `views.explained_in` does for a vedtak). If the facts cannot be read again,
-    the stored explanation is shown as it is."""
-    stored: dict[str, Any] | None = behandling.get("assessment")
-    if not stored or stored.get("language") == language:
-        return stored
-    document = {
-        "benefit": behandling["benefit"],
-        "claim_date": behandling["claim_date"],
-        "facts": behandling["facts"],
-    }
-    try:
-        application = parse_application(json.dumps(document))
-    except InputError:
-        return stored
-    at = dt.date.fromisoformat(stored["at"])
-    return assess(behandling["benefit"], application.facts, at, language=language).to_dict()
 
 
 def _fact_fields(
@@ -218,7 +194,7 @@ def _again(
     open_form: str,
 ) -> Response:
     """The page again with the caller's input and the messages next to the fields."""
-    behandling = service(request).get_behandling(ctx, behandling_id)
+    behandling = service(request).get_behandling(ctx, behandling_id, request_language(request))
     values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
     return _render_case(request, ctx, behandling, errors, values, open_form)
 
