@@ -15,6 +15,8 @@ import pikepdf
 import pypdf
 import pytest
 import typst
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pdfcheck import check_pdf
 
 from trygd.letters.model import FactList, Items, Language, Letter, Paragraph, Section, Table
@@ -22,10 +24,12 @@ from trygd.letters.readability import lix, running_text_lix, text_counts
 from trygd.letters.render import (
     TEMPLATE_VERSION,
     LetterRenderError,
+    letter_source,
     render_html,
     render_pdf,
     render_typst_source,
     template_version,
+    typst_string,
 )
 
 LANGUAGES: tuple[Language, ...] = ("nb", "nn", "en")
@@ -275,6 +279,25 @@ def test_markup_in_texts_is_printed_literally() -> None:
     assert text.count(normalise(nasty)) >= 13
     assert f"Vedtak {nasty}" in text
     assert check_pdf(pdf).problems == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text())
+def test_a_typst_string_literal_holds_any_text_exactly(text: str) -> None:
+    """The letter's JSON reaches the template as one string literal: whatever the text, Typst
+    reads back exactly that text, and nothing in it can end the literal early."""
+    source = f"#let s = {typst_string(text)}\n#assert.eq(s, sys.inputs.expected)\n"
+    compiler = typst.Compiler(ignore_system_fonts=True)
+    compiler.compile(input=source.encode(), format="pdf", sys_inputs={"expected": text})
+
+
+def test_the_letter_source_is_the_template_after_one_ascii_line() -> None:
+    letter = make_letter("nb", recipient='Åse "Q" \\ Ødegård #panic("x")')
+    first_line, rest = letter_source(letter).split("\n", 1)
+    assert first_line.startswith('#let letter-json = "') and first_line.isascii()
+    assert rest.startswith("// A letter from trygd")
+    text, _ = pdf_text(render_pdf(letter))
+    assert 'Åse "Q" \\ Ødegård #panic("x")' in text
 
 
 def test_labels_fall_back_to_defaults() -> None:
