@@ -18,6 +18,8 @@ from trygd.services.errors import Forbidden
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Klage, Oppgave, Person, Sak
 
+_ROLES_NOT_BY_ASSIGNMENT = frozenset({Role.CITIZEN, Role.SYSTEM})
+
 
 def subject_for_person(
     uow: UnitOfWork,
@@ -29,15 +31,21 @@ def subject_for_person(
 ) -> Subject:
     """The person as the policy sees them; with `sak`, only that case's unit counts.
     `units` passes the units of the person's cases when the caller has loaded them already."""
+    assigned: set[str | None]
     if sak is not None:
         units = frozenset({sak.unit})
-        assigned = set(
-            uow.session.scalars(
-                select(Oppgave.assigned_to).where(
-                    Oppgave.sak_id == sak.id, Oppgave.assigned_to.is_not(None)
+        # Only an employee's access can follow from a task assigned to them: a citizen's rests
+        # on their own identity, and the system's on its role (saves a query for both).
+        if uow.actor.roles <= _ROLES_NOT_BY_ASSIGNMENT:
+            assigned = set()
+        else:
+            assigned = set(
+                uow.session.scalars(
+                    select(Oppgave.assigned_to).where(
+                        Oppgave.sak_id == sak.id, Oppgave.assigned_to.is_not(None)
+                    )
                 )
             )
-        )
     else:
         if units is None:
             units = frozenset(

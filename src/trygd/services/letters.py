@@ -140,11 +140,16 @@ def vedtak_letter_data(uow: UnitOfWork, vedtak: Vedtak, today: dt.date) -> Vedta
     person = uow.session.get(Person, sak.person_id)
     assert person is not None
     common = _common(person, sak, sak.unit, today, vedtak.id)
-    reasons = uow.session.scalars(
-        select(Vurdering)
-        .where(Vurdering.behandling_id == behandling.id)
-        .order_by(Vurdering.assessed_at)
-    ).all()
+    # An automatic vedtak is one no caseworker assessed, so it has no written reasons to show.
+    reasons = (
+        ()
+        if vedtak.automatic
+        else uow.session.scalars(
+            select(Vurdering)
+            .where(Vurdering.behandling_id == behandling.id)
+            .order_by(Vurdering.assessed_at)
+        ).all()
+    )
     replaced = (
         uow.session.get(Vedtak, vedtak.replaces_vedtak_id) if vedtak.replaces_vedtak_id else None
     )
