@@ -384,6 +384,22 @@ def language_or_default(value: Any, person: Person) -> str:
 # -- the job that sends letters ---------------------------------------------------------------
 
 
+def _load_vedtak_with_its_case(
+    uow: UnitOfWork, vedtak_id: uuid.UUID
+) -> tuple[Vedtak, Sak, Behandling, Person]:
+    """The vedtak and its sak, behandling and person in one query instead of four: the letter
+    needs all of them, and later `session.get` calls find them in the session as long as the
+    caller holds on to them (the session keeps only weak references)."""
+    row = uow.session.execute(
+        select(Vedtak, Sak, Behandling, Person)
+        .join(Sak, Sak.id == Vedtak.sak_id)
+        .join(Behandling, Behandling.id == Vedtak.behandling_id)
+        .join(Person, Person.id == Sak.person_id)
+        .where(Vedtak.id == vedtak_id)
+    ).one()
+    return row[0], row[1], row[2], row[3]
+
+
 def send_letter(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     """Job `send_letter`: build, render and store one letter. `payload["letter"]` says which;
     the other keys name the record it is about."""
@@ -394,10 +410,9 @@ def send_letter(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     shown: dict[str, str] = {}
     sak: Sak | None
     if kind == "vedtak":
-        vedtak = uow.session.get(Vedtak, uuid.UUID(payload["vedtak_id"]))
-        assert vedtak is not None
-        sak = uow.session.get(Sak, vedtak.sak_id)
-        assert sak is not None
+        vedtak, sak, _behandling, _person = _load_vedtak_with_its_case(
+            uow, uuid.UUID(payload["vedtak_id"])
+        )
         person = access.check_case(
             uow, Access.RUN_JOB, sak, object_type="vedtak", object_id=vedtak.id
         )
