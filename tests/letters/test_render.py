@@ -345,6 +345,18 @@ def test_the_same_image_with_alt_text_succeeds() -> None:
     assert report.problems == []
 
 
+def test_other_inputs_and_a_failure_in_between_do_not_change_a_letter() -> None:
+    """The compiler keeps `sys.inputs` between compiles; a compile with other inputs, or one
+    that fails, must not leak into the next letter."""
+    letter = make_letter("en")
+    first = render_pdf(letter)
+    render_typst_source(_IMAGE_SOURCE.replace("{alt}", ', alt: "A square"'), {"svg": _SQUARE_SVG})
+    assert render_pdf(letter) == first
+    with pytest.raises(LetterRenderError):
+        render_typst_source("#sys.inputs.logo.nonsense", {"svg": _SQUARE_SVG})
+    assert render_pdf(letter) == first
+
+
 def test_a_typst_error_is_a_letter_render_error() -> None:
     with pytest.raises(LetterRenderError, match="unknown variable"):
         render_typst_source("#set document(title: nonsense)", {})
