@@ -61,10 +61,18 @@ def caller_person(uow: UnitOfWork, action: Access) -> Person:
     return person
 
 
+def caller_saker(uow: UnitOfWork, person: Person) -> list[Sak]:
+    """The calling citizen's cases: already at hand when `resolve_caller` loaded them with the
+    person, otherwise read now."""
+    if uow.caller is person and uow.caller_saker is not None:
+        return uow.caller_saker
+    return list(uow.session.scalars(select(Sak).where(Sak.person_id == person.id)))
+
+
 def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     """Register a søknad, assess it, and decide it automatically where the law allows."""
     person = caller_person(uow, Access.APPLY)
-    saker = uow.session.scalars(select(Sak).where(Sak.person_id == person.id)).all()
+    saker = caller_saker(uow, person)
     subject = access.subject_for_person(uow, person, units=frozenset(s.unit for s in saker))
     access.check(uow, Access.APPLY, subject, object_type="sak")
     facts = body.get("facts")
