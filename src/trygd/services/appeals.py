@@ -259,7 +259,7 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         comments=[],
     )
     uow.session.add(behandling)
-    uow.session.flush()  # the behandling first: the klage and its task point to it
+    uow.flush()  # the behandling first: the klage and its task point to it
     uow.session.add(klage)
     attachments = _attachments(uow, klage, body.get("attachments"))
     uow.event(
@@ -441,7 +441,7 @@ def _start_behandling(
         updated_at=uow.now,
     )
     uow.session.add(new)
-    uow.session.flush()
+    uow.flush()
     uow.event(
         sak.id, new.id, "behandling_opened", kind=kind.value, revises_vedtak_id=str(vedtak.id)
     )
@@ -681,7 +681,7 @@ def _next_step(klage: Klage, state: KlageState) -> dict[str, Any]:
 
 
 def klage_view(uow: UnitOfWork, klage: Klage, behandling: Behandling) -> dict[str, Any]:
-    uow.session.flush()  # the version the caller must send next
+    uow.flush()  # the version the caller must send next
     anker = list(
         uow.session.scalars(
             select(Anke).where(Anke.klage_id == klage.id).order_by(Anke.registered_at)

@@ -92,7 +92,7 @@ def make_vedtak(uow: UnitOfWork, sak: Sak, behandling: Behandling, *, automatic:
         assessment=behandling.assessment,
         implemented_at=None,
     )
-    uow.session.add(vedtak)
+    uow.add_new(vedtak)
     uow.event(
         sak.id,
         behandling.id,

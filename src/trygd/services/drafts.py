@@ -141,7 +141,7 @@ def open_draft(uow: UnitOfWork, benefit: str) -> dict[str, Any]:
         updated_at=uow.now,
     )
     uow.session.add(draft)
-    uow.session.flush()
+    uow.flush()
     return draft_view(uow, draft)
 
 
@@ -192,7 +192,7 @@ def delete_draft(uow: UnitOfWork, draft_id: uuid.UUID) -> None:
     _open(draft)
     for document in _documents(uow, draft):
         uow.session.delete(document)
-    uow.session.flush()
+    uow.flush()
     uow.session.delete(draft)
 
 
@@ -227,7 +227,7 @@ def add_document(
     )
     uow.session.add(document)
     draft.updated_at = uow.now
-    uow.session.flush()
+    uow.flush()
     return document_row(document)
 
 

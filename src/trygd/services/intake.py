@@ -101,7 +101,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
             unit=unit.number,
             created_at=uow.now,
         )
-        uow.session.add(sak)  # a concurrent twin fails on (person, benefit) at the commit
+        uow.add_new(sak)  # a concurrent twin fails on (person, benefit) at the commit
     elif open_behandling(uow, sak) is not None:
         raise Conflict(
             f"an application for {application.benefit} is already being processed in this case"
@@ -117,7 +117,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     )
     behandling = new_behandling(uow, sak, Kind.FIRST, application.claim_date, facts)
     behandling.soknad_id = soknad.id
-    uow.session.add_all([soknad, behandling])
+    uow.add_new(soknad, behandling)
     uow.event(sak.id, behandling.id, "soknad_received", soknad_id=str(soknad.id))
     move(uow, sak, behandling, Action.START)
     vedtak = assess_and_route(uow, sak, behandling, person, application.facts)
@@ -160,7 +160,7 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
     )
     behandling = new_behandling(uow, sak, Kind.REVURDERING, effective, facts)
     behandling.revises_vedtak_id = old.id
-    uow.session.add_all([report, behandling])
+    uow.add_new(report, behandling)
     uow.event(
         sak.id,
         behandling.id,
@@ -194,7 +194,7 @@ def summary(
     uow: UnitOfWork, sak: Sak, behandling: Behandling, vedtak: Vedtak | None = None
 ) -> dict[str, Any]:
     """What a change answers; `vedtak` is the one the change made, if the caller has it."""
-    uow.session.flush()  # the version a client must send next is the one after this change
+    uow.flush()  # the version a client must send next is the one after this change
     if vedtak is None and behandling.state == State.DECIDED.value:
         vedtak = latest_vedtak(uow, sak)
     return {

@@ -121,7 +121,7 @@ def close_tasks(uow: UnitOfWork, behandling: Behandling) -> None:
 
 
 def enqueue(uow: UnitOfWork, kind: str, run_at: dt.datetime, **payload: Any) -> None:
-    uow.session.add(
+    uow.add_new(
         Job(
             id=uuid.uuid4(),
             kind=kind,
