@@ -58,14 +58,13 @@ class CaseService:
         self.engine = engine
         self.settings = settings or Settings()
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        self.known_persons: dict[str, str] = {}  # identity number → person id, once found
 
     # -- running use cases ------------------------------------------------------------------
 
     def _run(self, context: RequestContext, use_case: Callable[[UnitOfWork], T]) -> T:
         uow = UnitOfWork(self.sessions, context, self.settings.clock)
         try:
-            uow.resolve_caller(self.known_persons)
+            uow.resolve_caller()
             result = use_case(uow)
             uow.commit()
             return result

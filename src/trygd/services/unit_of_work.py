@@ -24,8 +24,6 @@ from trygd.privacy.policy import Actor
 from trygd.services.clock import Clock
 from trygd.store.models import AuditRecord, Event, Person, Sak
 
-KNOWN_PERSONS = 100_000
-
 log = logging.getLogger(__name__)
 
 
@@ -104,35 +102,28 @@ class UnitOfWork:
         self.caller: Person | None = None
         self.caller_saker: list[Sak] | None = None  # the caller's cases, when loaded with them
 
-    def resolve_caller(self, known: dict[str, str]) -> None:
+    def resolve_caller(self) -> None:
         """Give a citizen actor their person id from the token's identity number.
 
-        Done in the use case's own transaction (the person row it loads is then at hand for
-        the use case); `known` remembers ids already found, since a person's id never changes.
-        No audit record: it is the caller's own number, proven by the token.
+        Done in the use case's own transaction with one query that also brings the person's
+        cases: nearly everything a citizen does starts from their person record and their cases
+        (applying above all), and a round trip costs more than the join. The rows are kept in
+        `caller` and `caller_saker` (the session itself holds rows only weakly). No audit
+        record: it is the caller's own number, proven by the token.
         """
         number = self.context.identity_number
         if number is None or self.actor.person_id is not None:
             return
-        person_id = known.get(number)
-        if person_id is None:
-            # The person's cases come along in the same query: most of what a citizen does
-            # (applying above all) starts from them, and a round trip costs more than the join.
-            rows = self.session.execute(
-                select(Person, Sak)
-                .outerjoin(Sak, Sak.person_id == Person.id)
-                .where(Person.identity_number == number)
-            ).all()
-            if not rows:
-                return
-            person = rows[0][0]
-            self.caller = person
-            self.caller_saker = [sak for _, sak in rows if sak is not None]
-            person_id = str(person.id)
-            if len(known) >= KNOWN_PERSONS:
-                known.clear()
-            known[number] = person_id
-        self.actor = replace(self.actor, person_id=person_id)
+        rows = self.session.execute(
+            select(Person, Sak)
+            .outerjoin(Sak, Sak.person_id == Person.id)
+            .where(Person.identity_number == number)
+        ).all()
+        if not rows:
+            return
+        self.caller = rows[0][0]
+        self.caller_saker = [sak for _, sak in rows if sak is not None]
+        self.actor = replace(self.actor, person_id=str(self.caller.id))
 
     def record_access(self, **fields: Any) -> None:
         if isinstance(fields.get("purpose"), str):
