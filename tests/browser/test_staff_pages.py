@@ -59,7 +59,7 @@ def test_a_caseworker_proposes_and_another_person_approves(page):
     # Assess one condition again: the reason is required, then the assessment is saved.
     condition = page.locator("li.condition", has_text="Nedsatt arbeidsevne")
     condition.get_by_text("Vurder vilkåret").click()
-    condition.get_by_label("Hvor mye arbeidsevnen din er nedsatt").fill("60")
+    condition.get_by_label("Nedsatt arbeidsevne (prosent)").fill("60")
     condition.get_by_role("button", name="Lagre vurderingen").click()
     assert page.title().startswith("Feil:")
     assert condition.locator(".aksel-error-message").first.is_visible()

@@ -3,13 +3,15 @@
 Texts live in `texts/<benefit>.toml` next to this module so that they can be reviewed and
 translated without reading code: per fact a label, per rule a title and, for a condition,
 one text for met and one for not met; for a calculation, one text describing the result.
+A fact whose label speaks to the person ("hvor mye du er sykmeldt") also has a staff label
+that speaks about them ("sykmeldingsgrad"), for the caseworkers' pages.
 Templates name facts, parameters and computed values (see `trygd.rules.formatting`).
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -26,9 +28,15 @@ class Catalogue:
     facts: dict[str, dict[str, str]]
     rules: dict[str, dict[str, dict[str, str]]]
     common: dict[str, dict[str, str]]
+    # Labels for caseworkers where the person's own label speaks to them ("du", "your").
+    staff_facts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def fact_label(self, name: str, language: str) -> str:
         return self.facts[name][language]
+
+    def staff_fact_label(self, name: str, language: str) -> str:
+        """The label a caseworker reads: about the person, not addressed to them."""
+        return self.staff_facts.get(name, self.facts[name])[language]
 
     def rule_text(self, rule_id: str, key: str, language: str) -> str:
         return self.rules[rule_id][key][language]
@@ -46,7 +54,9 @@ def _read(name: str) -> dict[str, Any]:
 def catalogue(benefit_id: str) -> Catalogue:
     data = _read(benefit_id)
     common = _read("common")
-    return Catalogue(data.get("facts", {}), data.get("rules", {}), common)
+    return Catalogue(
+        data.get("facts", {}), data.get("rules", {}), common, data.get("staff_facts", {})
+    )
 
 
 def check_complete(benefit: Any) -> list[str]:
@@ -61,6 +71,11 @@ def check_complete(benefit: Any) -> list[str]:
 
     for fact in benefit.facts:
         need(texts.facts.get(fact.name), f"fact {fact.name}")
+    known = {fact.name for fact in (*benefit.facts, *benefit.input_facts)}
+    for name, entry in texts.staff_facts.items():
+        if name not in known:
+            problems.append(f"{benefit.id}: staff label for unknown fact {name}")
+        need(entry, f"staff label of {name}")
     for rule in benefit.rules:
         entry = texts.rules.get(rule.id, {})
         keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")

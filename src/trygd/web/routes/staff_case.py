@@ -157,7 +157,7 @@ def benefit_fact_fields(
 
 def _label(texts: Any, name: str, language: str) -> str:
     try:
-        label: str = texts.fact_label(name, language)
+        label: str = texts.staff_fact_label(name, language)
     except KeyError:
         return name
     return label[:1].upper() + label[1:]
