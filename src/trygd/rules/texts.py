@@ -72,10 +72,10 @@ def check_complete(benefit: Any) -> list[str]:
     for fact in benefit.facts:
         need(texts.facts.get(fact.name), f"fact {fact.name}")
     known = {fact.name for fact in (*benefit.facts, *benefit.input_facts)}
-    for name, entry in texts.staff_facts.items():
+    for name, labels in texts.staff_facts.items():
         if name not in known:
             problems.append(f"{benefit.id}: staff label for unknown fact {name}")
-        need(entry, f"staff label of {name}")
+        need(labels, f"staff label of {name}")
     for rule in benefit.rules:
         entry = texts.rules.get(rule.id, {})
         keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")
