@@ -120,3 +120,18 @@ def test_columns_left_unset_get_their_defaults_and_a_missing_id_is_refused(
     bad.add_new(Job(kind="send_letter", run_at=NOW, payload={}, created_at=NOW))
     with pytest.raises(ValueError, match=r"Job\.id needs a value"):
         bad.flush()
+
+
+def test_records_that_point_to_a_row_added_the_orm_way_are_stored_after_it(
+    new_uow: Callable[[], UnitOfWork], make_person: Callable[..., Person]
+) -> None:
+    """A sak added with `session.add` and its behandling with `add_new`: the ORM stores both,
+    the sak first, whichever way round they were given."""
+    sak = _sak(make_person())
+    behandling = _behandling(sak)
+    uow = new_uow()
+    uow.add_new(behandling)
+    uow.session.add(sak)
+    uow.commit()
+    check = new_uow()
+    assert check.session.get(Behandling, behandling.id) is not None

@@ -1,8 +1,9 @@
 """One use case, one transaction, with its audit records kept even when the use case fails.
 
 Audit records and case events are collected while the use case runs and inserted just before
-the commit, in the same transaction as the change they describe (one multi-row INSERT each,
-after the records they point to). If the use case fails (a denial, a stale
+the commit, in the same transaction as the change they describe (one executemany INSERT each,
+after the records they point to). New cases, søknader, behandlinger, vedtak and jobs take a
+similar short cut (`UnitOfWork.add_new`). If the use case fails (a denial, a stale
 version, a database error), the transaction is rolled back and the collected records are
 written again in a transaction of their own, marked `completed = false`: the trail shows every
 try, and never a change that did not happen.
@@ -47,6 +48,11 @@ def insert_new_records(session: Session) -> None:
     records are in the database before anything could look for them or point to them."""
     records: list[Any] = session.info.pop(NEW_RECORDS, None) or []
     if not records:
+        return
+    if session.new:
+        # Rows added the ORM way wait too, and ours may point to them (or they to ours):
+        # let the ORM's flush store them all, in the order their foreign keys need.
+        session.add_all(records)
         return
     connection = session.connection()
     rows = [(type(record), _column_values(record)) for record in records]
