@@ -193,3 +193,46 @@ def test_opening_the_question_pages_makes_no_draft(site):
     assert saved.status_code == 303
     assert drafts() == before + 1
     assert 'value="10"' in client.get("/apply/aap/q/membership_years").text
+
+
+# -- the receipt --------------------------------------------------------------------------------
+
+
+def test_the_receipt_tells_the_usual_time_only_when_decisions_show_it(site, monkeypatch):
+    """An application a caseworker must assess: the receipt gives the time within which four
+    out of five were decided lately, or says plainly that there are too few to tell."""
+    import datetime as dt
+    import json
+
+    from trygd.privacy.policy import Actor, Role
+    from trygd.services import processing_times
+    from trygd.services.unit_of_work import RequestContext
+
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    person = _person(service, "Camilla Berg")
+    context = RequestContext(
+        actor=Actor(id=f"person:{person.id}", name=person.name, roles=frozenset({Role.CITIZEN})),
+        identity_number=person.identity_number,
+    )
+    example = json.loads(
+        (Path(__file__).parents[2] / "examples" / "aap-40-percent.json").read_text()
+    )
+    body = {key: example[key] for key in ("benefit", "claim_date", "facts")}
+    body["facts"] = {**body["facts"], "birth_date": person.birth_date.isoformat()}
+    draft = service.open_draft(context, "aap")
+    status, _answer = service.submit_draft(context, draft["id"], body)
+    assert status == 201
+
+    monkeypatch.setattr(processing_times, "MIN_DECISIONS", 10_000)  # far more than the demo has
+    receipt = client.get(f"/apply/receipt/{draft['id']}")
+    assert receipt.status_code == 200
+    assert "for få søknader som din er avgjort" in receipt.text
+
+    # With decisions to go by (the service's own figure is tested in tests/integration):
+    usual = processing_times.ProcessingTime(weeks=7, decisions=120, since=dt.date(2025, 12, 3))
+    monkeypatch.setattr(processing_times, "usual_processing_time", lambda uow, benefit: usual)
+    service._processing_times.clear()  # the figure is otherwise kept for an hour
+    receipt = client.get(f"/apply/receipt/{draft['id']}")
+    main = receipt.text.split("<main", 1)[1]
+    assert "fire av fem som søkte om arbeidsavklaringspenger (AAP), svar innen 7 uker" in main

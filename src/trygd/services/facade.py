@@ -10,6 +10,8 @@ again instead of a second case.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -31,6 +33,7 @@ from trygd.services import (
     intake,
     jobs,
     letters,
+    processing_times,
     serviceklager,
     views,
 )
@@ -43,6 +46,7 @@ from trygd.store.models import IdempotencyKey, Job
 T = TypeVar("T")
 
 SYSTEM_ACTOR = Actor(id="system:worker", name="trygd worker", roles=frozenset({Role.SYSTEM}))
+PROCESSING_TIME_KEPT = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -58,6 +62,7 @@ class CaseService:
         self.engine = engine
         self.settings = settings or Settings()
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._processing_times: dict[str, tuple[dt.datetime, dict[str, Any] | None]] = {}
 
     # -- running use cases ------------------------------------------------------------------
 
@@ -344,6 +349,19 @@ class CaseService:
     def open_draft(self, context: RequestContext, benefit: str) -> dict[str, Any]:
         """The caller's unsent application draft for `benefit`, made if there is none."""
         return self._run(context, lambda uow: drafts.open_draft(uow, benefit))
+
+    def usual_processing_time(self, context: RequestContext, benefit: str) -> dict[str, Any] | None:
+        """How many weeks caseworkers usually need for `benefit` (see `processing_times`), or
+        None when too few decisions show it; kept for an hour in this process."""
+        now = self.settings.clock()
+        kept = self._processing_times.get(benefit)
+        if kept is None or now - kept[0] > PROCESSING_TIME_KEPT:
+            found = self._run(
+                context, lambda uow: processing_times.usual_processing_time(uow, benefit)
+            )
+            kept = (now, None if found is None else dataclasses.asdict(found))
+            self._processing_times[benefit] = kept
+        return kept[1]
 
     def get_draft(self, context: RequestContext, draft_id: str) -> dict[str, Any]:
         did = parse_id(draft_id, "draft_id")

@@ -266,6 +266,11 @@ def receipt(request: Request, draft_id: str) -> Response:
     vedtak = next((v for v in sak["vedtak"] if v["behandling_id"] == behandling["id"]), None)
     letters = svc.list_letters(context, draft["sak_id"])["items"]
     letter = next((x for x in letters if vedtak and x["vedtak_id"] == vedtak["id"]), None)
+    usual = None if vedtak else svc.usual_processing_time(context, sak["benefit"])
+    expected = None
+    if usual is not None:
+        received = dt.date.fromisoformat(draft["submitted_at"][:10])
+        expected = received + dt.timedelta(weeks=usual["weeks"])
     return page(
         request,
         "citizen/apply_receipt.html",
@@ -274,5 +279,6 @@ def receipt(request: Request, draft_id: str) -> Response:
         behandling=behandling,
         vedtak=vedtak,
         letter=letter,
-        expected=dt.date.fromisoformat(draft["submitted_at"][:10]) + dt.timedelta(weeks=4),
+        usual=usual,
+        expected=expected,
     )
