@@ -60,3 +60,30 @@ def test_every_benefits_answers_make_a_valid_application(benefit):
     facts = q.facts_from(benefit, answers)
     body = {"benefit": benefit, "claim_date": TODAY.isoformat(), "facts": facts}
     assert parse_application(json.dumps(body)).facts.keys() == facts.keys()
+
+
+@pytest.mark.parametrize(
+    ("benefit", "fact", "stored"),
+    [
+        ("dagpenger", "income_12m", "420000"),
+        ("dagpenger", "normal_working_hours", "37.5"),
+        ("dagpenger", "normal_working_hours", "40"),
+        ("dagpenger", "children", "2"),
+        ("dagpenger", "stays_in_norway", "yes"),
+        ("dagpenger", "stays_in_norway", "no"),
+        ("sykepenger", "sick_leave_grade", "60"),
+        ("aap", "capacity_reduced_date", "2025-02-10"),
+    ],
+)
+def test_a_decided_fact_is_shown_as_the_person_would_type_it(benefit, fact, stored):
+    """On a change, "we have registered" shows the vedtak's fact in the answer's own form:
+    `shown_fact` undoes `fact_value`."""
+    question = q.question(benefit, fact)
+    assert q.shown_fact(question, q.fact_value(question, stored)) == q.shown(question, stored)
+
+
+def test_a_fact_the_vedtak_lacks_or_cannot_show_is_not_shown():
+    question = q.question("dagpenger", "income_12m")
+    assert q.shown_fact(question, None) is None
+    assert q.shown_fact(question, [{"year": 2024, "amount": 1}]) is None
+    assert q.shown_fact(question, True) is None

@@ -82,6 +82,15 @@ def test_a_change_is_checked_step_by_step_and_sent_once(site):
     assert nothing.status_code == 400 and "Velg hva som har endret seg" in nothing.text
     value_page = client.post(url, data=form(key=key, step="what", fact="sick_leave_grade"))
     assert "Hvor mange prosent er du sykmeldt?" in value_page.text
+    # The value the latest vedtak rests on is shown with the field (Bjørn's grade in the demo).
+    registered = re.search(r"I vedtaket ditt har vi registrert: (\d+) %\.", value_page.text)
+    assert registered, value_page.text
+    decided = service.get_vedtak(
+        _citizen_of(service, "Bjørn Lie"),
+        service.get_sak(_citizen_of(service, "Bjørn Lie"), sak_id)["vedtak"][-1]["id"],
+        "nb",
+    )
+    assert int(registered.group(1)) == decided["facts"]["sick_leave_grade"]
     wrong = client.post(
         url, data=form(key=key, step="value", fact="sick_leave_grade", answer="150")
     )

@@ -244,6 +244,7 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
             {k: c[k] for k in ("id", "legal_basis", "title", "status", "explanation")}
             for c in assessment["conditions"]
         ],
+        "facts": vedtak.facts,
         "calculations": assessment["calculations"],
         "amounts": assessment["amounts"],
         "parameters": assessment["parameters"],

@@ -152,6 +152,11 @@ def _step_page(
 ) -> Response:
     benefit = sak["benefit"]
     q = questions.question(benefit, values.get("fact", ""))
+    registered = None
+    if step == "value" and q is not None and vedtak is not None:
+        # What the latest vedtak rests on, so the person sees what they are changing.
+        decided = service(request).get_vedtak(require_context(request), vedtak["id"], "en")
+        registered = questions.shown_fact(q, decided.get("facts", {}).get(q.fact))
     return page(
         request,
         f"citizen/change_{step}.html",
@@ -166,6 +171,7 @@ def _step_page(
         options=list(CHANGEABLE[benefit].items()),
         fact_label=CHANGEABLE[benefit].get(values.get("fact", ""), ""),
         shown=questions.shown(q, values["stored"]) if q and values.get("stored") else "",
+        registered=registered,
         errors=errors or FormErrors(),
     )
 

@@ -291,6 +291,20 @@ def shown(q: Question, stored: str) -> str:
     return stored
 
 
+def shown_fact(q: Question, value: Any) -> str | None:
+    """A fact's value from a vedtak as the person would type it (None if it has none):
+    the inverse of `fact_value`, for "this is what we have registered" on a change."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if q.kind == "yesno":
+        return "yes" if value is True else "no" if value is False else None
+    if q.kind == "date":
+        return shown(q, str(value))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def fact_value(q: Question, stored: str) -> Any:
     if q.kind == "yesno":
         return stored == "yes"
