@@ -263,6 +263,34 @@ def test_the_migrations_can_be_undone_and_redone(db_url):
         engine.dispose()
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite has no such settings
+def test_large_values_are_stored_cheaply_on_postgresql(db_url):
+    """Rule results are compressed with lz4 and stored files not at all (migration 0004)."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            settings = dict(
+                connection.execute(
+                    text(
+                        "SELECT c.relname || '.' || a.attname, a.attcompression::text || a.attstorage::text"
+                        " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                        " WHERE (c.relname, a.attname) IN (('behandlinger', 'assessment'),"
+                        " ('vedtak', 'assessment'), ('letters', 'pdf'),"
+                        " ('application_documents', 'content'), ('attachments', 'content'))"
+                    )
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    assert settings == {
+        "behandlinger.assessment": "lx",  # lz4, compressed and moved out of line when large
+        "vedtak.assessment": "lx",
+        "letters.pdf": "e",  # out of line, never compressed
+        "application_documents.content": "e",
+        "attachments.content": "e",
+    }
+
+
 def _table_names(connection) -> list[str]:
     return inspect(connection).get_table_names()
 
