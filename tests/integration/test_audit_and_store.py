@@ -272,7 +272,8 @@ def test_large_values_are_stored_cheaply_on_postgresql(db_url):
             settings = dict(
                 connection.execute(
                     text(
-                        "SELECT c.relname || '.' || a.attname, a.attcompression::text || a.attstorage::text"
+                        "SELECT c.relname || '.' || a.attname,"
+                        " a.attcompression::text || a.attstorage::text"
                         " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
                         " WHERE (c.relname, a.attname) IN (('behandlinger', 'assessment'),"
                         " ('vedtak', 'assessment'), ('letters', 'pdf'),"

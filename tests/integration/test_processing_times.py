@@ -13,7 +13,7 @@ from support import NOW
 from trygd.privacy.policy import Actor, Role
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
-from trygd.store.models import Behandling, Person, Sak, Vedtak
+from trygd.store.models import Behandling, Person, Sak, Serviceklage, Vedtak
 
 CITIZEN = RequestContext(actor=Actor(id="person:x", name="X", roles=frozenset({Role.CITIZEN})))
 
@@ -82,3 +82,29 @@ def test_the_figure_is_kept_for_an_hour(service: CaseService, decided, clock) ->
     assert service.usual_processing_time(CITIZEN, "aap")["weeks"] == 3  # kept
     clock.advance(dt.timedelta(hours=1, seconds=1))
     assert service.usual_processing_time(CITIZEN, "aap")["weeks"] == 9  # 60 days: 9 weeks
+
+
+def test_serviceklager_answered_within_so_many_weeks(
+    service: CaseService, make_person: Callable[..., Person]
+) -> None:
+    person = make_person()
+
+    def complaint(took: float | None, days_ago: float = 60) -> Serviceklage:
+        received = NOW - dt.timedelta(days=days_ago)
+        return Serviceklage(
+            id=uuid.uuid4(), person_id=person.id, unit="4450", text="Ingen svarte.",
+            received_at=received, status="answered" if took is not None else "open",
+            answer="Beklager." if took is not None else None,
+            answered_by="Z990401" if took is not None else None,
+            answered_at=received + dt.timedelta(days=took) if took is not None else None,
+        )  # fmt: skip
+
+    with service.sessions.begin() as session:
+        session.add_all([complaint(took) for took in range(1, 20)])  # 19 answered
+        session.add_all([complaint(None), complaint(300, days_ago=700)])  # not counted
+    assert service.usual_serviceklage_answer_time(CITIZEN) is None
+    with service.sessions.begin() as session:
+        session.add(complaint(30))  # the 20th: 16th of 20 took 16 days, so 3 weeks
+    service._processing_times.clear()
+    usual = service.usual_serviceklage_answer_time(CITIZEN)
+    assert usual is not None and (usual["weeks"], usual["decisions"]) == (3, 20)

@@ -353,14 +353,30 @@ class CaseService:
     def usual_processing_time(self, context: RequestContext, benefit: str) -> dict[str, Any] | None:
         """How many weeks caseworkers usually need for `benefit` (see `processing_times`), or
         None when too few decisions show it; kept for an hour in this process."""
+        return self._kept_figure(
+            context,
+            benefit,
+            lambda uow: processing_times.usual_processing_time(uow, benefit),
+        )
+
+    def usual_serviceklage_answer_time(self, context: RequestContext) -> dict[str, Any] | None:
+        """How many weeks a serviceklage usually waits for its answer, or None (too few)."""
+        return self._kept_figure(
+            context, "serviceklage", processing_times.usual_serviceklage_answer_time
+        )
+
+    def _kept_figure(
+        self,
+        context: RequestContext,
+        key: str,
+        measure: Callable[[UnitOfWork], processing_times.ProcessingTime | None],
+    ) -> dict[str, Any] | None:
         now = self.settings.clock()
-        kept = self._processing_times.get(benefit)
+        kept = self._processing_times.get(key)
         if kept is None or now - kept[0] > PROCESSING_TIME_KEPT:
-            found = self._run(
-                context, lambda uow: processing_times.usual_processing_time(uow, benefit)
-            )
+            found = self._run(context, measure)
             kept = (now, None if found is None else dataclasses.asdict(found))
-            self._processing_times[benefit] = kept
+            self._processing_times[key] = kept
         return kept[1]
 
     def get_draft(self, context: RequestContext, draft_id: str) -> dict[str, Any]:

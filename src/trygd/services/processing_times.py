@@ -6,6 +6,9 @@ reads the answer off the last twelve months of first decisions made by caseworke
 same benefit: the time within which four out of five of them were decided, in whole weeks.
 With fewer than `MIN_DECISIONS` such decisions there is no honest figure, and none is given.
 
+The same is done for service complaints (serviceklager): the time within which four out of
+five were answered.
+
 The figure is about many cases and names nobody, so it is not personal data and is read
 without an access check. It changes slowly, so each process keeps it for an hour.
 """
@@ -14,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Behandling, Sak, Vedtak
+from trygd.store.models import Behandling, Sak, Serviceklage, Vedtak
 
 PERIOD = dt.timedelta(days=365)
 MIN_DECISIONS = 20
@@ -30,7 +35,7 @@ MOST_ROWS = 5000  # the newest decisions are enough for a percentile
 @dataclass(frozen=True)
 class ProcessingTime:
     weeks: int  # four out of five applications were decided within this many weeks
-    decisions: int  # how many decisions the figure rests on
+    decisions: int  # how many decisions (or answers) the figure rests on
     since: dt.date  # the first day of the period measured
 
 
@@ -52,9 +57,26 @@ def usual_processing_time(uow: UnitOfWork, benefit: str) -> ProcessingTime | Non
         .order_by(Vedtak.decided_at.desc())
         .limit(MOST_ROWS)
     ).all()
+    return _usual(rows, since)
+
+
+def usual_serviceklage_answer_time(uow: UnitOfWork) -> ProcessingTime | None:
+    """The time within which `SHARE` of the serviceklager answered in the last `PERIOD` were
+    answered, counted from the day they came in; None when fewer than `MIN_DECISIONS`."""
+    since = uow.now - PERIOD
+    rows = uow.session.execute(
+        select(Serviceklage.received_at, Serviceklage.answered_at)
+        .where(Serviceklage.answered_at.is_not(None), Serviceklage.answered_at >= since)
+        .order_by(Serviceklage.answered_at.desc())
+        .limit(MOST_ROWS)
+    ).all()
+    return _usual(rows, since)
+
+
+def _usual(rows: Sequence[Any], since: dt.datetime) -> ProcessingTime | None:
     if len(rows) < MIN_DECISIONS:
         return None
-    days = sorted(_days(received, decided) for received, decided in rows)
+    days = sorted(_days(received, done) for received, done in rows)
     within = days[math.ceil(SHARE * len(days)) - 1]  # the nearest-rank percentile
     return ProcessingTime(
         weeks=max(1, math.ceil(within / 7)), decisions=len(rows), since=since.date()

@@ -30,6 +30,7 @@ def my_serviceklager(request: Request, sent: str = "") -> Response:
     complaints = list(reversed(svc.list_serviceklager(context)["items"]))
     saker = {s["id"]: s for s in svc.list_own_cases(context, 50, 0)["items"]}
     received = next((c for c in complaints if c["id"] == sent), None)
+    usual = svc.usual_serviceklage_answer_time(context) if received else None
     return page(
         request,
         "citizen/serviceklager.html",
@@ -37,6 +38,7 @@ def my_serviceklager(request: Request, sent: str = "") -> Response:
         complaints=complaints,
         saker=saker,
         received=received,
+        usual=usual,
     )
 
 
