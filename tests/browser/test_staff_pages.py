@@ -243,3 +243,24 @@ def test_staff_pages_pass_axe_in_nynorsk_and_english(page):
         page.goto(f"/klageinstans/klager/{klage['id']}?lang={language}")
         assert "Camilla Berg" in _heading(page)
         check_accessibility(page)
+
+
+def test_keyboard_shortcuts_move_through_the_queue_and_the_case(page):
+    """UX.md: shortcuts for what caseworkers do all day, with Alt+Shift so that typing never
+    triggers one, listed on every staff page; opening a case does not change it."""
+    sign_in(page, "Kari Saksbehandler", "/staff/tasks")
+    page.goto("/staff/tasks")
+    page.get_by_text("Hurtigtaster").click()
+    assert page.get_by_text("Åpne den eldste oppgaven i lista").is_visible()
+    check_accessibility(page)
+    oldest = page.locator("[data-shortcut=KeyN]").get_attribute("href")
+    page.keyboard.press("Alt+Shift+KeyN")
+    page.wait_for_url(f"**{oldest}")
+    for key, section in (("KeyV", "conditions"), ("KeyB", "calculation"), ("KeyF", "preview")):
+        page.keyboard.press(f"Alt+Shift+{key}")
+        assert page.evaluate("document.activeElement.id") == section
+    page.locator("#conditions").focus()
+    page.keyboard.press("Shift+KeyB")  # no Alt: typing, never a shortcut
+    assert page.evaluate("document.activeElement.id") == "conditions"
+    page.keyboard.press("Alt+Shift+KeyO")
+    page.wait_for_url("**/staff/tasks")
