@@ -101,6 +101,7 @@ def _vedtak_row(v: Vedtak) -> dict[str, Any]:
         "replaces_vedtak_id": str(v.replaces_vedtak_id) if v.replaces_vedtak_id else None,
         "ruleset_version": v.ruleset_version,
         "implemented_at": _iso(v.implemented_at),
+        "facts": v.facts,  # what the vedtak rests on, e.g. to show it when a change is reported
     }
 
 
@@ -244,7 +245,6 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
             {k: c[k] for k in ("id", "legal_basis", "title", "status", "explanation")}
             for c in assessment["conditions"]
         ],
-        "facts": vedtak.facts,
         "calculations": assessment["calculations"],
         "amounts": assessment["amounts"],
         "parameters": assessment["parameters"],

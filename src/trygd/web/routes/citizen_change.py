@@ -155,8 +155,7 @@ def _step_page(
     registered = None
     if step == "value" and q is not None and vedtak is not None:
         # What the latest vedtak rests on, so the person sees what they are changing.
-        decided = service(request).get_vedtak(require_context(request), vedtak["id"], "en")
-        registered = questions.shown_fact(q, decided.get("facts", {}).get(q.fact))
+        registered = questions.shown_fact(q, vedtak["facts"].get(q.fact))
     return page(
         request,
         f"citizen/change_{step}.html",
