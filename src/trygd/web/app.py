@@ -57,10 +57,22 @@ def create_site(service: CaseService, identity: IdentityProvider, *, demo: bool)
 
     @app.get("/static/vendor/{name}", include_in_schema=False)
     def vendor(name: str) -> Response:
+        if name == "aksel.css":
+            css = assets.aksel_css()
+            if css is None:
+                return Response(status_code=404)
+            return Response(
+                css, media_type="text/css", headers={"cache-control": "public, max-age=3600"}
+            )
         path = assets.vendor_file(name)
         if path is None:
             return Response(status_code=404)
         return FileResponse(path, headers={"cache-control": "public, max-age=3600"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        # Browsers ask for it whatever the page links; the SVG is the one icon we have.
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     @app.get("/static/{name}", include_in_schema=False)
     def own_static(name: str) -> Response:
