@@ -171,6 +171,18 @@ def test_search_never_shows_the_identity_number(site):
     assert "Skriv hvorfor du søker" in bad.text
 
 
+def test_search_keeps_the_typed_number_when_the_purpose_is_missing(site):
+    """The number is not typed twice, and it stays in the page body (never the URL)."""
+    client = signed_in(site, "Z990101")
+    index, david = next((i, p) for i, p in enumerate(PERSONS) if p.name == "David Hansen")
+    number = synthetic_identity_number(david.birth_date, index)
+    missing = client.post("/staff/search", data=form(identity_number=number, purpose=""))
+    assert missing.status_code == 400 and "Skriv hvorfor du søker" in missing.text
+    field = re.search(r'<input id="identity_number"[^>]*>', missing.text).group(0)
+    assert f'value="{number}"' in field
+    assert number not in str(missing.url) and "David Hansen" not in missing.text
+
+
 def test_the_audit_trail_asks_for_a_purpose_first(site):
     client = signed_in(site, "Z990701")
     first = client.get("/staff/audit")

@@ -61,13 +61,18 @@ def search(request: Request, form: Form) -> Response:
             )
         except NotFound:
             errors.add("identity_number", t.gettext("We found nobody with this identity number."))
-    # The number is never sent back in the page: the caller types it again if needed.
+    # On an error the typed number stays in its field (in the page body, which is never
+    # cached, and never in a URL), so a missing purpose does not mean typing 11 digits again.
+    # Once a person is found the field is emptied: the page shows the name, not the number.
+    values = {"purpose": purpose}
+    if errors:
+        values["identity_number"] = text(form, "identity_number")
     return render(
         request,
         "staff/search.html",
         status_code=400 if errors else 200,
         errors=errors,
-        values={"purpose": purpose},
+        values=values,
         person=person,
         labels=LABELS,
         section="search",
