@@ -33,11 +33,11 @@ def test_good_answers_are_stored_plainly(fact, typed, stored):
     ("benefit", "fact", "typed", "message"),
     [
         ("dagpenger", "income_12m", "", "Skriv inntekten din som et helt tall i kroner"),
-        ("dagpenger", "income_12m", "-5", "Skriv inntekten din som et helt tall i kroner, for"),
+        ("dagpenger", "income_12m", "5 kr", "Skriv inntekten din som et helt tall i kroner, for"),
         ("dagpenger", "normal_working_hours", "200", "fra 0 til 168"),
         ("dagpenger", "children", "31", "Skriv et helt tall fra 0 til 30"),
         ("dagpenger", "stays_in_norway", "maybe", "Velg ja eller nei"),
-        ("aap", "capacity_reduced_date", "31.02.2025", "Skriv en gyldig dato"),
+        ("aap", "capacity_reduced_date", "2025-02-10", "Skriv en gyldig dato"),
         ("aap", "capacity_reduced_date", "01.01.2027", "ikke senere enn i dag"),
         ("sykepenger", "sick_leave_grade", "101", "Skriv et helt tall fra 0 til 100"),
     ],
@@ -47,18 +47,91 @@ def test_bad_answers_say_how_to_answer(benefit, fact, typed, message):
     assert stored is None and problem is not None and message in problem
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nb", "Datoen finnes ikke"),
+        ("nn", "Datoen finst ikkje"),
+        ("en", "The date does not exist"),
+    ],
+)
+def test_a_date_not_in_the_calendar_is_called_so(language, message):
+    """31.02.2026 is written correctly, but there is no such day: "write a valid date" would
+    leave the person looking for a typing error."""
+    for benefit, fact in (("aap", "capacity_reduced_date"), ("dagpenger", "claim_date")):
+        stored, problem = q.check(
+            q.question(benefit, fact), "31.02.2026", translator(language), TODAY
+        )
+        assert stored is None and problem is not None and problem.startswith(message)
+
+
+@pytest.mark.parametrize("typed", ["-5000", "- 350 000", "\u2212350000"])
+def test_a_negative_amount_gets_its_own_message(typed):
+    stored, problem = q.check(q.question("dagpenger", "income_12m"), typed, NB, TODAY)
+    assert (
+        stored is None
+        and problem == "Beløpet kan ikke være negativt. Skriv 0 hvis du ikke har tjent noe."
+    )
+
+
+def test_the_36_month_income_cannot_be_below_the_12_month_income():
+    """The 36 months include the last 12: whichever of the two is answered last is questioned,
+    and equal amounts (nothing earned before the last year) are fine."""
+    below = q.check_against_others(
+        "dagpenger", "income_36m", "300000", {"income_12m": "400000"}, NB
+    )
+    assert (
+        below is not None
+        and "mindre enn du tjente de siste 12 månedene (400\u00a0000\u00a0kr)" in below
+    )
+    above = q.check_against_others(
+        "dagpenger", "income_12m", "500000", {"income_36m": "400000"}, NB
+    )
+    assert above is not None and "400\u00a0000\u00a0kr" in above
+    assert (
+        q.check_against_others("dagpenger", "income_36m", "400000", {"income_12m": "400000"}, NB)
+        is None
+    )
+    assert q.check_against_others("dagpenger", "income_36m", "1", {}, NB) is None
+
+
+def test_dagpenger_asks_the_date_applied_from_within_what_the_services_take():
+    """Not before today (nothing is paid for days before the claim), at most as far ahead as
+    intake accepts a claim; the answer becomes the application's claim date, not a fact."""
+    from trygd.services.intake import LONGEST_AHEAD
+
+    question = q.question("dagpenger", "claim_date")
+    assert question is not None and q.QUESTIONS["dagpenger"][0] is question
+    last = TODAY + LONGEST_AHEAD
+    for day in (TODAY, last):
+        assert q.check(question, day.strftime("%d.%m.%Y"), NB, TODAY) == (day.isoformat(), None)
+    for day in (TODAY - dt.timedelta(days=1), last + dt.timedelta(days=1)):
+        stored, problem = q.check(question, day.strftime("%d.%m.%Y"), NB, TODAY)
+        assert stored is None and problem is not None
+        assert TODAY.strftime("%d.%m.%Y") in problem and last.strftime("%d.%m.%Y") in problem
+    answers = {"claim_date": "2026-12-01", "children": "1"}
+    assert q.claim_date_from("dagpenger", answers, TODAY) == dt.date(2026, 12, 1)
+    assert "claim_date" not in q.facts_from("dagpenger", answers)
+    assert q.claim_date_from("aap", {}, TODAY) == TODAY
+
+
 @pytest.mark.parametrize("benefit", sorted(q.QUESTIONS))
 def test_every_benefits_answers_make_a_valid_application(benefit):
     answers = {}
     for question in q.QUESTIONS[benefit]:
-        typed = {"yesno": "no", "date": "01.02.2025", "percent": "60", "hours": "37,5"}.get(
-            question.kind, "3"
-        )
+        typed = {
+            "yesno": "no",
+            "date": "01.02.2025",
+            "from_date": TODAY.strftime("%d.%m.%Y"),
+            "percent": "60",
+            "hours": "37,5",
+        }.get(question.kind, "3")
         stored, problem = q.check(question, typed, NB, TODAY)
         assert problem is None
         answers[question.fact] = stored
     facts = q.facts_from(benefit, answers)
-    body = {"benefit": benefit, "claim_date": TODAY.isoformat(), "facts": facts}
+    claim_date = q.claim_date_from(benefit, answers, TODAY)
+    body = {"benefit": benefit, "claim_date": claim_date.isoformat(), "facts": facts}
     assert parse_application(json.dumps(body)).facts.keys() == facts.keys()
 
 

@@ -4,7 +4,9 @@ changes anything."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from trygd.api.identity import DemoTokens
 from trygd.demo.seed import _sak_of, seed
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
-from trygd.store.models import Draft, Person
+from trygd.store.models import Draft, Person, Soknad
 from trygd.web.app import create_site
 from trygd.web.session import CSRF_COOKIE, SESSION_COOKIE
 
@@ -165,9 +167,15 @@ def test_the_guide_works_signed_out_and_explains_with_the_rules(site):
     client, _service = site
     client.cookies.set(CSRF_COOKIE, "c" * 32)
     assert client.get("/guide").status_code == 200
-    bad = client.post("/guide", data=form(situation="unemployed", birth_date="31.02.1985"))
+    bad = client.post("/guide", data=form(situation="unemployed", birth_date="1985-03-14"))
     assert bad.status_code == 400
     assert "Skriv fødselsdatoen din som dd.mm.åååå" in bad.text
+    no_such_day = client.post(
+        "/guide",
+        data=form(situation="unemployed", birth_date="31.02.1985", income="-1", income_3y="5"),
+    )
+    assert "Datoen finnes ikke" in _messages(no_such_day.text)
+    assert "Beløpet kan ikke være negativt" in _messages(no_such_day.text)
     result = client.post(
         "/guide",
         data=form(
@@ -247,3 +255,167 @@ def test_the_receipt_tells_the_usual_time_only_when_decisions_show_it(site, monk
     receipt = client.get(f"/apply/receipt/{draft['id']}")
     main = receipt.text.split("<main", 1)[1]
     assert "fire av fem som søkte om arbeidsavklaringspenger (AAP), svar innen 7 uker" in main
+
+
+# -- the application's question pages -------------------------------------------------------
+
+
+def test_a_yes_no_question_is_the_h1_inside_the_legend(site):
+    """The GOV.UK pattern: the question is the page's one h1, inside the group's legend."""
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    html = client.get("/apply/dagpenger/q/stays_in_norway").text
+    assert re.search(r"<legend[^>]*>\s*<h1[^>]*>Bor du i Norge nå\?</h1>\s*</legend>", html)
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nb", "Datoen finnes ikke"),
+        ("nn", "Datoen finst ikkje"),
+        ("en", "The date does not exist"),
+    ],
+)
+def test_a_date_not_in_the_calendar_gets_its_own_message_on_the_page(site, language, message):
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    answer = client.post(
+        f"/apply/aap/q/capacity_reduced_date?lang={language}", data=form(answer="31.02.2026")
+    )
+    assert answer.status_code == 400 and _messages(answer.text).startswith(message)
+
+
+def test_a_negative_income_gets_its_own_message_on_the_page(site):
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    answer = client.post("/apply/dagpenger/q/income_12m", data=form(answer="-350000"))
+    assert answer.status_code == 400
+    assert "Beløpet kan ikke være negativt" in _messages(answer.text)
+
+
+def test_the_36_month_income_below_the_12_month_income_is_questioned(site):
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    saved = client.post("/apply/dagpenger/q/income_12m", data=form(answer="400000"))
+    assert saved.status_code == 303
+    below = client.post("/apply/dagpenger/q/income_36m", data=form(answer="300000"))
+    assert below.status_code == 400
+    assert "Dette er mindre enn du tjente de siste 12 månedene" in _messages(below.text)
+    equal = client.post("/apply/dagpenger/q/income_36m", data=form(answer="400000"))
+    assert equal.status_code == 303
+
+
+def test_dagpenger_asks_the_date_and_sends_it_as_the_claim_date(site):
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    today = service.settings.clock().date()
+    start = client.post("/apply/dagpenger", data=form())
+    assert start.headers["location"] == "/apply/dagpenger/q/claim_date"
+    page = client.get(start.headers["location"]).text
+    assert "Fra hvilken dato søker du dagpenger?" in page
+    past = client.post(
+        "/apply/dagpenger/q/claim_date",
+        data=form(answer=(today - dt.timedelta(days=1)).strftime("%d.%m.%Y")),
+    )
+    assert past.status_code == 400 and today.strftime("%d.%m.%Y") in _messages(past.text)
+    claim = today + dt.timedelta(days=7)
+    answers = {
+        "claim_date": claim.strftime("%d.%m.%Y"),
+        "stays_in_norway": "yes",
+        "income_12m": "420000",
+        "income_36m": "1200000",
+        "normal_working_hours": "37,5",
+        "current_working_hours": "0",
+        "registered_job_seeker": "yes",
+        "genuine_job_seeker": "yes",
+        "self_inflicted_unemployment": "no",
+        "children": "0",
+    }
+    for fact, typed in answers.items():
+        assert client.post(f"/apply/dagpenger/q/{fact}", data=form(answer=typed)).status_code == 303
+    sent = client.post("/apply/dagpenger/check", data=form(confirm="yes"))
+    assert sent.status_code == 303, _messages(sent.text)
+    draft_id = uuid.UUID(sent.headers["location"].rsplit("/", 1)[-1])
+    with service.sessions() as session:
+        sak_id = session.get(Draft, draft_id).sak_id
+        claim_dates = session.scalars(select(Soknad.claim_date).where(Soknad.sak_id == sak_id))
+        assert claim in list(claim_dates)
+
+
+# -- drafts ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "button"),
+    [
+        ("nb", "Fortsett søknaden"),
+        ("nn", "Hald fram med søknaden"),
+        ("en", "Continue the application"),
+    ],
+)
+def test_a_started_application_is_offered_to_be_continued(site, language, button):
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    fresh = client.get(f"/apply/aap?lang={language}").text
+    assert button not in fresh
+    client.post("/apply/aap/q/membership_years", data=form(answer="10"))
+    resumed = client.get(f"/apply/aap?lang={language}").text
+    assert f'<span class="aksel-label">{button}</span>' in resumed
+    onward = client.post("/apply/aap", data=form())
+    assert onward.headers["location"] == "/apply/aap/q/stays_in_norway"
+
+
+# -- documents ------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n" + b"x" * 1_250_000 + b"\n%%EOF\n"
+
+
+def test_continue_with_a_file_chosen_uploads_it(site):
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    client.post("/apply/aap/q/membership_years", data=form(answer="10"))
+    answer = client.post(
+        "/apply/aap/documents",
+        data=form(action="continue"),
+        files={"document": ("legeerklaering.pdf", PDF, "application/pdf")},
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/apply/aap/check"
+    assert "legeerklaering.pdf" in client.get("/apply/aap/check").text
+    listed = client.get("/apply/aap/documents").text
+    assert "legeerklaering.pdf (1,2\u00a0MB)" in listed
+    assert "(1.2\u00a0MB)" in client.get("/apply/aap/documents?lang=en").text
+    nothing = client.post("/apply/aap/documents", data=form(action="continue"))
+    assert nothing.headers["location"] == "/apply/aap/check"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "nb",
+            "notat.pdf ble ikke lastet opp. Filen er ikke en PDF, selv om navnet slutter på .pdf.",
+        ),
+        (
+            "nn",
+            "notat.pdf vart ikkje lasta opp. Fila er ikkje ein PDF, sjølv om namnet sluttar på"
+            " .pdf.",
+        ),
+        (
+            "en",
+            "notat.pdf was not uploaded. The file is not a PDF, even though its name ends in .pdf.",
+        ),
+    ],
+)
+def test_a_text_file_named_pdf_is_refused_with_a_clear_message(site, language, message):
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    client.post("/apply/aap/q/membership_years", data=form(answer="10"))
+    answer = client.post(
+        f"/apply/aap/documents?lang={language}",
+        data=form(action="continue"),
+        files={"document": ("notat.pdf", b"Bare tekst", "application/pdf")},
+    )
+    assert answer.status_code == 400  # the page stays; the file is not left behind unsaid
+    assert _messages(answer.text).startswith(message)
+    assert "notat.pdf" not in client.get("/apply/aap/check").text

@@ -10,12 +10,22 @@ checks miss something.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData, UploadFile
 
 from trygd.services.errors import ServiceError
+from trygd.web.i18n import N_
+
+# A date that has the right form but is not in the calendar (31.02.2026): saying "write a
+# valid date" leaves the person looking for a typing error, so it gets its own message.
+DATE_DOES_NOT_EXIST = N_("The date does not exist. Check the day and the month.")
+# "-5000" is not a typing slip of the same kind as "5000kr": say what is wrong with it.
+NEGATIVE_AMOUNT = N_("The amount cannot be negative. Write 0 if you have earned nothing.")
+MINUS_SIGNS = ("-", "\u2212")
 
 
 @dataclass
@@ -69,3 +79,23 @@ def files(form: FormData, name: str) -> list[UploadFile]:
         for value in form.getlist(name)
         if isinstance(value, UploadFile) and value.filename  # an empty file input sends ""
     ]
+
+
+def read_date(raw: str) -> tuple[dt.date | None, str | None]:
+    """A date typed as dd.mm.yyyy: (the date, None), or (None, "form") when it is not
+    written that way, or (None, "calendar") when it is but no such day exists."""
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", raw.strip())
+    if not match:
+        return None, "form"
+    try:
+        return dt.date(int(match[3]), int(match[2]), int(match[1])), None
+    except ValueError:
+        return None, "calendar"
+
+
+def is_negative_number(raw: str) -> bool:
+    """True for "-5000", "− 5 000" and the like: a number with a minus sign in front."""
+    value = raw.strip().replace(" ", "").replace("\u00a0", "")
+    return (
+        value.startswith(MINUS_SIGNS) and value[1:].replace(",", ".").replace(".", "", 1).isdigit()
+    )

@@ -2,7 +2,8 @@
 
 Every page gets `lang`, `t` (a `Translator` for text built in code), `user` (the signed-in
 actor or None), `csrf_token`, `icon(name)` (an Aksel icon), the formatting helpers `date`,
-`kroner` and `number` in the page's language, and `lang_url(code)` for the language menu.
+`kroner`, `number` and `file_size` in the page's language, and `lang_url(code)` for the
+language menu.
 Templates translate with `{{ _("Text with %(name)s", name=value) }}` or `{% trans %}`.
 """
 
@@ -13,6 +14,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.units import format_unit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
@@ -126,9 +128,26 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
         "datetime": lambda value: _format_datetime(value, language),
         "kroner": lambda value: formatting.kroner(float(value), language),
         "number": lambda value, decimals=None: formatting.number(float(value), language, decimals),
+        "file_size": lambda size: file_size(int(size), language),
         "styled": assets.vendor_file("aksel.css") is not None,
         **values,
     }
+
+
+def file_size(size: int, language: str) -> str:
+    """A file's size the way people read it in their language: "350 kB", "1,2 MB" (counted
+    in 1024s, as file managers and the 5 MB limit do), never broken between number and unit."""
+    if size < 1024:
+        text = format_unit(size, "digital-byte", length="short", locale=language)
+    elif size < 1024 * 1024:
+        kilobytes = max(1, round(size / 1024))
+        text = format_unit(kilobytes, "digital-kilobyte", length="short", locale=language)
+    else:
+        megabytes = round(size / (1024 * 1024), 1)
+        text = format_unit(
+            megabytes, "digital-megabyte", length="short", locale=language, format="#,##0.#"
+        )
+    return text.replace(" ", "\u00a0")
 
 
 def _format_date(value: Any, language: str) -> str:

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from trygd.services.drafts import MAX_DOCUMENT_BYTES
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.web.forms import FormErrors, files, from_service_error, text
-from trygd.web.i18n import N_
+from trygd.web.i18n import N_, Translator
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, service, t, today
 from trygd.web.session import checked_form, require_context
@@ -21,10 +21,11 @@ from trygd.web.session import checked_form, require_context
 router = APIRouter(include_in_schema=False)
 Form = Annotated[FormData, Depends(checked_form)]
 
+NOT_A_TYPE_WE_TAKE = "the file is not a PDF, PNG or JPEG file"
 DOCUMENT_PROBLEMS = {
-    "the file is not a PDF, PNG or JPEG file": N_("The file must be a PDF, PNG or JPEG file"),
-    "the file is larger than 5 MB": N_("The file must be 5 MB or smaller"),
-    "the file is empty": N_("The file is empty. Choose another file"),
+    NOT_A_TYPE_WE_TAKE: N_("The file must be a PDF, PNG or JPEG file."),
+    "the file is larger than 5 MB": N_("The file must be 5 MB or smaller."),
+    "the file is empty": N_("The file is empty. Choose another file."),
 }
 
 
@@ -50,12 +51,18 @@ def choose_benefit(request: Request) -> Response:
 
 @router.get("/apply/{benefit}")
 def start_page(request: Request, benefit: str) -> Response:
-    require_context(request)
+    """The start page; with a draft already begun it offers to go on where the person left."""
+    draft = _existing_draft(request, _benefit(benefit))
+    answered = (
+        len(set(draft["answers"]) & {q.fact for q in questions.QUESTIONS[benefit]}) if draft else 0
+    )
     return page(
         request,
         "citizen/apply_start.html",
-        benefit=_benefit(benefit),
+        benefit=benefit,
         count=len(questions.QUESTIONS[benefit]),
+        draft=draft,
+        answered=answered,
     )
 
 
@@ -122,6 +129,11 @@ def answer_question(
     tr = t(request)
     raw = text(form, "answer")
     stored, problem = questions.check(q, raw, tr, today(request))
+    if problem is None and stored is not None:
+        existing = _existing_draft(request, benefit)
+        problem = questions.check_against_others(
+            benefit, fact, stored, existing["answers"] if existing else {}, tr
+        )
     if problem is not None:
         errors = FormErrors()
         errors.add("answer", problem)
@@ -160,6 +172,9 @@ def documents_page(request: Request, benefit: str) -> Response:
 
 @router.post("/apply/{benefit}/documents")
 def upload_documents(request: Request, benefit: str, form: Form) -> Response:
+    """Both buttons send the chosen files: "Continue" with a file chosen uploads it first, so
+    a file the person picked is never silently left behind. A file that cannot be taken is
+    named in a message that says it was not uploaded, and the page stays."""
     context = require_context(request)
     svc = service(request)
     draft = svc.open_draft(context, _benefit(benefit))
@@ -169,30 +184,41 @@ def upload_documents(request: Request, benefit: str, form: Form) -> Response:
         svc.remove_draft_document(context, remove)
         return RedirectResponse(f"/apply/{benefit}/documents", status_code=303)
     uploads = files(form, "document")
-    if not uploads:
-        if text(form, "action") == "upload":
-            errors = FormErrors()
-            errors.add("document", tr.gettext("Choose a file to upload"))
-            return _documents_page(request, benefit, draft, errors)
-        return RedirectResponse(f"/apply/{benefit}/check", status_code=303)
+    going_on = text(form, "action") == "continue"
+    if not uploads and not going_on:
+        errors = FormErrors()
+        errors.add("document", tr.gettext("Choose a file to upload"))
+        return _documents_page(request, benefit, draft, errors)
     for upload in uploads:
         content = upload.file.read(MAX_DOCUMENT_BYTES + 1)
         try:
             svc.add_draft_document(context, draft["id"], upload.filename or "", content)
         except InvalidInput as error:
             problem = error.problems[0][1] if error.problems else error.detail
-            message = DOCUMENT_PROBLEMS.get(problem)
             errors = FormErrors()
             errors.add(
                 "document",
                 tr.gettext(
-                    "%(file)s: %(problem)s",
+                    "%(file)s was not uploaded. %(problem)s",
                     file=upload.filename or "",
-                    problem=tr.gettext(message) if message else problem,
+                    problem=document_problem(upload.filename or "", problem, tr),
                 ),
             )
             return _documents_page(request, benefit, svc.get_draft(context, draft["id"]), errors)
-    return RedirectResponse(f"/apply/{benefit}/documents", status_code=303)
+    target = "check" if going_on else "documents"
+    return RedirectResponse(f"/apply/{benefit}/{target}", status_code=303)
+
+
+def document_problem(filename: str, problem: str, tr: Translator) -> str:
+    """The service's reason in the person's words. A file whose name promises a PDF (a .txt
+    renamed .pdf) is told so: "it must be a PDF" would leave them sure it already is one."""
+    if problem == NOT_A_TYPE_WE_TAKE and filename.lower().endswith(".pdf"):
+        return tr.gettext(
+            "The file is not a PDF, even though its name ends in .pdf. Save or export it as "
+            "PDF from the program you made it with, and try again."
+        )
+    message = DOCUMENT_PROBLEMS.get(problem)
+    return tr.gettext(message) if message else problem
 
 
 def _check_page(
@@ -232,13 +258,19 @@ def send(request: Request, benefit: str, form: Form) -> Response:
         errors = FormErrors()
         errors.add(f"row-{missing.fact}", tr.gettext("Answer all the questions before you send"))
         return _check_page(request, benefit, draft, errors)
+    stale = questions.first_problem(benefit, draft["answers"], tr, today(request))
+    if stale is not None:
+        errors = FormErrors()
+        errors.add(f"row-{stale[0]}", stale[1])
+        return _check_page(request, benefit, draft, errors)
     if text(form, "confirm") != "yes":
         errors = FormErrors()
         errors.add("confirm", tr.gettext("Confirm that the answers are correct"))
         return _check_page(request, benefit, draft, errors)
+    claim_date = questions.claim_date_from(benefit, draft["answers"], today(request))
     body = {
         "benefit": benefit,
-        "claim_date": today(request).isoformat(),
+        "claim_date": claim_date.isoformat(),
         "facts": questions.facts_from(benefit, draft["answers"]),
     }
     try:

@@ -10,7 +10,6 @@ an idempotency key made when the journey starts, so a double click opens one rev
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from typing import Annotated, Any
 
@@ -19,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from trygd.services.errors import Conflict, InvalidInput
-from trygd.web.forms import FormErrors, text
+from trygd.web.forms import DATE_DOES_NOT_EXIST, FormErrors, read_date, text
 from trygd.web.i18n import N_, Translator
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, service, t, today
@@ -70,13 +69,7 @@ def _case(request: Request, sak_id: str) -> tuple[dict[str, Any], dict[str, Any]
 
 
 def parse_date(raw: str) -> dt.date | None:
-    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", raw.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
-        return None
+    return read_date(raw)[0]
 
 
 def check_step(
@@ -104,9 +97,11 @@ def check_step(
             else:
                 carried["stored"] = stored or ""
     elif step == "date":
-        day = parse_date(values.get("effective_date", ""))
+        day, problem = read_date(values.get("effective_date", ""))
         start = dt.date.fromisoformat(vedtak["effective_from"][:10])
-        if day is None:
+        if problem == "calendar":
+            errors.add("effective_date", tr.gettext(DATE_DOES_NOT_EXIST))
+        elif day is None:
             errors.add(
                 "effective_date",
                 tr.gettext(

@@ -11,10 +11,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from trygd.rules import formatting
 from trygd.web import guide
-from trygd.web.forms import FormErrors, text
+from trygd.web.forms import (
+    DATE_DOES_NOT_EXIST,
+    NEGATIVE_AMOUNT,
+    FormErrors,
+    is_negative_number,
+    read_date,
+    text,
+)
 from trygd.web.i18n import Translator
-from trygd.web.routes.citizen_change import parse_date
 from trygd.web.routes.citizen_common import page, t, today
 from trygd.web.session import checked_form
 from trygd.web.templating import request_language
@@ -64,8 +71,10 @@ def read_answers(
     errors = FormErrors()
     if values["situation"] not in guide.SITUATIONS:
         errors.add("situation", tr.gettext("Choose the situation that fits you best"))
-    born = parse_date(values["birth_date"])
-    if born is None or born > on or born.year < 1900:
+    born, problem = read_date(values["birth_date"])
+    if problem == "calendar":
+        errors.add("birth_date", tr.gettext(DATE_DOES_NOT_EXIST))
+    elif born is None or born > on or born.year < 1900:
         errors.add(
             "birth_date", tr.gettext("Write your birth date as dd.mm.yyyy, for example 14.03.1985")
         )
@@ -76,6 +85,8 @@ def read_answers(
         raw = values[name].replace(" ", "").replace("\u00a0", "")
         if not raw and name == "income_3y":
             money[name] = None
+        elif is_negative_number(raw):
+            errors.add(name, tr.gettext(NEGATIVE_AMOUNT))
         elif raw.isdigit() and int(raw) <= 1_000_000_000:
             money[name] = int(raw)
         else:
@@ -83,6 +94,17 @@ def read_answers(
                 name,
                 tr.gettext("Write your income as a whole number of kroner, for example 350000"),
             )
+    three_years, last_year = money.get("income_3y"), money.get("income")
+    if three_years is not None and last_year is not None and three_years < last_year:
+        # The last three years include the last one (the question says so).
+        errors.add(
+            "income_3y",
+            tr.gettext(
+                "This is less than you earned in the last 12 months (%(amount)s). The 36 "
+                "months include the last 12, so check both amounts.",
+                amount=formatting.kroner(last_year, tr.language),
+            ),
+        )
     hours: dict[str, float | None] = {}
     for name in ("hours_before", "hours_now"):
         number = _number(values[name]) if values[name] else None

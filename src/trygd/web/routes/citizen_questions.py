@@ -10,10 +10,12 @@ error message; `facts_from` turns the stored answers into the facts of the appli
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from trygd.rules import formatting
+from trygd.services.intake import LONGEST_AHEAD
+from trygd.web.forms import DATE_DOES_NOT_EXIST, NEGATIVE_AMOUNT, is_negative_number, read_date
 from trygd.web.i18n import N_, Translator
 
 BENEFIT_NAMES = {
@@ -34,7 +36,7 @@ BENEFIT_IN_TEXT = {
 @dataclass(frozen=True)
 class Question:
     fact: str
-    kind: str  # yesno | money | hours | whole | percent | date
+    kind: str  # yesno | money | hours | whole | percent | date | from_date
     text: str  # the page heading, an English message id
     hint: str | None = None
     maximum: int | None = None
@@ -45,8 +47,19 @@ class Question:
 
 
 Q = Question
+# The date a person applies from is not a fact of the application but its `claim_date`.
+CLAIM_DATE = "claim_date"
 QUESTIONS: dict[str, tuple[Question, ...]] = {
     "dagpenger": (
+        Q(
+            CLAIM_DATE,
+            "from_date",
+            N_("From which date do you apply for dagpenger?"),
+            N_(
+                "Usually the first day you are out of work. Dagpenger are not paid for days "
+                "before you apply. Write the date as dd.mm.yyyy."
+            ),
+        ),
         Q("stays_in_norway", "yesno", N_("Do you live in Norway now?")),
         Q(
             "income_12m",
@@ -214,6 +227,7 @@ MISSING = {
     "whole": N_("Write a whole number"),
     "percent": N_("Write a number from 0 to 100"),
     "date": N_("Write the date as dd.mm.yyyy"),
+    "from_date": N_("Write the date as dd.mm.yyyy"),
 }
 WRONG = {
     "yesno": N_("Choose yes or no"),
@@ -222,7 +236,10 @@ WRONG = {
     "whole": N_("Write a whole number from 0 to %(maximum)s"),
     "percent": N_("Write a whole number from 0 to 100"),
     "date": N_("Write a real date as dd.mm.yyyy, no later than today"),
+    "from_date": N_("Write a date from %(earliest)s to %(latest)s, as dd.mm.yyyy"),
 }
+# The two income questions of dagpenger: the 36 months include the last 12.
+INCOME_PERIODS = ("income_12m", "income_36m")
 
 
 def question(benefit: str, fact: str) -> Question | None:
@@ -250,18 +267,13 @@ def check(q: Question, raw: str, t: Translator, today: dt.date) -> tuple[str | N
     value = raw.strip()
     if not value:
         return None, t.gettext(MISSING[q.kind])
+    if q.kind in ("date", "from_date"):
+        return _check_date(q, value, t, today)
     wrong = t.gettext(WRONG[q.kind], maximum=q.maximum or 0)
     if q.kind == "yesno":
         return (value, None) if value in ("yes", "no") else (None, wrong)
-    if q.kind == "date":
-        match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value)
-        try:
-            day = dt.date(int(match[3]), int(match[2]), int(match[1])) if match else None
-        except ValueError:
-            day = None
-        if day is None or day > today or day.year < 1900:
-            return None, wrong
-        return day.isoformat(), None
+    if q.kind == "money" and is_negative_number(value):
+        return None, t.gettext(NEGATIVE_AMOUNT)
     number_text = value.replace(" ", "").replace("\u00a0", "").replace(",", ".")
     if q.kind in ("money", "whole", "percent"):
         if not number_text.isdigit():
@@ -281,9 +293,67 @@ def check(q: Question, raw: str, t: Translator, today: dt.date) -> tuple[str | N
     return f"{hours:g}", None
 
 
+def claim_date_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates a person may apply from: not before today (nothing is paid for days before
+    the claim), and no further ahead than the services take a claim."""
+    return today, today + LONGEST_AHEAD
+
+
+def _check_date(
+    q: Question, value: str, t: Translator, today: dt.date
+) -> tuple[str | None, str | None]:
+    day, problem = read_date(value)
+    if problem == "calendar":
+        return None, t.gettext(DATE_DOES_NOT_EXIST)
+    if q.kind == "from_date":
+        earliest, latest = claim_date_range(today)
+        if day is None or not earliest <= day <= latest:
+            return None, t.gettext(
+                WRONG["from_date"],
+                earliest=earliest.strftime("%d.%m.%Y"),
+                latest=latest.strftime("%d.%m.%Y"),
+            )
+        return day.isoformat(), None
+    if day is None or day > today or day.year < 1900:
+        return None, t.gettext(WRONG["date"])
+    return day.isoformat(), None
+
+
+def check_against_others(
+    benefit: str, fact: str, stored: str, answers: dict[str, str], t: Translator
+) -> str | None:
+    """A message when the answer cannot be true together with an earlier answer, else None.
+
+    The income of the last 36 months includes the income of the last 12, so it cannot be
+    smaller; the person is asked to check whichever of the two they answer last."""
+    if benefit != "dagpenger" or fact not in INCOME_PERIODS:
+        return None
+    other_fact = INCOME_PERIODS[1 - INCOME_PERIODS.index(fact)]
+    other = answers.get(other_fact)
+    if other is None or not other.isdigit():
+        return None
+    twelve, thirty_six = (int(stored), int(other))
+    if fact == "income_36m":
+        twelve, thirty_six = thirty_six, twelve
+    if thirty_six >= twelve:
+        return None
+    amount = formatting.kroner(int(other), t.language)
+    if fact == "income_36m":
+        return t.gettext(
+            "This is less than you earned in the last 12 months (%(amount)s). The 36 months "
+            "include the last 12, so check both amounts.",
+            amount=amount,
+        )
+    return t.gettext(
+        "This is more than you earned in the last 36 months (%(amount)s). The 36 months "
+        "include the last 12, so check both amounts.",
+        amount=amount,
+    )
+
+
 def shown(q: Question, stored: str) -> str:
     """A stored answer as the person typed it back into the field."""
-    if q.kind == "date":
+    if q.kind in ("date", "from_date"):
         try:
             return dt.date.fromisoformat(stored).strftime("%d.%m.%Y")
         except ValueError:
@@ -316,10 +386,35 @@ def fact_value(q: Question, stored: str) -> Any:
     return int(stored)
 
 
+def first_problem(
+    benefit: str, answers: dict[str, str], t: Translator, today: dt.date
+) -> tuple[str, str] | None:
+    """(fact, message) for the first stored answer that no longer holds, checked again as if
+    typed now: a draft's "from" date may have passed, or two answers may contradict."""
+    for q in QUESTIONS[benefit]:
+        if q.fact not in answers:
+            continue
+        stored, problem = check(q, shown(q, answers[q.fact]), t, today)
+        if problem is None and stored is not None:
+            problem = check_against_others(benefit, q.fact, stored, answers, t)
+        if problem is not None:
+            return q.fact, problem
+    return None
+
+
+def claim_date_from(benefit: str, answers: dict[str, str], today: dt.date) -> dt.date:
+    """The date the application is from: the person's answer where the benefit asks it,
+    else the day it is sent."""
+    asked = question(benefit, CLAIM_DATE) is not None
+    return dt.date.fromisoformat(answers[CLAIM_DATE]) if asked else today
+
+
 def facts_from(benefit: str, answers: dict[str, str]) -> dict[str, Any]:
     """The facts of the application format from the stored answers (unanswered left out)."""
     facts = {
-        q.fact: fact_value(q, answers[q.fact]) for q in QUESTIONS[benefit] if q.fact in answers
+        q.fact: fact_value(q, answers[q.fact])
+        for q in QUESTIONS[benefit]
+        if q.fact in answers and q.fact != CLAIM_DATE
     }
     if benefit == "sykepenger":
         facts["sick_leave_history"] = []  # earlier sick leave is looked up by NAV itself
