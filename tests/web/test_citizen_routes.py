@@ -72,6 +72,18 @@ def _behandlinger(service: CaseService, client: TestClient, sak_id: str) -> int:
 # -- reporting a change -------------------------------------------------------------------------
 
 
+def _step(client: TestClient, url: str, **values: Any):
+    """POST one step; a step that passes answers 303 See Other to the next step's page,
+    which is then fetched (as the browser does). Returns the page shown."""
+    answer = client.post(url, data=form(**values))
+    if answer.status_code != 303:
+        return answer
+    assert answer.headers["location"].startswith(url)
+    shown = client.get(answer.headers["location"])
+    assert shown.status_code == 200
+    return shown
+
+
 def test_a_change_is_checked_step_by_step_and_sent_once(site):
     client, service = site
     sak_id = _as(client, service, "Bjørn Lie")
@@ -82,7 +94,7 @@ def test_a_change_is_checked_step_by_step_and_sent_once(site):
     key = re.search(r'name="key" value="([^"]+)"', first.text).group(1)
     nothing = client.post(url, data=form(key=key, step="what"))
     assert nothing.status_code == 400 and "Velg hva som har endret seg" in nothing.text
-    value_page = client.post(url, data=form(key=key, step="what", fact="sick_leave_grade"))
+    value_page = _step(client, url, key=key, step="what", fact="sick_leave_grade")
     assert "Hvor mange prosent er du sykmeldt?" in value_page.text
     # The value the latest vedtak rests on is shown with the field (Bjørn's grade in the demo).
     registered = re.search(r"I vedtaket ditt har vi registrert: (\d+) %\.", value_page.text)
@@ -97,15 +109,15 @@ def test_a_change_is_checked_step_by_step_and_sent_once(site):
         url, data=form(key=key, step="value", fact="sick_leave_grade", answer="150")
     )
     assert wrong.status_code == 400 and "Skriv et helt tall fra 0 til 100" in wrong.text
-    date_page = client.post(
-        url, data=form(key=key, step="value", fact="sick_leave_grade", answer="50")
-    )
+    date_page = _step(client, url, key=key, step="value", fact="sick_leave_grade", answer="50")
     assert 'name="stored" value="50"' in date_page.text
     carried = {"key": key, "fact": "sick_leave_grade", "answer": "50", "stored": "50"}
     early = client.post(url, data=form(step="date", effective_date="01.01.2000", **carried))
     assert early.status_code == 400 and "før" in early.text
+    no_such_day = client.post(url, data=form(step="date", effective_date="30.02.2027", **carried))
+    assert no_such_day.status_code == 400 and "Datoen finnes ikke" in _messages(no_such_day.text)
     today = service.settings.clock().date().strftime("%d.%m.%Y")
-    check = client.post(url, data=form(step="date", effective_date=today, **carried))
+    check = _step(client, url, step="date", effective_date=today, **carried)
     assert "Se over svarene før du sender" in check.text
     tampered = client.post(
         url, data=form(step="check", effective_date=today, **{**carried, "answer": "900"})
@@ -120,6 +132,40 @@ def test_a_change_is_checked_step_by_step_and_sent_once(site):
     assert [b["kind"] for b in sak["behandlinger"]].count("revurdering") == 1
     receipt = client.get(sent.headers["location"])
     assert "Vi har mottatt endringen" in receipt.text
+
+
+def test_each_step_of_a_change_redirects_so_back_works(site):
+    """POST-redirect-GET: every step that passes answers 303 to the next step's page, and
+    going Back (a GET of the earlier step) shows the answer given there."""
+    client, service = site
+    sak_id = _as(client, service, "Bjørn Lie")
+    url = f"/my/cases/{sak_id}/change"
+    key = re.search(r'name="key" value="([^"]+)"', client.get(url).text).group(1)
+    what = client.post(url, data=form(key=key, step="what", fact="sick_leave_grade"))
+    assert what.status_code == 303 and what.headers["location"] == f"{url}?step=value"
+    assert "sick_leave_grade" not in what.headers["location"]  # answers never in the URL
+    value = client.post(url, data=form(key=key, step="value", fact="sick_leave_grade", answer="50"))
+    assert value.status_code == 303 and value.headers["location"] == f"{url}?step=date"
+    back = client.get(f"{url}?step=value")  # the browser's Back button
+    assert back.status_code == 200
+    assert re.search(r'<input id="answer" name="answer" type="text" value="50"', back.text)
+    first = client.get(f"{url}?step=what")
+    assert re.search(r'value="sick_leave_grade"\s+checked', first.text)
+    assert f'name="key" value="{key}"' in first.text
+    date_page = client.get(value.headers["location"])
+    assert (
+        'name="effective_date"' in date_page.text and 'name="stored" value="50"' in date_page.text
+    )
+    goto = client.post(
+        url,
+        data=form(key=key, fact="sick_leave_grade", answer="50", stored="50", goto="what"),
+    )
+    assert goto.status_code == 303 and goto.headers["location"] == f"{url}?step=what"
+    # A later step's address without the answers before it shows the first step to answer.
+    client.cookies.clear()
+    _as(client, service, "Bjørn Lie")
+    skipped = client.get(f"{url}?step=date")
+    assert skipped.status_code == 200 and "Hva har endret seg?" in skipped.text
 
 
 def _citizen_of(service: CaseService, name: str):
@@ -341,6 +387,20 @@ def test_dagpenger_asks_the_date_and_sends_it_as_the_claim_date(site):
         sak_id = session.get(Draft, draft_id).sak_id
         claim_dates = session.scalars(select(Soknad.claim_date).where(Soknad.sak_id == sak_id))
         assert claim in list(claim_dates)
+
+
+def test_each_question_redirects_and_back_shows_the_answer(site):
+    """The application's steps are POST-redirect-GET too: Back is a GET of the question
+    before, with the saved answer in its field."""
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    first = client.post("/apply/aap/q/membership_years", data=form(answer="12"))
+    assert first.status_code == 303
+    assert first.headers["location"] == "/apply/aap/q/stays_in_norway"
+    following = client.get(first.headers["location"]).text
+    assert 'href="/apply/aap/q/membership_years"' in following  # the back link
+    back = client.get("/apply/aap/q/membership_years")
+    assert back.status_code == 200 and 'value="12"' in back.text
 
 
 # -- drafts ---------------------------------------------------------------------------------

@@ -5,12 +5,21 @@ Nothing is stored until the person sends: the answers travel in hidden fields of
 (POST bodies, never URLs), and each step re-checks them all, so a tampered hidden field gets
 the same message as a typed one. Sending calls `CaseService.report_change` like the API, with
 an idempotency key made when the journey starts, so a double click opens one revurdering.
+
+Each step's POST answers with a redirect to the next step's page (POST-redirect-GET), so the
+browser's Back and reload work without "resend the form?". The answers so far go with the
+redirect in a cookie of the journey's own path (HttpOnly, gone when the browser closes or the
+change is sent), which the GET pages read to fill in the fields again.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import json
 import uuid
+import zlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -22,7 +31,7 @@ from trygd.web.forms import DATE_DOES_NOT_EXIST, FormErrors, read_date, text
 from trygd.web.i18n import N_, Translator
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, service, t, today
-from trygd.web.session import checked_form, require_context
+from trygd.web.session import checked_form, cookie_secure, require_context
 
 router = APIRouter(include_in_schema=False)
 Form = Annotated[FormData, Depends(checked_form)]
@@ -51,6 +60,10 @@ CHANGEABLE: dict[str, dict[str, str]] = {
     },
 }
 STEPS = ("what", "value", "date", "check")
+FIELDS = ("key", "fact", "answer", "stored", "effective_date", "description")
+JOURNEY_COOKIE = "trygd_change"
+# Browsers keep cookies up to 4096 bytes; a journey that does not fit is shown directly.
+LARGEST_COOKIE = 3800
 # The services refuse a change more than a year ahead; the page says it first.
 LONGEST_AHEAD = dt.timedelta(days=365)
 
@@ -170,18 +183,66 @@ def _step_page(
     )
 
 
+def _journey_path(sak_id: str) -> str:
+    return f"/my/cases/{sak_id}/change"
+
+
+def _saved(request: Request) -> dict[str, str]:
+    """The answers carried from the last step (see the module docstring), or none."""
+    raw = request.cookies.get(JOURNEY_COOKIE, "")
+    try:
+        data = json.loads(zlib.decompress(base64.urlsafe_b64decode(raw.encode())))
+    except (ValueError, binascii.Error, zlib.error):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: data[name] for name in FIELDS if isinstance(data.get(name), str)}
+
+
+def _to_step(request: Request, sak_id: str, step: str, values: dict[str, str]) -> Response | None:
+    """303 to the page of `step`, carrying `values` in the journey cookie; None when they do
+    not fit in a cookie (the caller then shows the step directly, as a POST answer)."""
+    packed = json.dumps({k: values.get(k, "") for k in FIELDS}, ensure_ascii=False)
+    cookie = base64.urlsafe_b64encode(zlib.compress(packed.encode())).decode()
+    if len(cookie) > LARGEST_COOKIE:
+        return None
+    path = _journey_path(sak_id)
+    response = RedirectResponse(f"{path}?step={step}", status_code=303)
+    response.set_cookie(
+        JOURNEY_COOKIE,
+        cookie,
+        path=path,
+        httponly=True,
+        samesite="lax",
+        secure=cookie_secure(request),
+    )
+    return response
+
+
 @router.get("/my/cases/{sak_id}/change")
-def start_change(request: Request, sak_id: str) -> Response:
+def change_page(request: Request, sak_id: str, step: str = "what") -> Response:
+    """A step's page, with the answers carried so far. A step whose earlier steps are not
+    answered (an old bookmark, a cleared cookie) shows the first step that needs an answer."""
     sak, vedtak, allowed = _case(request, sak_id)
-    return _step_page(request, sak, vedtak, allowed, "what", {"key": str(uuid.uuid4())})
+    values = _saved(request)
+    if not values.get("key"):
+        values = {"key": str(uuid.uuid4())}
+    if step not in STEPS or step == "what" or vedtak is None or not allowed:
+        return _step_page(request, sak, vedtak, allowed, "what", values)
+    tr, on = t(request), today(request)
+    carried = values
+    for earlier in STEPS[: STEPS.index(step)]:
+        errors, carried = check_step(earlier, sak["benefit"], carried, vedtak, tr, on)
+        if errors:
+            return _step_page(request, sak, vedtak, allowed, earlier, carried)
+    return _step_page(request, sak, vedtak, allowed, step, carried)
 
 
 @router.post("/my/cases/{sak_id}/change")
 def change_step(request: Request, sak_id: str, form: Form) -> Response:
     """One step of the journey: `step` says which form was sent, `goto` a step to go back to."""
     sak, vedtak, allowed = _case(request, sak_id)
-    names = ("key", "fact", "answer", "stored", "effective_date", "description")
-    values = {name: text(form, name) for name in names}
+    values = {name: text(form, name) for name in FIELDS}
     if not values["key"]:
         values["key"] = str(uuid.uuid4())
     if vedtak is None or not allowed:
@@ -189,7 +250,8 @@ def change_step(request: Request, sak_id: str, form: Form) -> Response:
     tr, on = t(request), today(request)
     goto = text(form, "goto")
     if goto in STEPS[:-1]:
-        return _step_page(request, sak, vedtak, allowed, goto, values)
+        moved = _to_step(request, sak_id, goto, values)
+        return moved or _step_page(request, sak, vedtak, allowed, goto, values)
     step = text(form, "step")
     if step not in STEPS:
         step = "what"
@@ -202,7 +264,8 @@ def change_step(request: Request, sak_id: str, form: Form) -> Response:
             failing = _first_failing(sak["benefit"], values, vedtak, tr, on)
             if failing:
                 return _step_page(request, sak, vedtak, allowed, *failing)
-        return _step_page(request, sak, vedtak, allowed, following, values)
+        moved = _to_step(request, sak_id, following, values)
+        return moved or _step_page(request, sak, vedtak, allowed, following, values)
     failing = _first_failing(sak["benefit"], values, vedtak, tr, on)
     if failing:
         return _step_page(request, sak, vedtak, allowed, *failing)
@@ -227,7 +290,9 @@ def change_step(request: Request, sak_id: str, form: Form) -> Response:
         return _step_page(request, sak, vedtak, allowed, step, values, errors)
     except Conflict:
         return _step_page(request, sak, vedtak, False, "what", values)
-    return RedirectResponse(f"/my/cases/{sak_id}/change/received", status_code=303)
+    sent = RedirectResponse(f"{_journey_path(sak_id)}/received", status_code=303)
+    sent.delete_cookie(JOURNEY_COOKIE, path=_journey_path(sak_id))
+    return sent
 
 
 @router.get("/my/cases/{sak_id}/change/received")
