@@ -46,6 +46,12 @@ def test_a_citizen_reports_a_change_and_gets_a_receipt(page):
     assert _heading(page) == "Se over svarene før du sender"
     assert "50 %" in page.locator("dl.summary-list").inner_text()
     check_accessibility(page)
+    today = dt.date.today().strftime("%d.%m.%Y")
+    page.go_back()  # the step was a redirect to a GET page: Back shows the answer again
+    page.wait_for_selector("input#effective_date")
+    assert page.locator("#effective_date").input_value() == today
+    page.go_forward()
+    page.wait_for_selector("dl.summary-list")
     page.get_by_role("button", name="Send endringen").click()
     page.wait_for_url("**/change/received")
     assert _heading(page) == "Vi har mottatt endringen"

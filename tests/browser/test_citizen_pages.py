@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from conftest import check_accessibility, sign_in
 
 GRANTED_DAGPENGER = [
+    (None, dt.datetime.now(dt.UTC).strftime("%d.%m.%Y")),  # applies from today (the server's)
     ("yes", None),  # lives in Norway
     (None, "420000"),
     (None, "1200000"),
@@ -162,7 +164,7 @@ def test_a_document_of_the_wrong_type_is_refused(page):
     )
     page.get_by_role("button", name="Last opp").click()
     assert page.title().startswith("Feil:")
-    expected = "legeerklaering.pdf: Filen må være en PDF-, PNG- eller JPEG-fil"
+    expected = "legeerklaering.pdf ble ikke lastet opp. Filen er ikke en PDF, selv om navnet"
     assert expected in page.locator("#document-error").inner_text()
     assert page.locator(".document-list").count() == 0
     check_accessibility(page)
@@ -191,4 +193,30 @@ def test_the_pages_are_accessible_in_nynorsk_and_english(page):
     page.get_by_role("link", name="Your cases").click()
     page.locator(".case-card a").first.click()
     page.wait_for_url("**/my/cases/*")
+    check_accessibility(page)
+
+
+def test_continue_with_a_chosen_file_uploads_it_and_the_checkbox_is_visible(page):
+    """A file chosen but not uploaded goes with "Fortsett"; on the summary, the confirmation
+    checkbox has a box one can see (Aksel's whole markup) and clicking its label toggles it."""
+    sign_in(page, "Eli Strand", "/apply/aap")
+    page.get_by_role("button", name="Start søknaden").click()
+    page.goto("/apply/aap/documents")
+    page.locator("#document").set_input_files(
+        {"name": "vedlegg.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    )
+    page.get_by_role("button", name="Fortsett").click()
+    page.wait_for_url("**/check")
+    assert "vedlegg.pdf" in page.locator("dl.summary-list").inner_text()
+    box = page.locator("#confirm")
+    size = box.bounding_box()
+    assert size is not None and size["width"] >= 16 and size["height"] >= 16, size
+    assert box.is_visible() and not box.is_checked()
+    label = page.locator("label[for=confirm]")
+    label.click()
+    assert box.is_checked()
+    tick = page.locator("#confirm + .aksel-checkbox__icon")
+    assert tick.is_visible()
+    label.click()
+    assert not box.is_checked() and not tick.is_visible()
     check_accessibility(page)

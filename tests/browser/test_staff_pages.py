@@ -145,9 +145,10 @@ def test_a_search_needs_a_purpose_and_finds_the_person(page):
     purpose = page.locator(".form-row", has=page.locator("#purpose"))
     assert "Skriv hvorfor du søker" in purpose.locator(".aksel-error-message").inner_text()
     assert number not in page.url
+    # the typed number stays in its field: only the purpose needs typing
+    assert page.get_by_label("Fødselsnummer eller D-nummer", exact=False).input_value() == number
     check_accessibility(page)
 
-    page.get_by_label("Fødselsnummer eller D-nummer", exact=False).fill(number)
     page.get_by_label("Hvorfor du søker").fill("Spørsmål fra Frank på telefon om AAP-saken")
     page.get_by_role("button", name="Søk").click()
     assert page.get_by_role("heading", name="Frank Moen").is_visible()
