@@ -403,6 +403,34 @@ def test_each_question_redirects_and_back_shows_the_answer(site):
     assert back.status_code == 200 and 'value="12"' in back.text
 
 
+def test_a_date_applied_from_that_has_passed_is_asked_again_before_sending(site, monkeypatch):
+    """A draft left for some days: its "from" date may now be in the past, which the
+    services would take but the person cannot get; the summary asks them to change it."""
+    client, service = site
+    _as(client, service, "Camilla Berg")
+    now = service.settings.clock()
+    answers = {
+        "claim_date": now.strftime("%d.%m.%Y"),
+        "stays_in_norway": "yes",
+        "income_12m": "420000",
+        "income_36m": "1200000",
+        "normal_working_hours": "37,5",
+        "current_working_hours": "0",
+        "registered_job_seeker": "yes",
+        "genuine_job_seeker": "yes",
+        "self_inflicted_unemployment": "no",
+        "children": "0",
+    }
+    for fact, typed in answers.items():
+        assert client.post(f"/apply/dagpenger/q/{fact}", data=form(answer=typed)).status_code == 303
+    later = now + dt.timedelta(days=3)
+    monkeypatch.setattr(service.settings, "clock", lambda: later)
+    stale = client.post("/apply/dagpenger/check", data=form(confirm="yes"))
+    assert stale.status_code == 400
+    assert 'href="#row-claim_date"' in stale.text
+    assert f"Skriv en dato fra {later.strftime('%d.%m.%Y')}" in stale.text
+
+
 # -- drafts ---------------------------------------------------------------------------------
 
 
