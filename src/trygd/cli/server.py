@@ -54,7 +54,7 @@ def serve_command(
     try:
         check_secret(os.environ["TRYGD_TOKEN_SECRET"])
     except WeakSecret as error:
-        console.print(f"error: {error}", markup=False, highlight=False)
+        console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     engine = make_engine(url)
     migrate(engine)
