@@ -133,6 +133,20 @@ def test_signing_out_twice_and_old_revocations_are_tidied(service):
     assert not signins.is_revoked("d" * 20)
 
 
+def test_a_sign_out_reaches_every_server_process(service):
+    """Each process keeps the revoked sessions in memory and looks for new ones at most once
+    every `refresh_seconds`: the one that handled the sign-out knows at once, the others at
+    their next look."""
+    here, eager, lazy = (SignIns(service.engine, refresh_seconds=s) for s in (1.0, 0.0, 3600.0))
+    assert not lazy.is_revoked("e" * 20)  # its first look
+    here.revoke("e" * 20, dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    assert here.is_revoked("e" * 20) and eager.is_revoked("e" * 20)
+    assert not lazy.is_revoked("e" * 20)  # not yet looked again
+    lazy._next_look = 0.0  # its next look is due
+    assert lazy.is_revoked("e" * 20)
+    assert not lazy.is_revoked("f" * 20)
+
+
 # -- logs ----------------------------------------------------------------------------------------
 
 
