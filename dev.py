@@ -51,8 +51,8 @@ def ensure_environment() -> None:
 
 
 def ensure_front_end_packages() -> None:
-    """Install the pages' front-end packages (Aksel CSS and icons, htmx, axe-core) from npm,
-    exactly as package-lock.json pins them, when the lock file changed."""
+    """Install the pages' front-end packages (Aksel CSS and icons, htmx, Swagger UI, axe-core)
+    from npm, exactly as package-lock.json pins them, when the lock file changed."""
     wanted = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
     if NODE_STAMP.exists() and NODE_STAMP.read_text() == wanted:
         return

@@ -92,3 +92,48 @@ def test_the_privacy_page_is_linked_from_every_page_and_accessible(page):
     page.goto("/privacy?lang=nn")
     assert page.get_by_role("heading", name="Alle oppslag blir logga").is_visible()
     check_accessibility(page)
+
+
+def test_the_api_docs_work_under_the_pages_csp(browser, base_url):
+    """/docs is Swagger UI from the npm package: it must render and list the API with the
+    pages' Content-Security-Policy in force (no CDN, no inline script), without one
+    violation reported."""
+    context = browser.new_context(base_url=base_url)  # CSP in force, unlike `page`
+    tab = context.new_page()
+    problems: list[str] = []
+    # A failed load is checked below (the browser's own /favicon.ico may 404, as on the pages).
+    tab.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    tab.on(
+        "response",
+        lambda r: (
+            problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+    tab.on("pageerror", lambda error: problems.append(str(error)))
+    outside: list[str] = []
+    tab.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(base_url) or r.url.startswith("data:")
+            else outside.append(r.url)
+        ),
+    )
+    try:
+        tab.goto("/docs")
+        tab.locator(".opblock-summary-path", has_text="/api/v1/applications").first.wait_for()
+        assert tab.locator(".opblock").count() > 20
+        assert "trygd" in tab.locator(".info .title").inner_text()
+    finally:
+        context.close()
+    assert not problems, problems
+    assert not outside, outside

@@ -79,3 +79,21 @@ def test_serve_refuses_to_start_without_a_secret_outside_demo(tmp_path):
     )
     assert result.returncode == 2
     assert "TRYGD_TOKEN_SECRET" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_serve_refuses_a_secret_shorter_than_32_bytes(tmp_path, demo):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGD_")}
+    env["TRYGD_TOKEN_SECRET"] = "s" * 31
+    result = subprocess.run(
+        [str(TRYGD), "serve", "--port", str(_free_port()), *(["--demo"] if demo else [])],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "TRYGD_TOKEN_SECRET must be at least 32 bytes long (it is 31)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "trygd.sqlite3").exists()  # refused before anything was done

@@ -14,6 +14,9 @@ TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 TOKENS = DemoTokens("test-secret-not-for-production-use-0123456789")
+# Some modules make their tokens once, when collected; a whole test run may outlast an hour
+# (`API_LIFETIME`), so the tests' tokens live longer than real ones.
+TEST_TOKEN_LIFETIME = dt.timedelta(hours=12)
 
 
 def employee_headers(user: str) -> dict[str, str]:
@@ -26,7 +29,7 @@ def employee_headers(user: str) -> dict[str, str]:
         "unit": e.unit,
         "clearances": list(e.clearances),
     }
-    return {"Authorization": f"Bearer {TOKENS.issue(claims)}"}
+    return {"Authorization": f"Bearer {TOKENS.issue(claims, lifetime=TEST_TOKEN_LIFETIME)}"}
 
 
 def citizen_headers(person: Person) -> dict[str, str]:
@@ -36,7 +39,7 @@ def citizen_headers(person: Person) -> dict[str, str]:
         "roles": ["citizen"],
         "pid": person.identity_number,
     }
-    return {"Authorization": f"Bearer {TOKENS.issue(claims)}"}
+    return {"Authorization": f"Bearer {TOKENS.issue(claims, lifetime=TEST_TOKEN_LIFETIME)}"}
 
 
 # Applications that the rules decide in a known way on TODAY (claim date 2026-11-13).

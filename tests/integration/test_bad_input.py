@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
 import pytest
 from sqlalchemy import func, select
 from support import (
@@ -23,7 +24,7 @@ from support import (
     employee_headers,
 )
 
-from trygd.api.identity import DemoTokens
+from trygd.api.identity import DemoTokens, SignedTokens
 from trygd.store.models import Base
 
 API = "/api/v1"
@@ -757,6 +758,23 @@ UNAUTHENTICATED = {
     "token signed with another key": {
         "Authorization": "Bearer "
         + DemoTokens("another-secret-that-is-long-enough-0123456789").issue(KARI_CLAIMS)
+    },
+    "production token on a demo server": {
+        "Authorization": "Bearer " + SignedTokens(TOKENS.secret).issue(KARI_CLAIMS)
+    },
+    "token without a session id": {
+        "Authorization": "Bearer "
+        + jwt.encode(
+            {
+                **KARI_CLAIMS,
+                "iss": TOKENS.issuer,
+                "aud": TOKENS.audience,
+                "iat": int(TWO_DAYS_AGO.timestamp()),
+                "exp": int(TWO_DAYS_AGO.timestamp()) + 4 * 86400,
+            },
+            TOKENS.secret,
+            algorithm="HS256",
+        )
     },
     "token without a known role": _token({**KARI_CLAIMS, "roles": ["superuser"]}),
     "token claiming the system role": _token({**KARI_CLAIMS, "roles": ["system"]}),

@@ -21,7 +21,13 @@ from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
 from trygd.store.models import Draft, Person, Soknad
 from trygd.web.app import create_site
-from trygd.web.session import CSRF_COOKIE, SESSION_COOKIE
+from trygd.web.session import (
+    CSRF_COOKIE,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    browser_csrf_token,
+    session_csrf_token,
+)
 
 
 def _site(folder: Path) -> tuple[TestClient, CaseService]:
@@ -42,14 +48,18 @@ def _person(service: CaseService, name: str) -> Person:
 def _as(client: TestClient, service: CaseService, name: str) -> str:
     """Sign `client` in as demo person `name`; returns the id of their (first) case."""
     person = _person(service, name)
-    token = client.app.state.identity.issue(demo_claims(service, f"person:{person.id}"))  # type: ignore[attr-defined]
+    state = client.app.state  # type: ignore[attr-defined]
+    token = state.identity.issue(demo_claims(service, f"person:{person.id}"))
     client.cookies.set(SESSION_COOKIE, token)
-    client.cookies.set(CSRF_COOKIE, "c" * 32)
+    client.headers[CSRF_HEADER] = session_csrf_token(
+        state.csrf_key, state.identity.verify(token)["sid"]
+    )
     return _sak_of(service, person)
 
 
 def form(**values: Any) -> dict[str, Any]:
-    return {"csrf_token": "c" * 32, **values}
+    """A form's fields; its CSRF token travels in the client's X-CSRF-Token header."""
+    return values
 
 
 def _messages(html: str) -> str:
@@ -212,6 +222,7 @@ def test_a_service_complaint_needs_text_and_shows_up_in_the_list(site):
 def test_the_guide_works_signed_out_and_explains_with_the_rules(site):
     client, _service = site
     client.cookies.set(CSRF_COOKIE, "c" * 32)
+    client.headers[CSRF_HEADER] = browser_csrf_token(client.app.state.csrf_key, "c" * 32)  # type: ignore[attr-defined]
     assert client.get("/guide").status_code == 200
     bad = client.post("/guide", data=form(situation="unemployed", birth_date="1985-03-14"))
     assert bad.status_code == 400

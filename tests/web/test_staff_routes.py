@@ -18,7 +18,11 @@ from trygd.domain.identity import synthetic_identity_number
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
 from trygd.web.app import create_site
-from trygd.web.session import CSRF_COOKIE, SESSION_COOKIE
+from trygd.web.session import (
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    session_csrf_token,
+)
 
 
 def demo_site(folder: Path) -> tuple[TestClient, CaseService]:
@@ -35,12 +39,15 @@ def signed_in(client: TestClient, user: str) -> TestClient:
     state = client.app.state  # type: ignore[attr-defined]
     token = state.identity.issue(demo_claims(state.service, user))
     client.cookies.set(SESSION_COOKIE, token)
-    client.cookies.set(CSRF_COOKIE, "c" * 32)
+    client.headers[CSRF_HEADER] = session_csrf_token(
+        state.csrf_key, state.identity.verify(token)["sid"]
+    )
     return client
 
 
 def form(**values: Any) -> dict[str, Any]:
-    return {"csrf_token": "c" * 32, **values}
+    """A form's fields; its CSRF token travels in the client's X-CSRF-Token header."""
+    return values
 
 
 def version_in(html: str) -> str:

@@ -1,9 +1,10 @@
-"""The ASGI application: JSON API under /api/v1, OpenAPI at /docs.
+"""The ASGI application: JSON API under /api/v1, its OpenAPI description at /openapi.json.
 
 `create_app` wires a `CaseService` to the routes. Each request is authenticated from its
 bearer token (see `identity.py`) and handed to the services with a correlation id; the
 services check access and write the audit trail. Identity numbers travel only in request
-bodies and tokens, never in URLs, so they cannot end up in access logs.
+bodies and tokens, never in URLs, so they cannot end up in access logs. The pages
+(`trygd.web.app`) add the human-readable API documentation at /docs.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import os
 import secrets
 import uuid
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -21,10 +23,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trygd import __version__
 from trygd.api import problems
-from trygd.api.identity import DemoTokens, IdentityProvider
+from trygd.api.identity import IdentityProvider, SignedTokens, check_secret, tokens_for
 from trygd.api.routes import router
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService, Settings
+from trygd.services.signins import SignIns
 from trygd.store.database import make_engine
 
 log = logging.getLogger(__name__)
@@ -45,11 +48,13 @@ def create_app(service: CaseService, identity: IdentityProvider, *, demo: bool) 
             )
             + " Errors are `application/problem+json` and name the field."
         ),
-        docs_url="/docs",
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.service = service
     app.state.identity = identity
+    app.state.signins = SignIns(service.engine)
     app.state.demo = demo
     app.add_exception_handler(ServiceError, problems.service_error)
     app.add_exception_handler(RequestValidationError, problems.validation_error)
@@ -62,7 +67,62 @@ def create_app(service: CaseService, identity: IdentityProvider, *, demo: bool) 
         app.include_router(demo_router, prefix="/api/v1/demo")
 
     app.add_middleware(CorrelationId)
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+API_PATHS = ("/api/", "/openapi.json")
+# Letters shown as HTML by the API hold personal data and text people wrote: no scripts, no
+# requests anywhere, never framed.
+API_HTML_POLICY = (
+    b"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    b"form-action 'none'; frame-ancestors 'none'"
+)
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
+class SecurityHeaders:
+    """Headers every answer needs, pages and API alike.
+
+    All: `nosniff` (a browser must not guess an answer to be HTML or script), and HSTS when the
+    request came over HTTPS (over plain HTTP the header means nothing and is not sent). API
+    answers (JSON, letters' PDF and HTML) carry personal data, so they are never stored by a
+    browser or proxy: `Cache-Control: no-store`. The pages get their own headers
+    (`trygd.web.app.PageHeaders`).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = str(scope.get("path", "")).startswith(API_PATHS)
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers: list[Any] = [
+                    (name, value)
+                    for name, value in message.get("headers", ())
+                    if not (api and name.lower() == b"cache-control")
+                ]
+                headers.append(NOSNIFF)
+                if api:
+                    headers.append((b"cache-control", b"no-store"))
+                    if any(
+                        name.lower() == b"content-type" and value.startswith(b"text/html")
+                        for name, value in headers
+                    ):
+                        headers.append((b"content-security-policy", API_HTML_POLICY))
+                if https:
+                    headers.append(HSTS)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class CorrelationId:
@@ -93,13 +153,18 @@ class CorrelationId:
         await self.app(scope, receive, send_with_id)
 
 
-def parts_from_environment() -> tuple[CaseService, DemoTokens, bool]:
-    """The service, the token issuer and demo mode, as `trygd serve` sets them (also in each
-    uvicorn worker process): TRYGD_DEMO, TRYGD_TOKEN_SECRET, TRYGD_DATABASE_URL."""
+def parts_from_environment() -> tuple[CaseService, SignedTokens, bool]:
+    """The service, the tokens and demo mode, as `trygd serve` sets them (also in each
+    uvicorn worker process): TRYGD_DEMO, TRYGD_TOKEN_SECRET, TRYGD_DATABASE_URL.
+
+    Outside demo mode the tokens are production tokens (their own issuer and audience), so a
+    demo token is refused there even if it was signed with the same secret."""
     demo = os.environ.get("TRYGD_DEMO") == "1"
     secret = os.environ.get("TRYGD_TOKEN_SECRET")
     if not secret:
         if not demo:
             raise RuntimeError("TRYGD_TOKEN_SECRET must be set outside demo mode")
         secret = secrets.token_urlsafe(32)
-    return CaseService(make_engine(), Settings(demo=demo)), DemoTokens(secret), demo
+    check_secret(secret)
+    tokens = tokens_for(secret, demo=demo)
+    return CaseService(make_engine(), Settings(demo=demo)), tokens, demo

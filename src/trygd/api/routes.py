@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from trygd.api.identity import InvalidToken, actor_from_claims
+from trygd.api.identity import InvalidToken, actor_from_claims, authenticate, session_ends
 from trygd.applications.inputs import input_schema
 from trygd.services.errors import InvalidInput, NotAuthenticated
 from trygd.services.facade import CaseService
@@ -43,7 +43,8 @@ def context(request: Request) -> RequestContext:
     if scheme.lower() != "bearer" or not token:
         raise NotAuthenticated("send a bearer token in the Authorization header")
     try:
-        claims = request.app.state.identity.verify(token.strip())
+        claims = authenticate(request.app.state.identity, request.app.state.signins, token.strip())
+        request.state.claims = claims
         pid = claims.get("pid")
         actor = actor_from_claims(claims, None)
     except InvalidToken as error:
@@ -149,6 +150,15 @@ def me(svc: Service, ctx: Context) -> dict[str, Any]:
         "person_id": actor.person_id,
         "clearances": sorted(c.value for c in actor.clearances),
     }
+
+
+@router.post("/logout", status_code=204, tags=["system"], summary="End this sign-in session")
+def logout(request: Request, ctx: Context) -> Response:
+    """Revoke the session of the bearer token: it, and every other token of the same sign-in
+    (such as the pages' cookie), is refused from now on, even before it expires."""
+    claims: dict[str, Any] = request.state.claims
+    request.app.state.signins.revoke(claims["sid"], session_ends(claims))
+    return Response(status_code=204)
 
 
 @router.post(

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from trygd.api.identity import WeakSecret, check_secret
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import database_url, make_engine, migrate, safe_url
 
@@ -50,6 +51,11 @@ def serve_command(
     elif not os.environ.get("TRYGD_TOKEN_SECRET"):
         console.print("error: TRYGD_TOKEN_SECRET must be set (or use --demo)")
         raise typer.Exit(2)
+    try:
+        check_secret(os.environ["TRYGD_TOKEN_SECRET"])
+    except WeakSecret as error:
+        console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     engine = make_engine(url)
     migrate(engine)
     service = CaseService(engine, Settings(demo=demo))

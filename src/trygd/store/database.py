@@ -8,6 +8,7 @@ and one made in production have the same history.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from importlib import resources
@@ -17,7 +18,7 @@ from typing import Any
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, ExceptionContext, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
@@ -39,9 +40,27 @@ def json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+class _NoRows(logging.Filter):
+    """Drop SQLAlchemy's log lines of result rows (it logs every row when its logger is at
+    DEBUG): rows hold identity numbers, and `hide_parameters` hides only the parameters."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.endswith("Row %r"))
+
+
+NO_ROWS_IN_LOGS = _NoRows()
+
+
 def make_engine(url: str | None = None, **options: Any) -> Engine:
-    """An engine with the settings trygd relies on for each database."""
+    """An engine with the settings trygd relies on for each database.
+
+    `hide_parameters` always: a statement's parameters hold identity numbers, names and
+    facts, and SQLAlchemy would otherwise put them in its log lines and in the text of every
+    database error (an IntegrityError's message, and so any traceback logged with it). For
+    the same reason PostgreSQL's DETAIL is left out of error messages (`_without_detail`)."""
     url = url or database_url()
+    options["hide_parameters"] = True
+    logging.getLogger("sqlalchemy.engine.Engine").addFilter(NO_ROWS_IN_LOGS)
     options.setdefault("json_serializer", json_text)
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
@@ -55,6 +74,7 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     options.setdefault("pool_size", 10)
     options.setdefault("max_overflow", 10)
     engine = create_engine(url, **options)
+    event.listen(engine, "handle_error", _without_detail)
     if not options.get("pool_pre_ping"):
         ping_connections_left_idle(engine)
     return engine
@@ -94,6 +114,25 @@ def ping_connections_left_idle(engine: Engine, idle_seconds: float | None = None
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:
             raise DisconnectionError(f"a pooled connection did not answer: {error}") from error
+
+
+def _without_detail(context: ExceptionContext) -> None:
+    """Keep only the primary message of a PostgreSQL error.
+
+    The server adds a DETAIL line that quotes values: a unique violation on persons says
+    `Key (identity_number)=(...) already exists`. The error's text ends up in tracebacks and
+    logs, so it must not carry them; the detail stays readable in the error's `diag`."""
+    error = context.original_exception
+    diag = getattr(error, "diag", None)
+    if diag is None or not getattr(diag, "message_detail", None):
+        return
+    primary = diag.message_primary or type(error).__name__
+    text = f"{primary} (the server's DETAIL is left out: it may quote values)"
+    error.args = (text,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:  # its message was made from the error's text already
+        kind = type(error)
+        wrapped.args = (f"({kind.__module__}.{kind.__name__}) {text}", *wrapped.args[1:])
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -486,3 +486,15 @@ class ApplicationDocument(Base):
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     draft: Mapped[Draft] = parent("Draft", "ApplicationDocument.draft_id")
+
+
+class RevokedSession(Base):
+    """A sign-in session ended by signing out before its tokens expire: its tokens (the web
+    cookie and any bearer token of the same `sid`) are refused until `expires_at`, after which
+    they would be refused anyway and the row may go."""
+
+    __tablename__ = "revoked_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revoked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -24,18 +24,18 @@ from trygd.services.errors import NotAuthenticated, ServiceError
 from trygd.services.facade import CaseService
 from trygd.web import assets
 from trygd.web.routes import citizen, common, staff
-from trygd.web.session import FormRejected, SignInRequired, login_url
-from trygd.web.templating import render
+from trygd.web.session import FormRejected, SignInRequired, csrf_key_for, login_url
+from trygd.web.templating import environment, render
 
 log = logging.getLogger(__name__)
 
-API_PREFIXES = ("/api/", "/docs", "/openapi.json", "/redoc")
+API_PREFIXES = ("/api/", "/openapi.json")
 
 # Pages hold personal data: never cached, never framed, no address sent on to other sites.
+# (`nosniff`, and HSTS over HTTPS, come with every answer: `trygd.api.app.SecurityHeaders`.)
 PAGE_HEADERS = [
     (b"cache-control", b"no-store"),
     (b"x-frame-options", b"DENY"),
-    (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (
         b"content-security-policy",
@@ -51,6 +51,7 @@ def _is_api(request: Request) -> bool:
 
 def create_site(service: CaseService, identity: IdentityProvider, *, demo: bool) -> FastAPI:
     app = create_app(service, identity, demo=demo)
+    app.state.csrf_key = csrf_key_for(getattr(identity, "secret", None))
     app.include_router(common.router)
     app.include_router(citizen.router)
     app.include_router(staff.router)
@@ -80,6 +81,13 @@ def create_site(service: CaseService, identity: IdentityProvider, *, demo: bool)
         if "/" in name or name.startswith(".") or not path.is_file():
             return Response(status_code=404)
         return FileResponse(path, headers={"cache-control": "public, max-age=3600"})
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> Response:
+        """The API's documentation (Swagger UI) from the npm package, under the pages' CSP:
+        no CDN, no inline script (`static/docs.js` starts it)."""
+        html = environment().get_template("common/api_docs.html").render()
+        return Response(html, media_type="text/html; charset=utf-8")
 
     _answer_pages_with_pages(app)
     app.add_middleware(PageHeaders)

@@ -1,10 +1,11 @@
 """Where the front-end packages from npm are found, and which of their files the pages serve.
 
-`dev.py` installs the packages in `package.json` (Aksel's CSS, tokens and icons, htmx, and
-axe-core for the accessibility tests) into `node_modules/` at the root of the checkout with
-`npm ci`. Nothing from them is copied into the repository: the server serves the files from
-`node_modules/` (or from `TRYGD_ASSETS_DIR`, a folder holding such a `node_modules/`, for an
-installed package). Only the files named in `VENDOR_FILES`, and the font files, are served.
+`dev.py` installs the packages in `package.json` (Aksel's CSS, tokens and icons, htmx, Swagger
+UI for the API documentation at /docs, and axe-core for the accessibility tests) into
+`node_modules/` at the root of the checkout with `npm ci`. Nothing from them is copied into
+the repository: the server serves the files from `node_modules/` (or from `TRYGD_ASSETS_DIR`,
+a folder holding such a `node_modules/`, for an installed package). Only the files named in
+`VENDOR_FILES`, and the font files, are served.
 
 Aksel's CSS loads its font, Source Sans 3, from NAV's CDN, which the pages' Content Security
 Policy (fonts only from this site) blocks. The same font's files come from npm
@@ -23,6 +24,8 @@ from pathlib import Path
 VENDOR_FILES: dict[str, str] = {
     "aksel.css": "@navikt/ds-css/dist/index.min.css",
     "htmx.js": "htmx.org/dist/htmx.min.js",
+    "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+    "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
 }
 ICONS = "@navikt/aksel-icons/dist/svg"
 FONTS = "@fontsource-variable/source-sans-3/files"

@@ -1,18 +1,27 @@
 """Who is using the pages: the sign-in cookie, and the check that a form came from us.
 
-A signed-in browser holds the same signed token the API takes as a bearer token, in an
-HttpOnly, SameSite=Lax cookie (Secure when served over HTTPS), so the pages and the API trust
-exactly the same identities and the services check access and write the audit trail the same
-way. A real identity provider (ID-porten for citizens, Entra ID for employees) would set this
-cookie after its own OIDC sign-in; in demo mode `/login` issues it for a demo user.
+A signed-in browser holds the same kind of signed token the API takes as a bearer token, in
+an HttpOnly, SameSite=Lax cookie (Secure when served over HTTPS), so the pages and the API
+trust exactly the same identities and the services check access and write the audit trail the
+same way. A real identity provider (ID-porten for citizens, Entra ID for employees) would set
+this cookie after its own OIDC sign-in; in demo mode `/login` issues it for a demo user.
 
-Every form that changes something carries a CSRF token: a random value that is also kept in
-its own cookie (the "double submit" pattern). Another site can make the browser send the
-cookie, but cannot read it to put the same value in the form.
+A web sign-in is short-lived: its token expires `WEB_IDLE` after it was issued, and each page
+shown more than `RENEW_AFTER` later gives the browser a fresh token of the same session, but
+never beyond `WEB_ABSOLUTE` after the sign-in. Signing out revokes the session on the server
+(`trygd.services.signins`): a copy of the cookie stops working too.
+
+Every form that changes something carries a CSRF token bound to the sign-in session: an HMAC
+of the session id under a key derived from the server's secret. Another site can make the
+browser send the cookie, but cannot compute the token; a token from another session does not
+fit this one. Before sign-in (the sign-in form itself, the guide) the token is bound the same
+way to a random value in a cookie of its own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import hmac
 import secrets
 from typing import Any
@@ -21,7 +30,15 @@ from urllib.parse import quote
 from fastapi import Request
 from starlette.datastructures import FormData
 
-from trygd.api.identity import InvalidToken, actor_from_claims
+from trygd.api.identity import (
+    WEB_ABSOLUTE,
+    WEB_IDLE,
+    InvalidToken,
+    actor_from_claims,
+    authenticate,
+    new_session_id,
+    session_ends,
+)
 from trygd.services.drafts import MAX_DOCUMENT_BYTES
 from trygd.services.unit_of_work import RequestContext
 
@@ -29,6 +46,12 @@ SESSION_COOKIE = "trygd_session"
 CSRF_COOKIE = "trygd_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+# A shown page renews the sign-in when its token is older than this.
+RENEW_AFTER = dt.timedelta(minutes=1)
+# Shorter tokens are refused before they are compared (ours are 64 hexadecimal characters).
+MIN_CSRF_LENGTH = 32
+# The claims `issue` sets itself (a renewed token gets them afresh).
+TOKEN_CLAIMS = frozenset({"iss", "aud", "iat", "exp", "sid", "auth_time"})
 
 
 class SignInRequired(Exception):
@@ -44,14 +67,74 @@ class FormRejected(Exception):
 
 
 def _claims(request: Request) -> dict[str, Any] | None:
+    """The verified claims of the sign-in cookie, when it holds a live session."""
+    if hasattr(request.state, "web_claims"):
+        cached: dict[str, Any] | None = request.state.web_claims
+        return cached
+    claims: dict[str, Any] | None = None
     token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    try:
-        claims: dict[str, Any] = request.app.state.identity.verify(token)
-    except InvalidToken:
-        return None
+    if token:
+        try:
+            claims = authenticate(request.app.state.identity, request.app.state.signins, token)
+        except InvalidToken:
+            claims = None
+    if claims is not None and not _within_absolute_limit(claims):
+        claims = None
+    request.state.web_claims = claims
     return claims
+
+
+def _within_absolute_limit(claims: dict[str, Any]) -> bool:
+    began = claims.get("auth_time")
+    if not isinstance(began, int):
+        return False
+    now = dt.datetime.now(dt.UTC).timestamp()
+    return now < began + WEB_ABSOLUTE.total_seconds()
+
+
+def start_session(request: Request, response: Any, claims: dict[str, Any]) -> None:
+    """Sign the browser in as `claims`: a new sign-in session in the cookie."""
+    token = request.app.state.identity.issue(claims, lifetime=WEB_IDLE, session_id=new_session_id())
+    _set_session_cookie(request, response, token)
+    request.state.web_claims = None  # the session it replaces must not be renewed after it
+
+
+def renew_session(request: Request, response: Any) -> None:
+    """Give the browser a fresh token of its session (the idle limit starts again), once the
+    one it has is older than `RENEW_AFTER`; never beyond the absolute limit."""
+    claims = _claims(request)
+    issue = getattr(request.app.state.identity, "issue", None)
+    if claims is None or issue is None:
+        return
+    now = dt.datetime.now(dt.UTC)
+    if now.timestamp() - int(claims["iat"]) < RENEW_AFTER.total_seconds():
+        return
+    began = int(claims["auth_time"])
+    last_moment = dt.datetime.fromtimestamp(began, dt.UTC) + WEB_ABSOLUTE
+    lifetime = min(WEB_IDLE, last_moment - now)
+    kept = {k: v for k, v in claims.items() if k not in TOKEN_CLAIMS}
+    token = issue(kept, now, lifetime=lifetime, session_id=claims["sid"], auth_time=began)
+    _set_session_cookie(request, response, token)
+
+
+def end_session(request: Request, response: Any) -> None:
+    """Sign out: revoke the session on the server, and delete the cookie."""
+    claims = _claims(request)
+    if claims is not None:
+        request.app.state.signins.revoke(claims["sid"], session_ends(claims))
+    request.state.web_claims = None
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+def _set_session_cookie(request: Request, response: Any, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=cookie_secure(request),
+        path="/",
+    )
 
 
 def optional_context(request: Request) -> RequestContext | None:
@@ -101,24 +184,62 @@ def safe_next(value: str | None) -> str:
 # -- CSRF -------------------------------------------------------------------------------------
 
 
-def csrf_token(request: Request) -> str:
-    """The CSRF value for forms on this page: the cookie's, or a new one the response sets."""
+def csrf_key_for(secret: str | None) -> bytes:
+    """The key CSRF tokens are made with: derived from the token secret, so that every server
+    process makes the same tokens; a random one (for this process only) without a secret."""
+    if not secret:
+        return secrets.token_bytes(32)
+    return hmac.new(secret.encode("utf-8"), b"trygd web CSRF tokens", hashlib.sha256).digest()
+
+
+def bound_csrf_token(key: bytes, binding: str) -> str:
+    return hmac.new(key, binding.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def session_csrf_token(key: bytes, session_id: str) -> str:
+    """The CSRF token of sign-in session `session_id`."""
+    return bound_csrf_token(key, "session:" + session_id)
+
+
+def browser_csrf_token(key: bytes, nonce: str) -> str:
+    """The CSRF token before sign-in, for the random value `nonce` of the CSRF cookie."""
+    return bound_csrf_token(key, "browser:" + nonce)
+
+
+def _expected_csrf(request: Request, *, create: bool) -> str | None:
+    """This browser's CSRF token, bound to its sign-in session, or before sign-in to the
+    random value of its CSRF cookie (made when `create`, and set by the page's response)."""
+    key: bytes = request.app.state.csrf_key
+    claims = _claims(request)
+    if claims is not None:
+        return session_csrf_token(key, str(claims["sid"]))
     existing = request.cookies.get(CSRF_COOKIE)
-    if existing and 20 <= len(existing) <= 64 and existing.isalnum():
-        return existing
+    if existing and MIN_CSRF_LENGTH <= len(existing) <= 128 and existing.isalnum():
+        return browser_csrf_token(key, existing)
+    if not create:
+        return None
     fresh: str | None = getattr(request.state, "new_csrf", None)
     if fresh is None:
-        fresh = secrets.token_hex(16)
+        fresh = secrets.token_hex(32)
         request.state.new_csrf = fresh
-    return fresh
+    return browser_csrf_token(key, fresh)
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token for forms on this page."""
+    token = _expected_csrf(request, create=True)
+    assert token is not None
+    return token
 
 
 async def checked_form(request: Request) -> FormData:
-    """The submitted form, after checking its CSRF token against the cookie."""
+    """The submitted form, after checking its CSRF token against this browser's session."""
     form = await request.form(max_files=10, max_fields=200, max_part_size=MAX_DOCUMENT_BYTES + 1)
     sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
-    expected = request.cookies.get(CSRF_COOKIE) or ""
-    if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
+    expected = _expected_csrf(request, create=False)
+    if expected is None or not isinstance(sent, str) or len(sent) < MIN_CSRF_LENGTH:
+        raise FormRejected()
+    if not hmac.compare_digest(sent.encode("utf-8"), expected.encode("utf-8")):
         raise FormRejected()
     return form
 

@@ -32,7 +32,13 @@ from trygd.web.i18n import (
     translations,
     translator,
 )
-from trygd.web.session import CSRF_COOKIE, cookie_secure, csrf_token, optional_context
+from trygd.web.session import (
+    CSRF_COOKIE,
+    cookie_secure,
+    csrf_token,
+    optional_context,
+    renew_session,
+)
 
 LANGUAGE_COOKIE = "trygd_lang"
 ONE_YEAR = 365 * 24 * 3600
@@ -179,7 +185,9 @@ def render(
 
 
 def finish(request: Request, response: Any, language: Language | None = None) -> None:
-    """Set the cookies a page needs: a new CSRF value, and the language chosen by ?lang=."""
+    """Set the cookies a page needs: a renewed sign-in, a new CSRF value, and the language
+    chosen by ?lang=."""
+    renew_session(request, response)
     new_csrf = getattr(request.state, "new_csrf", None)
     if new_csrf:
         response.set_cookie(

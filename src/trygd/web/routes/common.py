@@ -15,11 +15,11 @@ from trygd.services.errors import InvalidInput
 from trygd.web.forms import FormErrors, text
 from trygd.web.i18n import translator
 from trygd.web.session import (
-    SESSION_COOKIE,
     checked_form,
-    cookie_secure,
+    end_session,
     optional_context,
     safe_next,
+    start_session,
 )
 from trygd.web.templating import finish, render, request_language
 
@@ -86,26 +86,20 @@ def login(request: Request, form: Form) -> Response:
     except InvalidInput:
         errors.add("user", t.gettext("Choose one of the demo users in the list."))
         return _login_page(request, next_url, errors, 400)
-    token = request.app.state.identity.issue(claims)
     roles = roles_from(claims["roles"])
     target = next_url if next_url != "/" else home_of(roles)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=cookie_secure(request),
-        path="/",
-    )
+    start_session(request, response, claims)
     finish(request, response)
     return response
 
 
 @router.post("/logout")
 def logout(request: Request, form: Form) -> Response:
+    """Sign out: the session is revoked on the server, so a copy of the cookie (or a bearer
+    token of the same session) is refused from now on."""
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    end_session(request, response)
     return response
 
 
