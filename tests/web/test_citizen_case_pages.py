@@ -184,8 +184,7 @@ def test_the_timeline_is_in_time_order_with_times_and_lists_each_thing_once(site
     # behandling's steps stay together, in the order they happened.
     said = [_text(e).split(" ", 4)[-1] for e in entries]
     kinds = [
-        next(k for k in ("søknaden", "endring", "fattet", "klagen") if k in words)
-        for words in said
+        next(k for k in ("søknaden", "endring", "fattet", "klagen") if k in words) for words in said
     ]
     assert kinds == ["søknaden", "fattet", "endring", "fattet", "endring", "fattet", "klagen"]
     letters = service.list_letters(anna, sak_id)["items"]
