@@ -111,7 +111,9 @@ def test_a_change_that_stops_dagpenger_says_so_with_the_date_why_and_what_to_do(
     decided = dt.datetime.fromisoformat(new["decided_at"]).date()
     assert f"Erstattet av vedtak av {formatted(decided, 'nb')}" in _text(replaced)
     assert f'href="/my/vedtak/{new["id"]}"' in replaced
-    assert "Erstattet av" not in _text(client.get(f"/my/vedtak/{new['id']}").text)
+    stopping = _text(client.get(f"/my/vedtak/{new['id']}").text)
+    assert "Erstattet av" not in stopping
+    assert "Dagpengene dine stanses fra 7. desember 2026." in stopping
 
 
 def test_the_vedtak_record_says_why_no_advance_notice_was_sent(site):
