@@ -2,7 +2,8 @@
 benefit guide signed out, and following up a klage (grounds, comment, withdraw).
 
 Each test uses a demo person no other browser test changes: Bjørn Lie (an automatic
-sykepenger grant), Knut Aas (a complaint changes no case), Anna Dahl (only read elsewhere).
+sykepenger grant, changed and then stopped), Knut Aas (a complaint changes no case), Anna
+Dahl (only read elsewhere).
 Every click that opens a new page waits for that page before axe runs on it.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import check_accessibility, sign_in
+
+from trygd.rules import formatting
 
 
 def _heading(page) -> str:
@@ -55,6 +58,35 @@ def test_a_citizen_reports_a_change_and_gets_a_receipt(page):
     page.get_by_role("button", name="Send endringen").click()
     page.wait_for_url("**/change/received")
     assert _heading(page) == "Vi har mottatt endringen"
+    check_accessibility(page)
+
+
+def test_a_change_that_stops_sykepenger_is_said_plainly(page):
+    """Bjørn reports that he is now sick-listed only 10 %: below the 20 % minimum, so the
+    automatic revurdering stops his sykepenger; every page says so, with the date."""
+    stop = dt.date.today() + dt.timedelta(days=3)
+    day = formatting.date(stop, "nb")
+    sign_in(page, "Bjørn Lie", "/my/cases")
+    page.locator(".case-card a").first.click()
+    page.get_by_role("link", name="Meld fra om en endring").click()
+    page.get_by_label("Hvor mange prosent du er sykmeldt").check()
+    page.get_by_role("button", name="Fortsett").click()
+    page.locator("#answer").fill("10")
+    page.get_by_role("button", name="Fortsett").click()
+    page.locator("#effective_date").fill(stop.strftime("%d.%m.%Y"))
+    page.get_by_role("button", name="Fortsett").click()
+    page.get_by_role("button", name="Send endringen").click()
+    page.wait_for_url("**/change/received")
+    main = page.locator("main").inner_text()
+    assert f"Sykepengene dine stanses fra {day}." in main
+    assert "Hvorfor" in main and "Hva du kan gjøre" in main and "kan du klage innen" in main
+    check_accessibility(page)
+    page.get_by_role("link", name="Tilbake til saken").click()
+    assert f"Stanset fra {day}" in page.locator("main").inner_text()
+    check_accessibility(page)
+    page.get_by_role("link", name="Les vedtaket").first.click()
+    page.wait_for_url("**/my/vedtak/*")
+    assert "Erstattet av vedtak av" in page.locator("main").inner_text()
     check_accessibility(page)
 
 
@@ -148,7 +180,17 @@ def test_a_citizen_follows_up_a_short_klage_notice(page):
     page.get_by_role("button", name="Send merknaden").click()
     page.wait_for_selector("text=Jeg sender fødselsattest senere.")
     check_accessibility(page)
-    page.get_by_role("button", name="Trekk klagen").click()
-    page.get_by_role("button", name="Trekk klagen").wait_for(state="detached")
+    # Withdrawing cannot be undone, so it asks first; "No" keeps the klage.
+    page.get_by_role("link", name="Trekk klagen").click()
+    page.wait_for_url("**/withdraw")
+    assert "Dette kan ikke angres" in page.locator("main").inner_text()
+    check_accessibility(page)
+    page.get_by_role("link", name="Nei, behold klagen").click()
+    page.get_by_label("Legg til en merknad").wait_for()
+    page.get_by_role("link", name="Trekk klagen").click()
+    page.get_by_role("button", name="Ja, trekk klagen").click()
+    page.wait_for_url("**/my/klager/*?withdrawn=1")
+    assert "Du har trukket klagen" in page.locator("main").inner_text()
     assert page.get_by_label("Legg til en merknad").count() == 0
+    assert page.get_by_role("link", name="Trekk klagen").count() == 0
     check_accessibility(page)

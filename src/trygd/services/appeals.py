@@ -327,6 +327,20 @@ def withdraw(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict
     return klage_view(uow, klage, behandling)
 
 
+def klage_terms(uow: UnitOfWork, vedtak: Vedtak) -> dict[str, Any]:
+    """The dates a person needs before appealing `vedtak`, computed as `submit_klage` will
+    compute them today: the last day of the klagefrist, whether a klage sent today is late,
+    and the last day for the grounds if a short (fristavbrytende) klage is sent today. The
+    caller has checked that the actor may read the vedtak."""
+    today = uow.now.date()
+    deadline = deadlines.klage_deadline(vedtak_received_on(uow, vedtak))
+    return {
+        "deadline": deadline.last_day.isoformat(),
+        "late": today > deadline.last_day,
+        "grounds_deadline": deadlines.grounds_deadline(today).last_day.isoformat(),
+    }
+
+
 # -- the first instance ------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from trygd.domain.advance_notice import AdvanceNotice, advance_notice, against_person
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.automation import may_decide_automatically
 from trygd.domain.behandling import Action
@@ -22,7 +23,7 @@ from trygd.rules.parameters import ParameterError
 from trygd.services.errors import InvalidInput
 from trygd.services.records import enqueue, facts_as_json, move, open_task, validate_facts
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Behandling, Person, Sak, Vedtak
+from trygd.store.models import Behandling, Event, Person, Sak, Vedtak, Vurdering
 
 
 def run_rules(
@@ -101,12 +102,57 @@ def make_vedtak(uow: UnitOfWork, sak: Sak, behandling: Behandling, *, automatic:
         outcome=vedtak.outcome,
         automatic=automatic,
         replaces=str(vedtak.replaces_vedtak_id) if vedtak.replaces_vedtak_id else None,
+        **advance_notice_for(uow, behandling, vedtak).to_record(),
     )
     # Iverksetting runs as a job, so a vedtak is carried out even if this process dies now.
     enqueue(uow, "implement_vedtak", uow.now, behandling_id=str(behandling.id))
     # So is the letter: it is rendered and stored by a worker, never lost (see services.letters).
     enqueue(uow, "send_letter", uow.now, letter="vedtak", vedtak_id=str(vedtak.id))
     return vedtak
+
+
+def advance_notice_for(uow: UnitOfWork, behandling: Behandling, vedtak: Vedtak) -> AdvanceNotice:
+    """Whether the vedtak needed a forhåndsvarsel under fvl. § 16, and why none was sent if
+    none was (see `trygd.domain.advance_notice`); recorded with the vedtak in the case
+    history. Facts come only from the person when no caseworker assessed a condition. An
+    automatic vedtak had no caseworker, so neither a notice nor findings of one: the
+    database is only asked about a vedtak a caseworker made."""
+    old = (
+        uow.session.get(Vedtak, behandling.revises_vedtak_id)
+        if behandling.revises_vedtak_id
+        else None
+    )
+    against = old is not None and against_person(
+        old.outcome,
+        vedtak.outcome,
+        old.assessment.get("amounts"),
+        vedtak.assessment.get("amounts"),
+    )
+    staff_findings = notice_sent = False
+    if not vedtak.automatic:
+        staff_findings = (
+            uow.session.scalar(
+                select(Vurdering.id).where(Vurdering.behandling_id == behandling.id).limit(1)
+            )
+            is not None
+        )
+        notice_sent = (
+            uow.session.scalar(
+                select(Event.id)
+                .where(
+                    Event.behandling_id == behandling.id,
+                    Event.type == "advance_notice_ordered",
+                )
+                .limit(1)
+            )
+            is not None
+        )
+    return advance_notice(
+        kind=behandling.kind,
+        against=against,
+        facts_from_person_only=not staff_findings,
+        notice_sent=notice_sent,
+    )
 
 
 def latest_vedtak(uow: UnitOfWork, sak: Sak) -> Vedtak | None:

@@ -41,7 +41,7 @@ from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
 from trygd.services.records import parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
-from trygd.store.models import IdempotencyKey, Job
+from trygd.store.models import IdempotencyKey, Job, Vedtak
 
 T = TypeVar("T")
 
@@ -193,8 +193,17 @@ class CaseService:
         return self._run(context, lambda uow: views.get_behandling(uow, bid, language))
 
     def get_vedtak(self, context: RequestContext, vedtak_id: str, language: str) -> dict[str, Any]:
+        """The vedtak explained in `language`, with `klage_terms`: its klagefrist and the other
+        dates of appealing it, as of today."""
         vid = parse_id(vedtak_id, "vedtak_id")
-        return self._run(context, lambda uow: views.get_vedtak(uow, vid, language))
+
+        def read(uow: UnitOfWork) -> dict[str, Any]:
+            found = views.get_vedtak(uow, vid, language)
+            vedtak = uow.session.get(Vedtak, vid)
+            assert vedtak is not None
+            return {**found, "klage_terms": appeals.klage_terms(uow, vedtak)}
+
+        return self._run(context, read)
 
     # -- caseworkers and approvers ------------------------------------------------------------
 

@@ -364,6 +364,7 @@ def letter_row(letter: Letter) -> dict[str, Any]:
         "size": letter.size,
         "deadlines": letter.deadlines,
         "sak_id": str(letter.sak_id) if letter.sak_id else None,
+        "behandling_id": str(letter.behandling_id) if letter.behandling_id else None,
         "vedtak_id": str(letter.vedtak_id) if letter.vedtak_id else None,
         "klage_id": str(letter.klage_id) if letter.klage_id else None,
     }

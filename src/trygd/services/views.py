@@ -231,8 +231,39 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
     assessment = vedtak.assessment
     if language != assessment.get("language"):
         assessment = explained_in(sak.benefit, vedtak, language)
+    replaced = (
+        uow.session.get(Vedtak, vedtak.replaces_vedtak_id) if vedtak.replaces_vedtak_id else None
+    )
+    replaced_by = uow.session.scalars(
+        select(Vedtak).where(Vedtak.replaces_vedtak_id == vedtak.id).order_by(Vedtak.decided_at)
+    ).first()
+    made = uow.session.scalars(
+        select(Event)
+        .where(Event.behandling_id == vedtak.behandling_id, Event.type == "vedtak_made")
+        .order_by(Event.id.desc())
+        .limit(1)
+    ).first()
     return {
         **_vedtak_row(vedtak),
+        # Whether a forhåndsvarsel (fvl. § 16) was owed, and why none was sent if none was.
+        "advance_notice": (
+            {
+                "status": made.data["advance_notice"],
+                "legal_basis": made.data.get("advance_notice_basis"),
+                "reason": made.data.get("advance_notice_reason"),
+            }
+            if made is not None and "advance_notice" in made.data
+            else None
+        ),
+        # A no that replaces a yes stops the benefit from `effective_from`.
+        "stops": vedtak.outcome == "rejected"
+        and replaced is not None
+        and replaced.outcome == "granted",
+        "replaced_by": (
+            {"id": str(replaced_by.id), "decided_at": _iso(replaced_by.decided_at)}
+            if replaced_by
+            else None
+        ),
         "sak_id": str(sak.id),
         "benefit": sak.benefit,
         "automatic_notice": AUTOMATIC_NOTICE[language] if vedtak.automatic else None,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from trygd.domain.case_status import case_status
 from trygd.services.appeals import MAX_ATTACHMENT_BYTES
 from trygd.services.drafts import content_type_of
 from trygd.services.errors import InvalidInput, NotFound
@@ -26,6 +27,104 @@ Form = Annotated[FormData, Depends(checked_form)]
 OPEN_STATES = ("received", "assessing", "waiting_for_information", "proposed", "approved")
 # How long a first decision usually takes after the søknad came in (shown as "by <date>").
 USUAL_WEEKS = 4
+# The steps of one behandling in the order they happen, for events in the same second.
+STEP_ORDER = (
+    "received",
+    "change_received",
+    "klage_received",
+    "information_requested",
+    "information_received",
+    "decided",
+    "letter",
+)
+
+
+def _moment(value: str) -> dt.datetime:
+    """A stored time as an aware datetime (naive ones are UTC, as trygd stores them; a bare
+    date is the start of that day), so that events of every kind sort together."""
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def timeline(
+    sak: dict[str, Any], letters: list[dict[str, Any]], klager: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """What has happened in the case, oldest first, each with its date and time.
+
+    A letter that tells of an event already listed (the vedtak letter, the letter that asks
+    for information, the receipt for a klage) is shown with that event, not as an entry of its
+    own, so nothing appears twice. Things that happened in the same second (an automatic
+    decision is made as the søknad arrives) keep the order of their behandling, and within
+    it the order of the steps."""
+    events: list[dict[str, Any]] = []
+    used: set[str] = set()
+
+    def letter_for(kind: str, **match: str) -> dict[str, Any] | None:
+        for x in letters:
+            fits = x["kind"] == kind and all(x.get(k) == v for k, v in match.items())
+            if fits and x["id"] not in used:
+                used.add(x["id"])
+                return x
+        return None
+
+    behandling_at = {b["id"]: b["created_at"] for b in sak["behandlinger"]}
+    order = {b["id"]: index for index, b in enumerate(sak["behandlinger"])}
+    for b in sak["behandlinger"]:
+        what = {"forstegangsbehandling": "received", "revurdering": "change_received"}
+        if b["kind"] in what:
+            events.append({"at": b["created_at"], "what": what[b["kind"]], "of": b["id"]})
+    for r in sak["information_requests"]:
+        letter = letter_for("information_request", behandling_id=r["behandling_id"])
+        events.append(
+            {
+                "at": r["requested_at"],
+                "what": "information_requested",
+                "due": r["deadline"],
+                "letter": letter,
+                "of": r["behandling_id"],
+            }
+        )
+        if r["answered_at"]:
+            events.append(
+                {"at": r["answered_at"], "what": "information_received", "of": r["behandling_id"]}
+            )
+    for v in sak["vedtak"]:
+        letter = letter_for("vedtak", vedtak_id=v["id"])
+        events.append(
+            {
+                "at": v["decided_at"],
+                "what": "decided",
+                "vedtak": v,
+                "letter": letter,
+                "of": v["behandling_id"],
+            }
+        )
+    for k in klager:
+        letter = letter_for("klage_received", klage_id=k["id"])
+        at = behandling_at.get(k["behandling_id"]) or k["received_on"]
+        events.append(
+            {
+                "at": at,
+                "what": "klage_received",
+                "klage": k,
+                "letter": letter,
+                "of": k["behandling_id"],
+            }
+        )
+    for x in letters:
+        if x["id"] not in used:
+            events.append(
+                {"at": x["sent_at"], "what": "letter", "letter": x, "of": x["behandling_id"]}
+            )
+    steps = list(STEP_ORDER)
+    events.sort(
+        key=lambda e: (
+            _moment(e["at"]),
+            order.get(e["of"] or "", len(order)),
+            steps.index(e["what"]),
+        )
+    )
+    return events
 
 
 def case_overview(request: Request, context: RequestContext, sak_id: str) -> dict[str, Any]:
@@ -41,23 +140,6 @@ def case_overview(request: Request, context: RequestContext, sak_id: str) -> dic
         for r in sak["information_requests"]
         if r["status"] == "open"
     ]
-    events: list[dict[str, Any]] = []
-    for b in first:
-        what = "received" if b["kind"] == "forstegangsbehandling" else "change_received"
-        events.append({"at": b["created_at"], "what": what})
-    for r in sak["information_requests"]:
-        events.append(
-            {"at": r["requested_at"], "what": "information_requested", "due": r["deadline"]}
-        )
-        if r["answered_at"]:
-            events.append({"at": r["answered_at"], "what": "information_received"})
-    for v in sak["vedtak"]:
-        events.append({"at": v["decided_at"], "what": "decided", "vedtak": v})
-    for x in letters:
-        events.append({"at": x["sent_at"], "what": "letter", "letter": x})
-    for k in klager:
-        events.append({"at": k["received_on"], "what": "klage_received", "klage": k})
-    events.sort(key=lambda e: e["at"] or "", reverse=True)
     next_step: dict[str, Any] | None = None
     if open_requests:
         next_step = {"what": "send_information", "due": open_requests[0]["deadline"]}
@@ -73,10 +155,11 @@ def case_overview(request: Request, context: RequestContext, sak_id: str) -> dic
     return {
         **sak,
         "latest": latest,
+        "status": case_status(sak, klager),
         "letters": letters,
         "klager": klager,
         "open_requests": open_requests,
-        "events": events,
+        "events": timeline(sak, letters, klager),
         "next_step": next_step,
     }
 
@@ -280,8 +363,8 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
         "fristavbrytende": notice,
         "attachments": attachments,
     }
-    if values["late_reason"]:
-        body["late_reason"] = values["late_reason"]
+    if values["late_reason"] and vedtak["klage_terms"]["late"]:
+        body["late_reason"] = values["late_reason"]  # the field is only shown when late
     try:
         _status, klage = svc.submit_klage(context, body)
     except InvalidInput as error:
@@ -292,7 +375,9 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
 
 
 @router.get("/my/klager/{klage_id}")
-def my_klage(request: Request, klage_id: str, received: bool = False) -> Response:
+def my_klage(
+    request: Request, klage_id: str, received: bool = False, withdrawn: bool = False
+) -> Response:
     context = require_context(request)
     klage = service(request).get_klage(context, klage_id)
     return page(
@@ -301,6 +386,7 @@ def my_klage(request: Request, klage_id: str, received: bool = False) -> Respons
         section="cases",
         klage=klage,
         received=received,
+        withdrawn=withdrawn and klage["closed_reason"] == "withdrawn",
         errors=FormErrors(),
         values={},
     )
@@ -324,7 +410,10 @@ def act_on_klage(request: Request, klage_id: str, form: Form) -> Response:
                 if action == "grounds"
                 else tr.gettext("Write your comment"),
             )
-    elif action != "withdraw":
+    elif action == "withdraw":
+        # Withdrawing cannot be undone: it is done only from the page that asks first.
+        return RedirectResponse(f"/my/klager/{klage_id}/withdraw", status_code=303)
+    else:
         errors.add("grounds", tr.gettext("Choose what you want to do"))
     if not errors:
         try:
@@ -339,6 +428,31 @@ def act_on_klage(request: Request, klage_id: str, form: Form) -> Response:
         section="cases",
         klage=klage,
         received=False,
+        withdrawn=False,
         errors=errors,
         values={action: text(form, action)},
     )
+
+
+@router.get("/my/klager/{klage_id}/withdraw")
+def confirm_withdraw(request: Request, klage_id: str) -> Response:
+    """Ask before withdrawing: what happens, and that it cannot be undone."""
+    context = require_context(request)
+    klage = service(request).get_klage(context, klage_id)
+    if "withdraw" not in klage["allowed_actions"]:
+        return RedirectResponse(f"/my/klager/{klage_id}", status_code=303)
+    return page(request, "citizen/klage_withdraw.html", section="cases", klage=klage)
+
+
+@router.post("/my/klager/{klage_id}/withdraw")
+def withdraw_klage(request: Request, klage_id: str, form: Form) -> Response:
+    """The confirmed withdrawal (the form carries the CSRF token and the version read)."""
+    context = require_context(request)
+    svc = service(request)
+    klage = svc.get_klage(context, klage_id)
+    try:
+        version = int(text(form, "version"))
+    except ValueError:
+        version = klage["version"]
+    svc.klage_action(context, "withdraw", klage_id, {"version": version})
+    return RedirectResponse(f"/my/klager/{klage_id}?withdrawn=1", status_code=303)

@@ -32,6 +32,7 @@ from trygd.web.i18n import N_, Translator
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, service, t, today
 from trygd.web.session import checked_form, cookie_secure, require_context
+from trygd.web.templating import request_language
 
 router = APIRouter(include_in_schema=False)
 Form = Annotated[FormData, Depends(checked_form)]
@@ -305,6 +306,9 @@ def change_received(request: Request, sak_id: str) -> Response:
     if revurdering is None:
         return RedirectResponse(f"/my/cases/{sak_id}", status_code=303)
     decided = next((v for v in sak["vedtak"] if v["behandling_id"] == revurdering["id"]), None)
+    if decided is not None:
+        # The whole vedtak: whether it stops the benefit, why, and the klagefrist.
+        decided = service(request).get_vedtak(context, decided["id"], request_language(request))
     expected = dt.date.fromisoformat(revurdering["created_at"][:10]) + dt.timedelta(weeks=4)
     return page(
         request,

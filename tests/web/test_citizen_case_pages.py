@@ -1,0 +1,280 @@
+"""What a person sees of their case (TestClient, demo data, SQLite): a change that stops a
+benefit said plainly, one status label on every page, one timeline with times and without
+duplicates, klage deadlines as dates, and withdrawing a klage only after a confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from trygd.api.demo import demo_claims
+from trygd.api.identity import DemoTokens
+from trygd.demo.seed import _citizen, _sak_of, seed
+from trygd.domain import deadlines
+from trygd.rules.formatting import date as formatted
+from trygd.services.clock import FixedClock
+from trygd.services.facade import CaseService, Settings
+from trygd.store.database import make_engine, migrate
+from trygd.store.models import Event, Person
+from trygd.web.app import create_site
+from trygd.web.session import CSRF_COOKIE, SESSION_COOKIE
+
+NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
+CSRF = "c" * 32
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[TestClient, CaseService, FixedClock]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'trygd.sqlite3'}")
+    migrate(engine)
+    clock = FixedClock(NOW)
+    service = CaseService(engine, Settings(demo=True, clock=clock))
+    seed(service, today=NOW.date())
+    app = create_site(service, DemoTokens("test-secret-" + "x" * 32), demo=True)
+    return TestClient(app, follow_redirects=False), service, clock
+
+
+def _person(service: CaseService, name: str) -> Person:
+    with service.sessions() as session:
+        person: Person = session.scalars(select(Person).where(Person.name == name)).one()
+        return person
+
+
+def _as(client: TestClient, service: CaseService, name: str) -> str:
+    """Sign in as demo person `name`; returns the id of their case."""
+    person = _person(service, name)
+    token = client.app.state.identity.issue(demo_claims(service, f"person:{person.id}"))  # type: ignore[attr-defined]
+    client.cookies.set(SESSION_COOKIE, token)
+    client.cookies.set(CSRF_COOKIE, CSRF)
+    return _sak_of(service, person)
+
+
+def _text(page: str) -> str:
+    """The page's words, without tags, entities decoded and spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def _stop_dagpenger(service: CaseService, clock: FixedClock, sak_id: str, on: dt.date) -> None:
+    """Anna reports that she works full time again from `on`: her dagpenger stop."""
+    anna = _citizen(_person(service, "Anna Dahl"))
+    clock.advance(dt.timedelta(hours=1))
+    service.report_change(
+        anna, sak_id, {"effective_date": on.isoformat(), "facts": {"current_working_hours": 37.5}}
+    )
+    service.run_due_jobs()
+
+
+# -- 1. a change that stops a benefit --------------------------------------------------------
+
+
+def test_a_change_that_stops_dagpenger_says_so_with_the_date_why_and_what_to_do(site):
+    client, service, clock = site
+    sak_id = _as(client, service, "Anna Dahl")
+    stop = dt.date(2026, 12, 7)
+    _stop_dagpenger(service, clock, sak_id, stop)
+
+    receipt = _text(client.get(f"/my/cases/{sak_id}/change/received").text)
+    assert "Dagpengene dine stanses fra 7. desember 2026." in receipt
+    assert "Hvorfor" in receipt and "ftrl. § 4-3" in receipt  # the condition no longer met
+    anna = _citizen(_person(service, "Anna Dahl"))
+    sak = service.get_sak(anna, sak_id)
+    new = sak["vedtak"][-1]
+    letter = next(
+        x for x in service.list_letters(anna, sak_id)["items"] if x["vedtak_id"] == new["id"]
+    )
+    klagefrist = deadlines.klage_deadline(dt.date.fromisoformat(letter["letter_date"])).last_day
+    assert f"kan du klage innen {formatted(klagefrist, 'nb')}" in receipt
+    assert f"/my/vedtak/{new['id']}/klage" in client.get(f"/my/cases/{sak_id}/change/received").text
+    # fvl. § 16: no forhåndsvarsel, because the facts are the person's own; the record says so.
+    assert "uten å varsle deg først" in receipt
+    assert "fvl. § 16 første ledd og tredje ledd bokstav c" in receipt
+
+    nn = _text(client.get(f"/my/cases/{sak_id}/change/received?lang=nn").text)
+    assert "Dagpengane dine blir stansa frå 7. desember 2026." in nn
+    en = _text(client.get(f"/my/cases/{sak_id}/change/received?lang=en").text)
+    assert "Your dagpenger stop from 7 December 2026." in en
+    client.get("/my?lang=nb")
+
+    # The status follows the case on every page that shows it.
+    for url in (f"/my/cases/{sak_id}", "/my/cases", "/my"):
+        assert "Stanset fra 7. desember 2026" in _text(client.get(url).text), url
+
+    # The replaced vedtak says so and links to the one that replaced it.
+    old = sak["vedtak"][-2]
+    replaced = client.get(f"/my/vedtak/{old['id']}").text
+    decided = dt.datetime.fromisoformat(new["decided_at"]).date()
+    assert f"Erstattet av vedtak av {formatted(decided, 'nb')}" in _text(replaced)
+    assert f'href="/my/vedtak/{new["id"]}"' in replaced
+    stopping = _text(client.get(f"/my/vedtak/{new['id']}").text)
+    assert "Erstattet av" not in stopping
+    assert "Dagpengene dine stanses fra 7. desember 2026." in stopping
+
+
+def test_the_vedtak_record_says_why_no_advance_notice_was_sent(site):
+    client, service, clock = site
+    sak_id = _as(client, service, "Anna Dahl")
+    _stop_dagpenger(service, clock, sak_id, dt.date(2026, 12, 7))
+    with service.sessions() as session:
+        made = [
+            e.data
+            for e in session.scalars(
+                select(Event).where(Event.type == "vedtak_made").order_by(Event.id)
+            )
+            if e.sak_id.hex == sak_id.replace("-", "")
+        ]
+    first, change, stop = made
+    assert first["advance_notice"] == "not_required"  # her own søknad
+    assert change["advance_notice"] == "not_required"  # one more child: in her favour
+    assert stop["advance_notice"] == "omitted"
+    assert stop["advance_notice_basis"] == "fvl. § 16 første ledd og tredje ledd bokstav c"
+    assert "endringsmelding" in stop["advance_notice_reason"]
+
+
+# -- 6. one status, one timeline -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Bjørn Lie", "Innvilget"),
+        ("David Hansen", "Under behandling"),
+        ("Frank Moen", "Venter på deg"),
+        ("Camilla Berg", "Under klage"),
+    ],
+)
+def test_the_status_label_is_the_same_on_every_page(site, name, label):
+    client, service, _clock = site
+    sak_id = _as(client, service, name)
+    for url in (f"/my/cases/{sak_id}", "/my/cases", "/my"):
+        tags = re.findall(r'class="case-status">\s*<span[^>]*>([^<]+)<', client.get(url).text)
+        assert tags == [label], (url, tags)
+
+
+def test_a_rejection_without_an_open_klage_says_rejected(site):
+    client, service, _clock = site
+    sak_id = _as(client, service, "Camilla Berg")
+    camilla = _citizen(_person(service, "Camilla Berg"))
+    klage = service.list_klager(camilla, sak_id)["items"][0]
+    service.klage_action(camilla, "withdraw", klage["id"], {"version": klage["version"]})
+    assert "Avslått" in _text(client.get(f"/my/cases/{sak_id}").text)
+
+
+def test_the_timeline_is_in_time_order_with_times_and_lists_each_thing_once(site):
+    client, service, clock = site
+    sak_id = _as(client, service, "Anna Dahl")
+    _stop_dagpenger(service, clock, sak_id, dt.date(2026, 12, 7))
+    anna = _citizen(_person(service, "Anna Dahl"))
+    clock.advance(dt.timedelta(hours=2))
+    stopping = service.get_sak(anna, sak_id)["vedtak"][-1]
+    service.submit_klage(anna, {"vedtak_id": stopping["id"], "text": "Jeg jobber bare deltid."})
+    service.run_due_jobs()
+
+    page = client.get(f"/my/cases/{sak_id}").text
+    timeline = page[page.index('<ol class="timeline">') : page.index("</ol>")]
+    entries = re.findall(r"<li>(.*?)</li>", timeline, re.S)
+    moments = [dt.datetime.fromisoformat(m) for m in re.findall(r'datetime="([^"]+)"', timeline)]
+    assert len(moments) == len(entries) >= 7
+    assert moments == sorted(moments)
+    assert all(re.search(r"\d{2}:\d{2}</time>", e) for e in entries)  # a date and a time
+    # The demo makes the first søknad, its vedtak and a change in the same second: each
+    # behandling's steps stay together, in the order they happened.
+    said = [_text(e).split(" ", 4)[-1] for e in entries]
+    kinds = [
+        next(k for k in ("søknaden", "endring", "fattet", "klagen") if k in words) for words in said
+    ]
+    assert kinds == ["søknaden", "fattet", "endring", "fattet", "endring", "fattet", "klagen"]
+    letters = service.list_letters(anna, sak_id)["items"]
+    for x in letters:
+        assert timeline.count(f'href="/my/letters/{x["id"]}"') == 1, x["title"]
+    # Each vedtak letter sits with its vedtak, not in an entry of its own.
+    for v in service.get_sak(anna, sak_id)["vedtak"]:
+        entry = next(e for e in entries if f"/my/vedtak/{v['id']}" in e)
+        assert any(f"/my/letters/{x['id']}" in entry for x in letters if x["vedtak_id"] == v["id"])
+
+
+# -- 2. klage deadlines as dates -------------------------------------------------------------
+
+
+def test_the_klage_form_shows_the_deadlines_as_dates_and_no_late_field_in_time(site):
+    client, service, _clock = site
+    sak_id = _as(client, service, "Bjørn Lie")
+    bjorn = _citizen(_person(service, "Bjørn Lie"))
+    vedtak = service.get_sak(bjorn, sak_id)["vedtak"][-1]
+    letter = next(x for x in service.list_letters(bjorn, sak_id)["items"] if x["kind"] == "vedtak")
+    klagefrist = deadlines.klage_deadline(dt.date.fromisoformat(letter["letter_date"])).last_day
+    grounds = deadlines.grounds_deadline(NOW.date()).last_day
+
+    form = client.get(f"/my/vedtak/{vedtak['id']}/klage").text
+    words = _text(form)
+    assert f"Fristen for å klage er {formatted(klagefrist, 'nb')}" in words
+    assert f"innen {formatted(grounds, 'nb')}" in words
+    assert "3 uker" not in words and "6 uker" not in words
+    assert 'name="late_reason"' not in form
+    assert f"Du kan klage innen {formatted(klagefrist, 'nb')}" in _text(
+        client.get(f"/my/vedtak/{vedtak['id']}").text
+    )
+
+    # A short klage: its page gives the grounds deadline as the same date.
+    sent = client.post(
+        f"/my/vedtak/{vedtak['id']}/klage",
+        data={"csrf_token": CSRF, "kind": "notice", "text": "Jeg klager.", "late_reason": "x"},
+    )
+    assert sent.status_code == 303
+    klage_page = _text(client.get(sent.headers["location"]).text)
+    assert f"innen {formatted(grounds, 'nb')}" in klage_page
+    klage = service.list_klager(bjorn, sak_id)["items"][0]
+    assert klage["grounds_deadline"] == grounds.isoformat()
+
+
+def test_the_klage_form_asks_why_late_only_after_the_deadline(site):
+    client, service, clock = site
+    sak_id = _as(client, service, "Bjørn Lie")
+    bjorn = _citizen(_person(service, "Bjørn Lie"))
+    vedtak = service.get_sak(bjorn, sak_id)["vedtak"][-1]
+    clock.advance(dt.timedelta(weeks=8))
+    form = client.get(f"/my/vedtak/{vedtak['id']}/klage").text
+    assert 'name="late_reason"' in form
+    assert "Hvorfor klager du for sent?" in _text(form)
+    assert "Fristen har gått ut" in _text(form)
+
+
+# -- 5. withdrawing a klage asks first -------------------------------------------------------
+
+
+def test_withdrawing_a_klage_needs_the_confirmation_page(site):
+    client, service, _clock = site
+    sak_id = _as(client, service, "Camilla Berg")
+    camilla = _citizen(_person(service, "Camilla Berg"))
+    klage = service.list_klager(camilla, sak_id)["items"][0]
+    url = f"/my/klager/{klage['id']}"
+    assert f'href="{url}/withdraw"' in client.get(url).text
+
+    # The old one-click form does not withdraw: it leads to the question.
+    old = client.post(url, data={"csrf_token": CSRF, "action": "withdraw"})
+    assert old.status_code == 303 and old.headers["location"] == f"{url}/withdraw"
+    assert service.get_klage(camilla, klage["id"])["state"] != "closed"
+
+    question = client.get(f"{url}/withdraw")
+    words = _text(question.text)
+    assert "Vil du trekke klagen din?" in words and "Dette kan ikke angres" in words
+    assert f'action="{url}/withdraw"' in question.text
+
+    no_csrf = client.post(f"{url}/withdraw", data={"version": str(klage["version"])})
+    assert no_csrf.status_code in (400, 403)
+    assert service.get_klage(camilla, klage["id"])["state"] != "closed"
+
+    done = client.post(
+        f"{url}/withdraw", data={"csrf_token": CSRF, "version": str(klage["version"])}
+    )
+    assert done.status_code == 303
+    after = service.get_klage(camilla, klage["id"])
+    assert after["state"] == "closed" and after["closed_reason"] == "withdrawn"
+    assert "Du har trukket klagen" in _text(client.get(done.headers["location"]).text)
+    # A closed klage has nothing to withdraw: the question page sends the person back.
+    assert client.get(f"{url}/withdraw").status_code == 303
