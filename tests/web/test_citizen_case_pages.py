@@ -23,10 +23,9 @@ from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
 from trygd.store.models import Event, Person
 from trygd.web.app import create_site
-from trygd.web.session import CSRF_COOKIE, SESSION_COOKIE
+from trygd.web.session import SESSION_COOKIE, session_csrf_token
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
-CSRF = "c" * 32
 
 
 @pytest.fixture
@@ -46,12 +45,18 @@ def _person(service: CaseService, name: str) -> Person:
         return person
 
 
+_csrf: dict[TestClient, str] = {}
+
+
 def _as(client: TestClient, service: CaseService, name: str) -> str:
     """Sign in as demo person `name`; returns the id of their case."""
     person = _person(service, name)
     token = client.app.state.identity.issue(demo_claims(service, f"person:{person.id}"))  # type: ignore[attr-defined]
     client.cookies.set(SESSION_COOKIE, token)
-    client.cookies.set(CSRF_COOKIE, CSRF)
+    _csrf[client] = session_csrf_token(
+        client.app.state.csrf_key,  # type: ignore[attr-defined]
+        client.app.state.identity.verify(token)["sid"],  # type: ignore[attr-defined]
+    )
     return _sak_of(service, person)
 
 
@@ -223,7 +228,12 @@ def test_the_klage_form_shows_the_deadlines_as_dates_and_no_late_field_in_time(s
     # A short klage: its page gives the grounds deadline as the same date.
     sent = client.post(
         f"/my/vedtak/{vedtak['id']}/klage",
-        data={"csrf_token": CSRF, "kind": "notice", "text": "Jeg klager.", "late_reason": "x"},
+        data={
+            "csrf_token": _csrf[client],
+            "kind": "notice",
+            "text": "Jeg klager.",
+            "late_reason": "x",
+        },
     )
     assert sent.status_code == 303
     klage_page = _text(client.get(sent.headers["location"]).text)
@@ -256,7 +266,7 @@ def test_withdrawing_a_klage_needs_the_confirmation_page(site):
     assert f'href="{url}/withdraw"' in client.get(url).text
 
     # The old one-click form does not withdraw: it leads to the question.
-    old = client.post(url, data={"csrf_token": CSRF, "action": "withdraw"})
+    old = client.post(url, data={"csrf_token": _csrf[client], "action": "withdraw"})
     assert old.status_code == 303 and old.headers["location"] == f"{url}/withdraw"
     assert service.get_klage(camilla, klage["id"])["state"] != "closed"
 
@@ -270,7 +280,7 @@ def test_withdrawing_a_klage_needs_the_confirmation_page(site):
     assert service.get_klage(camilla, klage["id"])["state"] != "closed"
 
     done = client.post(
-        f"{url}/withdraw", data={"csrf_token": CSRF, "version": str(klage["version"])}
+        f"{url}/withdraw", data={"csrf_token": _csrf[client], "version": str(klage["version"])}
     )
     assert done.status_code == 303
     after = service.get_klage(camilla, klage["id"])
