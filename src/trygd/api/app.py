@@ -25,7 +25,7 @@ from trygd.api.identity import DemoTokens, IdentityProvider
 from trygd.api.routes import router
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService, Settings
-from trygd.store.database import make_engine
+from trygd.store.database import application_engine
 
 log = logging.getLogger(__name__)
 
@@ -102,4 +102,4 @@ def parts_from_environment() -> tuple[CaseService, DemoTokens, bool]:
         if not demo:
             raise RuntimeError("TRYGD_TOKEN_SECRET must be set outside demo mode")
         secret = secrets.token_urlsafe(32)
-    return CaseService(make_engine(), Settings(demo=demo)), DemoTokens(secret), demo
+    return CaseService(application_engine(), Settings(demo=demo)), DemoTokens(secret), demo

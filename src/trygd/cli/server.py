@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from trygd.services.facade import CaseService, Settings
-from trygd.store.database import database_url, make_engine, migrate, safe_url
+from trygd.store.database import application_engine, database_url, migrate_database, safe_url
 
 console = Console(stderr=True)
 log = logging.getLogger("trygd.worker")
@@ -50,9 +50,10 @@ def serve_command(
     elif not os.environ.get("TRYGD_TOKEN_SECRET"):
         console.print("error: TRYGD_TOKEN_SECRET must be set (or use --demo)")
         raise typer.Exit(2)
-    engine = make_engine(url)
-    migrate(engine)
-    service = CaseService(engine, Settings(demo=demo))
+    migrate_database()
+    # The server processes need only the application's login, not the owner's.
+    os.environ.pop("TRYGD_MIGRATION_DATABASE_URL", None)
+    service = CaseService(application_engine(url), Settings(demo=demo))
     console.print(f"Database {safe_url(url)} is up to date.")
     if demo:
         from trygd.demo.seed import seed
@@ -86,9 +87,8 @@ def worker_command(
     interval: Annotated[float, typer.Option(help="Seconds between polls", min=0.1)] = 2.0,
 ) -> None:
     """Run background jobs (reminders, deadlines, iverksetting) from the database."""
-    engine = make_engine()
-    migrate(engine)
-    service = CaseService(engine, Settings())
+    migrate_database()
+    service = CaseService(application_engine(), Settings())
     if once:
         console.print(f"Ran {service.run_due_jobs(limit=10_000)} jobs.")
         return

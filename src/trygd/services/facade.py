@@ -41,6 +41,7 @@ from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
 from trygd.services.records import parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
+from trygd.store import audit_chain
 from trygd.store.models import IdempotencyKey, Job
 
 T = TypeVar("T")
@@ -459,6 +460,13 @@ class CaseService:
         return self._run(
             context, lambda uow: views.audit_trail(uow, person_id, purpose, limit, offset)
         )
+
+    def verify_audit_chain(self) -> audit_chain.Verification:
+        """Walk the whole audit chain and find the first broken link, if any (`trygd audit
+        verify`). An operator's check with the database login, not a use case: it shows no
+        personal data, only record ids, positions and hashes, so it is not itself audited."""
+        with self.engine.connect() as connection:
+            return audit_chain.verify(connection)
 
     def who_is_calling(self, context: RequestContext) -> Actor:
         """The caller, with their person id if they are in the population register."""

@@ -252,10 +252,14 @@ class Event(Base):
 
 
 class AuditRecord(Base):
-    """One try to touch personal data, allowed or denied. Append-only (see the migration)."""
+    """One try to touch personal data, allowed or denied. Append-only (see the migrations),
+    and a hash chain in the order of `chain_position` (see `trygd.store.audit_chain`)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_person", "person_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_person", "person_id", "at"),
+        UniqueConstraint("chain_position", name="uq_audit_chain_position"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -273,6 +277,9 @@ class AuditRecord(Base):
     reason: Mapped[str] = mapped_column(Text)
     completed: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str | None] = mapped_column(String(200))
+    chain_position: Mapped[int] = mapped_column(BigInteger)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))
 
 
 class Job(Base):

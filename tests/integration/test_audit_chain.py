@@ -1,0 +1,257 @@
+"""The audit trail as a hash chain, on SQLite and PostgreSQL.
+
+The application's role cannot change the trail (see test_audit_and_store.py); these tests are
+about what it cannot stop: someone with more rights than the application (a superuser who
+switches the triggers off) changing or deleting a record. `trygd audit verify` must then point
+at exactly the first record where the chain breaks. They also check that the chain stays one
+chain when many use cases write at once, and that records from before the chain are chained
+by the migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import select, text
+from support import aap_application, citizen_headers
+from typer.testing import CliRunner
+
+from trygd.api.identity import actor_from_claims
+from trygd.cli.main import app
+from trygd.services.errors import Forbidden
+from trygd.services.facade import CaseService
+from trygd.services.unit_of_work import RequestContext
+from trygd.store import audit_chain
+from trygd.store.database import alembic_config, make_engine
+from trygd.store.models import AuditRecord, Person
+
+API = "/api/v1"
+runner = CliRunner()
+
+
+def some_audit_records(client, make_person) -> None:
+    """A few requests by two citizens: an application, reads, and a denied read."""
+    anna, nosy = make_person("Anna Dahl"), make_person("Nils Nysgjerrig")
+    case = client.post(f"{API}/applications", json=aap_application(), headers=citizen_headers(anna))
+    sak_id = case.json()["sak_id"]
+    for _ in range(2):
+        client.get(f"{API}/cases", headers=citizen_headers(anna))
+        client.get(f"{API}/cases/{sak_id}", headers=citizen_headers(nosy))  # denied
+        client.get(f"{API}/cases/{sak_id}", headers=citizen_headers(anna))
+
+
+def chain(service: CaseService) -> list[AuditRecord]:
+    with service.sessions() as session:
+        return list(session.scalars(select(AuditRecord).order_by(AuditRecord.chain_position)))
+
+
+def verify_command(db_url: str) -> Any:
+    return runner.invoke(app, ["audit", "verify"], env={"TRYGD_DATABASE_URL": db_url})
+
+
+def tamper(db_url: str, *statements: str) -> None:
+    """Change the trail as someone the triggers do not stop: on PostgreSQL a superuser in
+    replica mode (ordinary triggers do not fire), on SQLite the file's owner, who drops them."""
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            if db_url.startswith("postgresql"):
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
+            else:
+                connection.execute(text("DROP TRIGGER audit_log_no_update"))
+                connection.execute(text("DROP TRIGGER audit_log_no_delete"))
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+# -- an intact chain ---------------------------------------------------------------------------
+
+
+def test_audit_records_form_one_chain_that_verifies(client, make_person, service, db_url):
+    some_audit_records(client, make_person)
+    records = chain(service)
+    assert len(records) >= 7
+    assert [r.chain_position for r in records] == list(range(1, len(records) + 1))
+    assert records[0].previous_hash == audit_chain.GENESIS
+    for before, after in itertools.pairwise(records):
+        assert after.previous_hash == before.record_hash
+    assert {r.completed for r in records} == {True, False}  # both ways of writing are chained
+
+    result = verify_command(db_url)
+    assert result.exit_code == 0, result.output
+    assert f"OK: {len(records)} audit records" in result.output
+    assert records[-1].record_hash in result.output
+
+
+def test_an_empty_trail_verifies(service, db_url):
+    result = verify_command(db_url)
+    assert result.exit_code == 0, result.output
+    assert "OK: 0 audit records" in result.output
+
+
+# -- tampering -----------------------------------------------------------------------------------
+
+
+def test_an_edit_with_the_triggers_bypassed_is_reported_at_that_record(
+    client, make_person, service, db_url
+):
+    some_audit_records(client, make_person)
+    records = chain(service)
+    victim = records[3]
+    tamper(db_url, f"UPDATE audit_log SET reason = 'nothing to see' WHERE id = {victim.id}")
+    assert chain(service)[3].reason == "nothing to see"  # the edit really happened
+
+    result = verify_command(db_url)
+    assert result.exit_code == 1, result.output
+    assert f"audit record {victim.id} (chain position 4)" in result.output
+    assert "does not match its hash" in result.output
+    assert "The 3 records before it are intact" in result.output
+
+
+def test_a_deleted_record_in_the_middle_is_reported_at_the_record_after_it(
+    client, make_person, service, db_url
+):
+    some_audit_records(client, make_person)
+    records = chain(service)
+    tamper(db_url, f"DELETE FROM audit_log WHERE id = {records[2].id}")
+
+    broken = service.verify_audit_chain().broken
+    assert broken is not None
+    assert (broken.record_id, broken.position) == (records[3].id, 4)
+    assert "position 3" in broken.problem and "missing" in broken.problem
+    result = verify_command(db_url)
+    assert result.exit_code == 1
+    assert f"audit record {records[3].id} (chain position 4)" in result.output
+
+
+def test_a_record_given_a_new_hash_is_caught_by_the_next_link(client, make_person, service, db_url):
+    some_audit_records(client, make_person)
+    records = chain(service)
+    victim = records[1]
+    changed = {c.name: getattr(victim, c.name) for c in AuditRecord.__table__.columns}
+    changed["reason"] = "nothing to see"
+    new_hash = audit_chain.record_hash(victim.previous_hash, changed)
+    tamper(
+        db_url,
+        f"UPDATE audit_log SET reason = 'nothing to see', record_hash = '{new_hash}'"
+        f" WHERE id = {victim.id}",
+    )
+    broken = service.verify_audit_chain().broken
+    assert broken is not None
+    assert (broken.record_id, broken.position) == (records[2].id, 3)
+    assert "link" in broken.problem
+
+
+# -- many writers at once ------------------------------------------------------------------------
+
+
+def citizen(person: Person) -> RequestContext:
+    claims = {"sub": f"person:{person.id}", "name": person.name, "roles": ["citizen"]}
+    return RequestContext(actor=actor_from_claims(claims, str(person.id)))
+
+
+def test_concurrent_use_cases_keep_one_unbroken_chain(make_person, service, db_url):
+    """Eight threads write audit records at once, on both ways of writing them (a use case
+    that commits, and a denied one whose records are written after the rollback)."""
+    people = [citizen(make_person(f"Person {n}")) for n in range(8)]
+
+    def work(context: RequestContext) -> int:
+        for _ in range(10):
+            service.list_own_cases(context, 10, 0)
+            with pytest.raises(Forbidden):
+                service.audit_trail(context, None, "curious", 10, 0)
+        return 20
+
+    with ThreadPoolExecutor(max_workers=len(people)) as pool:
+        written = sum(pool.map(work, people))
+
+    result = service.verify_audit_chain()
+    assert result.broken is None
+    assert result.count == written == 160
+    assert [r.chain_position for r in chain(service)] == list(range(1, 161))
+
+
+# -- the migration -----------------------------------------------------------------------------
+
+
+def test_the_migration_chains_the_records_written_before_it(db_url):
+    """Records from before the chain get their places in the order of their ids."""
+    config = alembic_config(db_url)
+    [script] = [
+        s
+        for s in ScriptDirectory.from_config(config).walk_revisions()
+        if s.path.endswith("_tamper_evident_audit.py")
+    ]
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, str(script.down_revision))
+        person = uuid.uuid4()
+        with engine.begin() as connection:
+            for n in range(3):
+                connection.execute(
+                    AuditRecord.__table__.insert().values(
+                        at=dt.datetime(2026, 11, 23, 9, n, tzinfo=dt.UTC),
+                        correlation_id=f"old-{n}",
+                        actor_id="Z990101",
+                        actor_name="Kari Saksbehandler",
+                        actor_role="caseworker",
+                        actor_unit="0312",
+                        person_id=person,
+                        action="read_case",
+                        outcome="permit",
+                        reason="unit",
+                        completed=True,
+                    )
+                )
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            result = audit_chain.verify(connection)
+            rows = connection.execute(
+                select(AuditRecord.correlation_id).order_by(AuditRecord.chain_position)
+            ).all()
+    finally:
+        engine.dispose()
+    assert result.broken is None and result.count == 3
+    assert [r[0] for r in rows] == ["old-0", "old-1", "old-2"]
+
+
+# -- the roles -----------------------------------------------------------------------------------
+
+
+def test_the_application_acts_as_its_own_role_on_postgresql(service, db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has no roles")
+    with service.engine.connect() as connection:
+        assert connection.execute(text("SELECT current_user")).scalar() == "trygd_app"
+        connection.rollback()  # a rolled-back transaction does not undo the role
+        assert connection.execute(text("SELECT current_user")).scalar() == "trygd_app"
+
+
+# -- the hashed text -----------------------------------------------------------------------------
+
+
+def test_the_hash_is_the_same_for_a_time_in_any_zone_and_as_sqlite_gives_it_back():
+    """PostgreSQL gives times back in the session's zone, SQLite without one (in UTC)."""
+    at = dt.datetime(2026, 11, 23, 9, 0, 0, 123456, tzinfo=dt.UTC)
+    record = {name: None for name in audit_chain.HASHED_FIELDS}
+    record.update(chain_position=1, at=at, completed=True, person_id=uuid.UUID(int=7))
+    oslo = {**record, "at": at.astimezone(ZoneInfo("Europe/Oslo"))}
+    naive = {**record, "at": at.replace(tzinfo=None)}
+    hashes = {audit_chain.record_hash(audit_chain.GENESIS, r) for r in (record, oslo, naive)}
+    assert len(hashes) == 1
+    later = {**record, "at": at + dt.timedelta(microseconds=1)}
+    assert audit_chain.record_hash(audit_chain.GENESIS, later) not in hashes
