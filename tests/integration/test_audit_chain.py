@@ -53,8 +53,8 @@ def chain(service: CaseService) -> list[AuditRecord]:
         return list(session.scalars(select(AuditRecord).order_by(AuditRecord.chain_position)))
 
 
-def verify_command(db_url: str) -> Any:
-    return runner.invoke(app, ["audit", "verify"], env={"TRYGD_DATABASE_URL": db_url})
+def verify_command(db_url: str, *options: str) -> Any:
+    return runner.invoke(app, ["audit", "verify", *options], env={"TRYGD_DATABASE_URL": db_url})
 
 
 def tamper(db_url: str, *statements: str) -> None:
@@ -150,6 +150,27 @@ def test_a_record_given_a_new_hash_is_caught_by_the_next_link(client, make_perso
     assert broken is not None
     assert (broken.record_id, broken.position) == (records[2].id, 3)
     assert "link" in broken.problem
+
+
+def test_records_cut_from_the_end_are_caught_with_a_noted_head(
+    client, make_person, service, db_url
+):
+    """Removing the newest records leaves no gap; the head noted from an earlier run shows it."""
+    some_audit_records(client, make_person)
+    noted = verify_command(db_url).output.split("hash ")[-1].strip()
+    assert noted == chain(service)[-1].record_hash
+    assert verify_command(db_url, "--head", noted).exit_code == 0
+    client.get(f"{API}/cases", headers=citizen_headers(make_person("Later Person")))
+    later = verify_command(db_url, "--head", noted)
+    assert later.exit_code == 0 and "the noted head is in it" in later.output
+
+    last = max(r.chain_position for r in chain(service))
+    tamper(db_url, f"DELETE FROM audit_log WHERE chain_position >= {last - 1}")
+    assert verify_command(db_url).exit_code == 0  # the shorter chain is whole in itself
+    result = verify_command(db_url, "--head", noted)
+    assert result.exit_code == 1, result.output
+    assert f"the noted head {noted} is not in the chain" in result.output
+    assert verify_command(db_url, "--head", "not-a-hash").exit_code == 2
 
 
 # -- many writers at once ------------------------------------------------------------------------

@@ -461,12 +461,13 @@ class CaseService:
             context, lambda uow: views.audit_trail(uow, person_id, purpose, limit, offset)
         )
 
-    def verify_audit_chain(self) -> audit_chain.Verification:
-        """Walk the whole audit chain and find the first broken link, if any (`trygd audit
-        verify`). An operator's check with the database login, not a use case: it shows no
-        personal data, only record ids, positions and hashes, so it is not itself audited."""
+    def verify_audit_chain(self, noted_head: str | None = None) -> audit_chain.Verification:
+        """Walk the whole audit chain and find the first broken link, if any, and whether a
+        head noted earlier is still in it (`trygd audit verify`). An operator's check with the
+        database login, not a use case: it shows no personal data, only record ids, positions
+        and hashes, so it is not itself audited."""
         with self.engine.connect() as connection:
-            return audit_chain.verify(connection)
+            return audit_chain.verify(connection, noted_head)
 
     def who_is_calling(self, context: RequestContext) -> Actor:
         """The caller, with their person id if they are in the population register."""

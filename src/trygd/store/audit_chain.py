@@ -157,12 +157,17 @@ class Verification:
     count: int  # records checked (up to the break, when there is one)
     head: Head  # the last good record
     broken: Break | None
+    noted_head_found: bool | None = None  # None when no noted head was given
 
 
-def check(records: Iterable[Mapping[Any, Any]]) -> Verification:
-    """Walk records in chain order and find the first that does not follow from the one before."""
+def check(records: Iterable[Mapping[Any, Any]], noted_head: str | None = None) -> Verification:
+    """Walk records in chain order and find the first that does not follow from the one before.
+
+    `noted_head`: a head hash printed by an earlier run and kept elsewhere; the result says
+    whether the intact chain still contains it (records cut from the end leave no gap)."""
     head = EMPTY
     count = 0
+    found = None if noted_head is None else noted_head == GENESIS
     for record in records:
         position = record["chain_position"]
         if position != head.position + 1:
@@ -175,16 +180,18 @@ def check(records: Iterable[Mapping[Any, Any]]) -> Verification:
                     else f"{head.position + 1} to {position - 1}"
                 )
                 problem = f"the record(s) at chain position {missing} before it are missing"
-            return Verification(count, head, Break(record["id"], position, problem))
+            return Verification(count, head, Break(record["id"], position, problem), found)
         if record["previous_hash"] != head.hash:
             problem = "its link to the record before it does not match that record's hash"
-            return Verification(count, head, Break(record["id"], position, problem))
+            return Verification(count, head, Break(record["id"], position, problem), found)
         if record_hash(head.hash, record) != record["record_hash"]:
             problem = "its content does not match its hash: it was changed after it was written"
-            return Verification(count, head, Break(record["id"], position, problem))
+            return Verification(count, head, Break(record["id"], position, problem), found)
         head = Head(position, record["record_hash"])
         count += 1
-    return Verification(count, head, None)
+        if head.hash == noted_head:
+            found = True
+    return Verification(count, head, None, found)
 
 
 def chain_records(connection: Connection, batch: int = 5000) -> Iterator[RowMapping]:
@@ -208,5 +215,5 @@ def chain_records(connection: Connection, batch: int = 5000) -> Iterator[RowMapp
         last = rows[-1]["chain_position"]
 
 
-def verify(connection: Connection) -> Verification:
-    return check(chain_records(connection))
+def verify(connection: Connection, noted_head: str | None = None) -> Verification:
+    return check(chain_records(connection), noted_head)
