@@ -2,16 +2,17 @@
 
 The application's role cannot change the trail (see test_audit_and_store.py); these tests are
 about what it cannot stop: someone with more rights than the application (a superuser who
-switches the triggers off) changing or deleting a record. `trygd audit verify` must then point
-at exactly the first record where the chain breaks. They also check that the chain stays one
-chain when many use cases write at once, and that records from before the chain are chained
-by the migration.
+switches the triggers off) changing, deleting or adding a record. `trygd audit verify` must
+then point at exactly the first record where the chain breaks. They also check that the chain
+stays one chain when many use cases write and several sealers chain at once, and that records
+from before the chain are chained too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from support import aap_application, citizen_headers
 from typer.testing import CliRunner
 
@@ -31,7 +32,7 @@ from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
 from trygd.store import audit_chain
 from trygd.store.database import alembic_config, make_engine
-from trygd.store.models import AuditRecord, Person
+from trygd.store.models import AuditChainLink, AuditPending, AuditRecord, Person
 
 API = "/api/v1"
 runner = CliRunner()
@@ -48,13 +49,30 @@ def some_audit_records(client, make_person) -> None:
         client.get(f"{API}/cases/{sak_id}", headers=citizen_headers(anna))
 
 
-def chain(service: CaseService) -> list[AuditRecord]:
+def chain(service: CaseService) -> list[Any]:
+    """The links in order, each with its record (id, reason), after chaining what waits."""
+    service.seal_audit_trail()
     with service.sessions() as session:
-        return list(session.scalars(select(AuditRecord).order_by(AuditRecord.chain_position)))
+        return list(
+            session.execute(
+                select(AuditChainLink, AuditRecord.id, AuditRecord.reason, AuditRecord.completed)
+                .outerjoin(AuditRecord, AuditRecord.id == AuditChainLink.audit_id)
+                .order_by(AuditChainLink.position)
+            ).all()
+        )
 
 
 def verify_command(db_url: str, *options: str) -> Any:
     return runner.invoke(app, ["audit", "verify", *options], env={"TRYGD_DATABASE_URL": db_url})
+
+
+SQLITE_TRIGGERS = (
+    "audit_log_no_update",
+    "audit_log_no_delete",
+    "audit_log_queue",
+    "audit_chain_no_update",
+    "audit_chain_no_delete",
+)
 
 
 def tamper(db_url: str, *statements: str) -> None:
@@ -66,8 +84,8 @@ def tamper(db_url: str, *statements: str) -> None:
             if db_url.startswith("postgresql"):
                 connection.execute(text("SET LOCAL session_replication_role = replica"))
             else:
-                connection.execute(text("DROP TRIGGER audit_log_no_update"))
-                connection.execute(text("DROP TRIGGER audit_log_no_delete"))
+                for trigger in SQLITE_TRIGGERS:
+                    connection.execute(text(f"DROP TRIGGER {trigger}"))
             for statement in statements:
                 connection.execute(text(statement))
     finally:
@@ -79,18 +97,34 @@ def tamper(db_url: str, *statements: str) -> None:
 
 def test_audit_records_form_one_chain_that_verifies(client, make_person, service, db_url):
     some_audit_records(client, make_person)
-    records = chain(service)
-    assert len(records) >= 7
-    assert [r.chain_position for r in records] == list(range(1, len(records) + 1))
-    assert records[0].previous_hash == audit_chain.GENESIS
-    for before, after in itertools.pairwise(records):
-        assert after.previous_hash == before.record_hash
-    assert {r.completed for r in records} == {True, False}  # both ways of writing are chained
+    with service.sessions() as session:
+        written = session.scalars(select(AuditRecord.id).order_by(AuditRecord.id)).all()
+        assert session.scalars(select(AuditPending.audit_id)).all() == written  # waiting
+    links = chain(service)
+    assert len(links) == len(written) >= 7
+    assert [link.AuditChainLink.audit_id for link in links] == written  # oldest first
+    assert [link.AuditChainLink.position for link in links] == list(range(1, len(links) + 1))
+    assert links[0].AuditChainLink.previous_hash == audit_chain.GENESIS
+    for before, after in itertools.pairwise(links):
+        assert after.AuditChainLink.previous_hash == before.AuditChainLink.record_hash
+    assert {link.completed for link in links} == {True, False}  # both ways of writing
+    with service.sessions() as session:
+        assert session.scalars(select(AuditPending.audit_id)).all() == []
 
     result = verify_command(db_url)
     assert result.exit_code == 0, result.output
-    assert f"OK: {len(records)} audit records" in result.output
-    assert records[-1].record_hash in result.output
+    assert f"OK: {len(links)} audit records" in result.output
+    assert links[-1].AuditChainLink.record_hash in result.output
+
+
+def test_verify_chains_what_waits_first(client, make_person, service, db_url):
+    some_audit_records(client, make_person)
+    result = verify_command(db_url)
+    assert result.exit_code == 0, result.output
+    with service.sessions() as session:
+        written = session.scalar(select(func.count()).select_from(AuditRecord))
+        assert session.scalars(select(AuditPending.audit_id)).all() == []
+    assert f"OK: {written} audit records" in result.output
 
 
 def test_an_empty_trail_verifies(service, db_url):
@@ -106,8 +140,7 @@ def test_an_edit_with_the_triggers_bypassed_is_reported_at_that_record(
     client, make_person, service, db_url
 ):
     some_audit_records(client, make_person)
-    records = chain(service)
-    victim = records[3]
+    victim = chain(service)[3]
     tamper(db_url, f"UPDATE audit_log SET reason = 'nothing to see' WHERE id = {victim.id}")
     assert chain(service)[3].reason == "nothing to see"  # the edit really happened
 
@@ -118,38 +151,78 @@ def test_an_edit_with_the_triggers_bypassed_is_reported_at_that_record(
     assert "The 3 records before it are intact" in result.output
 
 
-def test_a_deleted_record_in_the_middle_is_reported_at_the_record_after_it(
-    client, make_person, service, db_url
-):
+def test_a_deleted_record_in_the_middle_is_reported(client, make_person, service, db_url):
     some_audit_records(client, make_person)
-    records = chain(service)
-    tamper(db_url, f"DELETE FROM audit_log WHERE id = {records[2].id}")
+    victim = chain(service)[2]
+    tamper(db_url, f"DELETE FROM audit_log WHERE id = {victim.id}")
 
     broken = service.verify_audit_chain().broken
     assert broken is not None
-    assert (broken.record_id, broken.position) == (records[3].id, 4)
-    assert "position 3" in broken.problem and "missing" in broken.problem
+    assert (broken.record_id, broken.position, broken.problem) == (
+        victim.id,
+        3,
+        "the record was deleted",
+    )
     result = verify_command(db_url)
     assert result.exit_code == 1
-    assert f"audit record {records[3].id} (chain position 4)" in result.output
+    assert f"audit record {victim.id} (chain position 3)" in result.output
+
+
+def test_a_deleted_record_and_link_are_reported_at_the_next_record(
+    client, make_person, service, db_url
+):
+    some_audit_records(client, make_person)
+    links = chain(service)
+    tamper(
+        db_url,
+        f"DELETE FROM audit_log WHERE id = {links[2].id}",
+        "DELETE FROM audit_chain WHERE position = 3",
+    )
+    broken = service.verify_audit_chain().broken
+    assert broken is not None
+    assert (broken.record_id, broken.position) == (links[3].id, 4)
+    assert "position 3" in broken.problem and "missing" in broken.problem
 
 
 def test_a_record_given_a_new_hash_is_caught_by_the_next_link(client, make_person, service, db_url):
     some_audit_records(client, make_person)
-    records = chain(service)
-    victim = records[1]
-    changed = {c.name: getattr(victim, c.name) for c in AuditRecord.__table__.columns}
-    changed["reason"] = "nothing to see"
-    new_hash = audit_chain.record_hash(victim.previous_hash, changed)
+    links = chain(service)
+    victim = links[1]
+    with service.sessions() as session:
+        record = session.get(AuditRecord, victim.id)
+        changed = {c.name: getattr(record, c.name) for c in AuditRecord.__table__.columns}
+    changed.update(reason="nothing to see", chain_position=2)
+    new_hash = audit_chain.record_hash(victim.AuditChainLink.previous_hash, changed)
     tamper(
         db_url,
-        f"UPDATE audit_log SET reason = 'nothing to see', record_hash = '{new_hash}'"
-        f" WHERE id = {victim.id}",
+        f"UPDATE audit_log SET reason = 'nothing to see' WHERE id = {victim.id}",
+        f"UPDATE audit_chain SET record_hash = '{new_hash}' WHERE position = 2",
     )
     broken = service.verify_audit_chain().broken
     assert broken is not None
-    assert (broken.record_id, broken.position) == (records[2].id, 3)
+    assert (broken.record_id, broken.position) == (links[2].id, 3)
     assert "link" in broken.problem
+
+
+def test_a_record_added_behind_the_applications_back_is_reported(
+    client, make_person, service, db_url
+):
+    some_audit_records(client, make_person)
+    links = chain(service)
+    tamper(
+        db_url,
+        "INSERT INTO audit_log (at, correlation_id, actor_id, actor_name, actor_role, action,"
+        " outcome, reason, completed) SELECT at, 'forged', actor_id, actor_name, actor_role,"
+        f" action, outcome, reason, completed FROM audit_log WHERE id = {links[0].id}",
+    )
+    result = service.verify_audit_chain()
+    assert result.broken is not None and result.count == len(links)
+    with service.sessions() as session:
+        forged = session.scalar(
+            select(AuditRecord.id).where(AuditRecord.correlation_id == "forged")
+        )
+    assert result.broken.record_id == forged
+    assert "not in the chain" in result.broken.problem
 
 
 def test_records_cut_from_the_end_are_caught_with_a_noted_head(
@@ -158,14 +231,18 @@ def test_records_cut_from_the_end_are_caught_with_a_noted_head(
     """Removing the newest records leaves no gap; the head noted from an earlier run shows it."""
     some_audit_records(client, make_person)
     noted = verify_command(db_url).output.split("hash ")[-1].strip()
-    assert noted == chain(service)[-1].record_hash
+    assert noted == chain(service)[-1].AuditChainLink.record_hash
     assert verify_command(db_url, "--head", noted).exit_code == 0
     client.get(f"{API}/cases", headers=citizen_headers(make_person("Later Person")))
     later = verify_command(db_url, "--head", noted)
     assert later.exit_code == 0 and "the noted head is in it" in later.output
 
-    last = max(r.chain_position for r in chain(service))
-    tamper(db_url, f"DELETE FROM audit_log WHERE chain_position >= {last - 1}")
+    last = chain(service)[-2:]
+    tamper(
+        db_url,
+        f"DELETE FROM audit_log WHERE id IN ({last[0].id}, {last[1].id})",
+        f"DELETE FROM audit_chain WHERE position >= {last[0].AuditChainLink.position}",
+    )
     assert verify_command(db_url).exit_code == 0  # the shorter chain is whole in itself
     result = verify_command(db_url, "--head", noted)
     assert result.exit_code == 1, result.output
@@ -181,10 +258,13 @@ def citizen(person: Person) -> RequestContext:
     return RequestContext(actor=actor_from_claims(claims, str(person.id)))
 
 
-def test_concurrent_use_cases_keep_one_unbroken_chain(make_person, service, db_url):
+def test_concurrent_use_cases_and_sealers_keep_one_unbroken_chain(make_person, service, db_url):
     """Eight threads write audit records at once, on both ways of writing them (a use case
-    that commits, and a denied one whose records are written after the rollback)."""
+    that commits, and a denied one whose records are written after the rollback), while two
+    sealers chain what waits."""
     people = [citizen(make_person(f"Person {n}")) for n in range(8)]
+    writing = threading.Event()
+    writing.set()
 
     def work(context: RequestContext) -> int:
         for _ in range(10):
@@ -193,20 +273,31 @@ def test_concurrent_use_cases_keep_one_unbroken_chain(make_person, service, db_u
                 service.audit_trail(context, None, "curious", 10, 0)
         return 20
 
-    with ThreadPoolExecutor(max_workers=len(people)) as pool:
-        written = sum(pool.map(work, people))
+    def seal() -> int:
+        sealed = 0
+        while writing.is_set():
+            sealed += service.seal_audit_trail(batch=7)
+        return sealed
 
+    with ThreadPoolExecutor(max_workers=len(people) + 2) as pool:
+        sealers = [pool.submit(seal) for _ in range(2)]
+        written = sum(pool.map(work, people))
+        writing.clear()
+        sealed = sum(sealer.result() for sealer in sealers)
+
+    assert sealed > 0
     result = service.verify_audit_chain()
     assert result.broken is None
     assert result.count == written == 160
-    assert [r.chain_position for r in chain(service)] == list(range(1, 161))
+    assert [link.AuditChainLink.position for link in chain(service)] == list(range(1, 161))
 
 
 # -- the migration -----------------------------------------------------------------------------
 
 
 def test_the_migration_chains_the_records_written_before_it(db_url):
-    """Records from before the chain get their places in the order of their ids."""
+    """Records from before the chain wait to be chained, and get their places in the order
+    of their ids."""
     config = alembic_config(db_url)
     [script] = [
         s
@@ -239,10 +330,13 @@ def test_the_migration_chains_the_records_written_before_it(db_url):
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+        service = CaseService(engine)
+        result = service.verify_audit_chain()
         with engine.connect() as connection:
-            result = audit_chain.verify(connection)
             rows = connection.execute(
-                select(AuditRecord.correlation_id).order_by(AuditRecord.chain_position)
+                select(AuditRecord.correlation_id)
+                .join(AuditChainLink, AuditChainLink.audit_id == AuditRecord.id)
+                .order_by(AuditChainLink.position)
             ).all()
     finally:
         engine.dispose()

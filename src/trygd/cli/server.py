@@ -20,10 +20,12 @@ log = logging.getLogger("trygd.worker")
 
 
 def work_forever(service: CaseService, stop: threading.Event, interval: float) -> None:
-    """Poll for due jobs until `stop` is set; errors are logged and the loop goes on."""
+    """Poll for due jobs, and chain new audit records, until `stop` is set; errors are logged
+    and the loop goes on."""
     while not stop.is_set():
         try:
             service.run_due_jobs()
+            service.seal_audit_trail()
         except Exception:
             log.exception("job worker round failed; retrying")
         stop.wait(interval)
@@ -86,11 +88,13 @@ def worker_command(
     once: Annotated[bool, typer.Option("--once", help="Run the due jobs, then stop")] = False,
     interval: Annotated[float, typer.Option(help="Seconds between polls", min=0.1)] = 2.0,
 ) -> None:
-    """Run background jobs (reminders, deadlines, iverksetting) from the database."""
+    """Run background jobs (reminders, deadlines, iverksetting) from the database, and chain
+    new audit records (see `trygd audit verify`)."""
     migrate_database()
     service = CaseService(application_engine(), Settings())
     if once:
         console.print(f"Ran {service.run_due_jobs(limit=10_000)} jobs.")
+        console.print(f"Chained {service.seal_audit_trail()} audit records.")
         return
     stop = threading.Event()
     try:

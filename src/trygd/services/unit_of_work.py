@@ -2,13 +2,11 @@
 
 Audit records and case events are collected while the use case runs and inserted just before
 the commit, in the same transaction as the change they describe (one executemany INSERT each,
-after the records they point to). The audit records join the hash chain there
-(`trygd.store.audit_chain`), whose lock is held only from that INSERT to the commit. New
-cases, søknader, behandlinger, vedtak and jobs take a similar short cut
-(`UnitOfWork.add_new`). If the use case fails (a denial, a stale version, a database error),
-the transaction is rolled back and the collected records are written again in a transaction
-of their own, marked `completed = false`: the trail shows every try, and never a change that
-did not happen.
+after the records they point to). New cases, søknader, behandlinger, vedtak and jobs take a
+similar short cut (`UnitOfWork.add_new`). If the use case fails (a denial, a stale
+version, a database error), the transaction is rolled back and the collected records are
+written again in a transaction of their own, marked `completed = false`: the trail shows every
+try, and never a change that did not happen.
 """
 
 from __future__ import annotations
@@ -25,8 +23,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from trygd.privacy.policy import Actor
 from trygd.services.clock import Clock
-from trygd.store import audit_chain
-from trygd.store.models import Event, Person, Sak
+from trygd.store.models import AuditRecord, Event, Person, Sak
 
 log = logging.getLogger(__name__)
 
@@ -207,12 +204,11 @@ class UnitOfWork:
             raise
 
     def _insert_audit(self, *, completed: bool) -> None:
-        """Append the collected audit records to the audit chain (one multi-row INSERT, under
-        the chain's lock, which the commit that follows releases), and forget them."""
+        """Insert the collected audit records as one multi-row INSERT, and forget them."""
         if self.audit:
             rows = [{**record, "completed": completed} for record in self.audit]
             self.audit = []
-            audit_chain.append(self.session.connection(), rows)
+            self.session.connection().execute(insert(AuditRecord), rows)
 
     def close(self) -> None:
         self.session.close()

@@ -1,22 +1,26 @@
-"""The audit trail as a hash chain: each record carries the hash of the one before it.
+"""The audit trail as a hash chain, so that a changed or deleted record is found afterwards.
 
-The append-only triggers stop the application from changing an audit record, but not the
-database's owner or a superuser (who can drop the triggers, or switch them off with
-`session_replication_role = replica`). The chain makes such a change visible afterwards: every
-record stores its place in the chain (`chain_position`, 1, 2, 3, ...), the hash of the record
-before it (`previous_hash`) and its own hash over its fields and that previous hash
-(`record_hash`). Changing a field breaks the record's own hash; deleting a record leaves a gap
-in the positions; rewriting a record's hash breaks the next record's link. Only rewriting the
-whole rest of the chain goes unnoticed, which is why `verify` prints the head: an operator who
-notes it elsewhere can check later that the chain still leads to it.
+The application's role may not change an audit record, and triggers refuse it anyway, but the
+database's owner or a superuser can drop the triggers or switch them off
+(`session_replication_role = replica`). The chain makes such a change visible: each record
+gets a link in `audit_chain` with its place (`position` 1, 2, 3, ...), the hash of the link
+before it (`previous_hash`) and its own hash over the record's fields, its place and that
+previous hash (`record_hash`). Changing a field breaks the record's hash; deleting a record
+leaves its link without it; deleting a link leaves a gap; rewriting a hash breaks the next
+link. Only rewriting the whole rest of the chain goes unnoticed, which is why `verify`
+prints the head: noted elsewhere, a later run can check the chain still contains it.
 
-Writers take the next positions under a lock held until their transaction commits (see
-`lock_and_read_head`), so two concurrent transactions never fork the chain. The sequence id is
-not the chain's order: ids are drawn before the lock and may commit out of order.
+Records are chained shortly after they are written, not in the use case's transaction: a
+trigger on `audit_log` queues each new record in `audit_pending` (atomically with the use
+case), and `seal` - run by the job worker every round, and by `trygd audit verify` - chains
+what waits, under a lock, in batches. Chaining inside each use case would need that lock
+held through the commit, so that commits (each waiting for its WAL flush) would take turns:
+on a disk with a 5 ms flush, at most ~200 use cases a second. The price is a short window
+(until the next round of the worker) in which a new record is not yet protected by the chain.
 
 The hashed text (`canonical`) is the same on SQLite and PostgreSQL: times in UTC with
-microseconds, UUIDs in their hyphenated form, JSON with ASCII escapes. It must never change for
-records already written; a new audit column needs a new format version (and this list).
+microseconds, UUIDs in their hyphenated form, JSON with ASCII escapes. It must never change
+for records already chained; a new audit column needs a new format version (and this list).
 """
 
 from __future__ import annotations
@@ -29,15 +33,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, text
+from sqlalchemy import Connection, RowMapping, delete, insert, select, text
 
-from trygd.store.models import AuditRecord
+from trygd.store.models import AuditChainLink, AuditPending, AuditRecord
 
 FORMAT = "trygd-audit-v1"
 GENESIS = "0" * 64  # the "previous hash" of the first record
 
-# Every column of an audit record except the id and the chain's own hash columns, in the
-# order they are hashed.
+# The record's place in the chain and every column of the record but its id, in the order
+# they are hashed.
 HASHED_FIELDS = (
     "chain_position",
     "at",
@@ -57,7 +61,7 @@ HASHED_FIELDS = (
     "source",
 )
 
-# One number for PostgreSQL's advisory lock on "the end of the audit chain".
+# One number for PostgreSQL's advisory lock on "sealing the audit chain".
 CHAIN_LOCK = 0x7472796764617564  # "trygdaud"
 
 
@@ -78,9 +82,8 @@ def _plain(value: Any) -> Any:
 
 def canonical(record: Mapping[str, Any]) -> str:
     """The text a record's hash is taken over (its fields only; see `record_hash`)."""
-    return json.dumps(
-        [FORMAT, *(_plain(record[name]) for name in HASHED_FIELDS)], separators=(",", ":")
-    )
+    values = [FORMAT, *(_plain(record[name]) for name in HASHED_FIELDS)]
+    return json.dumps(values, ensure_ascii=True, separators=(",", ":"))
 
 
 def record_hash(previous_hash: str, record: Mapping[str, Any]) -> str:
@@ -98,49 +101,48 @@ class Head:
 EMPTY = Head(0, GENESIS)
 
 
-def lock_and_read_head(connection: Connection) -> Head:
-    """Lock the end of the chain until this transaction ends, and read where it is.
-
-    On PostgreSQL a transaction-scoped advisory lock: a second writer waits here until the
-    first has committed, then (in a new statement, so with a new snapshot under READ
-    COMMITTED) sees the first one's records. SQLite needs no lock: trygd begins every
-    transaction with BEGIN IMMEDIATE, so writers take turns anyway."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+def read_head(connection: Connection) -> Head:
+    link = AuditChainLink.__table__
     row = connection.execute(
-        select(AuditRecord.chain_position, AuditRecord.record_hash)
-        .order_by(AuditRecord.chain_position.desc())
-        .limit(1)
+        select(link.c.position, link.c.record_hash).order_by(link.c.position.desc()).limit(1)
     ).first()
     return EMPTY if row is None else Head(row[0], row[1])
 
 
-def link(rows: list[dict[str, Any]], head: Head) -> Head:
-    """Give new audit rows (dicts of column values) their places after `head`, in order.
+def seal(connection: Connection, batch: int = 5000) -> int:
+    """Chain up to `batch` waiting records, oldest id first, in the caller's transaction;
+    returns how many. The caller commits.
 
-    The values are first brought to the form they are stored in (time in UTC, person id as
-    a UUID), so that the hash is over exactly what a later read gives back. Returns the new
-    head."""
-    for row in rows:
-        row["at"] = utc(row["at"])
-        if isinstance(row.get("person_id"), str):
-            row["person_id"] = uuid.UUID(row["person_id"])
-        row["chain_position"] = head.position + 1
-        row["previous_hash"] = head.hash
-        row["record_hash"] = record_hash(head.hash, row)
-        head = Head(row["chain_position"], row["record_hash"])
-    return head
-
-
-def append(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert audit rows at the end of the chain (one multi-row INSERT).
-
-    The lock is taken here, just before the INSERT, and held to the commit that follows, so
-    the time other writers wait is the INSERT and the commit only."""
-    if not rows:
-        return
-    link(rows, lock_and_read_head(connection))
-    connection.execute(insert(AuditRecord), rows)
+    On PostgreSQL a transaction-scoped advisory lock keeps a second sealer out until this one
+    has committed; it then (in a new statement, so with a new snapshot under READ COMMITTED)
+    sees the links this one added. SQLite needs no lock: trygd begins every transaction with
+    BEGIN IMMEDIATE, so writers take turns anyway."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    pending = AuditPending.__table__
+    ids = list(
+        connection.scalars(select(pending.c.audit_id).order_by(pending.c.audit_id).limit(batch))
+    )
+    if not ids:
+        return 0
+    table = AuditRecord.__table__
+    records = connection.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id))
+    head = read_head(connection)
+    links = []
+    for record in records.mappings():
+        position = head.position + 1
+        digest = record_hash(head.hash, {**record, "chain_position": position})
+        links.append(
+            {"position": position, "audit_id": record["id"], "previous_hash": head.hash}
+            | {"record_hash": digest}
+        )
+        head = Head(position, digest)
+    # A waiting id without its record (deleted before it was chained) is dropped: a record
+    # is protected from the moment it is chained, and `verify` waits for nothing.
+    if links:
+        connection.execute(insert(AuditChainLink), links)
+    connection.execute(delete(AuditPending).where(pending.c.audit_id.in_(ids)))
+    return len(links)
 
 
 @dataclass(frozen=True)
@@ -160,16 +162,18 @@ class Verification:
     noted_head_found: bool | None = None  # None when no noted head was given
 
 
-def check(records: Iterable[Mapping[Any, Any]], noted_head: str | None = None) -> Verification:
-    """Walk records in chain order and find the first that does not follow from the one before.
+def check(links: Iterable[Mapping[Any, Any]], noted_head: str | None = None) -> Verification:
+    """Walk the chain's links (each with its record's columns, or None for them when the record
+    is gone) in order, and find the first that does not follow from the one before.
 
     `noted_head`: a head hash printed by an earlier run and kept elsewhere; the result says
-    whether the intact chain still contains it (records cut from the end leave no gap)."""
+    whether the intact chain still contains it (links cut from the end leave no gap)."""
     head = EMPTY
     count = 0
     found = None if noted_head is None else noted_head == GENESIS
-    for record in records:
-        position = record["chain_position"]
+    for link in links:
+        position, audit_id = link["position"], link["audit_id"]
+        problem = None
         if position != head.position + 1:
             if position <= head.position:
                 problem = f"chain position {position} appears twice"
@@ -179,31 +183,35 @@ def check(records: Iterable[Mapping[Any, Any]], noted_head: str | None = None) -
                     if position == head.position + 2
                     else f"{head.position + 1} to {position - 1}"
                 )
-                problem = f"the record(s) at chain position {missing} before it are missing"
-            return Verification(count, head, Break(record["id"], position, problem), found)
-        if record["previous_hash"] != head.hash:
+                problem = f"the chain's link(s) at position {missing} before it are missing"
+        elif link["previous_hash"] != head.hash:
             problem = "its link to the record before it does not match that record's hash"
-            return Verification(count, head, Break(record["id"], position, problem), found)
-        if record_hash(head.hash, record) != record["record_hash"]:
-            problem = "its content does not match its hash: it was changed after it was written"
-            return Verification(count, head, Break(record["id"], position, problem), found)
-        head = Head(position, record["record_hash"])
+        elif link["id"] is None:
+            problem = "the record was deleted"
+        elif record_hash(head.hash, {**link, "chain_position": position}) != link["record_hash"]:
+            problem = "its content does not match its hash: it was changed after it was chained"
+        if problem is not None:
+            return Verification(count, head, Break(audit_id, position, problem), found)
+        head = Head(position, link["record_hash"])
         count += 1
         if head.hash == noted_head:
             found = True
     return Verification(count, head, None, found)
 
 
-def chain_records(connection: Connection, batch: int = 5000) -> Iterator[RowMapping]:
-    """Every audit record in chain order, read in batches (the trail may be long)."""
+def chain_links(connection: Connection, batch: int = 5000) -> Iterator[RowMapping]:
+    """Every link in chain order with its record's columns, read in batches (the trail may
+    be long)."""
+    link = AuditChainLink.__table__
     table = AuditRecord.__table__
     last = 0
     while True:
         rows = (
             connection.execute(
-                select(table)
-                .where(table.c.chain_position > last)
-                .order_by(table.c.chain_position)
+                select(link, table)
+                .select_from(link.outerjoin(table, table.c.id == link.c.audit_id))
+                .where(link.c.position > last)
+                .order_by(link.c.position)
                 .limit(batch)
             )
             .mappings()
@@ -212,8 +220,30 @@ def chain_records(connection: Connection, batch: int = 5000) -> Iterator[RowMapp
         yield from rows
         if len(rows) < batch:
             return
-        last = rows[-1]["chain_position"]
+        last = rows[-1]["position"]
+
+
+def unchained(connection: Connection) -> int | None:
+    """The first audit record that is neither chained nor waiting to be: one added behind the
+    application's back (its trigger switched off), or whose link or waiting entry was removed."""
+    table, link, pending = AuditRecord.__table__, AuditChainLink.__table__, AuditPending.__table__
+    return connection.scalar(
+        select(table.c.id)
+        .where(
+            ~select(link.c.audit_id).where(link.c.audit_id == table.c.id).exists(),
+            ~select(pending.c.audit_id).where(pending.c.audit_id == table.c.id).exists(),
+        )
+        .order_by(table.c.id)
+        .limit(1)
+    )
 
 
 def verify(connection: Connection, noted_head: str | None = None) -> Verification:
-    return check(chain_records(connection), noted_head)
+    result = check(chain_links(connection), noted_head)
+    if result.broken is None:
+        stray = unchained(connection)
+        if stray is not None:
+            problem = "the record is not in the chain: it was added or unlinked behind its back"
+            broken = Break(stray, result.head.position + 1, problem)
+            return Verification(result.count, result.head, broken, result.noted_head_found)
+    return result

@@ -252,14 +252,11 @@ class Event(Base):
 
 
 class AuditRecord(Base):
-    """One try to touch personal data, allowed or denied. Append-only (see the migrations),
-    and a hash chain in the order of `chain_position` (see `trygd.store.audit_chain`)."""
+    """One try to touch personal data, allowed or denied. Append-only (see the migrations);
+    chained into `audit_chain` shortly after it is written (see `trygd.store.audit_chain`)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (
-        Index("ix_audit_person", "person_id", "at"),
-        UniqueConstraint("chain_position", name="uq_audit_chain_position"),
-    )
+    __table_args__ = (Index("ix_audit_person", "person_id", "at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -277,9 +274,26 @@ class AuditRecord(Base):
     reason: Mapped[str] = mapped_column(Text)
     completed: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str | None] = mapped_column(String(200))
-    chain_position: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditChainLink(Base):
+    """An audit record's place in the hash chain: the hash of the link before it and its own
+    hash over the record and that hash. Append-only, like the records."""
+
+    __tablename__ = "audit_chain"
+
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    audit_id: Mapped[int] = mapped_column(BigId, unique=True)
     previous_hash: Mapped[str] = mapped_column(String(64))
     record_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditPending(Base):
+    """An audit record not chained yet; a trigger on `audit_log` adds it, the sealer removes it."""
+
+    __tablename__ = "audit_pending"
+
+    audit_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
 
 
 class Job(Base):

@@ -1,15 +1,16 @@
 """Tamper-evident audit: a hash chain over audit_log, and an application role on PostgreSQL.
 
-Every audit record gets its place in a hash chain (`chain_position`, `previous_hash`,
-`record_hash`; see `trygd.store.audit_chain`). Records written before this migration are
-chained here in the order of their ids.
+`audit_chain` holds each audit record's link in a hash chain (see `trygd.store.audit_chain`);
+`audit_pending` the records not chained yet, put there by a trigger on `audit_log` (records
+written before this migration are put there too, and chained in the order of their ids by the
+first sealing). `audit_chain` is append-only like `audit_log`.
 
 On PostgreSQL this migration, run as the database's owner, also creates the role `trygd_app`
 (NOLOGIN, once per cluster) that the application acts as: it may read and write the case
-tables, but only read and insert audit records (no UPDATE, DELETE or TRUNCATE), and only read
-the Alembic version. Default privileges give it the same rights on tables later migrations
-create. A non-superuser owner (it needs CREATEROLE) is made a member of the role, so that it
-can `SET ROLE trygd_app` when the application logs in with the owner's own login.
+tables, but only read and insert audit records and chain links (no UPDATE, DELETE or
+TRUNCATE), and only read the Alembic version. Default privileges give it the same rights on
+tables later migrations create. A non-superuser owner (it needs CREATEROLE) is made a member
+of the role, so that it can `SET ROLE trygd_app` when the application logs in as the owner.
 
 Revision ID: 0006
 Revises: 0004
@@ -21,82 +22,86 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from trygd.store import audit_chain
-from trygd.store.models import AuditRecord
-
 revision = "0006"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 APP_ROLE = "trygd_app"  # the same name as trygd.store.database.APP_ROLE; frozen here
-APPEND_ONLY_MESSAGE = "audit_log is append-only: records cannot be changed or deleted"
-CHAIN_COLUMNS = ("chain_position", "previous_hash", "record_hash")
+CHAIN_APPEND_ONLY = "audit_chain is append-only: links cannot be changed or deleted"
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
-    op.add_column("audit_log", sa.Column("chain_position", sa.BigInteger(), nullable=True))
-    op.add_column("audit_log", sa.Column("previous_hash", sa.String(length=64), nullable=True))
-    op.add_column("audit_log", sa.Column("record_hash", sa.String(length=64), nullable=True))
-    _chain_existing_records(postgresql)
+    op.create_table(
+        "audit_chain",
+        sa.Column("position", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("audit_id", BigId, nullable=False),
+        sa.Column("previous_hash", sa.String(length=64), nullable=False),
+        sa.Column("record_hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("position"),
+        sa.UniqueConstraint("audit_id"),
+    )
+    op.create_table(
+        "audit_pending",
+        sa.Column("audit_id", BigId, autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint("audit_id"),
+    )
+    op.execute("INSERT INTO audit_pending (audit_id) SELECT id FROM audit_log")
     if postgresql:
-        for column in CHAIN_COLUMNS:
-            op.alter_column("audit_log", column, nullable=False)
-        op.create_unique_constraint("uq_audit_chain_position", "audit_log", ["chain_position"])
+        _postgresql_triggers()
         _create_app_role()
     else:
-        with op.batch_alter_table("audit_log", recreate="always") as batch:
-            for column in CHAIN_COLUMNS:
-                batch.alter_column(column, nullable=False)
-            batch.create_unique_constraint("uq_audit_chain_position", ["chain_position"])
-        _sqlite_append_only_triggers()  # rebuilding the table dropped them
+        _sqlite_triggers()
 
 
-def _chain_existing_records(postgresql: bool) -> None:
-    """Chain the records already there, oldest id first (the append-only trigger is
-    switched off for these updates only, inside this migration's transaction)."""
-    bind = op.get_bind()
-    table = AuditRecord.__table__
-    fields = [table.c[name] for name in audit_chain.HASHED_FIELDS if name != "chain_position"]
-    records = bind.execute(sa.select(table.c.id, *fields).order_by(table.c.id)).mappings().all()
-    if not records:
-        return
-    head = audit_chain.EMPTY
-    updates = []
-    for record in records:
-        position = head.position + 1
-        digest = audit_chain.record_hash(head.hash, {**record, "chain_position": position})
-        updates.append({"rid": record["id"], "p": position, "prev": head.hash, "h": digest})
-        head = audit_chain.Head(position, digest)
-    if postgresql:
-        op.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
-    else:
-        op.execute("DROP TRIGGER audit_log_no_update")
-    bind.execute(
-        sa.text(
-            "UPDATE audit_log SET chain_position = :p, previous_hash = :prev, record_hash = :h"
-            " WHERE id = :rid"
-        ),
-        updates,
+def _postgresql_triggers() -> None:
+    # One INSERT statement of many records queues them all with one statement of its own.
+    op.execute(
+        """
+        CREATE FUNCTION trygd_audit_queue() RETURNS trigger AS $$
+        BEGIN
+            INSERT INTO audit_pending (audit_id) SELECT id FROM new_records;
+            RETURN NULL;
+        END;
+        $$ LANGUAGE plpgsql
+        """
     )
-    if postgresql:
-        op.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
-    else:
-        op.execute(_sqlite_trigger("UPDATE"))
-
-
-def _sqlite_trigger(verb: str) -> str:
-    return (
-        f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
-        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+    op.execute(
+        "CREATE TRIGGER audit_log_queue AFTER INSERT ON audit_log"
+        " REFERENCING NEW TABLE AS new_records"
+        " FOR EACH STATEMENT EXECUTE FUNCTION trygd_audit_queue()"
+    )
+    op.execute(
+        f"""
+        CREATE FUNCTION trygd_audit_chain_append_only() RETURNS trigger AS $$
+        BEGIN
+            RAISE EXCEPTION '{CHAIN_APPEND_ONLY}';
+        END;
+        $$ LANGUAGE plpgsql
+        """
+    )
+    op.execute(
+        "CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE ON audit_chain"
+        " FOR EACH ROW EXECUTE FUNCTION trygd_audit_chain_append_only()"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain"
+        " FOR EACH STATEMENT EXECUTE FUNCTION trygd_audit_chain_append_only()"
     )
 
 
-def _sqlite_append_only_triggers() -> None:
+def _sqlite_triggers() -> None:
+    op.execute(
+        "CREATE TRIGGER audit_log_queue AFTER INSERT ON audit_log"
+        " BEGIN INSERT INTO audit_pending (audit_id) VALUES (NEW.id); END"
+    )
     for verb in ("UPDATE", "DELETE"):
-        op.execute(f"DROP TRIGGER IF EXISTS audit_log_no_{verb.lower()}")
-        op.execute(_sqlite_trigger(verb))
+        op.execute(
+            f"CREATE TRIGGER audit_chain_no_{verb.lower()} BEFORE {verb} ON audit_chain"
+            f" BEGIN SELECT RAISE(ABORT, '{CHAIN_APPEND_ONLY}'); END"
+        )
 
 
 def _schema() -> str:
@@ -133,7 +138,8 @@ def _create_app_role() -> None:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {APP_ROLE}"
     )
     op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {APP_ROLE}")
-    op.execute(f"REVOKE UPDATE, DELETE ON audit_log FROM {APP_ROLE}")
+    op.execute(f"REVOKE UPDATE, DELETE ON audit_log, audit_chain FROM {APP_ROLE}")
+    op.execute(f"REVOKE UPDATE ON audit_pending FROM {APP_ROLE}")
     op.execute(f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {APP_ROLE}")
     # Tables and sequences that later migrations create (as this same owner) get the same
     # rights; a migration that adds another append-only table revokes them there.
@@ -151,21 +157,18 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         # The role stays: other databases of the cluster may use it.
         schema = _schema()
-        op.execute(
-            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} REVOKE ALL ON TABLES FROM {APP_ROLE}"
-        )
-        op.execute(
-            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} REVOKE ALL ON SEQUENCES FROM {APP_ROLE}"
-        )
+        for kind in ("TABLES", "SEQUENCES"):
+            op.execute(
+                f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} REVOKE ALL ON {kind} FROM {APP_ROLE}"
+            )
         op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {APP_ROLE}")
         op.execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {APP_ROLE}")
         op.execute(f"REVOKE USAGE ON SCHEMA {schema} FROM {APP_ROLE}")
-        op.drop_constraint("uq_audit_chain_position", "audit_log", type_="unique")
-        for column in reversed(CHAIN_COLUMNS):
-            op.drop_column("audit_log", column)
-        return
-    with op.batch_alter_table("audit_log", recreate="always") as batch:
-        batch.drop_constraint("uq_audit_chain_position", type_="unique")
-        for column in reversed(CHAIN_COLUMNS):
-            batch.drop_column(column)
-    _sqlite_append_only_triggers()
+        op.execute("DROP TRIGGER IF EXISTS audit_log_queue ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS trygd_audit_queue()")
+        op.drop_table("audit_chain")  # its triggers go with it
+        op.execute("DROP FUNCTION IF EXISTS trygd_audit_chain_append_only()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_log_queue")
+        op.drop_table("audit_chain")
+    op.drop_table("audit_pending")
