@@ -117,6 +117,19 @@ def test_audit_records_form_one_chain_that_verifies(client, make_person, service
     assert links[-1].AuditChainLink.record_hash in result.output
 
 
+def test_the_job_worker_chains_what_waits(client, make_person, service, db_url):
+    some_audit_records(client, make_person)
+    with service.sessions() as session:
+        waiting = len(session.scalars(select(AuditPending.audit_id)).all())
+    assert waiting >= 7
+    result = runner.invoke(app, ["worker", "--once"], env={"TRYGD_DATABASE_URL": db_url})
+    assert result.exit_code == 0, result.output
+    assert f"Chained {waiting} audit records." in result.output
+    with service.sessions() as session:
+        assert session.scalars(select(AuditPending.audit_id)).all() == []
+        assert session.scalar(select(func.count()).select_from(AuditChainLink)) == waiting
+
+
 def test_verify_chains_what_waits_first(client, make_person, service, db_url):
     some_audit_records(client, make_person)
     result = verify_command(db_url)
