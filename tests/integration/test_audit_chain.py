@@ -238,6 +238,20 @@ def test_a_record_added_behind_the_applications_back_is_reported(
     assert "not in the chain" in result.broken.problem
 
 
+def test_a_record_deleted_before_it_was_chained_is_reported(client, make_person, service, db_url):
+    some_audit_records(client, make_person)
+    with service.sessions() as session:
+        waiting = list(
+            session.scalars(select(AuditPending.audit_id).order_by(AuditPending.audit_id))
+        )
+    victim = waiting[4]
+    tamper(db_url, f"DELETE FROM audit_log WHERE id = {victim}")
+    result = verify_command(db_url)
+    assert result.exit_code == 1, result.output
+    assert f"audit record {victim} (not chained): the record was deleted before" in result.output
+    assert f"The {len(waiting) - 1} chained records are intact" in result.output  # the others
+
+
 def test_records_cut_from_the_end_are_caught_with_a_noted_head(
     client, make_person, service, db_url
 ):

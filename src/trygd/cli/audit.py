@@ -48,10 +48,11 @@ def verify_command(
         engine.dispose()
     if result.broken is not None:
         broken = result.broken
+        place = "not chained" if broken.position is None else f"chain position {broken.position}"
+        intact = "chained records are" if broken.position is None else "records before it are"
         typer.echo(
-            f"BROKEN: audit record {broken.record_id} (chain position {broken.position}): "
-            f"{broken.problem}.\nThe {result.count} records before it are intact "
-            f"(up to position {result.head.position})."
+            f"BROKEN: audit record {broken.record_id} ({place}): {broken.problem}.\n"
+            f"The {result.count} {intact} intact (up to position {result.head.position})."
         )
         raise typer.Exit(1)
     if result.noted_head_found is False:

@@ -119,17 +119,18 @@ def seal(connection: Connection, batch: int = 5000) -> int:
     BEGIN IMMEDIATE, so writers take turns anyway."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    pending = AuditPending.__table__
-    ids = list(
-        connection.scalars(select(pending.c.audit_id).order_by(pending.c.audit_id).limit(batch))
-    )
-    if not ids:
-        return 0
-    table = AuditRecord.__table__
-    records = connection.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id))
+    pending, table = AuditPending.__table__, AuditRecord.__table__
+    # Only waiting ids whose record is there: one deleted before it was chained stays in the
+    # queue, where `verify` finds it.
+    records = connection.execute(
+        select(table)
+        .join(pending, pending.c.audit_id == table.c.id)
+        .order_by(table.c.id)
+        .limit(batch)
+    ).mappings()
     head = read_head(connection)
     links = []
-    for record in records.mappings():
+    for record in records:
         position = head.position + 1
         digest = record_hash(head.hash, {**record, "chain_position": position})
         links.append(
@@ -137,11 +138,10 @@ def seal(connection: Connection, batch: int = 5000) -> int:
             | {"record_hash": digest}
         )
         head = Head(position, digest)
-    # A waiting id without its record (deleted before it was chained) is dropped: a record
-    # is protected from the moment it is chained, and `verify` waits for nothing.
     if links:
         connection.execute(insert(AuditChainLink), links)
-    connection.execute(delete(AuditPending).where(pending.c.audit_id.in_(ids)))
+        chained = [link["audit_id"] for link in links]
+        connection.execute(delete(AuditPending).where(pending.c.audit_id.in_(chained)))
     return len(links)
 
 
@@ -150,7 +150,7 @@ class Break:
     """The first broken link: the record where the chain stops being what was written."""
 
     record_id: int
-    position: int
+    position: int | None  # None: the record was never chained
     problem: str
 
 
@@ -223,11 +223,20 @@ def chain_links(connection: Connection, batch: int = 5000) -> Iterator[RowMappin
         last = rows[-1]["position"]
 
 
-def unchained(connection: Connection) -> int | None:
-    """The first audit record that is neither chained nor waiting to be: one added behind the
-    application's back (its trigger switched off), or whose link or waiting entry was removed."""
+def unchained(connection: Connection) -> Break | None:
+    """The first audit record outside the chain that should not be: one deleted while it
+    waited to be chained, or one that is neither chained nor waiting (added with the
+    application's trigger switched off, or its link or waiting entry removed)."""
     table, link, pending = AuditRecord.__table__, AuditChainLink.__table__, AuditPending.__table__
-    return connection.scalar(
+    deleted = connection.scalar(
+        select(pending.c.audit_id)
+        .where(~select(table.c.id).where(table.c.id == pending.c.audit_id).exists())
+        .order_by(pending.c.audit_id)
+        .limit(1)
+    )
+    if deleted is not None:
+        return Break(deleted, None, "the record was deleted before it was chained")
+    stray = connection.scalar(
         select(table.c.id)
         .where(
             ~select(link.c.audit_id).where(link.c.audit_id == table.c.id).exists(),
@@ -236,14 +245,16 @@ def unchained(connection: Connection) -> int | None:
         .order_by(table.c.id)
         .limit(1)
     )
+    if stray is not None:
+        problem = "the record is not in the chain: it was added or unlinked behind its back"
+        return Break(stray, None, problem)
+    return None
 
 
 def verify(connection: Connection, noted_head: str | None = None) -> Verification:
     result = check(chain_links(connection), noted_head)
     if result.broken is None:
-        stray = unchained(connection)
-        if stray is not None:
-            problem = "the record is not in the chain: it was added or unlinked behind its back"
-            broken = Break(stray, result.head.position + 1, problem)
+        broken = unchained(connection)
+        if broken is not None:
             return Verification(result.count, result.head, broken, result.noted_head_found)
     return result
