@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,8 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from support import aap_application, citizen_headers
 from typer.testing import CliRunner
 
@@ -31,7 +34,12 @@ from trygd.services.errors import Forbidden
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
 from trygd.store import audit_chain
-from trygd.store.database import alembic_config, make_engine
+from trygd.store.database import (
+    alembic_config,
+    application_engine,
+    make_engine,
+    migrate_database,
+)
 from trygd.store.models import AuditChainLink, AuditPending, AuditRecord, Person
 
 API = "/api/v1"
@@ -381,6 +389,43 @@ def test_the_application_acts_as_its_own_role_on_postgresql(service, db_url):
         assert connection.execute(text("SELECT current_user")).scalar() == "trygd_app"
         connection.rollback()  # a rolled-back transaction does not undo the role
         assert connection.execute(text("SELECT current_user")).scalar() == "trygd_app"
+
+
+def test_a_login_of_its_own_in_the_application_role_may_not_change_the_trail(
+    client, make_person, service, db_url
+):
+    """The separation the README recommends: the server logs in as a member of trygd_app."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has no roles")
+    some_audit_records(client, make_person)
+    login = f"trygd_test_web_{os.getpid()}"
+    owner = make_engine(db_url, isolation_level="AUTOCOMMIT")
+    with owner.connect() as connection:
+        connection.execute(text(f"DROP ROLE IF EXISTS {login}"))
+        connection.execute(text(f"CREATE ROLE {login} LOGIN IN ROLE trygd_app"))
+    web = application_engine(str(make_url(db_url).set(username=login)))
+    try:
+        CaseService(web).list_own_cases(citizen(make_person("Web Person")), 10, 0)
+        with web.connect() as connection:
+            assert connection.execute(text("SELECT session_user")).scalar() == login
+        for statement in ("UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_chain"):
+            with pytest.raises(DBAPIError, match="permission denied"), web.begin() as connection:
+                connection.execute(text(statement))
+    finally:
+        web.dispose()
+        with owner.connect() as connection:
+            connection.execute(text(f"DROP ROLE IF EXISTS {login}"))
+        owner.dispose()
+
+
+def test_migrations_run_with_the_migration_url(tmp_path, monkeypatch):
+    """The owner's URL migrates; the application's URL is only used by the application."""
+    owner_url = f"sqlite:///{tmp_path / 'owner.sqlite3'}"
+    monkeypatch.setenv("TRYGD_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    monkeypatch.setenv("TRYGD_MIGRATION_DATABASE_URL", owner_url)
+    migrate_database()
+    assert (tmp_path / "owner.sqlite3").exists()
+    assert not (tmp_path / "app.sqlite3").exists()
 
 
 # -- the hashed text -----------------------------------------------------------------------------
