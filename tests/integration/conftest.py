@@ -28,7 +28,7 @@ from trygd.api.app import create_app
 from trygd.domain.identity import synthetic_identity_number
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService, Settings
-from trygd.store.database import make_engine, migrate
+from trygd.store.database import application_engine, make_engine, migrate
 from trygd.store.models import Person
 
 POSTGRES_URL = os.environ.get(
@@ -94,7 +94,8 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def service(db_url: str, clock: FixedClock) -> Iterator[CaseService]:
-    engine = make_engine(db_url)
+    """The service as `trygd serve` makes it: on PostgreSQL acting as the role `trygd_app`."""
+    engine = application_engine(db_url)
     yield CaseService(engine, Settings(demo=True, clock=clock))
     engine.dispose()
 

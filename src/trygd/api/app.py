@@ -28,7 +28,7 @@ from trygd.api.routes import router
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService, Settings
 from trygd.services.signins import SignIns
-from trygd.store.database import make_engine
+from trygd.store.database import application_engine
 
 log = logging.getLogger(__name__)
 
@@ -167,4 +167,4 @@ def parts_from_environment() -> tuple[CaseService, SignedTokens, bool]:
         secret = secrets.token_urlsafe(32)
     check_secret(secret)
     tokens = tokens_for(secret, demo=demo)
-    return CaseService(make_engine(), Settings(demo=demo)), tokens, demo
+    return CaseService(application_engine(), Settings(demo=demo)), tokens, demo

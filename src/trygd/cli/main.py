@@ -21,6 +21,7 @@ from rich.table import Table
 from trygd.applications.inputs import InputError, input_schema, parse_application
 from trygd.applications.output_schema import output_schema
 from trygd.cli import server
+from trygd.cli.audit import audit_app
 from trygd.cli.labels import label
 from trygd.cli.render import show_assessment
 from trygd.cli.simulation_view import show_simulation, simulation_json
@@ -186,6 +187,7 @@ def parameters_command(
 
 app.command("serve")(server.serve_command)
 app.command("worker")(server.worker_command)
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:

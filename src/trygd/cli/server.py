@@ -14,17 +14,19 @@ from rich.console import Console
 
 from trygd.api.identity import WeakSecret, check_secret
 from trygd.services.facade import CaseService, Settings
-from trygd.store.database import database_url, make_engine, migrate, safe_url
+from trygd.store.database import application_engine, database_url, migrate_database, safe_url
 
 console = Console(stderr=True)
 log = logging.getLogger("trygd.worker")
 
 
 def work_forever(service: CaseService, stop: threading.Event, interval: float) -> None:
-    """Poll for due jobs until `stop` is set; errors are logged and the loop goes on."""
+    """Poll for due jobs, and chain new audit records, until `stop` is set; errors are logged
+    and the loop goes on."""
     while not stop.is_set():
         try:
             service.run_due_jobs()
+            service.seal_audit_trail()
         except Exception:
             log.exception("job worker round failed; retrying")
         stop.wait(interval)
@@ -56,9 +58,10 @@ def serve_command(
     except WeakSecret as error:
         console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    engine = make_engine(url)
-    migrate(engine)
-    service = CaseService(engine, Settings(demo=demo))
+    migrate_database()
+    # The server processes need only the application's login, not the owner's.
+    os.environ.pop("TRYGD_MIGRATION_DATABASE_URL", None)
+    service = CaseService(application_engine(url), Settings(demo=demo))
     console.print(f"Database {safe_url(url)} is up to date.")
     if demo:
         from trygd.demo.seed import seed
@@ -91,12 +94,13 @@ def worker_command(
     once: Annotated[bool, typer.Option("--once", help="Run the due jobs, then stop")] = False,
     interval: Annotated[float, typer.Option(help="Seconds between polls", min=0.1)] = 2.0,
 ) -> None:
-    """Run background jobs (reminders, deadlines, iverksetting) from the database."""
-    engine = make_engine()
-    migrate(engine)
-    service = CaseService(engine, Settings())
+    """Run background jobs (reminders, deadlines, iverksetting) from the database, and chain
+    new audit records (see `trygd audit verify`)."""
+    migrate_database()
+    service = CaseService(application_engine(), Settings())
     if once:
         console.print(f"Ran {service.run_due_jobs(limit=10_000)} jobs.")
+        console.print(f"Chained {service.seal_audit_trail()} audit records.")
         return
     stop = threading.Event()
     try:

@@ -41,6 +41,7 @@ from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
 from trygd.services.records import parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
+from trygd.store import audit_chain
 from trygd.store.models import IdempotencyKey, Job, Vedtak
 
 T = TypeVar("T")
@@ -468,6 +469,27 @@ class CaseService:
         return self._run(
             context, lambda uow: views.audit_trail(uow, person_id, purpose, limit, offset)
         )
+
+    def seal_audit_trail(self, batch: int = 5000) -> int:
+        """Chain every audit record written so far that waits to be chained, `batch` per
+        transaction; returns how many. The job worker runs it every round."""
+        sealed = 0
+        while True:
+            with self.engine.begin() as connection:
+                count = audit_chain.seal(connection, batch)
+            sealed += count
+            if count < batch:
+                return sealed
+
+    def verify_audit_chain(self, noted_head: str | None = None) -> audit_chain.Verification:
+        """Chain what waits, then walk the whole audit chain and find the first broken link,
+        if any, and whether a head noted earlier is still in it (`trygd audit verify`).
+
+        An operator's check with the database login, not a use case: it shows no personal
+        data, only record ids, positions and hashes, so it is not itself audited."""
+        self.seal_audit_trail()
+        with self.engine.connect() as connection:
+            return audit_chain.verify(connection, noted_head)
 
     def who_is_calling(self, context: RequestContext) -> Actor:
         """The caller, with their person id if they are in the population register."""

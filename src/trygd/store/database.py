@@ -4,6 +4,13 @@
 current folder. Both SQLite and PostgreSQL are supported and tested. The schema is always
 created by Alembic migrations (never by `create_all`), so a database made by `trygd serve`
 and one made in production have the same history.
+
+On PostgreSQL the migrations run as the database's owner (`TRYGD_MIGRATION_DATABASE_URL`,
+by default the same login as `TRYGD_DATABASE_URL`), and the application acts as the role
+`trygd_app` that they create: `SET ROLE trygd_app` on every new connection. That role may
+only read and insert audit records, so no bug or injected statement in the application can
+change the audit trail. For a real separation, give the application a login of its own that
+is a member of `trygd_app`, and keep the owner's password out of its environment.
 """
 
 from __future__ import annotations
@@ -23,10 +30,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
 DEFAULT_URL = "sqlite:///trygd.sqlite3"
+APP_ROLE = "trygd_app"  # created by migration 0006
 
 
 def database_url() -> str:
     return os.environ.get("TRYGD_DATABASE_URL") or DEFAULT_URL
+
+
+def migration_database_url() -> str:
+    """The database's owner, who may change the schema; by default the application's URL."""
+    return os.environ.get("TRYGD_MIGRATION_DATABASE_URL") or database_url()
 
 
 def safe_url(url: str) -> str:
@@ -51,13 +64,16 @@ class _NoRows(logging.Filter):
 NO_ROWS_IN_LOGS = _NoRows()
 
 
-def make_engine(url: str | None = None, **options: Any) -> Engine:
+def make_engine(url: str | None = None, *, role: str | None = None, **options: Any) -> Engine:
     """An engine with the settings trygd relies on for each database.
 
     `hide_parameters` always: a statement's parameters hold identity numbers, names and
     facts, and SQLAlchemy would otherwise put them in its log lines and in the text of every
     database error (an IntegrityError's message, and so any traceback logged with it). For
-    the same reason PostgreSQL's DETAIL is left out of error messages (`_without_detail`)."""
+    the same reason PostgreSQL's DETAIL is left out of error messages (`_without_detail`).
+
+    `role`: on PostgreSQL, act as this role on every connection (the application passes
+    `APP_ROLE`; migrations and administration pass none). SQLite has no roles."""
     url = url or database_url()
     options["hide_parameters"] = True
     logging.getLogger("sqlalchemy.engine.Engine").addFilter(NO_ROWS_IN_LOGS)
@@ -75,9 +91,30 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     options.setdefault("max_overflow", 10)
     engine = create_engine(url, **options)
     event.listen(engine, "handle_error", _without_detail)
+    if role is not None:
+        act_as(engine, role)
     if not options.get("pool_pre_ping"):
         ping_connections_left_idle(engine)
     return engine
+
+
+def act_as(engine: Engine, role: str) -> None:
+    """`SET ROLE` on every new connection, before anything else uses it.
+
+    Set outside any transaction (autocommit for that one statement), so that a transaction
+    rolled back later cannot undo it. The login must be the role itself, a member of it, or a
+    superuser."""
+    statement = f"SET ROLE {engine.dialect.identifier_preparer.quote(role)}"
+
+    @event.listens_for(engine, "connect", insert=True)
+    def _set_role(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(statement)
+        finally:
+            dbapi_connection.autocommit = autocommit
 
 
 # A connection used this recently is taken to be alive; see `ping_connections_left_idle`.
@@ -161,8 +198,23 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Apply every migration not yet applied (creates the database if it is new)."""
+    """Apply every migration not yet applied (creates the database if it is new), as the
+    engine's login (which must own the database, or be allowed to change its schema)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def migrate_database(url: str | None = None) -> None:
+    """Migrate the database as its owner (`migration_database_url`), on a connection of its own."""
+    engine = make_engine(url or migration_database_url())
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+
+
+def application_engine(url: str | None = None, **options: Any) -> Engine:
+    """The engine the application works with: its URL, acting as `APP_ROLE` on PostgreSQL."""
+    return make_engine(url, role=APP_ROLE, **options)

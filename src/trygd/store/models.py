@@ -252,7 +252,8 @@ class Event(Base):
 
 
 class AuditRecord(Base):
-    """One try to touch personal data, allowed or denied. Append-only (see the migration)."""
+    """One try to touch personal data, allowed or denied. Append-only (see the migrations);
+    chained into `audit_chain` shortly after it is written (see `trygd.store.audit_chain`)."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_person", "person_id", "at"),)
@@ -273,6 +274,26 @@ class AuditRecord(Base):
     reason: Mapped[str] = mapped_column(Text)
     completed: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str | None] = mapped_column(String(200))
+
+
+class AuditChainLink(Base):
+    """An audit record's place in the hash chain: the hash of the link before it and its own
+    hash over the record and that hash. Append-only, like the records."""
+
+    __tablename__ = "audit_chain"
+
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    audit_id: Mapped[int] = mapped_column(BigId, unique=True)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditPending(Base):
+    """An audit record not chained yet; a trigger on `audit_log` adds it, the sealer removes it."""
+
+    __tablename__ = "audit_pending"
+
+    audit_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
 
 
 class Job(Base):
