@@ -45,27 +45,30 @@ class RunningClaim:
     last_day: dt.date | None  # the last day it can cover; None: no known end
 
 
-def running_claim(uow: UnitOfWork, sak: Sak) -> RunningClaim | None:
-    """The sak's granted benefit in force, if any: a rejected or ended one does not run."""
+def running_claims(uow: UnitOfWork, sak: Sak) -> list[RunningClaim]:
+    """The sak's granted benefits in force: each chain of vedtak (a first vedtak and those
+    that replaced one another) whose newest vedtak is a grant. A rejected or ended claim does
+    not run. Usually one; an earlier claim whose period is over stays in the list."""
     rows = uow.session.execute(
-        select(Vedtak.id, Vedtak.replaces_vedtak_id, Vedtak.outcome, Vedtak.effective_from)
-        .where(Vedtak.sak_id == sak.id)
-        .order_by(Vedtak.decided_at, Vedtak.effective_from)
+        select(Vedtak.id, Vedtak.replaces_vedtak_id, Vedtak.outcome, Vedtak.effective_from).where(
+            Vedtak.sak_id == sak.id
+        )
     ).all()
     replaced = {row.replaces_vedtak_id for row in rows}
-    in_force = [row for row in rows if row.id not in replaced]
-    if not in_force or in_force[-1].outcome != "granted":
-        return None
-    current = in_force[-1]
     by_id = {row.id: row for row in rows}
-    root = current
-    while root.replaces_vedtak_id is not None and root.replaces_vedtak_id in by_id:
-        root = by_id[root.replaces_vedtak_id]
-    vedtak = uow.session.get(Vedtak, current.id)
-    assert vedtak is not None
-    amounts = vedtak.assessment.get("amounts", {})
-    last_day = last_covered_day(sak.benefit, root.effective_from, amounts)
-    return RunningClaim(str(current.id), root.effective_from, last_day)
+    running = []
+    for current in rows:
+        if current.id in replaced or current.outcome != "granted":
+            continue
+        root = current
+        while root.replaces_vedtak_id is not None and root.replaces_vedtak_id in by_id:
+            root = by_id[root.replaces_vedtak_id]
+        vedtak = uow.session.get(Vedtak, current.id)
+        assert vedtak is not None
+        amounts = vedtak.assessment.get("amounts", {})
+        last_day = last_covered_day(sak.benefit, root.effective_from, amounts)
+        running.append(RunningClaim(str(current.id), root.effective_from, last_day))
+    return running
 
 
 def refuse_second_claim(uow: UnitOfWork, sak: Sak, claim_date: dt.date) -> None:
@@ -74,8 +77,10 @@ def refuse_second_claim(uow: UnitOfWork, sak: Sak, claim_date: dt.date) -> None:
     open_now = open_behandling(uow, sak)
     if open_now is not None:
         raise in_process(sak, open_now)
-    running = running_claim(uow, sak)
-    if running is not None and covers(running.last_day, claim_date):
+    covering = [r for r in running_claims(uow, sak) if covers(r.last_day, claim_date)]
+    if covering:
+        # The one that reaches furthest: the day after it is when a new claim can start.
+        running = max(covering, key=lambda r: (r.last_day is None, r.last_day or dt.date.min))
         facts = {
             "sak_id": str(sak.id),
             "vedtak_id": running.vedtak_id,
