@@ -287,3 +287,35 @@ def test_the_database_holds_one_open_klage_per_vedtak(client, make_person, servi
             session.commit()
     finally:
         session.close()
+
+
+def test_the_migration_stops_on_duplicates_made_before_the_rule(db_url, make_person, client):
+    """A database with two open behandlinger in one sak (possible before migration 0005) does
+    not get the index silently, nor lose a behandling: the upgrade stops and says why."""
+    from alembic import command
+
+    from trygd.store.database import alembic_config, make_engine
+
+    me = citizen_headers(make_person("Gammel Dobbel"))
+    case = created(client.post(f"{API}/applications", json=aap_application(), headers=me))
+    engine = make_engine(db_url)
+    try:
+        config = alembic_config(db_url)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0004")
+        with engine.begin() as connection:
+            extra = _behandling(uuid.UUID(case["sak_id"]), "revurdering", "assessing")
+            connection.execute(Behandling.__table__.insert(), [_row(extra)])
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            with pytest.raises(RuntimeError, match="1 saker with two open behandlinger"):
+                command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+
+
+def _row(behandling: Behandling) -> dict[str, Any]:
+    return {c.key: getattr(behandling, c.key) for c in Behandling.__table__.columns} | {
+        "version": 1
+    }
