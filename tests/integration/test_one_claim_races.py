@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from support import NOW, TODAY, aap_application, dagpenger_application
 from test_concurrency import citizen, count, employee, new_person, pg_url, race
 
@@ -181,3 +182,31 @@ def test_a_later_period_stays_open_after_the_races(service: CaseService) -> None
     service.settings.clock.advance(dt.timedelta(days=300))  # type: ignore[attr-defined]
     _, second = service.submit_application(me, later)
     assert second["outcome"] == "granted" and second["sak_id"] == first["sak_id"]
+
+
+def test_twenty_different_changes_at_once_form_one_chain_of_vedtak(service: CaseService) -> None:
+    """Each change is decided on the vedtak the one before it made: no two revurderinger
+    replace the same vedtak (issue 13 saw twenty replace one)."""
+    person = new_person(service)
+    me = citizen(person)
+    _, case = service.submit_application(me, dagpenger_application())
+    outcomes = race(
+        service,
+        "at_start",
+        *(
+            partial(
+                service.report_change,
+                me,
+                case["sak_id"],
+                {"effective_date": TODAY.isoformat(), "facts": {"current_working_hours": hours}},
+            )
+            for hours in range(1, 21)
+        ),
+    )
+    won, codes = outcomes_by_kind(outcomes)
+    assert (len(won), codes) == (20, {}), outcomes
+    with service.sessions() as session:
+        replaced = list(session.scalars(select(Vedtak.replaces_vedtak_id)))
+    assert len(replaced) == 21
+    chain = [r for r in replaced if r is not None]
+    assert len(chain) == len(set(chain)) == 20, "two revurderinger replaced the same vedtak"
