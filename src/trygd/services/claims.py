@@ -3,8 +3,8 @@
 Why a lock and not only a check: an automatic vedtak closes its behandling in the same
 transaction that opened it, so two søknader sent at once each find no open behandling and no
 vedtak, and both would be granted. Every use case that starts or changes a claim in an
-existing sak therefore first locks the sak's row (`lock_sak`: `SELECT ... FOR UPDATE` on
-PostgreSQL; on SQLite every writing transaction already holds the database's write lock from
+existing sak therefore first locks the sak's row (`lock_sak`: `SELECT ... FOR NO KEY UPDATE`
+on PostgreSQL; on SQLite every writing transaction already holds the database's write lock from
 its `BEGIN IMMEDIATE`). A second request waits there until the first has committed, and then
 reads what the first one stored (PostgreSQL's READ COMMITTED reads the newest committed rows
 in every statement), so it is refused with a clear message instead of deciding again.
@@ -32,8 +32,12 @@ from trygd.store.models import Behandling, Sak, Vedtak
 
 def lock_sak(uow: UnitOfWork, sak: Sak) -> None:
     """Hold the sak's row until the commit: claim-changing use cases of one sak run one at a
-    time, and each sees what the one before it stored."""
-    uow.session.execute(select(Sak.id).where(Sak.id == sak.id).with_for_update())
+    time, and each sees what the one before it stored.
+
+    `FOR NO KEY UPDATE` rather than `FOR UPDATE`: it excludes the next claim the same way, but
+    not the key-share locks that inserting rows pointing to the sak takes (events, tasks, a
+    caseworker's work on the case), which need not wait for a claim."""
+    uow.session.execute(select(Sak.id).where(Sak.id == sak.id).with_for_update(key_share=True))
 
 
 @dataclass(frozen=True)
