@@ -118,6 +118,25 @@ def application(benefit: str, complete: bool) -> dict[str, Any]:
     return body
 
 
+def replaced_ids() -> Any:
+    return select(Vedtak.replaces_vedtak_id).where(Vedtak.replaces_vedtak_id.is_not(None))
+
+
+def in_force(session: Any, person_id: uuid.UUID, benefit: str) -> list[Vedtak]:
+    """The person's vedtak for `benefit` that no later vedtak replaced."""
+    return list(
+        session.scalars(
+            select(Vedtak)
+            .join(Sak, Sak.id == Vedtak.sak_id)
+            .where(
+                Sak.person_id == person_id,
+                Sak.benefit == benefit,
+                Vedtak.id.not_in(replaced_ids()),
+            )
+        )
+    )
+
+
 # -- databases -----------------------------------------------------------------------------------
 
 _sqlite_template: list[Path] = []
@@ -276,10 +295,14 @@ class CaseProcessing(RuleBasedStateMachine):
                     Behandling.state.in_([s.value for s in OPEN_STATES]),
                 )
             )
+            # Every claim here is dated CLAIM_DATE, inside the period any grant covers: a grant
+            # in force (the newest vedtak of its chain) refuses a new søknad.
+            granted = any(v.outcome == "granted" for v in in_force(session, person.id, benefit))
         response = self._call(
             "POST", "/applications", citizen_headers(person), json=application(benefit, complete)
         )
-        answer = self._expect(response, 409 if busy else 201, f"apply for {benefit}")
+        expected = 409 if busy or granted else 201
+        answer = self._expect(response, expected, f"apply for {benefit} (granted: {granted})")
         if response.status_code == 201:
             self.saker[answer["sak_id"]] = who
             if benefit == "aap":
@@ -313,12 +336,19 @@ class CaseProcessing(RuleBasedStateMachine):
             starts = list(
                 session.scalars(select(Vedtak.effective_from).where(Vedtak.sak_id == sak.id))
             )
-            busy = session.scalar(
-                select(Behandling.id).where(
+            busy = session.scalars(
+                select(Behandling).where(
                     Behandling.sak_id == sak.id,
+                    Behandling.kind != "klage",
                     Behandling.state.in_([s.value for s in OPEN_STATES]),
                 )
-            )
+            ).first()
+            latest = session.scalars(
+                select(Vedtak)
+                .where(Vedtak.sak_id == sak.id, Vedtak.id.not_in(replaced_ids()))
+                .order_by(Vedtak.decided_at.desc(), Vedtak.effective_from.desc(), Vedtak.id.desc())
+                .limit(1)
+            ).first()
         assert person is not None
         effective = (max(starts) if starts else dt.date.fromisoformat(CLAIM_DATE)) + dt.timedelta(
             days=days
@@ -329,8 +359,22 @@ class CaseProcessing(RuleBasedStateMachine):
             citizen_headers(person),
             json={"effective_date": effective.isoformat(), "facts": {"children": children}},
         )
-        expected = 201 if starts and not busy else 409
-        self._expect(response, expected, f"report a change (vedtak: {len(starts)}, open: {busy})")
+        if latest is None:
+            expected = 409  # no vedtak yet
+        elif busy is not None:
+            # One revurdering at a time: a change from its date joins it while it is assessed.
+            joins = (
+                busy.kind == "revurdering"
+                and busy.state in ("assessing", "waiting_for_information")
+                and busy.claim_date == effective
+            )
+            expected = 201 if joins else 409
+        else:
+            expected = 409 if latest.facts.get("children") == children else 201  # no change
+        open_now = busy.state if busy is not None else None
+        self._expect(
+            response, expected, f"report a change (vedtak: {len(starts)}, open: {open_now})"
+        )
 
     # -- caseworkers -----------------------------------------------------------------------------
 

@@ -15,7 +15,13 @@ MEDIA_TYPE = "application/problem+json"
 
 
 def problem(
-    status: int, title: str, detail: str, problems: list[tuple[str, str]] | None = None
+    status: int,
+    title: str,
+    detail: str,
+    problems: list[tuple[str, str]] | None = None,
+    *,
+    code: str | None = None,
+    facts: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://trygd.example/problems/{title.lower().replace(' ', '-')}",
@@ -25,13 +31,19 @@ def problem(
     }
     if problems:
         body["errors"] = [{"field": field, "problem": text} for field, text in problems]
+    if code is not None:
+        # Extension members (RFC 9457 § 3.2): what kind of refusal, and what it refers to.
+        body["code"] = code
+        body.update(facts or {})
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 async def service_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ServiceError)
-    return problem(error.status, error.title, error.detail, error.problems)
+    return problem(
+        error.status, error.title, error.detail, error.problems, code=error.code, facts=error.facts
+    )
 
 
 def _field(location: tuple[Any, ...]) -> str:

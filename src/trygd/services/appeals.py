@@ -222,7 +222,14 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         .where(Klage.vedtak_id == vedtak.id, Behandling.state.in_([s.value for s in OPEN_STATES]))
     ).first()
     if open_klage is not None:
-        raise Conflict("there is already an open klage against this vedtak; add to it instead")
+        # One open klage per vedtak; the database holds it too (migration 0005), and a twin sent
+        # at the same moment is run again by the facade and ends here.
+        raise Conflict(
+            f"there is already an open klage against this vedtak (klage {open_klage}); "
+            "add to it instead",
+            code="klage_open",
+            facts={"klage_id": str(open_klage), "vedtak_id": str(vedtak.id)},
+        )
 
     reached = vedtak_received_on(uow, vedtak)
     deadline = deadlines.klage_deadline(reached)

@@ -162,7 +162,8 @@ def latest_vedtak(uow: UnitOfWork, sak: Sak) -> Vedtak | None:
     return uow.session.scalars(
         select(Vedtak)
         .where(Vedtak.sak_id == sak.id, ~replaced)
-        .order_by(Vedtak.decided_at.desc())
+        # Vedtak of two claims decided in the same instant: the later claim, then any fixed order.
+        .order_by(Vedtak.decided_at.desc(), Vedtak.effective_from.desc(), Vedtak.id.desc())
         .limit(1)
     ).first()
 

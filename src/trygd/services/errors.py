@@ -7,10 +7,21 @@ class ServiceError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, problems: list[tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        problems: list[tuple[str, str]] | None = None,
+        *,
+        code: str | None = None,
+        facts: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.problems = problems or []
+        # A stable name for the kind of refusal, and the ids and dates it refers to, so that a
+        # page can say it in the person's language (the `detail` is English, for developers).
+        self.code = code
+        self.facts = facts or {}
 
 
 class InvalidInput(ServiceError):

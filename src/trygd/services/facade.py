@@ -48,6 +48,10 @@ T = TypeVar("T")
 
 SYSTEM_ACTOR = Actor(id="system:worker", name="trygd worker", roles=frozenset({Role.SYSTEM}))
 PROCESSING_TIME_KEPT = dt.timedelta(hours=1)
+# How often a creating use case (søknad, endringsmelding, klage) that lost a race is run again;
+# the second run waits at the sak's lock or finds the winner's rows, so one is nearly always
+# enough (a third covers a winner that itself failed and rolled back).
+RACE_RETRIES = 2
 
 
 @dataclass
@@ -67,24 +71,42 @@ class CaseService:
 
     # -- running use cases ------------------------------------------------------------------
 
-    def _run(self, context: RequestContext, use_case: Callable[[UnitOfWork], T]) -> T:
-        uow = UnitOfWork(self.sessions, context, self.settings.clock)
-        try:
-            uow.resolve_caller()
-            result = use_case(uow)
-            uow.commit()
-            return result
-        except StaleDataError:
-            uow.fail()
-            raise Conflict("the behandling was changed by someone else at the same time") from None
-        except IntegrityError:
-            uow.fail()
-            raise Conflict("the change conflicts with data stored at the same time") from None
-        except BaseException:
-            uow.fail()
-            raise
-        finally:
-            uow.close()
+    def _run(
+        self, context: RequestContext, use_case: Callable[[UnitOfWork], T], *, again: int = 0
+    ) -> T:
+        """Run `use_case` in one unit of work; `again`: how many times to run it again when
+        the database refused it because of a change stored at the same time.
+
+        Running again is for the use cases that start a claim or a klage: a request that lost
+        a race for a new sak, an open behandling or an open klage then reads what the winner
+        stored and gets the clear answer (a refusal naming what exists, or a joined change)
+        instead of a bare "at the same time". Nothing of the lost try was kept (its audit
+        records are, marked not completed)."""
+        for tries_left in range(again, -1, -1):
+            uow = UnitOfWork(self.sessions, context, self.settings.clock)
+            try:
+                uow.resolve_caller()
+                result = use_case(uow)
+                uow.commit()
+                return result
+            except StaleDataError:
+                uow.fail()
+                if tries_left:
+                    continue
+                raise Conflict(
+                    "the behandling was changed by someone else at the same time"
+                ) from None
+            except IntegrityError:
+                uow.fail()
+                if tries_left:
+                    continue
+                raise Conflict("the change conflicts with data stored at the same time") from None
+            except BaseException:
+                uow.fail()
+                raise
+            finally:
+                uow.close()
+        raise AssertionError("unreachable: the last try returns or raises")
 
     def _idempotent(
         self,
@@ -95,7 +117,7 @@ class CaseService:
     ) -> tuple[int, dict[str, Any]]:
         """Run a creating use case once per (caller, key); a retry gets the first answer."""
         if key is None:
-            return 201, self._run(context, use_case)
+            return 201, self._run(context, use_case, again=RACE_RETRIES)
         if not 1 <= len(key) <= 200:
             raise InvalidInput([("Idempotency-Key", "must be 1 to 200 characters")])
         digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
@@ -118,7 +140,7 @@ class CaseService:
             return answer
 
         try:
-            return 201, self._run(context, once)
+            return 201, self._run(context, once, again=RACE_RETRIES)
         except Conflict:
             # A concurrent request with the same key may have won the race: answer as it did.
             stored = self._stored_answer(context.actor.id, key, digest)

@@ -19,8 +19,8 @@ from trygd.domain.units import (
 )
 from trygd.privacy.policy import Action as Access
 from trygd.privacy.policy import Role
-from trygd.services import access
-from trygd.services.decisions import assess_and_route, latest_vedtak
+from trygd.services import access, claims
+from trygd.services.decisions import assess_and_route, latest_vedtak, run_rules
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.records import (
     facts_as_json,
@@ -101,11 +101,10 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
             unit=unit.number,
             created_at=uow.now,
         )
-        uow.add_new(sak)  # a concurrent twin fails on (person, benefit) at the commit
-    elif open_behandling(uow, sak) is not None:
-        raise Conflict(
-            f"an application for {application.benefit} is already being processed in this case"
-        )
+        uow.add_new(sak)  # a concurrent twin fails on (person, benefit) and is run again
+    else:
+        claims.lock_sak(uow, sak)
+        claims.refuse_second_claim(uow, sak, application.claim_date)
     facts = facts_as_json(application.facts)
     soknad = Soknad(
         id=uuid.uuid4(),
@@ -125,7 +124,12 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
-    """An endringsmelding opens a revurdering of the latest vedtak with the changed facts."""
+    """An endringsmelding opens a revurdering of the latest vedtak with the changed facts.
+
+    One revurdering at a time: while one is open and still being assessed, a change from the
+    same date joins it (see `_join_revurdering`); anything else waits for its vedtak. A change
+    that changes nothing in the vedtak in force is refused, so a report sent twice makes one
+    revurdering, not two."""
     sak = get_or_404(uow, Sak, sak_id, "sak")
     person = access.check_case(uow, Access.REPORT_CHANGE, sak, object_type="sak", object_id=sak.id)
     effective = _date_field(body, "effective_date")
@@ -138,18 +142,18 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
     unknown = set(body) - {"effective_date", "facts", "description"}
     if unknown:
         raise InvalidInput([(sorted(unknown)[0], "is not a known field")])
+    claims.lock_sak(uow, sak)
     old = latest_vedtak(uow, sak)
     if old is None:
-        raise Conflict("the case has no vedtak yet; changes go into the open behandling")
-    if open_behandling(uow, sak) is not None:
-        raise Conflict("the case already has an open behandling; wait until it is decided")
+        raise Conflict(
+            "the case has no vedtak yet; changes go into the open behandling",
+            code="no_vedtak",
+            facts={"sak_id": str(sak.id)},
+        )
     if effective < old.effective_from:
         raise InvalidInput([("effective_date", "is before the vedtak it changes took effect")])
     if effective > uow.now.date() + LONGEST_AHEAD:
         raise InvalidInput([("effective_date", "is more than a year ahead")])
-    merged = {**old.facts, **changes}
-    application = validate_facts(sak.benefit, effective, merged)
-    facts = facts_as_json(application.facts)
     report = Endringsmelding(
         id=uuid.uuid4(),
         sak_id=sak.id,
@@ -158,6 +162,20 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
         description=description,
         received_at=uow.now,
     )
+    open_now = open_behandling(uow, sak)
+    if open_now is not None:
+        if open_now.kind == Kind.REVURDERING.value and State(open_now.state) in JOINABLE:
+            return _join_revurdering(uow, sak, open_now, report, changes)
+        raise claims.in_process(sak, open_now)
+    merged = {**old.facts, **changes}
+    application = validate_facts(sak.benefit, effective, merged)
+    facts = facts_as_json(application.facts)
+    if facts == old.facts:
+        raise Conflict(
+            f"nothing changes: the vedtak in force already rests on these facts (vedtak {old.id})",
+            code="no_change",
+            facts={"sak_id": str(sak.id), "vedtak_id": str(old.id)},
+        )
     behandling = new_behandling(uow, sak, Kind.REVURDERING, effective, facts)
     behandling.revises_vedtak_id = old.id
     uow.add_new(report, behandling)
@@ -172,6 +190,53 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
     move(uow, sak, behandling, Action.START)
     vedtak = assess_and_route(uow, sak, behandling, person, application.facts)
     return summary(uow, sak, behandling, vedtak)
+
+
+# A revurdering takes further changes while a caseworker is still assessing it; once proposed
+# (or approved), the facts are what the approver checks, so a change waits for the vedtak.
+JOINABLE = frozenset({State.ASSESSING, State.WAITING_FOR_INFORMATION})
+
+
+def _join_revurdering(
+    uow: UnitOfWork,
+    sak: Sak,
+    behandling: Behandling,
+    report: Endringsmelding,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
+    """A further change joins the open revurdering: its facts are merged into it, the rules
+    run again, and the caseworker's task stays where it is (a person decides it).
+
+    Only a change from the revurdering's own date can join: its vedtak takes effect on one
+    day, and a change from another day would then apply from the wrong date."""
+    if report.effective_date != behandling.claim_date:
+        raise Conflict(
+            f"a revurdering of this case from {behandling.claim_date.isoformat()} is open "
+            f"(behandling {behandling.id}); a change from "
+            f"{report.effective_date.isoformat()} can be reported once it is decided",
+            code="revurdering_other_date",
+            facts={
+                "sak_id": str(sak.id),
+                "behandling_id": str(behandling.id),
+                "revurdering_from": behandling.claim_date.isoformat(),
+            },
+        )
+    application = validate_facts(
+        sak.benefit, behandling.claim_date, {**behandling.facts, **changes}
+    )
+    facts = facts_as_json(application.facts)
+    uow.add_new(report)
+    uow.event(
+        sak.id,
+        behandling.id,
+        "change_joined",
+        endringsmelding_id=str(report.id),
+        changed=sorted(changes),
+    )
+    if facts != behandling.facts:
+        behandling.facts = facts
+        run_rules(uow, sak, behandling, application.facts)
+    return {**summary(uow, sak, behandling), "joined": True}
 
 
 def new_behandling(

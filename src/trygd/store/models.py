@@ -27,9 +27,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from trygd.domain.behandling import OPEN_STATES
+from trygd.domain.klage import KlageState
 
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
 BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
@@ -98,6 +102,20 @@ class Soknad(Base):
     sak: Mapped[Sak] = parent("Sak", "Soknad.sak_id")
 
 
+def _partial_unique(name: str, column: str, where: str) -> Index:
+    """A unique index over the rows `where` selects, on both databases."""
+    return Index(name, column, unique=True, sqlite_where=text(where), postgresql_where=text(where))
+
+
+_OPEN = ", ".join(f"'{state.value}'" for state in sorted(OPEN_STATES))
+# One claim in process per sak: at most one open behandling of the ordinary kinds (a klage
+# runs beside them). Automatic vedtak close theirs at once; see services/claims.py.
+ONE_OPEN_BEHANDLING_PER_SAK = f"kind <> 'klage' AND state IN ({_OPEN})"
+# One open klage per vedtak (a klage's behandling points to the vedtak it appeals). Open is
+# every state but closed: a klage decided by Klageinstans can still go to Trygderetten.
+ONE_OPEN_KLAGE_PER_VEDTAK = f"kind = 'klage' AND state <> '{KlageState.CLOSED.value}'"
+
+
 class Behandling(Base):
     """One assessment of a case: a first application or a revurdering.
 
@@ -106,6 +124,12 @@ class Behandling(Base):
     """
 
     __tablename__ = "behandlinger"
+    __table_args__ = (
+        _partial_unique("uq_behandlinger_open_per_sak", "sak_id", ONE_OPEN_BEHANDLING_PER_SAK),
+        _partial_unique(
+            "uq_behandlinger_open_klage_per_vedtak", "revises_vedtak_id", ONE_OPEN_KLAGE_PER_VEDTAK
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)

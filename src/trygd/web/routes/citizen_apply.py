@@ -11,11 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from trygd.services.drafts import MAX_DOCUMENT_BYTES
-from trygd.services.errors import InvalidInput, NotFound
+from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.web.forms import FormErrors, files, from_service_error, text
 from trygd.web.i18n import N_, Translator
 from trygd.web.routes import citizen_questions as questions
-from trygd.web.routes.citizen_common import page, service, t, today
+from trygd.web.routes.citizen_common import page, refusal, service, t, today
 from trygd.web.session import checked_form, require_context
 
 router = APIRouter(include_in_schema=False)
@@ -222,7 +222,11 @@ def document_problem(filename: str, problem: str, tr: Translator) -> str:
 
 
 def _check_page(
-    request: Request, benefit: str, draft: dict[str, Any], errors: FormErrors | None = None
+    request: Request,
+    benefit: str,
+    draft: dict[str, Any],
+    errors: FormErrors | None = None,
+    refused: Conflict | None = None,
 ) -> Response:
     rows = [
         (q, questions.shown(q, draft["answers"][q.fact]) if q.fact in draft["answers"] else None)
@@ -231,11 +235,13 @@ def _check_page(
     return page(
         request,
         "citizen/apply_check.html",
-        status_code=400 if errors else 200,
+        status_code=400 if errors else (409 if refused else 200),
         benefit=benefit,
         draft=draft,
         rows=rows,
         errors=errors or FormErrors(),
+        refusal=refusal(refused, t(request), benefit) if refused else None,
+        refused_case=refused.facts.get("sak_id") if refused else None,
     )
 
 
@@ -280,6 +286,9 @@ def send(request: Request, benefit: str, form: Form) -> Response:
             error, {}, "confirm", tr.gettext("We could not send the application")
         )
         return _check_page(request, benefit, draft, errors)
+    except Conflict as error:
+        # One claim at a time: already applied, or a running benefit covers the period.
+        return _check_page(request, benefit, draft, refused=error)
     return RedirectResponse(f"/apply/receipt/{answer['draft_id']}", status_code=303)
 
 

@@ -14,10 +14,10 @@ from starlette.datastructures import FormData
 from trygd.domain.case_status import case_status
 from trygd.services.appeals import MAX_ATTACHMENT_BYTES
 from trygd.services.drafts import content_type_of
-from trygd.services.errors import InvalidInput, NotFound
+from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, files, text
-from trygd.web.routes.citizen_common import page, service, t
+from trygd.web.routes.citizen_common import page, refusal, service, t
 from trygd.web.session import checked_form, require_context
 from trygd.web.templating import request_language
 
@@ -295,16 +295,23 @@ def answer_request(request: Request, sak_id: str, request_id: str, form: Form) -
 
 
 def _klage_page(
-    request: Request, vedtak: dict[str, Any], values: dict[str, str], errors: FormErrors
+    request: Request,
+    vedtak: dict[str, Any],
+    values: dict[str, str],
+    errors: FormErrors,
+    refused: str | None = None,
+    open_klage: str | None = None,
 ) -> Response:
     return page(
         request,
         "citizen/klage_new.html",
-        status_code=400 if errors else 200,
+        status_code=400 if errors else (409 if refused else 200),
         section="cases",
         vedtak=vedtak,
         values=values,
         errors=errors,
+        refused=refused,
+        open_klage=open_klage,
     )
 
 
@@ -371,6 +378,16 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
         for field, problem in error.problems:
             errors.add(field if field in ("text", "late_reason") else "attachments", problem)
         return _klage_page(request, vedtak, values, errors)
+    except Conflict as error:
+        # One open klage per vedtak: say so, and lead to the klage that is open.
+        return _klage_page(
+            request,
+            vedtak,
+            values,
+            errors,
+            refusal(error, tr, vedtak["benefit"]),
+            error.facts.get("klage_id"),
+        )
     return RedirectResponse(f"/my/klager/{klage['id']}?received=1", status_code=303)
 
 

@@ -30,7 +30,7 @@ from trygd.services.errors import Conflict, InvalidInput
 from trygd.web.forms import DATE_DOES_NOT_EXIST, FormErrors, read_date, text
 from trygd.web.i18n import N_, Translator
 from trygd.web.routes import citizen_questions as questions
-from trygd.web.routes.citizen_common import page, service, t, today
+from trygd.web.routes.citizen_common import page, refusal, service, t, today
 from trygd.web.session import checked_form, cookie_secure, require_context
 from trygd.web.templating import request_language
 
@@ -69,14 +69,20 @@ LARGEST_COOKIE = 3800
 LONGEST_AHEAD = dt.timedelta(days=365)
 
 
+# An open revurdering in these states takes further changes from its own date (they join it).
+JOINABLE = ("assessing", "waiting_for_information")
+
+
 def _case(request: Request, sak_id: str) -> tuple[dict[str, Any], dict[str, Any] | None, bool]:
     """The case, its latest vedtak, and whether a change can be reported now (a decided
-    vedtak and no behandling still open)."""
+    vedtak, and no behandling open other than a revurdering a change can join)."""
     context = require_context(request)
     sak = service(request).get_sak(context, sak_id)
     vedtak = sak["vedtak"][-1] if sak["vedtak"] else None
     open_now = any(
-        b["kind"] != "klage" and b["state"] not in ("decided", "implemented")
+        b["kind"] != "klage"
+        and b["state"] not in ("decided", "implemented")
+        and not (b["kind"] == "revurdering" and b["state"] in JOINABLE)
         for b in sak["behandlinger"]
     )
     return sak, vedtak, vedtak is not None and not open_now
@@ -158,6 +164,7 @@ def _step_page(
     step: str,
     values: dict[str, str],
     errors: FormErrors | None = None,
+    refused: str | None = None,
 ) -> Response:
     benefit = sak["benefit"]
     q = questions.question(benefit, values.get("fact", ""))
@@ -181,6 +188,7 @@ def _step_page(
         shown=questions.shown(q, values["stored"]) if q and values.get("stored") else "",
         registered=registered,
         errors=errors or FormErrors(),
+        refused=refused,
     )
 
 
@@ -289,8 +297,18 @@ def change_step(request: Request, sak_id: str, form: Form) -> Response:
             errors.add("effective_date" if field == "effective_date" else "answer", problem)
         step = "date" if errors.get("effective_date") else "value"
         return _step_page(request, sak, vedtak, allowed, step, values, errors)
-    except Conflict:
-        return _step_page(request, sak, vedtak, False, "what", values)
+    except Conflict as error:
+        # One revurdering at a time: a change that changes nothing, or one from another date
+        # than the open revurdering, is said at the field; anything else ends the journey.
+        message = refusal(error, tr, sak["benefit"])
+        errors = FormErrors()
+        if error.code == "no_change":
+            errors.add("answer", message)
+            return _step_page(request, sak, vedtak, allowed, "value", values, errors)
+        if error.code == "revurdering_other_date":
+            errors.add("effective_date", message)
+            return _step_page(request, sak, vedtak, allowed, "date", values, errors)
+        return _step_page(request, sak, vedtak, False, "what", values, refused=message)
     sent = RedirectResponse(f"{_journey_path(sak_id)}/received", status_code=303)
     sent.delete_cookie(JOURNEY_COOKIE, path=_journey_path(sak_id))
     return sent

@@ -9,6 +9,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from trygd.rules import formatting
+from trygd.services.errors import Conflict
 from trygd.services.facade import CaseService
 from trygd.web.i18n import N_, Translator, translator
 from trygd.web.routes.citizen_questions import BENEFIT_IN_TEXT, BENEFIT_NAMES
@@ -47,3 +49,57 @@ def t(request: Request) -> Translator:
 
 def today(request: Request) -> dt.date:
     return service(request).settings.clock().date()
+
+
+def _day(tr: Translator, value: str | None) -> str:
+    return formatting.date(dt.date.fromisoformat(value), tr.language) if value else ""
+
+
+def refusal(error: Conflict, tr: Translator, benefit: str) -> str:
+    """A refusal of the one-claim-at-a-time rules (see `trygd.services.claims`) in the
+    person's language, with the dates it names; any other conflict in general words."""
+    facts = error.facts
+    name = tr.gettext(BENEFIT_IN_TEXT.get(benefit, benefit))
+    if error.code == "claim_covered" and facts.get("covered_until"):
+        last = dt.date.fromisoformat(facts["covered_until"])
+        return tr.gettext(
+            "You already get %(benefit)s from %(start)s to %(end)s, so you cannot apply again "
+            "for this period. If something has changed, report a change in your case. You can "
+            "apply for a period that starts on %(next)s or later.",
+            benefit=name,
+            start=_day(tr, facts.get("running_from")),
+            end=_day(tr, facts["covered_until"]),
+            next=_day(tr, (last + dt.timedelta(days=1)).isoformat()),
+        )
+    if error.code == "claim_covered":
+        return tr.gettext(
+            "You already get %(benefit)s from %(start)s, so you cannot apply again. If "
+            "something has changed, report a change in your case.",
+            benefit=name,
+            start=_day(tr, facts.get("running_from")),
+        )
+    if error.code == "claim_in_process":
+        return tr.gettext(
+            "We are already processing your case about %(benefit)s (received %(day)s). You do "
+            "not need to send it again: you will get a decision, and you can report changes "
+            "once it is made.",
+            benefit=name,
+            day=_day(tr, facts.get("received")),
+        )
+    if error.code == "no_change":
+        return tr.gettext(
+            "Your decision already says this, so there is nothing to change. Choose another "
+            "answer if something else has changed."
+        )
+    if error.code == "revurdering_other_date":
+        return tr.gettext(
+            "We are already handling a change from %(day)s. Changes from that date are added "
+            "to it; a change from another date can be reported once we have decided it.",
+            day=_day(tr, facts.get("revurdering_from")),
+        )
+    if error.code == "klage_open":
+        return tr.gettext(
+            "You have already sent a klage against this decision, and we are handling it. You "
+            "can add to it on the page of your klage."
+        )
+    return tr.gettext("Someone changed the case at the same time. Try again.")
