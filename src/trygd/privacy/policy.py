@@ -237,7 +237,8 @@ def decide_task(actor: Actor, task: Task | None) -> Decision | None:
         return _deny("no task given (fail closed)")
     role = TASK_ROLES.get(task.kind)
     if role is None or role not in actor.roles:
-        return _deny(f"a {task.kind} task needs the {role.value if role else 'unknown'} role")
+        needed = role.value if role else "a known"
+        return _deny(f"the task ({task.kind}) needs the {needed} role")
     if actor.unit is None or actor.unit != task.unit:
         return _deny(f"the task belongs to unit {task.unit}, not the caller's unit")
     if task.kind == "approve" and task.proposed_by == actor.id:
