@@ -301,9 +301,17 @@ def audit_trail(
 
 
 class AttachmentBody(_Body):
-    filename: str = Field(min_length=1, max_length=200)
-    content_type: str = Field(description="application/pdf, image/png, image/jpeg or text/plain")
-    content: str = Field(description="The file, base64-encoded (at most 5 MB)")
+    """One file. The service checks it as the web form does (`trygd.services.files`): the
+    type is read from the content, and the name is cleaned of paths and control characters."""
+
+    filename: str = Field(description="The file's name (1 to 200 characters once cleaned)")
+    content_type: str | None = Field(
+        default=None,
+        description="Ignored: the type is read from the content (PDF, PNG or JPEG only)",
+    )
+    content: str = Field(
+        description="The file, base64-encoded: a PDF, PNG or JPEG of 1 byte to 5 MB"
+    )
 
 
 class KlageBody(_Body):
@@ -316,7 +324,9 @@ class KlageBody(_Body):
     received_on: dt.date | None = Field(
         default=None, description="Staff registering a klage that came by post: its date"
     )
-    attachments: list[AttachmentBody] = Field(default_factory=list, max_length=5)
+    attachments: list[AttachmentBody] = Field(
+        default_factory=list, description="At most 5 files (PDF, PNG or JPEG)"
+    )
 
 
 class TextBody(_Body):

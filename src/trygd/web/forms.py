@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData, UploadFile
 
+from trygd.services import files as file_checks
 from trygd.services.errors import ServiceError
+from trygd.web.i18n import N_, Translator
+
+# The problems of `trygd.services.files`, in the words of the pages (documents of an
+# application and attachments of a klage alike).
+FILE_PROBLEMS = {
+    file_checks.NOT_ACCEPTED: N_("The file must be a PDF, PNG or JPEG file"),
+    file_checks.TOO_LARGE: N_("The file must be 5 MB or smaller"),
+    file_checks.EMPTY: N_("The file is empty. Choose another file"),
+}
 
 
 @dataclass
@@ -69,3 +79,11 @@ def files(form: FormData, name: str) -> list[UploadFile]:
         for value in form.getlist(name)
         if isinstance(value, UploadFile) and value.filename  # an empty file input sends ""
     ]
+
+
+def file_problem(tr: Translator, filename: str, problem: str) -> str:
+    """A file check's problem (`trygd.services.files`) shown next to the file's name."""
+    message = FILE_PROBLEMS.get(problem)
+    return tr.gettext(
+        "%(file)s: %(problem)s", file=filename, problem=tr.gettext(message) if message else problem
+    )

@@ -22,7 +22,7 @@ from fastapi import Request
 from starlette.datastructures import FormData
 
 from trygd.api.identity import InvalidToken, actor_from_claims
-from trygd.services.drafts import MAX_DOCUMENT_BYTES
+from trygd.services.files import MAX_FILE_BYTES
 from trygd.services.unit_of_work import RequestContext
 
 SESSION_COOKIE = "trygd_session"
@@ -115,7 +115,7 @@ def csrf_token(request: Request) -> str:
 
 async def checked_form(request: Request) -> FormData:
     """The submitted form, after checking its CSRF token against the cookie."""
-    form = await request.form(max_files=10, max_fields=200, max_part_size=MAX_DOCUMENT_BYTES + 1)
+    form = await request.form(max_files=10, max_fields=200, max_part_size=MAX_FILE_BYTES + 1)
     sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     expected = request.cookies.get(CSRF_COOKIE) or ""
     if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):

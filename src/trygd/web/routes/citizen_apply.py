@@ -10,22 +10,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from trygd.services.drafts import MAX_DOCUMENT_BYTES
 from trygd.services.errors import InvalidInput, NotFound
-from trygd.web.forms import FormErrors, files, from_service_error, text
-from trygd.web.i18n import N_
+from trygd.services.files import MAX_FILE_BYTES
+from trygd.web.forms import FormErrors, file_problem, files, from_service_error, text
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, service, t, today
 from trygd.web.session import checked_form, require_context
 
 router = APIRouter(include_in_schema=False)
 Form = Annotated[FormData, Depends(checked_form)]
-
-DOCUMENT_PROBLEMS = {
-    "the file is not a PDF, PNG or JPEG file": N_("The file must be a PDF, PNG or JPEG file"),
-    "the file is larger than 5 MB": N_("The file must be 5 MB or smaller"),
-    "the file is empty": N_("The file is empty. Choose another file"),
-}
 
 
 def _existing_draft(request: Request, benefit: str) -> dict[str, Any] | None:
@@ -176,21 +169,13 @@ def upload_documents(request: Request, benefit: str, form: Form) -> Response:
             return _documents_page(request, benefit, draft, errors)
         return RedirectResponse(f"/apply/{benefit}/check", status_code=303)
     for upload in uploads:
-        content = upload.file.read(MAX_DOCUMENT_BYTES + 1)
+        content = upload.file.read(MAX_FILE_BYTES + 1)
         try:
             svc.add_draft_document(context, draft["id"], upload.filename or "", content)
         except InvalidInput as error:
             problem = error.problems[0][1] if error.problems else error.detail
-            message = DOCUMENT_PROBLEMS.get(problem)
             errors = FormErrors()
-            errors.add(
-                "document",
-                tr.gettext(
-                    "%(file)s: %(problem)s",
-                    file=upload.filename or "",
-                    problem=tr.gettext(message) if message else problem,
-                ),
-            )
+            errors.add("document", file_problem(tr, upload.filename or "", problem))
             return _documents_page(request, benefit, svc.get_draft(context, draft["id"]), errors)
     return RedirectResponse(f"/apply/{benefit}/documents", status_code=303)
 
