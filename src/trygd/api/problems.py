@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -15,7 +16,11 @@ MEDIA_TYPE = "application/problem+json"
 
 
 def problem(
-    status: int, title: str, detail: str, problems: list[tuple[str, str]] | None = None
+    status: int,
+    title: str,
+    detail: str,
+    problems: list[tuple[str, str]] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://trygd.example/problems/{title.lower().replace(' ', '-')}",
@@ -25,7 +30,9 @@ def problem(
     }
     if problems:
         body["errors"] = [{"field": field, "problem": text} for field, text in problems]
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -61,9 +68,17 @@ async def validation_error(_request: Request, error: Exception) -> JSONResponse:
 
 async def http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    titles = {404: "Not found", 405: "Method not allowed", 401: "Not authenticated"}
+    titles = {
+        400: "Bad request",
+        401: "Not authenticated",
+        404: "Not found",
+        405: "Method not allowed",
+    }
     title = titles.get(error.status_code, "Error")
-    return problem(error.status_code, title, str(error.detail))
+    # FastAPI answers 400 only when it cannot read the body at all (not UTF-8, say).
+    fields = [("body", "cannot be read: send JSON in UTF-8")] if error.status_code == 400 else None
+    # The error's own headers go with it: a 405 names the methods allowed in `Allow`.
+    return problem(error.status_code, title, str(error.detail), fields, headers=error.headers)
 
 
 async def unexpected_error(_request: Request, _error: Exception) -> JSONResponse:

@@ -10,12 +10,23 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from trygd.api.identity import InvalidToken, actor_from_claims
-from trygd.applications.inputs import input_schema
 from trygd.services.errors import InvalidInput, NotAuthenticated
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
 
 router = APIRouter()
+PREFIX = "/api/v1"  # where the app mounts `router`
+
+# The application format lives among the OpenAPI document's components (`trygd.api.openapi`).
+APPLICATION = "#/components/schemas/Application"
+
+
+def binary(*media_types: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer of an endpoint that sends a file, not JSON."""
+    schema = {"type": "string", "format": "binary"}
+    content = {media_type: {"schema": schema} for media_type in media_types}
+    return {200: {"description": description, "content": content}}
+
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip")]
@@ -159,7 +170,7 @@ def me(svc: Service, ctx: Context) -> dict[str, Any]:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": input_schema()}},
+            "content": {"application/json": {"schema": {"$ref": APPLICATION}}},
         }
     },
 )
@@ -455,7 +466,14 @@ def klage_judgment(svc: Service, ctx: Context, klage_id: str, body: JudgmentBody
     return _json(svc.klage_action(ctx, "judgment", klage_id, _dump(body)))
 
 
-@router.get("/attachments/{attachment_id}", tags=["appeals"])
+@router.get(
+    "/attachments/{attachment_id}",
+    tags=["appeals"],
+    response_class=Response,
+    responses=binary(
+        "application/pdf", "image/png", "image/jpeg", description="The file, as it was sent"
+    ),
+)
 def get_attachment(svc: Service, ctx: Context, attachment_id: str) -> Response:
     content, content_type, _filename = svc.attachment(ctx, attachment_id)
     return Response(
@@ -506,7 +524,13 @@ def get_letter(svc: Service, ctx: Context, letter_id: str) -> Any:
     return _json(svc.get_letter(ctx, letter_id))
 
 
-@router.get("/letters/{letter_id}/pdf", tags=["letters"], summary="The letter exactly as sent")
+@router.get(
+    "/letters/{letter_id}/pdf",
+    tags=["letters"],
+    summary="The letter exactly as sent",
+    response_class=Response,
+    responses=binary("application/pdf", description="The PDF/A file (its ETag is its SHA-256)"),
+)
 def letter_pdf(svc: Service, ctx: Context, letter_id: str) -> Response:
     pdf, digest = svc.letter_pdf(ctx, letter_id)
     return Response(
@@ -516,7 +540,12 @@ def letter_pdf(svc: Service, ctx: Context, letter_id: str) -> Response:
     )
 
 
-@router.get("/letters/{letter_id}/html", tags=["letters"], summary="The letter as HTML")
+@router.get(
+    "/letters/{letter_id}/html",
+    tags=["letters"],
+    summary="The letter as HTML",
+    response_class=HTMLResponse,
+)
 def letter_html(svc: Service, ctx: Context, letter_id: str) -> HTMLResponse:
     return HTMLResponse(svc.letter_html(ctx, letter_id))
 
