@@ -3,7 +3,7 @@
 A short, derandomized run over every operation, each generated request sent once as a
 citizen and once as a caseworker, on a database with one case: no answer may be a server
 error (5xx), and every answer must have a documented status code, content type, headers and
-body schema. It is part of the normal test run.
+body schema (see EXCLUDED for the one check left out). It is part of the normal test run.
 """
 
 from __future__ import annotations
@@ -20,13 +20,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from trygd.api.app import create_app
 from trygd.api.demo import demo_claims
@@ -37,13 +31,11 @@ from trygd.store.database import make_engine, migrate
 from trygd.store.models import Person
 
 TOKENS = DemoTokens("schemathesis-secret-not-for-production-0123456789")
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+# Every check schemathesis has (no server error; status code, content type, headers and body
+# as documented; invalid input refused; a wrong method answered 405 with `Allow`; auth not
+# ignored) but one: that every request the schema allows succeeds. The schema cannot say
+# which ids exist, nor the law's dates (a claim date before the rules' first parameters).
+EXCLUDED = [positive_data_acceptance]
 
 # The app exists when the module is collected, since schemathesis makes one test per operation
 # from its OpenAPI document (which needs no database); the database is made, with a citizen's
@@ -110,4 +102,4 @@ def test_the_api_keeps_to_its_openapi_document(
 ) -> None:
     """Each generated request is sent once as the citizen and once as the caseworker."""
     for headers in callers.values():
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)

@@ -6,9 +6,12 @@
   the fields at fault. Each operation lists the statuses it can give: 400 when it takes a
   body (which may not be readable at all); 401 and 403 when it needs a caller; 404 when its
   path or body names something, or for the citizen's self-service (a caller missing from
-  the population register); 409 when it changes something; 422 when it takes input.
+  the population register); 409 when it changes something; 422 when it takes input, which
+  every operation of `routes.router` does (it refuses a query parameter it does not have).
   FastAPI's own 422 schema is replaced, since trygd never answers with it.
 - Bearer authentication is declared as a security scheme on the operations that need it.
+
+The document is also what a 405 answer's `Allow` header is made from (`problems.http_error`).
 """
 
 from __future__ import annotations
@@ -90,12 +93,13 @@ def _ref(status: int) -> dict[str, str]:
 
 def _add_problems(spec: dict[str, Any]) -> None:
     """Each operation's problem answers (see the module's docstring), in status order."""
-    callers = {
-        (PREFIX + route.path_format, method.lower())
-        for route in router.routes  # the API's own routes; the demo's need no caller
-        if isinstance(route, APIRoute) and route.include_in_schema and _needs_caller(route)
+    own = {  # the API's own routes (not the demo's), which refuse unknown query parameters
+        (PREFIX + route.path_format, method.lower()): route
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.include_in_schema
         for method in route.methods or ()
     }
+    callers = {key for key, route in own.items() if _needs_caller(route)}
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
@@ -110,7 +114,7 @@ def _add_problems(spec: dict[str, Any]) -> None:
                 statuses.append(409)
             if "requestBody" in operation:
                 statuses.append(400)
-            if operation.get("parameters") or operation.get("requestBody"):
+            if (path, method) in own or operation.get("parameters") or operation.get("requestBody"):
                 statuses.append(422)
             responses.update({str(status): _ref(status) for status in statuses})
             operation["responses"] = dict(sorted(responses.items()))

@@ -66,7 +66,40 @@ async def validation_error(_request: Request, error: Exception) -> JSONResponse:
     return problem(422, "Invalid input", detail, problems)
 
 
-async def http_error(_request: Request, error: Exception) -> JSONResponse:
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _matches(template: str, path: str) -> bool:
+    """Whether `path` is an instance of the OpenAPI path `template` ("/cases/{sak_id}")."""
+    wanted, given = template.split("/"), path.split("/")
+    return len(wanted) == len(given) and all(
+        (w.startswith("{") and w.endswith("}") and bool(g)) or w == g
+        for w, g in zip(wanted, given, strict=True)
+    )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the app's OpenAPI document lists for the request's path; empty for a path
+    it does not describe (a page)."""
+    for template, operations in request.app.openapi()["paths"].items():
+        if _matches(template, request.url.path):
+            return sorted(method.upper() for method in operations if method in _METHODS)
+    return []
+
+
+def allow_header(request: Request, error: StarletteHTTPException) -> dict[str, str]:
+    """The error's headers, with `Allow` naming every method of the path on a 405. Starlette
+    names only the methods of the first route whose path matched, and FastAPI has a route per
+    method: for a path with GET and POST, a DELETE would be told "Allow: POST"."""
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        allowed = allowed_methods(request)
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+    return headers
+
+
+async def http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     titles = {
         400: "Bad request",
@@ -77,8 +110,8 @@ async def http_error(_request: Request, error: Exception) -> JSONResponse:
     title = titles.get(error.status_code, "Error")
     # FastAPI answers 400 only when it cannot read the body at all (not UTF-8, say).
     fields = [("body", "cannot be read: send JSON in UTF-8")] if error.status_code == 400 else None
-    # The error's own headers go with it: a 405 names the methods allowed in `Allow`.
-    return problem(error.status_code, title, str(error.detail), fields, headers=error.headers)
+    headers = allow_header(request, error)
+    return problem(error.status_code, title, str(error.detail), fields, headers=headers)
 
 
 async def unexpected_error(_request: Request, _error: Exception) -> JSONResponse:
