@@ -450,15 +450,15 @@ def test_no_grounds_in_time_sends_the_klage_to_review(client, make_person, servi
 
 def test_attachments_are_kept_with_their_checksum(client, make_person, service):
     me, case = rejected_dagpenger(client, make_person, service)
-    content = b"Lonnsslipp november 2026"
+    content = b"%PDF-1.7 Lonnsslipp november 2026"
     klage = submit(
         client,
         me,
         case,
         attachments=[
             {
-                "filename": "lonnsslipp.txt",
-                "content_type": "text/plain",
+                "filename": "lonnsslipp.pdf",
+                "content_type": "application/pdf",
                 "content": base64.b64encode(content).decode(),
             }
         ],

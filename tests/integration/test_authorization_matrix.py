@@ -170,7 +170,7 @@ APPROVAL = NOBODY | {
     "approver_same_unit": (P, D, D, D),
     "vikafossen_approver": (D, P, D, D),
 }
-# Taking a task from the queue, and searching for a person (with a purpose): the unit's staff.
+# Searching for a person (with a purpose): the unit's staff.
 UNIT_STAFF = NOBODY | {
     "caseworker_same_unit": (P, D, D, D),
     "approver_same_unit": (P, D, D, D),
@@ -531,9 +531,9 @@ INFORMATION_REQUEST = {
     "deadline": (TODAY + dt.timedelta(days=14)).isoformat(),
 }
 ATTACHMENT = {
-    "filename": "legeerklaering.txt",
-    "content_type": "text/plain",
-    "content": base64.b64encode("Legeerklæring: 60 prosent nedsatt arbeidsevne.".encode()).decode(),
+    "filename": "legeerklaering.pdf",
+    "content_type": "application/pdf",
+    "content": base64.b64encode(b"%PDF-1.7 Legeerklaering: 60 prosent nedsatt").decode(),
 }
 STATEMENT = "Vi har vurdert klagen og mener vedtaket er riktig."
 REASONS = "Klageinstans har vurdert saken og begrunner utfallet her."
@@ -773,7 +773,12 @@ CASE_ENDPOINTS = [
     Endpoint(propose,             "propose",             "complete",     True,  200, CASEWORK),
     Endpoint(approve,             "approve",             "proposed",     True,  200, APPROVAL),
     Endpoint(return_proposal,     "return",              "proposed",     True,  200, APPROVAL),
-    Endpoint(claim_task,          "claim_task",          "undetermined", True,  200, UNIT_STAFF),
+    # A task is taken by the role its kind needs: an assessment by a caseworker, an approval
+    # by an approver (trygd.privacy.policy.TASK_ROLES).
+    Endpoint(claim_task,          "claim_task",          "undetermined", True,  200, CASEWORK,
+             label="claim_assessment_task"),
+    Endpoint(claim_task,          "claim_task",          "proposed",     True,  200, APPROVAL,
+             label="claim_approval_task"),
     Endpoint(search_person,       "search_person",       "decided",      False, 200, UNIT_STAFF),
 ]
 LETTER_ENDPOINTS = [

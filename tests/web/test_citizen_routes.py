@@ -518,3 +518,40 @@ def test_a_text_file_named_pdf_is_refused_with_a_clear_message(site, language, m
     assert answer.status_code == 400  # the page stays; the file is not left behind unsaid
     assert _messages(answer.text).startswith(message)
     assert "notat.pdf" not in client.get("/apply/aap/check").text
+
+
+# -- a klage's attachments -----------------------------------------------------------------------
+
+
+def test_the_klage_form_checks_attachments_as_the_api_does(site):
+    """The form and the API share `trygd.services.files`: a text file named .pdf is refused by
+    its content, and a file's name is stored without control characters or overrides."""
+    client, service = site
+    sak_id = _as(client, service, "Anna Dahl")
+    vedtak_id = service.get_sak(_citizen_context(service, "Anna Dahl"), sak_id)["vedtak"][0]["id"]
+    url = f"/my/vedtak/{vedtak_id}/klage"
+    text = "Jeg mener dagsatsen er regnet feil."
+    fake = client.post(
+        url,
+        data=form(kind="full", text=text),
+        files={"attachments": ("lonn.pdf", b"just text", "application/pdf")},
+    )
+    assert fake.status_code == 400
+    assert "lonn.pdf: Filen må være en PDF-, PNG- eller JPEG-fil" in fake.text
+    sent = client.post(
+        url,
+        data=form(kind="full", text=text),
+        files={"attachments": ("Lønn\u202egpj.exe\u2066.pdf", b"%PDF-1.4 lonn", "text/plain")},
+    )
+    assert sent.status_code == 303, sent.text
+    from trygd.store.models import Attachment
+
+    with service.sessions() as session:
+        stored = session.scalars(select(Attachment)).one()
+    assert (stored.filename, stored.content_type) == ("Lønngpj.exe.pdf", "application/pdf")
+
+
+def _citizen_context(service: CaseService, name: str) -> Any:
+    from trygd.demo.seed import _citizen
+
+    return _citizen(_person(service, name))

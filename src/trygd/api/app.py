@@ -24,7 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from trygd import __version__
 from trygd.api import problems
 from trygd.api.identity import IdentityProvider, SignedTokens, check_secret, tokens_for
-from trygd.api.routes import router
+from trygd.api.openapi import document
+from trygd.api.routes import PREFIX, router
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService, Settings
 from trygd.services.signins import SignIns
@@ -60,12 +61,13 @@ def create_app(service: CaseService, identity: IdentityProvider, *, demo: bool) 
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.unexpected_error)
-    app.include_router(router, prefix="/api/v1")
+    app.include_router(router, prefix=PREFIX)
     if demo:
         from trygd.api.demo import router as demo_router
 
-        app.include_router(demo_router, prefix="/api/v1/demo")
+        app.include_router(demo_router, prefix=f"{PREFIX}/demo")
 
+    app.openapi = lambda: document(app)  # type: ignore[method-assign]
     app.add_middleware(CorrelationId)
     app.add_middleware(SecurityHeaders)
     return app

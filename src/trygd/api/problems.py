@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -22,6 +23,7 @@ def problem(
     *,
     code: str | None = None,
     facts: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://trygd.example/problems/{title.lower().replace(' ', '-')}",
@@ -35,7 +37,9 @@ def problem(
         # Extension members (RFC 9457 § 3.2): what kind of refusal, and what it refers to.
         body["code"] = code
         body.update(facts or {})
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -71,11 +75,52 @@ async def validation_error(_request: Request, error: Exception) -> JSONResponse:
     return problem(422, "Invalid input", detail, problems)
 
 
-async def http_error(_request: Request, error: Exception) -> JSONResponse:
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _matches(template: str, path: str) -> bool:
+    """Whether `path` is an instance of the OpenAPI path `template` ("/cases/{sak_id}")."""
+    wanted, given = template.split("/"), path.split("/")
+    return len(wanted) == len(given) and all(
+        (w.startswith("{") and w.endswith("}") and bool(g)) or w == g
+        for w, g in zip(wanted, given, strict=True)
+    )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the app's OpenAPI document lists for the request's path; empty for a path
+    it does not describe (a page)."""
+    for template, operations in request.app.openapi()["paths"].items():
+        if _matches(template, request.url.path):
+            return sorted(method.upper() for method in operations if method in _METHODS)
+    return []
+
+
+def allow_header(request: Request, error: StarletteHTTPException) -> dict[str, str]:
+    """The error's headers, with `Allow` naming every method of the path on a 405. Starlette
+    names only the methods of the first route whose path matched, and FastAPI has a route per
+    method: for a path with GET and POST, a DELETE would be told "Allow: POST"."""
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        allowed = allowed_methods(request)
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+    return headers
+
+
+async def http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    titles = {404: "Not found", 405: "Method not allowed", 401: "Not authenticated"}
+    titles = {
+        400: "Bad request",
+        401: "Not authenticated",
+        404: "Not found",
+        405: "Method not allowed",
+    }
     title = titles.get(error.status_code, "Error")
-    return problem(error.status_code, title, str(error.detail))
+    # FastAPI answers 400 only when it cannot read the body at all (not UTF-8, say).
+    fields = [("body", "cannot be read: send JSON in UTF-8")] if error.status_code == 400 else None
+    headers = allow_header(request, error)
+    return problem(error.status_code, title, str(error.detail), fields, headers=headers)
 
 
 async def unexpected_error(_request: Request, _error: Exception) -> JSONResponse:

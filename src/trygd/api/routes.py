@@ -5,20 +5,35 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic.config import JsonDict
 
 from trygd.api.identity import InvalidToken, actor_from_claims, authenticate, session_ends
-from trygd.applications.inputs import input_schema
 from trygd.services.errors import InvalidInput, NotAuthenticated
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
 
-router = APIRouter()
+PREFIX = "/api/v1"  # where the app mounts `router`
+
+# The application format lives among the OpenAPI document's components (`trygd.api.openapi`).
+APPLICATION = "#/components/schemas/Application"
+
+
+def binary(*media_types: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer of an endpoint that sends a file, not JSON."""
+    schema = {"type": "string", "format": "binary"}
+    content = {media_type: {"schema": schema} for media_type in media_types}
+    return {200: {"description": description, "content": content}}
+
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+UUID: JsonDict = {"format": "uuid"}
+# Every id in a path is a UUID; the services check it and answer 422 naming the field.
+Id = Annotated[str, Path(description="An id (a UUID)", json_schema_extra=UUID)]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -59,6 +74,26 @@ def context(request: Request) -> RequestContext:
     )
 
 
+async def known_query(request: Request) -> None:
+    """Refuse a query parameter the operation does not have, as an unknown field of a body is
+    refused: a misspelt `?limt=10` would otherwise be ignored without a word."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known: set[str] = set()
+    dependants = [route.dependant]
+    while dependants:
+        dependant = dependants.pop()
+        known |= {parameter.alias for parameter in dependant.query_params}
+        dependants += dependant.dependencies
+    unknown = sorted(name for name in request.query_params if name not in known)
+    if unknown:
+        raise InvalidInput(
+            [(name, "is not a query parameter of this operation") for name in unknown]
+        )
+
+
+router = APIRouter(dependencies=[Depends(known_query)])
 Service = Annotated[CaseService, Depends(service)]
 Context = Annotated[RequestContext, Depends(context)]
 
@@ -169,7 +204,7 @@ def logout(request: Request, ctx: Context) -> Response:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": input_schema()}},
+            "content": {"application/json": {"schema": {"$ref": APPLICATION}}},
         }
     },
 )
@@ -191,13 +226,13 @@ def list_own_cases(svc: Service, ctx: Context, limit: Limit = 50, offset: Offset
 
 
 @router.get("/cases/{sak_id}", tags=["cases"])
-def get_case(svc: Service, ctx: Context, sak_id: str) -> Any:
+def get_case(svc: Service, ctx: Context, sak_id: Id) -> Any:
     return _json(svc.get_sak(ctx, sak_id))
 
 
 @router.get("/cases/{sak_id}/events", tags=["cases"], summary="The case's history")
 def list_events(
-    svc: Service, ctx: Context, sak_id: str, limit: Limit = 50, offset: Offset = 0
+    svc: Service, ctx: Context, sak_id: Id, limit: Limit = 50, offset: Offset = 0
 ) -> Any:
     return _json(svc.list_events(ctx, sak_id, limit, offset))
 
@@ -206,7 +241,7 @@ def list_events(
 def report_change(
     svc: Service,
     ctx: Context,
-    sak_id: str,
+    sak_id: Id,
     body: ChangeBody,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -217,41 +252,41 @@ def report_change(
 
 
 @router.get("/behandlinger/{behandling_id}", tags=["cases"])
-def get_behandling(svc: Service, ctx: Context, behandling_id: str) -> Any:
+def get_behandling(svc: Service, ctx: Context, behandling_id: Id) -> Any:
     return _json(svc.get_behandling(ctx, behandling_id))
 
 
 @router.post("/behandlinger/{behandling_id}/assessments", tags=["casework"])
-def assess_condition(svc: Service, ctx: Context, behandling_id: str, body: AssessBody) -> Any:
+def assess_condition(svc: Service, ctx: Context, behandling_id: Id, body: AssessBody) -> Any:
     return _json(svc.behandling_action(ctx, "assess", behandling_id, _dump(body)))
 
 
 @router.post("/behandlinger/{behandling_id}/information-requests", tags=["casework"])
 def request_information(
-    svc: Service, ctx: Context, behandling_id: str, body: InformationRequestBody
+    svc: Service, ctx: Context, behandling_id: Id, body: InformationRequestBody
 ) -> Any:
     payload = _dump(body)
     return _json(svc.behandling_action(ctx, "request_information", behandling_id, payload))
 
 
 @router.post("/behandlinger/{behandling_id}/propose", tags=["casework"])
-def propose(svc: Service, ctx: Context, behandling_id: str, body: ProposeBody) -> Any:
+def propose(svc: Service, ctx: Context, behandling_id: Id, body: ProposeBody) -> Any:
     return _json(svc.behandling_action(ctx, "propose", behandling_id, _dump(body)))
 
 
 @router.post("/behandlinger/{behandling_id}/approve", tags=["casework"])
-def approve(svc: Service, ctx: Context, behandling_id: str, body: VersionedBody) -> Any:
+def approve(svc: Service, ctx: Context, behandling_id: Id, body: VersionedBody) -> Any:
     """Totrinnskontroll: a second person approves; the vedtak is made."""
     return _json(svc.behandling_action(ctx, "approve", behandling_id, _dump(body)))
 
 
 @router.post("/behandlinger/{behandling_id}/return", tags=["casework"])
-def return_proposal(svc: Service, ctx: Context, behandling_id: str, body: ReturnBody) -> Any:
+def return_proposal(svc: Service, ctx: Context, behandling_id: Id, body: ReturnBody) -> Any:
     return _json(svc.behandling_action(ctx, "return", behandling_id, _dump(body)))
 
 
 @router.post("/information-requests/{request_id}/answer", tags=["citizen"])
-def answer_information(svc: Service, ctx: Context, request_id: str, body: AnswerBody) -> Any:
+def answer_information(svc: Service, ctx: Context, request_id: Id, body: AnswerBody) -> Any:
     return _json(svc.answer_information(ctx, request_id, _dump(body)))
 
 
@@ -259,7 +294,7 @@ def answer_information(svc: Service, ctx: Context, request_id: str, body: Answer
 def get_vedtak(
     svc: Service,
     ctx: Context,
-    vedtak_id: str,
+    vedtak_id: Id,
     lang: Annotated[str, Query(pattern="^(nb|nn|en)$")] = "nb",
 ) -> Any:
     """The vedtak with the criteria used; for an automatic one, a notice saying so."""
@@ -279,7 +314,7 @@ def queue(
 
 
 @router.post("/tasks/{task_id}/claim", tags=["casework"])
-def claim_task(svc: Service, ctx: Context, task_id: str) -> Any:
+def claim_task(svc: Service, ctx: Context, task_id: Id) -> Any:
     return _json(svc.claim_task(ctx, task_id))
 
 
@@ -299,7 +334,7 @@ def audit_trail(
     svc: Service,
     ctx: Context,
     purpose: Annotated[str, Query(min_length=1, max_length=500)],
-    person_id: str | None = None,
+    person_id: Annotated[str | None, Query(json_schema_extra={"format": "uuid"})] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
@@ -311,13 +346,21 @@ def audit_trail(
 
 
 class AttachmentBody(_Body):
-    filename: str = Field(min_length=1, max_length=200)
-    content_type: str = Field(description="application/pdf, image/png, image/jpeg or text/plain")
-    content: str = Field(description="The file, base64-encoded (at most 5 MB)")
+    """One file. The service checks it as the web form does (`trygd.services.files`): the
+    type is read from the content, and the name is cleaned of paths and control characters."""
+
+    filename: str = Field(description="The file's name (1 to 200 characters once cleaned)")
+    content_type: str | None = Field(
+        default=None,
+        description="Ignored: the type is read from the content (PDF, PNG or JPEG only)",
+    )
+    content: str = Field(
+        description="The file, base64-encoded: a PDF, PNG or JPEG of 1 byte to 5 MB"
+    )
 
 
 class KlageBody(_Body):
-    vedtak_id: str = Field(description="The vedtak you appeal")
+    vedtak_id: str = Field(description="The vedtak you appeal", json_schema_extra=UUID)
     text: str = Field(description="What you disagree with, and why")
     fristavbrytende: bool = Field(
         default=False, description="A short notice now; the full grounds follow later"
@@ -326,7 +369,9 @@ class KlageBody(_Body):
     received_on: dt.date | None = Field(
         default=None, description="Staff registering a klage that came by post: its date"
     )
-    attachments: list[AttachmentBody] = Field(default_factory=list, max_length=5)
+    attachments: list[AttachmentBody] = Field(
+        default_factory=list, description="At most 5 files (PDF, PNG or JPEG)"
+    )
 
 
 class TextBody(_Body):
@@ -369,7 +414,9 @@ class JudgmentBody(VersionedBody):
 
 class ServiceklageBody(_Body):
     text: str = Field(description="What went wrong in how we served you")
-    sak_id: str | None = None
+    sak_id: str | None = Field(
+        default=None, description="The case, if it is about one", json_schema_extra=UUID
+    )
 
 
 class ServiceklageAnswerBody(_Body):
@@ -394,69 +441,76 @@ def submit_klage(
 
 
 @router.get("/klager/{klage_id}", tags=["appeals"], summary="A klage, its status and next step")
-def get_klage(svc: Service, ctx: Context, klage_id: str) -> Any:
+def get_klage(svc: Service, ctx: Context, klage_id: Id) -> Any:
     return _json(svc.get_klage(ctx, klage_id))
 
 
 @router.get("/cases/{sak_id}/klager", tags=["appeals"], summary="The case's klager")
-def list_klager(svc: Service, ctx: Context, sak_id: str) -> Any:
+def list_klager(svc: Service, ctx: Context, sak_id: Id) -> Any:
     return _json(svc.list_klager(ctx, sak_id))
 
 
 @router.post("/klager/{klage_id}/grounds", tags=["appeals"])
-def klage_grounds(svc: Service, ctx: Context, klage_id: str, body: TextBody) -> Any:
+def klage_grounds(svc: Service, ctx: Context, klage_id: Id, body: TextBody) -> Any:
     """The full grounds of a fristavbrytende klage."""
     return _json(svc.klage_action(ctx, "grounds", klage_id, _dump(body)))
 
 
 @router.post("/klager/{klage_id}/comments", tags=["appeals"])
-def klage_comment(svc: Service, ctx: Context, klage_id: str, body: TextBody) -> Any:
+def klage_comment(svc: Service, ctx: Context, klage_id: Id, body: TextBody) -> Any:
     """The person's comments, e.g. on the unit's statement to Klageinstans."""
     return _json(svc.klage_action(ctx, "comment", klage_id, _dump(body)))
 
 
 @router.post("/klager/{klage_id}/withdraw", tags=["appeals"])
-def klage_withdraw(svc: Service, ctx: Context, klage_id: str, body: WithdrawBody) -> Any:
+def klage_withdraw(svc: Service, ctx: Context, klage_id: Id, body: WithdrawBody) -> Any:
     return _json(svc.klage_action(ctx, "withdraw", klage_id, _dump(body)))
 
 
 @router.post("/klager/{klage_id}/late-decision", tags=["appeals"])
-def klage_late(svc: Service, ctx: Context, klage_id: str, body: LateBody) -> Any:
+def klage_late(svc: Service, ctx: Context, klage_id: Id, body: LateBody) -> Any:
     """fvl. § 31: consider a late klage anyway, or reject it, with a reason."""
     return _json(svc.klage_action(ctx, "late", klage_id, _dump(body)))
 
 
 @router.post("/klager/{klage_id}/change-decision", tags=["appeals"])
-def klage_change(svc: Service, ctx: Context, klage_id: str, body: ChangeDecisionBody) -> Any:
+def klage_change(svc: Service, ctx: Context, klage_id: Id, body: ChangeDecisionBody) -> Any:
     """Omgjøring: the unit changes its own decision through a new behandling."""
     return _json(svc.klage_action(ctx, "change", klage_id, _dump(body)))
 
 
 @router.post("/klager/{klage_id}/forward", tags=["appeals"])
-def klage_forward(svc: Service, ctx: Context, klage_id: str, body: ForwardBody) -> Any:
+def klage_forward(svc: Service, ctx: Context, klage_id: Id, body: ForwardBody) -> Any:
     """Send the case to NAV Klageinstans with the unit's statement."""
     return _json(svc.klage_action(ctx, "forward", klage_id, _dump(body)))
 
 
 @router.post("/klager/{klage_id}/klageinstans-decision", tags=["appeals"])
-def klage_decide(svc: Service, ctx: Context, klage_id: str, body: KlageinstansBody) -> Any:
+def klage_decide(svc: Service, ctx: Context, klage_id: Id, body: KlageinstansBody) -> Any:
     return _json(svc.klage_action(ctx, "decide", klage_id, _dump(body)))
 
 
 @router.post("/klager/{klage_id}/anker", tags=["appeals"])
-def klage_anke(svc: Service, ctx: Context, klage_id: str, body: AnkeBody) -> Any:
+def klage_anke(svc: Service, ctx: Context, klage_id: Id, body: AnkeBody) -> Any:
     """Register an anke to Trygderetten, or the case before the court of appeal."""
     return _json(svc.klage_action(ctx, "anke", klage_id, _dump(body)))
 
 
 @router.post("/klager/{klage_id}/judgments", tags=["appeals"])
-def klage_judgment(svc: Service, ctx: Context, klage_id: str, body: JudgmentBody) -> Any:
+def klage_judgment(svc: Service, ctx: Context, klage_id: Id, body: JudgmentBody) -> Any:
     """Register the outcome from Trygderetten or the court of appeal."""
     return _json(svc.klage_action(ctx, "judgment", klage_id, _dump(body)))
 
 
-@router.get("/attachments/{attachment_id}", tags=["appeals"])
-def get_attachment(svc: Service, ctx: Context, attachment_id: str) -> Response:
+@router.get(
+    "/attachments/{attachment_id}",
+    tags=["appeals"],
+    response_class=Response,
+    responses=binary(
+        "application/pdf", "image/png", "image/jpeg", description="The file, as it was sent"
+    ),
+)
+def get_attachment(svc: Service, ctx: Context, attachment_id: Id) -> Response:
     content, content_type, _filename = svc.attachment(ctx, attachment_id)
     return Response(
         content,
@@ -482,13 +536,13 @@ def unit_serviceklager(svc: Service, ctx: Context, limit: Limit = 50, offset: Of
 
 
 @router.get("/serviceklager/{complaint_id}", tags=["casework"], summary="One service complaint")
-def get_serviceklage(svc: Service, ctx: Context, complaint_id: str) -> Any:
+def get_serviceklage(svc: Service, ctx: Context, complaint_id: Id) -> Any:
     return _json(svc.get_serviceklage(ctx, complaint_id))
 
 
 @router.post("/serviceklager/{complaint_id}/answer", tags=["casework"])
 def answer_serviceklage(
-    svc: Service, ctx: Context, complaint_id: str, body: ServiceklageAnswerBody
+    svc: Service, ctx: Context, complaint_id: Id, body: ServiceklageAnswerBody
 ) -> Any:
     return _json(svc.answer_serviceklage(ctx, complaint_id, _dump(body)))
 
@@ -497,17 +551,23 @@ def answer_serviceklage(
 
 
 @router.get("/cases/{sak_id}/letters", tags=["letters"], summary="Letters sent in the case")
-def list_letters(svc: Service, ctx: Context, sak_id: str) -> Any:
+def list_letters(svc: Service, ctx: Context, sak_id: Id) -> Any:
     return _json(svc.list_letters(ctx, sak_id))
 
 
 @router.get("/letters/{letter_id}", tags=["letters"])
-def get_letter(svc: Service, ctx: Context, letter_id: str) -> Any:
+def get_letter(svc: Service, ctx: Context, letter_id: Id) -> Any:
     return _json(svc.get_letter(ctx, letter_id))
 
 
-@router.get("/letters/{letter_id}/pdf", tags=["letters"], summary="The letter exactly as sent")
-def letter_pdf(svc: Service, ctx: Context, letter_id: str) -> Response:
+@router.get(
+    "/letters/{letter_id}/pdf",
+    tags=["letters"],
+    summary="The letter exactly as sent",
+    response_class=Response,
+    responses=binary("application/pdf", description="The PDF/A file (its ETag is its SHA-256)"),
+)
+def letter_pdf(svc: Service, ctx: Context, letter_id: Id) -> Response:
     pdf, digest = svc.letter_pdf(ctx, letter_id)
     return Response(
         pdf,
@@ -516,8 +576,13 @@ def letter_pdf(svc: Service, ctx: Context, letter_id: str) -> Response:
     )
 
 
-@router.get("/letters/{letter_id}/html", tags=["letters"], summary="The letter as HTML")
-def letter_html(svc: Service, ctx: Context, letter_id: str) -> HTMLResponse:
+@router.get(
+    "/letters/{letter_id}/html",
+    tags=["letters"],
+    summary="The letter as HTML",
+    response_class=HTMLResponse,
+)
+def letter_html(svc: Service, ctx: Context, letter_id: Id) -> HTMLResponse:
     return HTMLResponse(svc.letter_html(ctx, letter_id))
 
 
@@ -525,7 +590,7 @@ def letter_html(svc: Service, ctx: Context, letter_id: str) -> HTMLResponse:
 def preview_vedtak_letter(
     svc: Service,
     ctx: Context,
-    behandling_id: str,
+    behandling_id: Id,
     lang: Annotated[str | None, Query(pattern="^(nb|nn|en)$")] = None,
 ) -> Any:
     """The vedtak letter this behandling would give, before it is decided (nothing stored)."""
@@ -534,14 +599,14 @@ def preview_vedtak_letter(
 
 @router.post("/behandlinger/{behandling_id}/advance-notice/preview", tags=["letters"])
 def preview_advance_notice(
-    svc: Service, ctx: Context, behandling_id: str, body: AdvanceNoticeBody
+    svc: Service, ctx: Context, behandling_id: Id, body: AdvanceNoticeBody
 ) -> Any:
     return _json(svc.advance_notice(ctx, behandling_id, _dump(body), send=False))
 
 
 @router.post("/behandlinger/{behandling_id}/advance-notice", status_code=202, tags=["letters"])
 def send_advance_notice(
-    svc: Service, ctx: Context, behandling_id: str, body: AdvanceNoticeBody
+    svc: Service, ctx: Context, behandling_id: Id, body: AdvanceNoticeBody
 ) -> Any:
     """Forhåndsvarsel (fvl. § 16): sent as a letter with a deadline to comment."""
     return _json(svc.advance_notice(ctx, behandling_id, _dump(body), send=True), 202)

@@ -190,20 +190,32 @@ def _check_consistency(benefit: Benefit, facts: dict[str, Any], claim_date: dt.d
         raise InputError(problems)
 
 
-def input_schema() -> dict[str, Any]:
-    """JSON Schema of the application format, one alternative per benefit."""
+TITLE = "trygd application"
+DESCRIPTION = "An application to assess: benefit, claim date and the facts known."
+
+
+def input_schema_parts(ref_template: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The application format, one alternative per benefit, and the definitions it refers to
+    with `ref_template` (pydantic's, e.g. "#/components/schemas/{model}"). Split so that an
+    OpenAPI document can keep the definitions where its own references look for them."""
     alternatives = []
     definitions: dict[str, Any] = {}
     for benefit_id in sorted(BENEFITS):
-        schema = application_model(benefit_id).model_json_schema(by_alias=True)
+        schema = application_model(benefit_id).model_json_schema(
+            by_alias=True, ref_template=ref_template
+        )
         definitions.update(schema.pop("$defs", {}))
         schema["properties"]["benefit"] = {"const": benefit_id, "description": "The benefit"}
         alternatives.append(schema)
+    return {"title": TITLE, "description": DESCRIPTION, "oneOf": alternatives}, definitions
+
+
+def input_schema() -> dict[str, Any]:
+    """JSON Schema of the application format as a document of its own, with its `$defs`."""
+    schema, definitions = input_schema_parts("#/$defs/{model}")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://trygd.example/schemas/application.json",
-        "title": "trygd application",
-        "description": "An application to assess: benefit, claim date and the facts known.",
-        "oneOf": alternatives,
+        **schema,
         "$defs": definitions,
     }

@@ -131,6 +131,15 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     ),
 }
 
+# Which role does each kind of task in a unit's queue. A task is done by its own unit, which
+# for a klage sent on is NAV Klageinstans, not the unit that owns the case.
+TASK_ROLES: dict[str, Role] = {
+    "assess": Role.CASEWORKER,
+    "klage": Role.CASEWORKER,  # the first instance reviews the klage before sending it on
+    "approve": Role.APPROVER,
+    "klageinstans": Role.APPEALS,
+}
+
 # Actions where the caller must say why (logged with the audit record).
 NEEDS_PURPOSE = frozenset({Action.SEARCH_PERSON, Action.READ_AUDIT})
 
@@ -166,6 +175,16 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class Task:
+    """A task someone wants to claim: its kind, the unit whose queue it is in, and for an
+    approval the caseworker who proposed the vedtak (who may not approve it)."""
+
+    kind: str
+    unit: str
+    proposed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Subject:
     """The person whose data is touched, and where their cases live."""
 
@@ -179,6 +198,8 @@ class Subject:
     # Employees who took part in the first instance's handling of the case: none of them
     # may decide the klage at Klageinstans (fvl. § 6 and the two-tier appeal).
     handled_by: frozenset[str] = frozenset()
+    # The task being claimed (CLAIM_TASK only): its own unit and kind decide who may take it.
+    task: Task | None = None
 
 
 NOBODY = Subject(person_id=None, protection=Protection.NONE.value)
@@ -203,6 +224,28 @@ def _deny_for_subject(reason: str) -> Decision:
     return Decision(False, reason, about_subject=True)
 
 
+def task_kinds_for(actor: Actor) -> frozenset[str]:
+    """The kinds of task the actor's roles may do: the only ones their queue offers."""
+    return frozenset(kind for kind, role in TASK_ROLES.items() if role in actor.roles)
+
+
+def decide_task(actor: Actor, task: Task | None) -> Decision | None:
+    """A denial if the task is not the actor's to take, else None (the person's data is then
+    decided as for any case). The task's own unit and kind count, not the case's: a case of
+    unit 0312 with a klage at Klageinstans has a task that only Klageinstans may take."""
+    if task is None:
+        return _deny("no task given (fail closed)")
+    role = TASK_ROLES.get(task.kind)
+    if role is None or role not in actor.roles:
+        needed = role.value if role else "a known"
+        return _deny(f"the task ({task.kind}) needs the {needed} role")
+    if actor.unit is None or actor.unit != task.unit:
+        return _deny(f"the task belongs to unit {task.unit}, not the caller's unit")
+    if task.kind == "approve" and task.proposed_by == actor.id:
+        return _deny("totrinnskontroll: the caller proposed this vedtak and may not approve it")
+    return None
+
+
 def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) -> Decision:
     """Permit or deny `action` by `actor` on `subject`'s data. The first failing rule wins."""
     if not any(action in ROLE_ACTIONS[role] for role in actor.roles):
@@ -211,6 +254,10 @@ def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) 
         return _deny("a purpose must be given")
     if action in (Action.READ_AUDIT, Action.RUN_JOB, Action.LIST_QUEUE):
         return Decision(True, f"{action.value} is part of the caller's role")
+    if action is Action.CLAIM_TASK:
+        refusal = decide_task(actor, subject.task)
+        if refusal is not None:
+            return refusal
     if actor.roles == {Role.CITIZEN}:
         return _decide_for_citizen(actor, subject)
     return _decide_for_staff(actor, action, subject)

@@ -9,14 +9,15 @@ protection status and the units of their cases, never what the caller claims.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from sqlalchemy import select
 
-from trygd.privacy.policy import NOBODY, Action, Role, Subject, decide
+from trygd.privacy.policy import NOBODY, Action, Role, Subject, Task, decide
 from trygd.services.errors import Forbidden
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Klage, Oppgave, Person, Sak
+from trygd.store.models import Behandling, Klage, Oppgave, Person, Sak
 
 _ROLES_NOT_BY_ASSIGNMENT = frozenset({Role.CITIZEN, Role.SYSTEM})
 
@@ -88,6 +89,21 @@ def check_case(
     assert person is not None  # a foreign key guarantees it
     subject = subject_for_person(uow, person, sak, assigned_to, handled_by=handled_by)
     check(uow, action, subject, object_type=object_type, object_id=object_id)
+    return person
+
+
+def check_claim(uow: UnitOfWork, task: Oppgave, sak: Sak) -> Person:
+    """Check that the caller may take `task`: the task's own kind and unit decide (an approval
+    never by its proposer), and then the person's data as for any case."""
+    behandling = uow.session.get(Behandling, task.behandling_id)
+    proposed_by = behandling.proposed_by if behandling is not None else None
+    person = uow.session.get(Person, sak.person_id)
+    assert person is not None  # a foreign key guarantees it
+    subject = dataclasses.replace(
+        subject_for_person(uow, person, sak),
+        task=Task(kind=task.kind, unit=task.unit, proposed_by=proposed_by),
+    )
+    check(uow, Action.CLAIM_TASK, subject, object_type="oppgave", object_id=task.id)
     return person
 
 

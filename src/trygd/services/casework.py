@@ -310,7 +310,7 @@ def claim_task(uow: UnitOfWork, task_id: uuid.UUID) -> dict[str, Any]:
     task = get_or_404(uow, Oppgave, task_id, "oppgave")
     sak = uow.session.get(Sak, task.sak_id)
     assert sak is not None
-    access.check_case(uow, Access.CLAIM_TASK, sak, object_type="oppgave", object_id=task.id)
+    access.check_claim(uow, task, sak)
     if task.status != "open":
         raise Conflict("the task is closed")
     result = uow.session.execute(

@@ -2,8 +2,8 @@
 
 The application pages save the answers after every step, so a person can leave and come back
 and nothing they typed is lost. Documents are checked by their content (a PDF, PNG or JPEG
-file starts with its own signature bytes), not by the name or type the browser claims, and
-are kept with the draft; sending the draft registers the søknad through
+file starts with its own signature bytes; `trygd.services.files`), not by the name or type
+the browser claims, and are kept with the draft; sending the draft registers the søknad through
 `intake.submit_application` in the same transaction and links the documents to it.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from trygd.privacy.policy import Action as Access
 from trygd.rules.benefits import BENEFITS
-from trygd.services import access, intake
+from trygd.services import access, files, intake
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.intake import caller_person
 from trygd.services.records import get_or_404
@@ -28,13 +28,6 @@ from trygd.store.models import ApplicationDocument, Behandling, Draft, Person
 MAX_ANSWERS = 100
 MAX_ANSWER_LENGTH = 5_000
 MAX_DOCUMENTS = 10
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-# The first bytes of each file type we take, as the formats themselves define them.
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 
 
 def iso(value: Any) -> str | None:
@@ -42,14 +35,6 @@ def iso(value: Any) -> str | None:
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.isoformat() if value is not None else None
-
-
-def content_type_of(content: bytes) -> str | None:
-    """The file's real type from its first bytes, or None if it is not one we take."""
-    for signature, content_type in SIGNATURES:
-        if content.startswith(signature):
-            return content_type
-    return None
 
 
 def _own(uow: UnitOfWork, draft_id: uuid.UUID, object_type: str = "draft") -> Draft:
@@ -199,27 +184,18 @@ def delete_draft(uow: UnitOfWork, draft_id: uuid.UUID) -> None:
 def add_document(
     uow: UnitOfWork, draft_id: uuid.UUID, filename: str, content: bytes
 ) -> dict[str, Any]:
-    """Keep one document with the draft, if it is a PDF, PNG or JPEG file of at most 5 MB."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if not 1 <= len(name) <= 200:
-        raise InvalidInput([("document", "the file name must be 1 to 200 characters")])
-    if not content:
-        raise InvalidInput([("document", "the file is empty")])
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise InvalidInput([("document", "the file is larger than 5 MB")])
-    content_type = content_type_of(content)
-    if content_type is None:
-        raise InvalidInput([("document", "the file is not a PDF, PNG or JPEG file")])
+    """Keep one document with the draft, if it is a PDF, PNG or JPEG file of at most 5 MB
+    (`files.check_file`, the same check as for a klage's attachments)."""
+    checked = files.check_file(filename, content, "document")
     draft = _own(uow, draft_id, object_type="application_document")
     _open(draft)
-    if len(_documents(uow, draft)) >= MAX_DOCUMENTS:
-        raise InvalidInput([("document", f"at most {MAX_DOCUMENTS} documents can be sent")])
+    files.check_count(len(_documents(uow, draft)) + 1, MAX_DOCUMENTS, "document")
     document = ApplicationDocument(
         id=uuid.uuid4(),
         person_id=draft.person_id,
         draft_id=draft.id,
-        filename=name,
-        content_type=content_type,
+        filename=checked.filename,
+        content_type=checked.content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,

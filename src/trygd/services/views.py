@@ -12,7 +12,7 @@ from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.behandling import Kind, State, allowed_actions
 from trygd.domain.identity import IdentityNumberError, parse_identity_number
 from trygd.domain.klage import KlageState, allowed_klage_actions
-from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Subject
+from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Subject, task_kinds_for
 from trygd.rules.assessment import assess
 from trygd.services import access
 from trygd.services.employees import employee_name, employee_names
@@ -338,7 +338,8 @@ def list_events(uow: UnitOfWork, sak_id: uuid.UUID, limit: int, offset: int) -> 
 def queue(
     uow: UnitOfWork, kind: str | None, benefit: str | None, limit: int, offset: int
 ) -> dict[str, Any]:
-    """The open tasks of the caller's unit, oldest first, with counts per kind.
+    """The open tasks of the caller's unit that the caller may take, oldest first, with
+    counts per kind.
 
     One audit record covers the listing (its rows show no names or identity numbers);
     opening a case from the queue is audited per person.
@@ -348,7 +349,15 @@ def queue(
     access.check(uow, Action.LIST_QUEUE, object_type="unit", object_id=actor.unit)
     if actor.unit is None:
         return {"items": [], "total": 0, "counts": {}, "limit": limit, "offset": offset}
-    conditions = [Oppgave.unit == actor.unit, Oppgave.status == "open"]
+    # Only the tasks the caller may take (`policy.task_kinds_for`), and never the approval of
+    # a vedtak they proposed themselves: the claim would be refused anyway.
+    own_proposals = select(Behandling.id).where(Behandling.proposed_by == actor.id)
+    conditions = [
+        Oppgave.unit == actor.unit,
+        Oppgave.status == "open",
+        Oppgave.kind.in_(sorted(task_kinds_for(actor))),
+        ~((Oppgave.kind == "approve") & Oppgave.behandling_id.in_(own_proposals)),
+    ]
     if "skjerming" not in {c.value for c in actor.clearances}:
         conditions.append(Oppgave.skjermet.is_(False))
     counts = dict(

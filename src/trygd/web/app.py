@@ -121,7 +121,9 @@ def _answer_pages_with_pages(app: FastAPI) -> None:
         assert isinstance(error, StarletteHTTPException)
         if _is_api(request):
             return await problems.http_error(request, error)
-        return render(request, "common/error.html", status_code=error.status_code)
+        page = render(request, "common/error.html", status_code=error.status_code)
+        page.headers.update(problems.allow_header(request, error))  # Allow on a 405
+        return page
 
     async def unexpected(request: Request, error: Exception) -> Response:
         log.error("unexpected error on %s: %s", request.url.path, type(error).__name__)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData, UploadFile
 
+from trygd.services import files as file_checks
 from trygd.services.errors import ServiceError
-from trygd.web.i18n import N_
+from trygd.web.i18n import N_, Translator
 
 # A date that has the right form but is not in the calendar (31.02.2026): saying "write a
 # valid date" leaves the person looking for a typing error, so it gets its own message.
@@ -26,6 +27,13 @@ DATE_DOES_NOT_EXIST = N_("The date does not exist. Check the day and the month."
 # "-5000" is not a typing slip of the same kind as "5000kr": say what is wrong with it.
 NEGATIVE_AMOUNT = N_("The amount cannot be negative. Write 0 if you have earned nothing.")
 MINUS_SIGNS = ("-", "\u2212")
+# The problems of `trygd.services.files`, in the words of the pages (documents of an
+# application and attachments of a klage alike).
+FILE_PROBLEMS = {
+    file_checks.NOT_ACCEPTED: N_("The file must be a PDF, PNG or JPEG file"),
+    file_checks.TOO_LARGE: N_("The file must be 5 MB or smaller"),
+    file_checks.EMPTY: N_("The file is empty. Choose another file"),
+}
 
 
 @dataclass
@@ -98,4 +106,24 @@ def is_negative_number(raw: str) -> bool:
     value = raw.strip().replace(" ", "").replace("\u00a0", "")
     return (
         value.startswith(MINUS_SIGNS) and value[1:].replace(",", ".").replace(".", "", 1).isdigit()
+    )
+
+
+def file_reason(tr: Translator, filename: str, problem: str) -> str:
+    """A file check's problem (`trygd.services.files`) in the person's words. A file whose
+    name promises a PDF (a .txt renamed .pdf) is told so: "it must be a PDF" would leave them
+    sure it already is one."""
+    if problem == file_checks.NOT_ACCEPTED and filename.lower().endswith(".pdf"):
+        return tr.gettext(
+            "The file is not a PDF, even though its name ends in .pdf. Save or export it as "
+            "PDF from the program you made it with, and try again."
+        )
+    message = FILE_PROBLEMS.get(problem)
+    return tr.gettext(message) if message else problem
+
+
+def file_problem(tr: Translator, filename: str, problem: str) -> str:
+    """A file check's problem (`trygd.services.files`) shown next to the file's name."""
+    return tr.gettext(
+        "%(file)s: %(problem)s", file=filename, problem=file_reason(tr, filename, problem)
     )

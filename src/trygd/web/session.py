@@ -39,7 +39,7 @@ from trygd.api.identity import (
     new_session_id,
     session_ends,
 )
-from trygd.services.drafts import MAX_DOCUMENT_BYTES
+from trygd.services.files import MAX_FILE_BYTES
 from trygd.services.unit_of_work import RequestContext
 
 SESSION_COOKIE = "trygd_session"
@@ -234,7 +234,7 @@ def csrf_token(request: Request) -> str:
 
 async def checked_form(request: Request) -> FormData:
     """The submitted form, after checking its CSRF token against this browser's session."""
-    form = await request.form(max_files=10, max_fields=200, max_part_size=MAX_DOCUMENT_BYTES + 1)
+    form = await request.form(max_files=10, max_fields=200, max_part_size=MAX_FILE_BYTES + 1)
     sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     expected = _expected_csrf(request, create=False)
     if expected is None or not isinstance(sent, str) or len(sent) < MIN_CSRF_LENGTH:

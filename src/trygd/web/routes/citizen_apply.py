@@ -10,23 +10,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from trygd.services.drafts import MAX_DOCUMENT_BYTES
 from trygd.services.errors import Conflict, InvalidInput, NotFound
-from trygd.web.forms import FormErrors, files, from_service_error, text
-from trygd.web.i18n import N_, Translator
+from trygd.services.files import MAX_FILE_BYTES
+from trygd.web.forms import FormErrors, file_reason, files, from_service_error, text
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, refusal, service, t, today
 from trygd.web.session import checked_form, require_context
 
 router = APIRouter(include_in_schema=False)
 Form = Annotated[FormData, Depends(checked_form)]
-
-NOT_A_TYPE_WE_TAKE = "the file is not a PDF, PNG or JPEG file"
-DOCUMENT_PROBLEMS = {
-    NOT_A_TYPE_WE_TAKE: N_("The file must be a PDF, PNG or JPEG file."),
-    "the file is larger than 5 MB": N_("The file must be 5 MB or smaller."),
-    "the file is empty": N_("The file is empty. Choose another file."),
-}
 
 
 def _existing_draft(request: Request, benefit: str) -> dict[str, Any] | None:
@@ -190,7 +182,7 @@ def upload_documents(request: Request, benefit: str, form: Form) -> Response:
         errors.add("document", tr.gettext("Choose a file to upload"))
         return _documents_page(request, benefit, draft, errors)
     for upload in uploads:
-        content = upload.file.read(MAX_DOCUMENT_BYTES + 1)
+        content = upload.file.read(MAX_FILE_BYTES + 1)
         try:
             svc.add_draft_document(context, draft["id"], upload.filename or "", content)
         except InvalidInput as error:
@@ -201,24 +193,12 @@ def upload_documents(request: Request, benefit: str, form: Form) -> Response:
                 tr.gettext(
                     "%(file)s was not uploaded. %(problem)s",
                     file=upload.filename or "",
-                    problem=document_problem(upload.filename or "", problem, tr),
+                    problem=file_reason(tr, upload.filename or "", problem),
                 ),
             )
             return _documents_page(request, benefit, svc.get_draft(context, draft["id"]), errors)
     target = "check" if going_on else "documents"
     return RedirectResponse(f"/apply/{benefit}/{target}", status_code=303)
-
-
-def document_problem(filename: str, problem: str, tr: Translator) -> str:
-    """The service's reason in the person's words. A file whose name promises a PDF (a .txt
-    renamed .pdf) is told so: "it must be a PDF" would leave them sure it already is one."""
-    if problem == NOT_A_TYPE_WE_TAKE and filename.lower().endswith(".pdf"):
-        return tr.gettext(
-            "The file is not a PDF, even though its name ends in .pdf. Save or export it as "
-            "PDF from the program you made it with, and try again."
-        )
-    message = DOCUMENT_PROBLEMS.get(problem)
-    return tr.gettext(message) if message else problem
 
 
 def _check_page(

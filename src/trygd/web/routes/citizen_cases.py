@@ -12,11 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from trygd.domain.case_status import case_status
-from trygd.services.appeals import MAX_ATTACHMENT_BYTES
-from trygd.services.drafts import content_type_of
+from trygd.services import files as file_checks
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.unit_of_work import RequestContext
-from trygd.web.forms import FormErrors, files, text
+from trygd.web.forms import FormErrors, file_problem, files, text
 from trygd.web.routes.citizen_common import page, refusal, service, t
 from trygd.web.session import checked_form, require_context
 from trygd.web.templating import request_language
@@ -345,22 +344,14 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
     attachments = []
     for upload in files(form, "attachments"):
         content = await upload.read()
-        kind = content_type_of(content)
-        if kind is None or len(content) > MAX_ATTACHMENT_BYTES:
-            errors.add(
-                "attachments",
-                tr.gettext(
-                    "%(file)s must be a PDF, PNG or JPEG file of at most 5 MB",
-                    file=upload.filename or "",
-                ),
-            )
+        try:  # the same check the service makes, here to answer in the page's language
+            checked = file_checks.check_file(upload.filename or "", content, "attachments")
+        except InvalidInput as error:
+            problem = error.problems[0][1] if error.problems else error.detail
+            errors.add("attachments", file_problem(tr, upload.filename or "", problem))
             break
         attachments.append(
-            {
-                "filename": (upload.filename or "document")[:200],
-                "content_type": kind,
-                "content": base64.b64encode(content).decode(),
-            }
+            {"filename": checked.filename, "content": base64.b64encode(content).decode()}
         )
     if errors:
         return _klage_page(request, vedtak, values, errors)
