@@ -537,7 +537,7 @@ def test_the_klage_form_checks_attachments_as_the_api_does(site):
         files={"attachments": ("lonn.pdf", b"just text", "application/pdf")},
     )
     assert fake.status_code == 400
-    assert "lonn.pdf: Filen må være en PDF-, PNG- eller JPEG-fil" in fake.text
+    assert "lonn.pdf: Filen er ikke en PDF, selv om navnet slutter på .pdf" in fake.text
     sent = client.post(
         url,
         data=form(kind="full", text=text),
