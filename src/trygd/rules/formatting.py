@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import string
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LANGUAGES = ("nb", "nn", "en")
 
@@ -49,45 +52,61 @@ _MONTHS = {"nb": _NORWEGIAN_MONTHS, "nn": _NORWEGIAN_MONTHS, "en": _ENGLISH_MONT
 _NBSP = "\u00a0"
 
 
-def _group(integer_part: str, separator: str) -> str:
-    digits = integer_part.lstrip("-")
-    groups: list[str] = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    sign = "-" if integer_part.startswith("-") else ""
-    return sign + separator.join(groups)
+# The locale each language formats numbers in (CLDR data through Babel): bokmål and nynorsk
+# group with a no-break space and write a decimal comma; British English a comma and a point.
+_LOCALES = {"nb": Locale.parse("nb_NO"), "nn": Locale.parse("nn_NO"), "en": Locale.parse("en_GB")}
+
+
+def _decimal(value: float, places: int) -> Decimal:
+    """`value` rounded half up to at most `places` decimals, trailing zeros dropped: amounts
+    are floats, and 0.1 + 0.2 must print as 0,3, not 0,30000000000000004."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return rounded.normalize() if rounded != rounded.to_integral() else rounded.quantize(Decimal(1))
 
 
 def number(value: float, language: str, decimals: int | None = None) -> str:
-    """A number with thousands grouped; decimals only where the value has them."""
+    """A number with thousands grouped: "37,5", "320 000"; with `decimals`, exactly that
+    many ("68 274,50"), otherwise at most two and only where the value has them."""
+    locale = _LOCALES[language]
     if decimals is None:
-        decimals = 0 if float(value).is_integer() else 2
-    text = f"{float(value):.{decimals}f}"
-    integer_part, _, fraction = text.partition(".")
-    if language == "en":
-        grouped = _group(integer_part, ",")
-        return f"{grouped}.{fraction}" if fraction else grouped
-    grouped = _group(integer_part, _NBSP)
-    return f"{grouped},{fraction}" if fraction else grouped
+        return format_decimal(_decimal(value, 2), locale=locale, decimal_quantization=False)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(_decimal(value, decimals), format=pattern, locale=locale)
 
 
 def factor(value: float, language: str) -> str:
-    """A factor such as 1.5 or 0.0024, with no more decimals than it has."""
-    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
-    return text if language == "en" else text.replace(".", ",")
+    """A factor such as 1.5 or 0.0024, with no more decimals than it has (up to six) and no
+    grouping (a factor is never large; a year given as a factor must not read "2 024")."""
+    return format_decimal(
+        _decimal(value, 6), format="0.######", locale=_LOCALES[language], group_separator=False
+    )
 
 
 def kroner(value: float, language: str) -> str:
-    if language == "en":
-        return f"NOK{_NBSP}{number(value, language)}"
-    return f"{number(value, language)}{_NBSP}kr"
+    """An amount in kroner in the locale's currency pattern ("195 240 kr", "NOK 195,240");
+    øre only where the amount has them, and then always two digits ("68 274,50 kr")."""
+    locale = _LOCALES[language]
+    whole = float(value).is_integer()
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+    if whole:
+        pattern = pattern.replace(".00", "")
+    # CLDR's currency spacing: a symbol made of letters ("NOK") stands apart from the digits.
+    pattern = pattern.replace("¤#", "¤" + _NBSP + "#").replace("0¤", "0" + _NBSP + "¤")
+    pattern = pattern.replace(" ¤", _NBSP + "¤").replace("\u00a0", _NBSP)
+    return format_currency(
+        _decimal(value, 0 if whole else 2),
+        "NOK",
+        format=pattern,
+        locale=locale,
+        currency_digits=False,
+    )
 
 
 def percent(ratio: float, language: str) -> str:
-    text = factor(round(float(ratio) * 100, 4), language)
-    return f"{text}%" if language == "en" else f"{text}{_NBSP}%"
+    """A share as the locale writes a percentage: "46,7 %" in Norwegian, "46.7%" in English."""
+    return format_percent(
+        _decimal(float(ratio), 6), locale=_LOCALES[language], decimal_quantization=False
+    )
 
 
 def date(value: dt.date, language: str) -> str:

@@ -2,7 +2,10 @@
 
 Every page gets `lang`, `t` (a `Translator` for text built in code), `user` (the signed-in
 actor or None), `csrf_token`, `icon(name)` (an Aksel icon), the formatting helpers `date`,
-`kroner` and `number` in the page's language, and `lang_url(code)` for the language menu.
+`kroner`, `number` and `percent` in the page's language (all through
+`trygd.rules.formatting`, which formats with Babel in the page's locale, so a number reads
+the same on every page and in every letter), `who(actor_id, name)` for who did something,
+and `lang_url(code)` for the language menu.
 Templates translate with `{{ _("Text with %(name)s", name=value) }}` or `{% trans %}`.
 """
 
@@ -126,9 +129,22 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
         "datetime": lambda value: _format_datetime(value, language),
         "kroner": lambda value: formatting.kroner(float(value), language),
         "number": lambda value, decimals=None: formatting.number(float(value), language, decimals),
+        "percent": lambda ratio: formatting.percent(float(ratio), language),
+        "who": lambda actor_id, name=None: actor_label(actor_id, name, language),
         "styled": assets.vendor_file("aksel.css") is not None,
         **values,
     }
+
+
+SYSTEM_ACTOR_PREFIX = "system:"
+
+
+def actor_label(actor_id: str | None, name: str | None, language: str) -> str:
+    """Who did something, as a person reads it: the employee's or person's name, and NAV's
+    own background work (the job worker) as "NAV (automatisk)" rather than its internal name."""
+    if actor_id and actor_id.startswith(SYSTEM_ACTOR_PREFIX):
+        return translations(language).gettext("NAV (automatic)")
+    return name or actor_id or "–"
 
 
 def _format_date(value: Any, language: str) -> str:
