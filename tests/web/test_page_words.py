@@ -88,6 +88,10 @@ def test_the_system_is_called_nav_automatic_on_pages(demo):
     for lang, word in words.items():
         text = _text(lise.get(klage, params={"lang": lang}).text)
         assert word in text and "trygd worker" not in text and "system:worker" not in text
+    # An automatic decision is NAV's, not the applicant's whose request set it off.
+    assert "Avgjort automatisk NAV (automatisk)" in _text(
+        lise.get(klage, params={"lang": "nb"}).text
+    )
 
 
 # -- no internal words ------------------------------------------------------------------------
