@@ -236,3 +236,22 @@ def test_one_visit_is_one_row_in_plain_words(demo):
         assert len(rows) == 1, rows  # many looks, one visit
         assert re.search(words, log), log[:600]
         assert "case processing" not in log and "read_case" not in log
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "lang", "expected"),
+    [
+        ("money", "320000", "nb", "320\u00a0000\u00a0kr"),
+        ("money", "320000", "en", "NOK\u00a0320,000"),
+        ("hours", "37.5", "nn", "37,5"),
+        ("percent", "50", "nb", "50\u00a0%"),
+        ("whole", "2", "nb", "2"),
+        ("date", "01.02.2026", "nb", "01.02.2026"),
+    ],
+)
+def test_an_answer_on_the_check_pages_is_written_as_the_language_writes_numbers(
+    kind, typed, lang, expected
+):
+    from trygd.web.templating import _format_answer
+
+    assert _format_answer(kind, typed, lang) == expected

@@ -130,6 +130,7 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
         "kroner": lambda value: formatting.kroner(float(value), language),
         "number": lambda value, decimals=None: formatting.number(float(value), language, decimals),
         "percent": lambda ratio: formatting.percent(float(ratio), language),
+        "answer": lambda kind, value: _format_answer(kind, value, language),
         "who": lambda actor_id, name=None: actor_label(actor_id, name, language),
         "styled": assets.vendor_file("aksel.css") is not None,
         **values,
@@ -145,6 +146,22 @@ def actor_label(actor_id: str | None, name: str | None, language: str) -> str:
     if actor_id and actor_id.startswith(SYSTEM_ACTOR_PREFIX):
         return translations(language).gettext("NAV (automatic)")
     return name or actor_id or "–"
+
+
+def _format_answer(kind: str, value: Any, language: str) -> str:
+    """A number the person gave (kept as they typed it, "320000" or "37.5") as the page's
+    language writes it: "320 000 kr", "50 %", "37,5"; anything else as it is."""
+    try:
+        number = float(str(value).replace(",", "."))
+    except ValueError:
+        return str(value)
+    if kind == "money":
+        return formatting.kroner(number, language)
+    if kind == "percent":
+        return formatting.percent(number / 100, language)
+    if kind in ("hours", "whole"):
+        return formatting.number(number, language)
+    return str(value)
 
 
 def _format_date(value: Any, language: str) -> str:
