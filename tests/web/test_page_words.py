@@ -61,12 +61,14 @@ def test_tasks_show_person_reference_benefit_age_deadline_and_who_claimed(demo):
     assert "David Hansen" in table and "Liv Sand" in table  # the persons by name
     assert re.search(r"\b[0-9A-F]{8}\b", table)  # the case's short reference
     assert "I dag" in table or re.search(r"\d+ dag(er)?\b", table)  # the task's age
-    assert "Ingen frist" in table or "Svarfrist" in table
+    # With nothing else to wait for, the deadline is the one for an answer (fvl. § 11 a).
+    assert re.search(r"Svar eller foreløpig svar innen \d+\. \w+ \d{4}", table)
     assert "Ikke tatt" in table  # David's task: nobody has taken it
     assert "Tildelt –" not in _text(page)
     # At NAV Klageinstans the deadline says what the klage waits for, with its date.
     klageinstans = _text(signed_in(client, "Z990601").get("/klageinstans").text)
     assert re.search(r"Venter på uttalelse til \d+\. \w+ \d{4}", klageinstans)
+    assert "(passert)" in klageinstans  # Mona's klage came to Klageinstans over a month ago
 
 
 def test_the_case_page_says_who_claimed_it_or_that_nobody_has(demo):

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from trygd.domain import deadlines
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.behandling import Kind, State, allowed_actions
 from trygd.domain.identity import IdentityNumberError, parse_identity_number
@@ -352,7 +353,7 @@ def queue(
     ).all()
     names = employee_names(uow, {t.assigned_to for t in tasks if t.assigned_to})
     persons = _by_id(uow, Person, {t.person_id for t in tasks})
-    deadlines = _task_deadlines(uow, [t.behandling_id for t in tasks], uow.now.date())
+    task_deadlines = _task_deadlines(uow, [t.behandling_id for t in tasks], uow.now.date())
     return {
         "items": [
             {
@@ -368,7 +369,7 @@ def queue(
                 "assigned_to_name": names.get(t.assigned_to or ""),
                 "created_at": _iso(t.created_at),
                 "age_days": max(0, (uow.now.date() - _as_utc(t.created_at).date()).days),
-                **deadlines.get(t.behandling_id, {"deadline": None, "deadline_kind": None}),
+                **task_deadlines.get(t.behandling_id, {"deadline": None, "deadline_kind": None}),
             }
             for t in tasks
         ],
@@ -411,7 +412,9 @@ def _task_deadlines(
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """The next date each task waits for or must meet: the person's answer to a request for
     information, the grounds of a short klage, or the end of the comment period at NAV
-    Klageinstans (until then the klage may not be decided, fvl. § 33)."""
+    Klageinstans (until then the klage may not be decided, fvl. § 33); otherwise the day by
+    which NAV must decide or send a foreløpig svar (fvl. § 11 a), counted from the day the
+    application or klage reached the unit that has the task."""
     found: dict[uuid.UUID, dict[str, Any]] = {}
     if not behandling_ids:
         return found
@@ -429,12 +432,24 @@ def _task_deadlines(
     )
     for r in requests:
         keep(r.behandling_id, r.deadline, "information")
+    received: dict[uuid.UUID, dt.date] = {}
     for k in uow.session.scalars(select(Klage).where(Klage.behandling_id.in_(behandling_ids))):
+        received[k.behandling_id] = (
+            _as_utc(k.forwarded_at).date()
+            if k.klageinstans_unit and k.forwarded_at
+            else k.received_on
+        )
         if k.klageinstans_unit and k.outcome is None and k.comment_deadline:
             if waiting_for_comments(k.comment_deadline, k.comments, today):
                 keep(k.behandling_id, k.comment_deadline, "comments")
         elif k.fristavbrytende and not k.grounds and k.grounds_deadline:
             keep(k.behandling_id, k.grounds_deadline, "grounds")
+    for b in _by_id(uow, Behandling, set(behandling_ids)).values():
+        if b.id not in found:
+            day = received.get(b.id) or _as_utc(b.created_at).date()
+            answer_by = deadlines.preliminary_answer_deadline(day).last_day
+            keep(b.id, answer_by, "answer")
+            found[b.id]["overdue"] = answer_by < today
     return found
 
 
