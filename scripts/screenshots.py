@@ -32,8 +32,8 @@ LANGUAGES = ("nb", "nn", "en")
 
 CASE_LINK = r"/staff/behandlinger/[0-9a-f-]{36}"
 # (file name, demo user's label on the sign-in page or "" for signed out, path or
-#  (page to start from, pattern of the link to follow))
-PAGES: tuple[tuple[str, str, str | tuple[str, str]], ...] = (
+#  (page to start from, patterns of the links to follow from it, one after another))
+PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     ("front", "", "/"),
     ("sign-in", "", "/login"),
     ("guide", "", "/guide"),
@@ -41,7 +41,12 @@ PAGES: tuple[tuple[str, str, str | tuple[str, str]], ...] = (
     ("citizen-cases", "Anna Dahl", "/my/cases"),
     ("citizen-case", "Anna Dahl", ("/my/cases", r"/my/cases/[0-9a-f-]{36}")),
     ("citizen-apply", "Knut Aas", "/apply"),
-    ("citizen-data", "Anna Dahl", "/my/data"),
+    ("citizen-data", "Gro Nilsen", "/my/data"),
+    (
+        "citizen-vedtak",
+        "Gro Nilsen",
+        ("/my/cases", r"/my/cases/[0-9a-f-]{36}", r"/my/vedtak/[0-9a-f-]{36}"),
+    ),
     ("citizen-klage", "Camilla Berg", ("/my/cases", r"/my/cases/[0-9a-f-]{36}")),
     ("caseworker-tasks", "Kari Saksbehandler", "/staff/tasks"),
     (
@@ -52,6 +57,7 @@ PAGES: tuple[tuple[str, str, str | tuple[str, str]], ...] = (
     ("caseworker-search", "Kari Saksbehandler", "/staff/search"),
     ("approver-tasks", "Ola Beslutter", "/staff/tasks"),
     ("klageinstans", "Lise Klageinstans", "/klageinstans"),
+    ("klageinstans-klage", "Lise Klageinstans", ("/klageinstans", CASE_LINK)),
     ("auditor", "Arne Revisor", "/staff/audit"),
 )
 
@@ -98,16 +104,25 @@ def _sign_in(page: Any, label: str) -> None:
     page.wait_for_load_state()
 
 
-def _target(page: Any, where: str | tuple[str, str]) -> str | None:
+def _target(page: Any, where: str | tuple[str, ...]) -> str | None:
+    """The page to take: a path, or a start page and the links to follow from it in turn."""
     if isinstance(where, str):
         return where
-    start, pattern = where
-    page.goto(start)
-    for link in page.locator("a[href]").all():
-        href = link.get_attribute("href") or ""
-        if re.fullmatch(pattern, href):
-            return href
-    return None
+    start, *patterns = where
+    found: str | None = start
+    for pattern in patterns:
+        page.goto(found)
+        found = next(
+            (
+                href
+                for link in page.locator("a[href]").all()
+                if re.fullmatch(pattern, href := link.get_attribute("href") or "")
+            ),
+            None,
+        )
+        if found is None:
+            return None
+    return found
 
 
 def main() -> None:

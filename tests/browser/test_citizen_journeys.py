@@ -47,7 +47,7 @@ def test_a_citizen_reports_a_change_and_gets_a_receipt(page):
     page.get_by_role("button", name="Fortsett").click()
     page.wait_for_selector("dl.summary-list")
     assert _heading(page) == "Se over svarene før du sender"
-    assert "50 %" in page.locator("dl.summary-list").inner_text()
+    assert "50\u00a0%" in page.locator("dl.summary-list").inner_text()  # as Norwegian writes it
     check_accessibility(page)
     today = dt.date.today().strftime("%d.%m.%Y")
     page.go_back()  # the step was a redirect to a GET page: Back shows the answer again

@@ -101,11 +101,14 @@ def test_klageinstans_decides_a_forwarded_klage(page):
     sign_in(page, "Lise Klageinstans")
     assert page.url.endswith("/klageinstans")
     check_accessibility(page)
-    page.locator("#task-list tbody tr", has_text="dagpenger").first.get_by_role(
+    page.locator("#task-list tbody tr", has_text="Camilla Berg").get_by_role(
         "link", name="Åpne"
     ).click()
     assert "Camilla Berg" in _heading(page)
     assert "holder fast ved vedtaket" in page.get_by_test_id("statement").inner_text()
+    # Still in the comment period: the page says until when, and offers no decision yet.
+    assert "Venter på uttalelse til" in page.get_by_test_id("waiting-for-comments").inner_text()
+    assert page.get_by_role("button", name="Avgjør klagen").count() == 0
     check_accessibility(page)
 
     # Camilla comments on the statement (through the API, as her own pages would), so

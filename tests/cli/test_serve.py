@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from trygd.demo.seed import PERSONS
+
 TRYGD = Path(sys.executable).with_name("trygd")
 
 
@@ -55,7 +57,7 @@ def test_serve_demo_migrates_loads_demo_data_and_answers(server):
     base, folder = server
     assert (folder / "trygd.sqlite3").exists()
     users = httpx.get(f"{base}/demo/users").json()
-    assert len(users["citizens"]) == 12
+    assert len(users["citizens"]) == len(PERSONS)
     token = httpx.post(f"{base}/demo/tokens", json={"user": "Z990101"}).json()["token"]
     queue = httpx.get(f"{base}/tasks", headers={"Authorization": f"Bearer {token}"}).json()
     assert queue["total"] >= 2 and set(queue["counts"]) <= {"assess", "approve"}

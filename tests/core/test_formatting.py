@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from trygd.rules.formatting import date, factor, kroner, percent, render
+from trygd.rules.formatting import date, factor, kroner, number, percent, render
 
 NBSP = "\u00a0"
 
@@ -39,3 +39,24 @@ def test_factor_percent_and_date() -> None:
 def test_render_fills_a_template_from_named_values() -> None:
     text = render("Kravet er {f:num} G, som er {a:kr}.", {"f": 1.5, "a": 195_240}, "nb")
     assert text == f"Kravet er 1,5 G, som er 195{NBSP}240{NBSP}kr."
+
+
+@pytest.mark.parametrize(
+    ("function", "value", "language", "expected"),
+    [
+        (percent, 0.467, "nb", f"46,7{NBSP}%"),
+        (percent, 0.467, "nn", f"46,7{NBSP}%"),
+        (percent, 0.467, "en", "46.7%"),
+        (kroner, 320_000, "nb", f"320{NBSP}000{NBSP}kr"),
+        (kroner, 320_000, "en", f"NOK{NBSP}320,000"),
+        (number, 37.5, "nb", "37,5"),
+        (number, 37.5, "en", "37.5"),
+        (number, 0.1 + 0.2, "nn", "0,3"),
+        (number, 320_000, "nb", f"320{NBSP}000"),
+        (factor, 2024, "nb", "2024"),
+    ],
+)
+def test_numbers_follow_the_locale_through_babel(function, value, language, expected) -> None:
+    """One place formats numbers for pages and letters alike: hours read "37,5", not
+    "37,50"; a share "46,7 %" in Norwegian and "46.7%" in English."""
+    assert function(value, language) == expected

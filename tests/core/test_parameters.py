@@ -128,3 +128,17 @@ values = [
 """
     with pytest.raises(ParameterError, match="ascending"):
         ParameterSet.from_files([("t", content)], "t")
+
+
+def test_a_legal_basis_is_a_citation_and_every_benefit_parameter_has_labels() -> None:
+    """Pages show a parameter's legal basis and label, never the research notes: the notes
+    (in English) belong in the description, which no page shows."""
+    from trygd.rules.texts import parameter_label
+
+    notes = ("practice", "verified", "see also", "fixed by", " the ", " and ", "temporary")
+    for name, parameter in PARAMETERS.parameters.items():
+        assert not any(note in parameter.legal_basis for note in notes), (name, parameter)
+    for benefit in BENEFITS.values():
+        for name in benefit.parameters.values():
+            for language in ("nb", "nn", "en"):
+                assert parameter_label(name, language), (name, language)

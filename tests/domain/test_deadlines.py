@@ -30,6 +30,7 @@ from trygd.domain.deadlines import (
     is_working_day,
     klage_deadline,
     next_working_day,
+    preliminary_answer_deadline,
     public_holidays,
 )
 from trygd.rules.parameters import ParameterError, load_default
@@ -421,6 +422,14 @@ def test_a_deadline_before_the_first_parameter_value_is_refused() -> None:
             "2025-03-04",
             "2025-03-18",
             "2 weeks",
+        ),
+        # fvl. § 11 a: one month; 31 January + 1 month is 28 February 2026, a Saturday.
+        (
+            preliminary_answer_deadline,
+            "procedure.preliminary_answer_months",
+            "2026-01-31",
+            "2026-03-02",
+            "1 month",
         ),
     ],
 )

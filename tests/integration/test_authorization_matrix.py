@@ -1011,7 +1011,7 @@ def test_a_citizen_sees_who_read_their_own_data_and_nobody_elses(world: World) -
     assert world.client.get(f"{API}/cases/{case.sak_id}", headers=kari).status_code == 200
 
     own = world.client.get(f"{API}/me/access-log", headers=citizen_headers(case.person)).json()
-    assert ("Kari Saksbehandler", "read_case") in {(i["name"], i["action"]) for i in own["items"]}
+    assert ("Kari Saksbehandler", "read_case") in {(i["name"], i["activity"]) for i in own["items"]}
 
     before = world.last_audit_id()
     other = world.client.get(f"{API}/me/access-log", headers=citizen_headers(world.other_citizen))

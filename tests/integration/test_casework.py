@@ -632,8 +632,27 @@ def test_citizen_sees_which_employee_read_their_case(client, make_person):
     denied = client.get(f"{API}/cases/{case['sak_id']}", headers=employee_headers(NILS))
     assert denied.status_code == 403  # another unit: refused, and not shown as a look
 
+    assert client.get(f"{API}/cases/{case['sak_id']}", headers=employee_headers(KARI)).is_success
     log = client.get(f"{API}/me/access-log", headers=me).json()
-    assert [(i["name"], i["unit"], i["role"], i["action"]) for i in log["items"]] == [
-        ("Kari Saksbehandler", "0312", "caseworker", "read_case")
-    ]
-    assert log["items"][0]["purpose"] == "case processing (read_case)"
+    # Kari's two looks minutes apart are one visit, named by what she did and the case's benefit.
+    assert [
+        (i["name"], i["unit_name"], i["role"], i["activity"], i["benefits"], i["records"])
+        for i in log["items"]
+    ] == [("Kari Saksbehandler", "Nav Frogner", "caseworker", "read_case", ["aap"], 2)]
+    assert log["items"][0]["purpose"] is None
+
+
+def test_the_queue_names_a_person_only_where_the_caller_may_open_the_case(client, make_person):
+    """A fortrolig person's case stays in the ordinary unit's queue, but without the
+    fortrolig clearance the caseworker sees no name there (the policy that guards the case)."""
+    ordinary = apply(client, citizen_headers(make_person("Åse Vanlig")), aap_application())
+    hidden = make_person("Berit Fortrolig", protection="fortrolig")
+    protected = apply(client, citizen_headers(hidden), aap_application())
+    queue = client.get(f"{API}/tasks?limit=200", headers=employee_headers(KARI)).json()
+    names = {item["behandling_id"]: item["person_name"] for item in queue["items"]}
+    assert names[ordinary["behandling_id"]] == "Åse Vanlig"
+    assert names[protected["behandling_id"]] is None
+    assert "Berit Fortrolig" not in str(queue)
+    row = next(i for i in queue["items"] if i["behandling_id"] == ordinary["behandling_id"])
+    assert row["reference"] == ordinary["sak_id"].split("-")[0].upper()
+    assert row["deadline_kind"] == "answer" and row["age_days"] == 0

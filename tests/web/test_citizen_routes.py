@@ -107,7 +107,7 @@ def test_a_change_is_checked_step_by_step_and_sent_once(site):
     value_page = _step(client, url, key=key, step="what", fact="sick_leave_grade")
     assert "Hvor mange prosent er du sykmeldt?" in value_page.text
     # The value the latest vedtak rests on is shown with the field (Bjørn's grade in the demo).
-    registered = re.search(r"I vedtaket ditt har vi registrert: (\d+) %\.", value_page.text)
+    registered = re.search(r"I vedtaket ditt har vi registrert: (\d+)\s%\.", value_page.text)
     assert registered, value_page.text
     decided = service.get_vedtak(
         _citizen_of(service, "Bjørn Lie"),
@@ -129,6 +129,7 @@ def test_a_change_is_checked_step_by_step_and_sent_once(site):
     today = service.settings.clock().date().strftime("%d.%m.%Y")
     check = _step(client, url, step="date", effective_date=today, **carried)
     assert "Se over svarene før du sender" in check.text
+    assert "<dd>50\u00a0%</dd>" in check.text  # the answer as Norwegian writes a percentage
     tampered = client.post(
         url, data=form(step="check", effective_date=today, **{**carried, "answer": "900"})
     )

@@ -203,23 +203,63 @@ def test_the_audit_trail_asks_for_a_purpose_first(site):
     assert shown.status_code == 200 and "audit-table" in shown.text
 
 
-def test_klageinstans_must_wait_for_comments_or_the_deadline(site):
+def _klageinstans_pages(client) -> dict[str, str]:
+    """The klage page of each task in Klageinstans' queue, by the person's name."""
+    rows = re.findall(
+        r"<tr>\s*<td>([^<]+)</td>.*?href=\"/staff/behandlinger/([0-9a-f-]+)\"",
+        client.get("/klageinstans").text,
+        flags=re.S,
+    )
+    pages = {}
+    for name, behandling_id in rows:
+        opened = client.get(f"/staff/behandlinger/{behandling_id}")
+        assert opened.status_code == 303 and opened.headers["location"].startswith("/klageinstans/")
+        pages[name.strip()] = opened.headers["location"]
+    return pages
+
+
+def test_klageinstans_waits_for_comments_without_an_error(site):
+    """Camilla's klage is still in its comment period: the page says until when, offers no
+    decision, and a decision sent anyway (from an older page) is not shown as an error."""
     client = signed_in(site, "Z990601")
-    task = re.findall(r'href="/staff/behandlinger/([0-9a-f-]+)"', client.get("/klageinstans").text)
-    opened = client.get(f"/staff/behandlinger/{task[0]}")
-    assert opened.status_code == 303 and opened.headers["location"].startswith("/klageinstans/")
-    page = client.get(opened.headers["location"])
+    queue = client.get("/klageinstans").text
+    assert "Venter på uttalelse til" in queue
+    address = _klageinstans_pages(client)["Camilla Berg"]
+    page = client.get(address)
     assert "Uttalelsen fra førsteinstans" in page.text
+    assert "Venter på uttalelse til" in page.text
+    assert f'action="{address}/decide"' not in page.text
+    version = re.search(r"<dt>Versjon</dt><dd>(\d+)</dd>", page.text)
+    assert version, "the page shows the klage's version"
     answer = client.post(
-        opened.headers["location"] + "/decide",
+        address + "/decide",
         data=form(
-            version=version_in(page.text),
+            version=version.group(1),
             outcome="stadfestet",
             reasons="Inntekten er riktig registrert i a-ordningen.",
         ),
     )
-    assert answer.status_code == 400
-    assert "Personen kan fortsatt uttale seg" in answer.text
+    assert answer.status_code == 409
+    assert "Venter på uttalelse til" in answer.text
+    assert "error-summary" not in answer.text and "Du må rette" not in answer.text
+
+
+def test_the_demo_has_a_klage_ready_to_decide(site):
+    """Mona's klage was sent on long enough ago that the comment period is over."""
+    client = signed_in(site, "Z990601")
+    address = _klageinstans_pages(client)["Mona Eide"]
+    page = client.get(address)
+    assert "Venter på uttalelse" not in page.text
+    answer = client.post(
+        address + "/decide",
+        data=form(
+            version=version_in(page.text),
+            outcome="stadfestet",
+            reasons="Begge arbeidsforholdene er med, og inntekten er under kravet.",
+        ),
+    )
+    assert answer.status_code == 303
+    assert "Klagen er avgjort" in client.get(answer.headers["location"]).text
 
 
 def test_a_caseworker_answers_a_serviceklage_of_the_unit(tmp_path):

@@ -7,6 +7,7 @@ changes nothing: it stops if the first demo person exists.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from trygd.demo.users import BY_ID
 from trygd.domain.identity import synthetic_identity_number
 from trygd.privacy.policy import Actor, Role, clearances_from, roles_from
+from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
 from trygd.store.models import Person
@@ -45,7 +47,11 @@ PERSONS = (
     DemoPerson("Jorunn Lund", dt.date(1988, 6, 17), "3301", skjermet=True),
     DemoPerson("Knut Aas", dt.date(1979, 2, 28), "5001"),
     DemoPerson("Liv Sand", dt.date(1991, 10, 9), "0301"),
+    DemoPerson("Mona Eide", dt.date(1987, 7, 3), "0301"),
 )
+# Mona's klage was sent on to NAV Klageinstans this long ago, so the person's time to
+# comment on the statement is over and the klage is ready to decide.
+KLAGE_HISTORY_DAYS = 60
 
 
 def _dagpenger(income_12m: int | None) -> dict[str, Any]:
@@ -139,6 +145,47 @@ def _sak_of(service: CaseService, person: Person) -> str:
     """The id of the person's one case (as the person sees it)."""
     items = service.list_own_cases(_citizen(person), 1, 0)["items"]
     return str(items[0]["id"])
+
+
+def _klage_ready_to_decide(service: CaseService, person: Person, today: dt.date) -> None:
+    """Mona was turned down for dagpenger two months ago, appealed, and Nav Arbeid og ytelser
+    sent the klage on to NAV Klageinstans; the comment period has passed since. The history
+    is made through the services with their clock set back, so every date is one the
+    system itself would have written."""
+    start = dt.datetime.combine(
+        today - dt.timedelta(days=KLAGE_HISTORY_DAYS), dt.time(9), tzinfo=dt.UTC
+    )
+    clock = FixedClock(start)
+    past = CaseService(service.engine, dataclasses.replace(service.settings, clock=clock))
+    citizen = _citizen(person)
+    body = {
+        "benefit": "dagpenger",
+        "claim_date": (start.date() - dt.timedelta(days=7)).isoformat(),
+        "facts": {**_dagpenger(110000), "income_36m": 160000},
+    }
+    past.submit_application(citizen, body)
+    past.run_due_jobs()
+    clock.advance(dt.timedelta(days=5))
+    vedtak_id = past.get_sak(citizen, _sak_of(past, person))["vedtak"][0]["id"]
+    klage = past.submit_klage(
+        citizen,
+        {
+            "vedtak_id": vedtak_id,
+            "text": "Jeg hadde inntekt fra to arbeidsgivere i fjor. Den ene er ikke tatt med.",
+        },
+    )[1]
+    clock.advance(dt.timedelta(days=4))
+    past.klage_action(
+        _employee("Z990301"),
+        "forward",
+        klage["id"],
+        {
+            "version": klage["version"],
+            "statement": "Begge arbeidsforholdene er med i a-ordningen, og inntekten er under "
+            "1,5 G. Vi holder fast ved vedtaket.",
+        },
+    )
+    past.run_due_jobs()
 
 
 def seed(service: CaseService, today: dt.date | None = None) -> bool:
@@ -244,6 +291,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
             "Vi holder fast ved vedtaket.",
         },
     )
+    _klage_ready_to_decide(service, by_name["Mona"], today)
     service.submit_serviceklage(
         _citizen(by_name["Bjørn"]),
         {

@@ -361,3 +361,11 @@ def advance_notice_deadline(sent: dt.date, *, parameters: ParameterSet | None = 
     instead to count as the law counts other deadlines.
     """
     return _deadline("procedure.advance_notice_weeks", sent, "weeks", parameters)
+
+
+def preliminary_answer_deadline(
+    received: dt.date, *, parameters: ParameterSet | None = None
+) -> Deadline:
+    """Last day to decide an application or a klage, or else send a foreløpig svar
+    (fvl. § 11 a tredje ledd: one month from the day NAV received it)."""
+    return _deadline("procedure.preliminary_answer_months", received, "months", parameters)

@@ -18,6 +18,8 @@ and anything the table does not list raises `IllegalTransition`.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -138,3 +140,11 @@ def first_state(*, late: bool, fristavbrytende: bool) -> KlageState:
 
 def in_persons_favour(outcome: Outcome) -> bool:
     return outcome in (Outcome.OMGJORT, Outcome.DELVIS_OMGJORT)
+
+
+def waiting_for_comments(
+    comment_deadline: dt.date | None, comments: Sequence[object], today: dt.date
+) -> bool:
+    """Whether NAV Klageinstans must still wait before deciding: the person may comment on
+    the first instance's statement until the deadline (fvl. § 33), unless they already have."""
+    return comment_deadline is not None and today <= comment_deadline and not comments

@@ -78,11 +78,31 @@ _STATUS_SENTENCES = {
     "undetermined": N_("We have not been able to assess this condition."),
 }
 _HEADLINE_AMOUNTS = {
-    "dagpenger": ("total_daily", N_("You will get {amount} a day before tax.")),
-    "aap": ("total_daily", N_("You will get {amount} a day before tax.")),
-    "sykepenger": ("daily_payment", N_("You will get {amount} a day before tax.")),
-    "uforetrygd": ("monthly_amount", N_("You will get {amount} a month before tax.")),
+    "dagpenger": ("total_daily", "day"),
+    "aap": ("total_daily", "day"),
+    "sykepenger": ("daily_payment", "day"),
+    "uforetrygd": ("monthly_amount", "month"),
 }
+_HEADLINE_SENTENCES = {
+    "day": N_("You will get {amount} a day before tax."),
+    "month": N_("You will get {amount} a month before tax."),
+}
+
+
+def headline_amount(benefit: str, amounts: Mapping[str, Any]) -> tuple[float, str] | None:
+    """The amount a granted vedtak letter states first, and per what ("day" or "month").
+
+    The vedtak page shows the same amount from the same place, so the person never reads
+    two different sums for one decision."""
+    headline = _HEADLINE_AMOUNTS.get(benefit)
+    if headline is None:
+        return None
+    value = amounts.get(headline[0])
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return float(value), headline[1]
+
+
 # Amounts that are not kroner; ISO dates are recognised by their form.
 _MELDEKORT = (
     N_("You must send us an employment status form (meldekort) every 14 days."),
@@ -405,11 +425,10 @@ def _vedtak_result(
     effective = _date(data.effective_from, tr)
     if data.outcome == "granted":
         first = _("You will get {benefit} from {date}.", benefit=benefit, date=effective)
-        headline = _HEADLINE_AMOUNTS.get(data.common.benefit)
-        amounts = data.assessment.get("amounts", {})
-        if headline and isinstance(amounts.get(headline[0]), int | float):
-            amount = formatting.kroner(amounts[headline[0]], tr.language)
-            first += " " + _(headline[1], amount=amount)
+        headline = headline_amount(data.common.benefit, data.assessment.get("amounts", {}))
+        if headline is not None:
+            amount = formatting.kroner(headline[0], tr.language)
+            first += " " + _(_HEADLINE_SENTENCES[headline[1]], amount=amount)
         blocks.append(_p(first))
         blocks.append(_p(_("You meet all the conditions.")))
     else:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import string
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 LANGUAGES = ("nb", "nn", "en")
 
@@ -49,45 +52,110 @@ _MONTHS = {"nb": _NORWEGIAN_MONTHS, "nn": _NORWEGIAN_MONTHS, "en": _ENGLISH_MONT
 _NBSP = "\u00a0"
 
 
-def _group(integer_part: str, separator: str) -> str:
-    digits = integer_part.lstrip("-")
-    groups: list[str] = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    sign = "-" if integer_part.startswith("-") else ""
-    return sign + separator.join(groups)
+# The locale each language formats numbers in (CLDR data through Babel): bokmål and nynorsk
+# group with a no-break space and write a decimal comma; British English a comma and a point.
+_LOCALES = {"nb": Locale.parse("nb_NO"), "nn": Locale.parse("nn_NO"), "en": Locale.parse("en_GB")}
+# Explanations repeat the same few numbers (G, the thresholds), so a formatted number is
+# kept; an assessment formats dozens of them.
+_CACHE = 8192
+
+
+def _decimal(value: float, places: int) -> Decimal:
+    """`value` rounded half up to at most `places` decimals, trailing zeros dropped: amounts
+    are floats, and 0.1 + 0.2 must print as 0,3, not 0,30000000000000004."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return rounded.normalize() if rounded != rounded.to_integral() else rounded.quantize(Decimal(1))
+
+
+@lru_cache(maxsize=64)
+def _pattern(kind: str, language: str, decimals: int | None = None) -> NumberPattern:
+    """The locale's number pattern of `kind`, parsed once."""
+    locale = _LOCALES[language]
+    found: NumberPattern
+    if kind == "decimal":
+        found = locale.decimal_formats[None]
+        return found
+    if kind == "fixed":
+        return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+    if kind == "factor":
+        return parse_pattern("0.######")
+    if kind == "percent":
+        found = locale.percent_formats[None]
+        return found
+    # Kroner: the locale's currency pattern, without øre for a whole amount, and with CLDR's
+    # currency spacing (a symbol made of letters, "NOK", stands apart from the digits).
+    text = locale.currency_formats["standard"].pattern.split(";")[0]
+    if kind == "kroner_whole":
+        text = text.replace(".00", "")
+    text = text.replace("¤#", "¤" + _NBSP + "#").replace("0¤", "0" + _NBSP + "¤")
+    return parse_pattern(text.replace(" ¤", _NBSP + "¤"))
+
+
+@lru_cache(maxsize=_CACHE)
+def _number(value: float, language: str, decimals: int | None) -> str:
+    locale = _LOCALES[language]
+    if decimals is None:
+        return str(
+            _pattern("decimal", language).apply(
+                _decimal(value, 2), locale, decimal_quantization=False
+            )
+        )
+    return str(_pattern("fixed", language, decimals).apply(_decimal(value, decimals), locale))
 
 
 def number(value: float, language: str, decimals: int | None = None) -> str:
-    """A number with thousands grouped; decimals only where the value has them."""
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() else 2
-    text = f"{float(value):.{decimals}f}"
-    integer_part, _, fraction = text.partition(".")
-    if language == "en":
-        grouped = _group(integer_part, ",")
-        return f"{grouped}.{fraction}" if fraction else grouped
-    grouped = _group(integer_part, _NBSP)
-    return f"{grouped},{fraction}" if fraction else grouped
+    """A number with thousands grouped: "37,5", "320 000"; with `decimals`, exactly that
+    many ("68 274,50"), otherwise at most two and only where the value has them."""
+    return _number(float(value), language, decimals)
+
+
+@lru_cache(maxsize=_CACHE)
+def _factor(value: float, language: str) -> str:
+    return str(
+        _pattern("factor", language).apply(
+            _decimal(value, 6), _LOCALES[language], group_separator=False
+        )
+    )
 
 
 def factor(value: float, language: str) -> str:
-    """A factor such as 1.5 or 0.0024, with no more decimals than it has."""
-    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
-    return text if language == "en" else text.replace(".", ",")
+    """A factor such as 1.5 or 0.0024, with no more decimals than it has (up to six) and no
+    grouping (a factor is never large; a year given as a factor must not read "2 024")."""
+    return _factor(float(value), language)
+
+
+@lru_cache(maxsize=_CACHE)
+def _kroner(value: float, language: str) -> str:
+    whole = value.is_integer()
+    pattern = _pattern("kroner_whole" if whole else "kroner", language)
+    return str(
+        pattern.apply(
+            _decimal(value, 0 if whole else 2),
+            _LOCALES[language],
+            currency="NOK",
+            currency_digits=False,
+        )
+    )
 
 
 def kroner(value: float, language: str) -> str:
-    if language == "en":
-        return f"NOK{_NBSP}{number(value, language)}"
-    return f"{number(value, language)}{_NBSP}kr"
+    """An amount in kroner in the locale's currency pattern ("195 240 kr", "NOK 195,240");
+    øre only where the amount has them, and then always two digits ("68 274,50 kr")."""
+    return _kroner(float(value), language)
+
+
+@lru_cache(maxsize=_CACHE)
+def _percent(ratio: float, language: str) -> str:
+    return str(
+        _pattern("percent", language).apply(
+            _decimal(ratio, 6), _LOCALES[language], decimal_quantization=False
+        )
+    )
 
 
 def percent(ratio: float, language: str) -> str:
-    text = factor(round(float(ratio) * 100, 4), language)
-    return f"{text}%" if language == "en" else f"{text}{_NBSP}%"
+    """A share as the locale writes a percentage: "46,7 %" in Norwegian, "46.7%" in English."""
+    return _percent(float(ratio), language)
 
 
 def date(value: dt.date, language: str) -> str:

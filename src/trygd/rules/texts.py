@@ -59,6 +59,19 @@ def catalogue(benefit_id: str) -> Catalogue:
     )
 
 
+@cache
+def _parameter_labels() -> dict[str, dict[str, str]]:
+    return _read("parameters")
+
+
+def parameter_label(name: str, language: str) -> str | None:
+    """A parameter's short name for the caseworkers' pages (`common.grunnbelop` →
+    "grunnbeløpet (G)"); None for a parameter without one. The parameter files' own
+    descriptions are research notes in English and are never shown on a page."""
+    entry = _parameter_labels().get(name)
+    return entry.get(language) if entry else None
+
+
 def check_complete(benefit: Any) -> list[str]:
     """Every problem with a benefit's catalogue: missing labels, titles, texts or languages."""
     problems: list[str] = []
@@ -81,4 +94,6 @@ def check_complete(benefit: Any) -> list[str]:
         keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")
         for key in keys:
             need(entry.get(key), f"rule {rule.id}.{key}")
+    for name in benefit.parameters.values():
+        need(_parameter_labels().get(name), f"parameter label of {name}")
     return problems

@@ -33,6 +33,7 @@ from trygd.domain.klage import (
     allowed_klage_actions,
     first_state,
     next_klage_state,
+    waiting_for_comments,
 )
 from trygd.domain.units import UNITS, klageinstans_unit
 from trygd.privacy.policy import Action as Access
@@ -490,8 +491,8 @@ def klageinstans_decide(
         allowed = ", ".join(sorted(o.value for o in KLAGEINSTANS_OUTCOMES))
         raise InvalidInput([("outcome", f"must be one of {allowed}")])
     reasons = _text(body, "reasons")
-    today = uow.now.date()
-    if klage.comment_deadline and today <= klage.comment_deadline and not klage.comments:
+    if waiting_for_comments(klage.comment_deadline, klage.comments, uow.now.date()):
+        assert klage.comment_deadline is not None
         raise Conflict(
             f"the person may comment until {klage.comment_deadline.isoformat()} "
             "(fvl. § 33); decide after that"
@@ -528,7 +529,7 @@ def klageinstans_decide(
         _move(uow, sak, behandling, KlageAction.EXPIRE, klage_id=str(klage.id), reason="opphevet")
         klage.closed_reason = "opphevet"
     else:
-        klage.anke_deadline = deadlines.anke_deadline(today).last_day
+        klage.anke_deadline = deadlines.anke_deadline(uow.now.date()).last_day
         enqueue(
             uow, "appeal_deadline", start_of_day_after(klage.anke_deadline), klage_id=str(klage.id)
         )
@@ -727,6 +728,8 @@ def klage_view(uow: UnitOfWork, klage: Klage, behandling: Behandling) -> dict[st
         "statement": klage.statement,
         "comment_deadline": klage.comment_deadline.isoformat() if klage.comment_deadline else None,
         "comments": klage.comments,
+        "waiting_for_comments": state is KlageState.AT_KLAGEINSTANS
+        and waiting_for_comments(klage.comment_deadline, klage.comments, uow.now.date()),
         "klageinstans_unit": klage.klageinstans_unit,
         "outcome": klage.outcome,
         "outcome_reasons": klage.outcome_reasons,

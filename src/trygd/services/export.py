@@ -111,6 +111,62 @@ def _whole_access_log(uow: UnitOfWork) -> list[dict[str, Any]]:
 
 # -- the PDF ---------------------------------------------------------------------------------
 
+# The access log in words, as on the "your data" page: who (name, unit, role) and what.
+ROLE_WORDS = {
+    "nb": {
+        "caseworker": "saksbehandler",
+        "approver": "beslutter",
+        "appeals": "saksbehandler i NAV Klageinstans",
+        "auditor": "internkontroll",
+    },
+    "nn": {
+        "caseworker": "saksbehandlar",
+        "approver": "avgjerdstakar",
+        "appeals": "saksbehandlar i NAV Klageinstans",
+        "auditor": "internkontroll",
+    },
+    "en": {
+        "caseworker": "caseworker",
+        "approver": "approver",
+        "appeals": "caseworker at NAV Klageinstans",
+        "auditor": "internal control",
+    },
+}
+ACTIVITY_WORDS = {
+    "nb": {
+        "read_case": "så på saken din",
+        "worked_on_case": "behandlet saken din",
+        "handled_klage": "behandlet klagen din",
+        "decided_klage": "avgjorde klagen din",
+        "searched": "søkte deg opp",
+    },
+    "nn": {
+        "read_case": "såg på saka di",
+        "worked_on_case": "handsama saka di",
+        "handled_klage": "handsama klaga di",
+        "decided_klage": "avgjorde klaga di",
+        "searched": "søkte deg opp",
+    },
+    "en": {
+        "read_case": "looked at your case",
+        "worked_on_case": "worked on your case",
+        "handled_klage": "worked on your klage",
+        "decided_klage": "decided your klage",
+        "searched": "looked you up",
+    },
+}
+
+
+def _who(visit: dict[str, Any], language: str) -> str:
+    role = ROLE_WORDS[language].get(visit["role"], visit["role"])
+    return ", ".join(p for p in (visit["name"], visit["unit_name"] or visit["unit"], role) if p)
+
+
+def _what(visit: dict[str, Any], language: str) -> str:
+    what = ACTIVITY_WORDS[language].get(visit["activity"], visit["activity"])
+    return f"{what} ({visit['purpose']})" if visit["purpose"] else what
+
+
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "title": "Dine opplysninger hos trygd",
@@ -226,7 +282,8 @@ def _day(value: str | None) -> str:
 
 def export_letter(data: dict[str, Any], language: str, today: dt.date) -> Letter:
     """The export as a document the letter renderer typesets."""
-    tx = TEXTS[language if language in TEXTS else "nb"]
+    tx_language = language if language in TEXTS else "nb"
+    tx = TEXTS[tx_language]
     person = data["person"]
     sections = [
         Section(
@@ -325,7 +382,7 @@ def export_letter(data: dict[str, Any], language: str, today: dt.date) -> Letter
                     tx["access_log"],
                     (tx["date"], tx["who"], tx["purpose"]),
                     [
-                        (_day(r["at"]), f"{r['name']} ({r['unit'] or r['role']})", r["purpose"])
+                        (_day(r["at"]), _who(r, tx_language), _what(r, tx_language))
                         for r in data["access_log"]
                     ],
                     tx,

@@ -47,7 +47,7 @@ from trygd.services import access
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import enqueue, get_or_404
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.services.views import explained_in
+from trygd.services.views import explained_in, short_reference
 from trygd.store.models import (
     AuditRecord,
     Behandling,
@@ -68,7 +68,7 @@ ANKE_BASIS = "trygderettsloven §§ 9-11"
 
 def reference(sak_id: uuid.UUID | None, fallback: uuid.UUID) -> str:
     """The short case reference printed on letters: never an identity number."""
-    return str(sak_id or fallback).split("-")[0].upper()
+    return short_reference(sak_id or fallback)
 
 
 def unit_label(number: str) -> str:
@@ -123,9 +123,11 @@ def vedtak_received_on(uow: UnitOfWork, vedtak: Vedtak) -> dt.date:
 
 
 def _explained(sak: Sak, vedtak: Vedtak, language: str) -> dict[str, Any]:
+    """The vedtak's result in the letter's language; the amounts are always the ones decided
+    and stored (the vedtak page shows the same)."""
     if vedtak.assessment.get("language") == language:
         return vedtak.assessment
-    return explained_in(sak.benefit, vedtak, language)
+    return {**explained_in(sak.benefit, vedtak, language), "amounts": vedtak.assessment["amounts"]}
 
 
 def _vedtak_kind(behandling: Behandling) -> Any:

@@ -8,11 +8,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from trygd.domain import deadlines
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.behandling import Kind, State, allowed_actions
 from trygd.domain.identity import IdentityNumberError, parse_identity_number
-from trygd.domain.klage import KlageState, allowed_klage_actions
-from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Subject, task_kinds_for
+from trygd.domain.klage import KlageState, allowed_klage_actions, waiting_for_comments
+from trygd.domain.units import UNITS
+from trygd.letters.build import headline_amount
+from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Actor, Subject, decide, task_kinds_for
 from trygd.rules.assessment import assess
 from trygd.services import access
 from trygd.services.employees import employee_name, employee_names
@@ -25,6 +28,7 @@ from trygd.store.models import (
     Behandling,
     Event,
     InformationRequest,
+    Klage,
     Oppgave,
     Person,
     Sak,
@@ -277,10 +281,20 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
             for c in assessment["conditions"]
         ],
         "calculations": assessment["calculations"],
-        "amounts": assessment["amounts"],
+        # The amounts decided and stored, as the letter states them (not re-computed).
+        "amounts": vedtak.assessment["amounts"],
+        "headline_amount": _headline(sak.benefit, vedtak),
         "parameters": assessment["parameters"],
         "summary": assessment["summary"],
     }
+
+
+def _headline(benefit: str, vedtak: Vedtak) -> dict[str, Any] | None:
+    """The amount the vedtak letter states first (granted vedtak only), and per what."""
+    if vedtak.outcome != "granted":
+        return None
+    found = headline_amount(benefit, vedtak.assessment.get("amounts", {}))
+    return {"amount": found[0], "per": found[1]} if found else None
 
 
 def explained_in(benefit: str, vedtak: Vedtak, language: str) -> dict[str, Any]:
@@ -378,6 +392,8 @@ def queue(
         .offset(offset)
     ).all()
     names = employee_names(uow, {t.assigned_to for t in tasks if t.assigned_to})
+    persons = _by_id(uow, Person, {t.person_id for t in tasks})
+    task_deadlines = _task_deadlines(uow, [t.behandling_id for t in tasks], uow.now.date())
     return {
         "items": [
             {
@@ -386,10 +402,14 @@ def queue(
                 "reason": t.reason,
                 "benefit": t.benefit,
                 "sak_id": str(t.sak_id),
+                "reference": short_reference(t.sak_id),
                 "behandling_id": str(t.behandling_id),
+                "person_name": _name_for_queue(actor, persons.get(t.person_id), t),
                 "assigned_to": t.assigned_to,
                 "assigned_to_name": names.get(t.assigned_to or ""),
                 "created_at": _iso(t.created_at),
+                "age_days": max(0, (uow.now.date() - _as_utc(t.created_at).date()).days),
+                **task_deadlines.get(t.behandling_id, {"deadline": None, "deadline_kind": None}),
             }
             for t in tasks
         ],
@@ -398,6 +418,79 @@ def queue(
         "limit": limit,
         "offset": offset,
     }
+
+
+def short_reference(sak_id: uuid.UUID | str) -> str:
+    """The case's reference as letters and pages print it: the first 8 hex digits, upper case."""
+    return str(sak_id).split("-")[0].upper()
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def _by_id(uow: UnitOfWork, model: Any, ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    if not ids:
+        return {}
+    return {row.id: row for row in uow.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def _name_for_queue(actor: Actor, person: Person | None, task: Oppgave) -> str | None:
+    """The person's name on the caller's own queue, where the access policy would let the
+    caller open the case (a protected or skjermet person without the clearance: None)."""
+    if person is None:
+        return None
+    units = frozenset({task.unit})
+    subject = Subject(
+        str(person.id), person.protection, person.skjermet, case_units=units, appeal_units=units
+    )
+    return person.name if decide(actor, Action.READ_CASE, subject, None).permit else None
+
+
+def _task_deadlines(
+    uow: UnitOfWork, behandling_ids: list[uuid.UUID], today: dt.date
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The next date each task waits for or must meet: the person's answer to a request for
+    information, the grounds of a short klage, or the end of the comment period at NAV
+    Klageinstans (until then the klage may not be decided, fvl. § 33); otherwise the day by
+    which NAV must decide or send a foreløpig svar (fvl. § 11 a), counted from the day the
+    application or klage reached the unit that has the task."""
+    found: dict[uuid.UUID, dict[str, Any]] = {}
+    if not behandling_ids:
+        return found
+
+    def keep(behandling_id: uuid.UUID, day: dt.date, kind: str) -> None:
+        current = found.get(behandling_id)
+        if current is None or day.isoformat() < current["deadline"]:
+            found[behandling_id] = {"deadline": day.isoformat(), "deadline_kind": kind}
+
+    requests = uow.session.scalars(
+        select(InformationRequest).where(
+            InformationRequest.behandling_id.in_(behandling_ids),
+            InformationRequest.status == "open",
+        )
+    )
+    for r in requests:
+        keep(r.behandling_id, r.deadline, "information")
+    received: dict[uuid.UUID, dt.date] = {}
+    for k in uow.session.scalars(select(Klage).where(Klage.behandling_id.in_(behandling_ids))):
+        received[k.behandling_id] = (
+            _as_utc(k.forwarded_at).date()
+            if k.klageinstans_unit and k.forwarded_at
+            else k.received_on
+        )
+        if k.klageinstans_unit and k.outcome is None and k.comment_deadline:
+            if waiting_for_comments(k.comment_deadline, k.comments, today):
+                keep(k.behandling_id, k.comment_deadline, "comments")
+        elif k.fristavbrytende and not k.grounds and k.grounds_deadline:
+            keep(k.behandling_id, k.grounds_deadline, "grounds")
+    for b in _by_id(uow, Behandling, set(behandling_ids)).values():
+        if b.id not in found:
+            day = received.get(b.id) or _as_utc(b.created_at).date()
+            answer_by = deadlines.preliminary_answer_deadline(day).last_day
+            keep(b.id, answer_by, "answer")
+            found[b.id]["overdue"] = answer_by < today
+    return found
 
 
 def search_person(
@@ -440,8 +533,46 @@ def search_person(
     }
 
 
+# One visit: the same employee, for the same purpose, with no pause longer than this.
+VISIT_GAP = dt.timedelta(minutes=30)
+# How far back the access log reads to group visits (the newest records first).
+ACCESS_LOG_RECORDS = 5000
+# What an employee did, strongest first: a visit is named after the strongest thing done.
+_ACTIVITIES: tuple[tuple[str, set[str]], ...] = (
+    ("decided_klage", {"decide_klage", "register_anke"}),
+    ("handled_klage", {"review_klage", "submit_klage"}),
+    (
+        "worked_on_case",
+        {
+            "assess",
+            "propose",
+            "approve",
+            "return",
+            "request_information",
+            "send_letter",
+            "claim_task",
+            "answer_serviceklage",
+        },
+    ),
+    ("searched", {"search_person"}),
+    ("read_case", set()),
+)
+
+
+def _activity(actions: set[str]) -> str:
+    for name, kinds in _ACTIVITIES:
+        if actions & kinds:
+            return name
+    return "read_case"
+
+
 def access_log(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
-    """Which employees looked at the caller's data, when and why (innsyn i logg)."""
+    """Which employees looked at the caller's data, when and why (innsyn i logg).
+
+    The audit trail has one record per request; a person reads visits: one employee, one
+    purpose, one stretch of time (no pause over `VISIT_GAP`). Each visit says who (name,
+    unit, role), what they did at its strongest (read, worked on, decided a klage) and which
+    benefit's case, from when to when, and how many records it covers."""
     limit, offset = page(limit, offset)
     person = caller_person(uow, Action.READ_ACCESS_LOG)
     access.check(
@@ -451,42 +582,78 @@ def access_log(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
         object_type="access_log",
     )
     staff = [r.value for r in STAFF_ROLES]
-    conditions = [
-        AuditRecord.person_id == person.id,
-        AuditRecord.actor_role.in_(staff),
-        AuditRecord.outcome == "permit",
-    ]
-    total = (
-        uow.session.scalar(select(func.count()).select_from(AuditRecord).where(*conditions)) or 0
-    )
     records = uow.session.scalars(
         select(AuditRecord)
-        .where(*conditions)
+        .where(
+            AuditRecord.person_id == person.id,
+            AuditRecord.actor_role.in_(staff),
+            AuditRecord.outcome == "permit",
+        )
         .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return {
-        "items": [
-            {
-                "at": _iso(r.at),
+        .limit(ACCESS_LOG_RECORDS)
+    ).all()[::-1]
+    benefits = _benefits_of(uow, records)
+    visits: list[dict[str, Any]] = []
+    open_visit: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in records:
+        at = _as_utc(r.at)
+        key = (r.actor_id, r.purpose or "")
+        visit = open_visit.get(key)
+        if visit is None or at - visit["_last"] > VISIT_GAP:
+            visit = {
+                "_last": at,
+                "_actions": set(),
+                "at": _iso(at),
+                "until": _iso(at),
                 "name": r.actor_name,
                 "unit": r.actor_unit,
+                "unit_name": _unit_name(r.actor_unit),
                 "role": r.actor_role,
-                "action": r.action,
-                "purpose": r.purpose or _purpose_of(r.action),
+                "purpose": r.purpose,
+                "benefits": [],
+                "records": 0,
             }
-            for r in records
-        ],
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-    }
+            open_visit[key] = visit
+            visits.append(visit)
+        visit["_last"] = at
+        visit["_actions"].add(r.action)
+        visit["until"] = _iso(at)
+        visit["records"] += 1
+        benefit = benefits.get((r.object_type, r.object_id))
+        if benefit and benefit not in visit["benefits"]:
+            visit["benefits"].append(benefit)
+    visits.reverse()  # the newest visit first
+    items = []
+    for visit in visits[offset : offset + limit]:
+        actions = visit.pop("_actions")
+        visit.pop("_last")
+        items.append({**visit, "activity": _activity(actions), "actions": sorted(actions)})
+    return {"items": items, "total": len(visits), "limit": limit, "offset": offset}
 
 
-def _purpose_of(action: str) -> str:
-    """Case work has its purpose in the action itself: handling the person's case."""
-    return f"case processing ({action})"
+def _unit_name(number: str | None) -> str | None:
+    unit = UNITS.get(number or "")
+    return unit.name if unit else None
+
+
+def _benefits_of(uow: UnitOfWork, records: Any) -> dict[tuple[str | None, str | None], str]:
+    """The benefit of the case each audited object belongs to (a sak, a behandling, a klage
+    or a vedtak), so a visit can say which case it was about."""
+    wanted: dict[str, set[uuid.UUID]] = {}
+    for r in records:
+        if r.object_type in ("sak", "behandling", "klage", "vedtak") and r.object_id:
+            try:
+                wanted.setdefault(r.object_type, set()).add(uuid.UUID(r.object_id))
+            except ValueError:
+                continue
+    sak_of: dict[tuple[str, str], uuid.UUID] = {}
+    for kind, model in (("behandling", Behandling), ("klage", Klage), ("vedtak", Vedtak)):
+        for row in _by_id(uow, model, wanted.get(kind, set())).values():
+            sak_of[(kind, str(row.id))] = row.sak_id
+    for sak_id in wanted.get("sak", set()):
+        sak_of[("sak", str(sak_id))] = sak_id
+    saker = _by_id(uow, Sak, set(sak_of.values()))
+    return {key: saker[sak_id].benefit for key, sak_id in sak_of.items() if sak_id in saker}
 
 
 def audit_trail(

@@ -2,8 +2,10 @@
 
 Every page gets `lang`, `t` (a `Translator` for text built in code), `user` (the signed-in
 actor or None), `csrf_token`, `icon(name)` (an Aksel icon), the formatting helpers `date`,
-`kroner`, `number` and `file_size` in the page's language, and `lang_url(code)` for the
-language menu.
+`kroner`, `number`, `percent` and `file_size` in the page's language (all through
+`trygd.rules.formatting`, which formats with Babel in the page's locale, so a number reads
+the same on every page and in every letter), `who(actor_id, name)` for who did something,
+and `lang_url(code)` for the language menu.
 Templates translate with `{{ _("Text with %(name)s", name=value) }}` or `{% trans %}`.
 """
 
@@ -135,6 +137,9 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
         "kroner": lambda value: formatting.kroner(float(value), language),
         "number": lambda value, decimals=None: formatting.number(float(value), language, decimals),
         "file_size": lambda size: file_size(int(size), language),
+        "percent": lambda ratio: formatting.percent(float(ratio), language),
+        "answer": lambda kind, value: _format_answer(kind, value, language),
+        "who": lambda actor_id, name=None: actor_label(actor_id, name, language),
         "styled": assets.vendor_file("aksel.css") is not None,
         **values,
     }
@@ -154,6 +159,33 @@ def file_size(size: int, language: str) -> str:
             megabytes, "digital-megabyte", length="short", locale=language, format="#,##0.#"
         )
     return text.replace(" ", "\u00a0")
+
+
+SYSTEM_ACTOR_PREFIX = "system:"
+
+
+def actor_label(actor_id: str | None, name: str | None, language: str) -> str:
+    """Who did something, as a person reads it: the employee's or person's name, and NAV's
+    own background work (the job worker) as "NAV (automatisk)" rather than its internal name."""
+    if actor_id and actor_id.startswith(SYSTEM_ACTOR_PREFIX):
+        return translations(language).gettext("NAV (automatic)")
+    return name or actor_id or "–"
+
+
+def _format_answer(kind: str, value: Any, language: str) -> str:
+    """A number the person gave (kept as they typed it, "320000" or "37.5") as the page's
+    language writes it: "320 000 kr", "50 %", "37,5"; anything else as it is."""
+    try:
+        number = float(str(value).replace(",", "."))
+    except ValueError:
+        return str(value)
+    if kind == "money":
+        return formatting.kroner(number, language)
+    if kind == "percent":
+        return formatting.percent(number / 100, language)
+    if kind in ("hours", "whole"):
+        return formatting.number(number, language)
+    return str(value)
 
 
 def _format_date(value: Any, language: str) -> str:

@@ -16,13 +16,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from trygd.letters.build import headline_amount
 from trygd.privacy.policy import Role
+from trygd.rules import formatting
 from trygd.rules.benefits import BENEFITS as RULES
-from trygd.rules.texts import catalogue
+from trygd.rules.texts import catalogue, parameter_label
 from trygd.services.errors import Forbidden, InvalidInput
 from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, from_service_error, text
-from trygd.web.i18n import N_, Translator, translator
+from trygd.web.i18n import N_, Language, Translator, translator
 from trygd.web.routes.staff_common import LABELS, Form, has_role, service
 from trygd.web.session import require_context
 from trygd.web.templating import render, request_language
@@ -94,6 +96,8 @@ def _render_case(
         letters=letters["items"],
         assessment=assessment,
         fact_fields=_fact_fields(behandling, assessment, language),
+        parameters=parameter_rows(assessment, language),
+        amount=_headline(behandling, assessment),
         preview=preview,
         can_assess=has_role(actor, Role.CASEWORKER) and state == "assessing",
         can_propose=has_role(actor, Role.CASEWORKER)
@@ -153,6 +157,63 @@ def benefit_fact_fields(
         for name, kind in found.items()
         if kind not in ("periods", "yearly_amounts")
     ]
+
+
+def _headline(behandling: dict[str, Any], assessment: dict[str, Any] | None) -> Any:
+    """The amount the vedtak letter would state first, when the rules grant the benefit."""
+    if not assessment or behandling["outcome"] != "granted":
+        return None
+    found = headline_amount(behandling["benefit"], assessment.get("amounts", {}))
+    return {"amount": found[0], "per": found[1]} if found else None
+
+
+def parameter_rows(assessment: dict[str, Any] | None, language: Language) -> list[dict[str, Any]]:
+    """The parameters an assessment used, as a caseworker reads them: the parameter's label
+    in the page's language and its value with its unit ("1,5 G", "50 %", "26 uker")."""
+    if not assessment:
+        return []
+    t = translator(language)
+    rows = []
+    for p in assessment.get("parameters", []):
+        label = parameter_label(p["name"], language) or p["name"]
+        rows.append(
+            {
+                "label": label[:1].upper() + label[1:],
+                "value": parameter_value(p["value"], p["unit"], language, t),
+                "valid_from": p["valid_from"],
+                "legal_basis": p["legal_basis"],
+            }
+        )
+    return rows
+
+
+def parameter_value(value: Any, unit: str, language: Language, t: Translator) -> str:
+    """A parameter's value with its unit in words; a unit without words shows the number."""
+    if not isinstance(value, int | float):
+        return str(value)
+    whole = int(value) if float(value).is_integer() else None
+    shown = formatting.number(value, language)
+    if unit == "NOK":
+        return formatting.kroner(value, language)
+    if unit == "NOK/day":
+        return t.gettext("%(amount)s a day", amount=formatting.kroner(value, language))
+    if unit == "G":
+        return f"{formatting.factor(value, language)} G"
+    if unit in ("ratio", "factor"):
+        return (formatting.percent if unit == "ratio" else formatting.factor)(value, language)
+    if unit == "hours/week":
+        return t.gettext("%(hours)s hours a week", hours=shown)
+    if whole is None:
+        return shown
+    if unit == "years":
+        return t.ngettext("%(num)s year", "%(num)s years", whole, num=shown)
+    if unit == "weeks":
+        return t.ngettext("%(num)s week", "%(num)s weeks", whole, num=shown)
+    if unit == "months":
+        return t.ngettext("%(num)s month", "%(num)s months", whole, num=shown)
+    if unit == "days":
+        return t.ngettext("%(num)s day", "%(num)s days", whole, num=shown)
+    return shown
 
 
 def _label(texts: Any, name: str, language: str) -> str:

@@ -65,6 +65,7 @@ def _render(
     mode: str,
     errors: FormErrors | None = None,
     values: dict[str, str] | None = None,
+    status_code: int | None = None,
 ) -> Response:
     svc = service(request)
     language = request_language(request)
@@ -73,11 +74,6 @@ def _render(
     vedtak = svc.get_vedtak(ctx, klage["vedtak_id"], language)
     events = svc.list_events(ctx, klage["sak_id"], 200, 0)
     today = dt.date.today()
-    waiting_for_comments = (
-        klage["comment_deadline"] is not None
-        and dt.date.fromisoformat(klage["comment_deadline"]) >= today
-        and not klage["comments"]
-    )
     change_fields: list[dict[str, Any]] = []
     if mode == "first" and "forward" in klage["allowed_actions"]:
         change_fields = _change_fields(request, ctx, klage, language)
@@ -86,7 +82,7 @@ def _render(
         "staff/klage.html",
         change_fields=change_fields,
         change_open=any(field.startswith("change-fact-") for field, _ in errors or ()),
-        status_code=400 if errors else 200,
+        status_code=status_code or (400 if errors else 200),
         klage=klage,
         sak=sak,
         vedtak=vedtak,
@@ -94,7 +90,7 @@ def _render(
         mode=mode,
         base=_base(mode),
         allowed=set(klage["allowed_actions"]),
-        waiting_for_comments=waiting_for_comments,
+        waiting_for_comments=klage["waiting_for_comments"],
         today=today.isoformat(),
         errors=errors or FormErrors(),
         values=values or {},
@@ -154,11 +150,9 @@ def _handle(
     except Conflict as error:
         if "may comment until" not in (error.detail or ""):
             raise
-        errors.add(
-            "decide-outcome",
-            t.gettext("The person may still comment on the statement. Decide after the deadline."),
-        )
-        return _render(request, ctx, klage_id, mode, errors, values)
+        # A form sent from a page opened before the comments came in or the period began:
+        # the page itself now says what the klage waits for, and offers no decision yet.
+        return _render(request, ctx, klage_id, mode, status_code=409)
     return RedirectResponse(f"{_base(mode)}/{klage_id}?done={action}", status_code=303)
 
 
