@@ -14,11 +14,12 @@ from trygd.applications.inputs import input_schema
 from trygd.services.errors import InvalidInput, NotAuthenticated
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
+from trygd.services.views import MAX_OFFSET
 
 router = APIRouter()
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -68,7 +69,7 @@ class _Body(BaseModel):
 
 class VersionedBody(_Body):
     version: StrictInt = Field(
-        description="The version of the behandling you read (optimistic lock)"
+        ge=0, le=2**31 - 1, description="The version of the behandling you read (optimistic lock)"
     )
 
 

@@ -51,11 +51,16 @@ AUTOMATIC_NOTICE = {
 }
 
 
+# Deeper than any list in trygd goes, and far inside what a database integer holds (an offset
+# above 2**63 would otherwise fail in the driver, as a 500).
+MAX_OFFSET = 1_000_000
+
+
 def page(limit: int, offset: int) -> tuple[int, int]:
     if limit < 1 or limit > MAX_PAGE:
         raise InvalidInput([("limit", f"must be between 1 and {MAX_PAGE}")])
-    if offset < 0:
-        raise InvalidInput([("offset", "must be 0 or more")])
+    if offset < 0 or offset > MAX_OFFSET:
+        raise InvalidInput([("offset", f"must be between 0 and {MAX_OFFSET}")])
     return limit, offset
 
 
@@ -435,6 +440,7 @@ def access_log(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
                 "role": r.actor_role,
                 "action": r.action,
                 "purpose": r.purpose or _purpose_of(r.action),
+                "stated_purpose": r.purpose,  # None: ordinary case work on the person's case
             }
             for r in records
         ],
