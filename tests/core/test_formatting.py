@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from trygd.rules import formatting
 from trygd.rules.formatting import date, factor, kroner, percent, render
 
 NBSP = "\u00a0"
@@ -39,3 +40,31 @@ def test_factor_percent_and_date() -> None:
 def test_render_fills_a_template_from_named_values() -> None:
     text = render("Kravet er {f:num} G, som er {a:kr}.", {"f": 1.5, "a": 195_240}, "nb")
     assert text == f"Kravet er 1,5 G, som er 195{NBSP}240{NBSP}kr."
+
+
+@pytest.mark.parametrize("value", ["2026-12-10", dt.date(2026, 12, 10), True, None])
+def test_money_refuses_what_is_not_a_number(value):
+    with pytest.raises(TypeError):
+        formatting.kroner(value, "nb")
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "language", "expected"),
+    [
+        ("2026-12-10", "date", "nb", "10. desember 2026"),
+        (dt.date(2026, 12, 10), "date", "en", "10 December 2026"),
+        (52, "weeks", "nn", "52\u00a0veker"),
+        (1, "weeks", "en", "1\u00a0week"),
+        (60.0, "percent", "nb", "60\u00a0%"),
+        (1479, "money", "nb", "1\u00a0479\u00a0kr"),
+    ],
+)
+def test_an_amount_is_written_as_its_kind_says(value, kind, language, expected):
+    assert formatting.amount(value, kind, language) == expected
+
+
+def test_every_amount_of_every_benefit_has_a_kind_a_page_can_write():
+    from trygd.rules.benefits import BENEFITS
+
+    for benefit in BENEFITS.values():
+        assert set(benefit.amounts.values()) <= {"money", "date", "weeks", "percent"}

@@ -60,8 +60,17 @@ def _group(integer_part: str, separator: str) -> str:
     return sign + separator.join(groups)
 
 
+def _numeric(value: Any) -> float:
+    """The value as a float, refusing what is not a number: a date or a text formatted as
+    money would otherwise turn up on a page as nonsense (or a failed page)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    return float(value)
+
+
 def number(value: float, language: str, decimals: int | None = None) -> str:
     """A number with thousands grouped; decimals only where the value has them."""
+    value = _numeric(value)
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 2
     text = f"{float(value):.{decimals}f}"
@@ -75,7 +84,7 @@ def number(value: float, language: str, decimals: int | None = None) -> str:
 
 def factor(value: float, language: str) -> str:
     """A factor such as 1.5 or 0.0024, with no more decimals than it has."""
-    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
+    text = f"{_numeric(value):.6f}".rstrip("0").rstrip(".")
     return text if language == "en" else text.replace(".", ",")
 
 
@@ -86,11 +95,35 @@ def kroner(value: float, language: str) -> str:
 
 
 def percent(ratio: float, language: str) -> str:
-    text = factor(round(float(ratio) * 100, 4), language)
+    text = factor(round(_numeric(ratio) * 100, 4), language)
     return f"{text}%" if language == "en" else f"{text}{_NBSP}%"
 
 
+_WEEKS = {"nb": ("uke", "uker"), "nn": ("veke", "veker"), "en": ("week", "weeks")}
+
+
+def weeks(value: float, language: str) -> str:
+    one, many = _WEEKS[language]
+    return f"{number(value, language)}{_NBSP}{one if value == 1 else many}"
+
+
+def amount(value: Any, kind: str, language: str) -> str:
+    """A result of an assessment written as its kind says (see `AmountKind`); a date may
+    come as an ISO text, as results are stored as JSON."""
+    if kind == "date":
+        return date(dt.date.fromisoformat(value) if isinstance(value, str) else value, language)
+    if kind == "weeks":
+        return weeks(value, language)
+    if kind == "percent":
+        return percent(_numeric(value) / 100, language)
+    if kind == "money":
+        return kroner(value, language)
+    raise ValueError(f"unknown kind of amount: {kind}")
+
+
 def date(value: dt.date, language: str) -> str:
+    if not isinstance(value, dt.date):
+        raise TypeError(f"expected a date, got {type(value).__name__}")
     month = _MONTHS[language][value.month - 1]
     if language == "en":
         return f"{value.day} {month} {value.year}"

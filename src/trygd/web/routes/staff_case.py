@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from trygd.privacy.policy import Role
+from trygd.rules import formatting
 from trygd.rules.benefits import BENEFITS as RULES
 from trygd.rules.texts import catalogue
 from trygd.services.errors import Forbidden, InvalidInput
@@ -94,6 +95,8 @@ def _render_case(
         letters=letters["items"],
         assessment=assessment,
         fact_fields=_fact_fields(behandling, assessment, language),
+        amounts=amount_rows(behandling["benefit"], assessment, language),
+        fact_labels=_fact_labels(behandling["benefit"], language),
         preview=preview,
         can_assess=has_role(actor, Role.CASEWORKER) and state == "assessing",
         can_propose=has_role(actor, Role.CASEWORKER)
@@ -108,6 +111,31 @@ def _render_case(
         labels=LABELS,
         section="tasks",
     )
+
+
+def amount_rows(
+    benefit_id: str, assessment: dict[str, Any] | None, language: str
+) -> list[tuple[str, str | None]]:
+    """The assessment's amounts as (the calculation's title, the value written as its kind
+    says): a maksdato is a date and a period is weeks, not kroner. None: not calculated."""
+    if not assessment:
+        return []
+    benefit = RULES[benefit_id]
+    texts = catalogue(benefit.id)
+    return [
+        (
+            texts.rule_text(name, "title", language),
+            None if value is None else formatting.amount(value, benefit.amounts[name], language),
+        )
+        for name, value in assessment["amounts"].items()
+        if name in benefit.amounts
+    ]
+
+
+def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
+    benefit = RULES[benefit_id]
+    texts = catalogue(benefit.id)
+    return {f.name: _label(texts, f.name, language) for f in (*benefit.facts, *benefit.input_facts)}
 
 
 def _fact_fields(

@@ -122,6 +122,8 @@ COURTS = {"trygderetten": N_("Trygderetten"), "lagmannsretten": N_("The court of
 EVENT_TYPES = {
     "soknad_received": N_("Application received"),
     "start": N_("Assessment started"),
+    "assessed": N_("Assessed by the rules"),
+    "information_reminder_sent": N_("Reminder about the information sent"),
     "decide_automatically": N_("Decided automatically"),
     "request_information": N_("Information requested"),
     "information_received": N_("Information received"),
