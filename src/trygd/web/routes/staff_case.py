@@ -268,7 +268,9 @@ def assess_condition(request: Request, behandling_id: str, form: Form) -> Respon
         fields = {f"facts.{f['name']}": f"{prefix}-{f['name']}" for f in needed}
         fields |= {"reason": f"{prefix}-reason"}
         first = f"{prefix}-{needed[0]['name']}" if needed else f"{prefix}-reason"
-        mapped = from_service_error(error, fields, first, t.gettext("The facts could not be saved"))
+        mapped = from_service_error(
+            error, fields, first, t.gettext("The facts could not be saved"), t
+        )
         return _again(request, ctx, behandling_id, mapped, form, condition)
 
 
@@ -395,7 +397,7 @@ def request_information(request: Request, behandling_id: str, form: Form) -> Res
             "must be within 90 days": t.gettext("The deadline must be within 90 days."),
         }
         mapped = from_service_error(
-            error, fields, "info-description", t.gettext("The request could not be sent")
+            error, fields, "info-description", t.gettext("The request could not be sent"), t
         )
         message = mapped.get("info-deadline")
         if message in deadline_problems:
