@@ -82,3 +82,20 @@ def check_complete(benefit: Any) -> list[str]:
         for key in keys:
             need(entry.get(key), f"rule {rule.id}.{key}")
     return problems
+
+
+@cache
+def _parameter_labels() -> dict[str, dict[str, str]]:
+    return _read("parameters")
+
+
+def parameter_label(name: str, language: str) -> str:
+    """A parameter's name as the caseworkers' pages show it (`dagpenger.max_age` →
+    "Aldersgrense for dagpenger"); KeyError for a parameter without one."""
+    return _parameter_labels()[name][language]
+
+
+def parameters_without_label(names: Any) -> list[str]:
+    """Which of the parameters `names` lack a label in one of the languages."""
+    labels = _parameter_labels()
+    return sorted(n for n in names if any(not labels.get(n, {}).get(lang) for lang in LANGUAGES))

@@ -10,6 +10,7 @@ made meanwhile by someone else is refused (409) instead of overwritten.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,7 +20,7 @@ from starlette.datastructures import FormData
 from trygd.privacy.policy import Role
 from trygd.rules import formatting
 from trygd.rules.benefits import BENEFITS as RULES
-from trygd.rules.texts import catalogue
+from trygd.rules.texts import catalogue, parameter_label
 from trygd.services.errors import Forbidden, InvalidInput
 from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, from_service_error, text
@@ -96,6 +97,7 @@ def _render_case(
         assessment=assessment,
         fact_fields=_fact_fields(behandling, assessment, language),
         amounts=amount_rows(behandling["benefit"], assessment, language),
+        parameters=parameter_rows(assessment, language),
         fact_labels=_fact_labels(behandling["benefit"], language),
         preview=preview,
         can_assess=has_role(actor, Role.CASEWORKER) and state == "assessing",
@@ -130,6 +132,61 @@ def amount_rows(
         for name, value in assessment["amounts"].items()
         if name in benefit.amounts
     ]
+
+
+def parameter_value(value: float, unit: str, language: str) -> str:
+    """A parameter's value with its unit, in the page's language ("62,4 %", "52 uker")."""
+    t = translator(language)  # type: ignore[arg-type]
+    if unit == "ratio":
+        return formatting.percent(value, language)
+    if unit == "NOK":
+        return formatting.kroner(value, language)
+    if unit == "NOK/day":
+        return t.gettext("%(amount)s per day", amount=formatting.kroner(value, language))
+    if unit == "NOK/year":
+        return t.gettext("%(amount)s per year", amount=formatting.kroner(value, language))
+    if unit == "G":
+        return f"{formatting.factor(value, language)} G"
+    if unit == "hours/week":
+        return t.gettext("%(hours)s hours a week", hours=formatting.factor(value, language))
+    whole = int(value) if float(value).is_integer() else None
+    if whole is not None and unit == "years":
+        return t.ngettext("%(num)s year", "%(num)s years", whole)
+    if whole is not None and unit == "weeks":
+        return t.ngettext("%(num)s week", "%(num)s weeks", whole)
+    if whole is not None and unit == "months":
+        return t.ngettext("%(num)s month", "%(num)s months", whole)
+    if whole is not None and unit == "days":
+        return t.ngettext("%(num)s day", "%(num)s days", whole)
+    return formatting.factor(value, language)  # a factor or a count
+
+
+def parameter_rows(assessment: dict[str, Any] | None, language: str) -> list[dict[str, Any]]:
+    """The parameters the assessment used, by their names in the page's language, with the
+    law they rest on (the citation, without the research notes the parameter files keep)."""
+    if not assessment:
+        return []
+    return [
+        {
+            "label": parameter_label(p["name"], language),
+            "value": parameter_value(p["value"], p["unit"], language),
+            "valid_from": p["valid_from"],
+            "legal_basis": citation(p["legal_basis"]),
+        }
+        for p in assessment["parameters"]
+    ]
+
+
+_CITATION = re.compile(
+    r"(?:(?:ftrl|fvl)\. )?§ \d+(?:-\d+)?(?: (?:første|andre|tredje|fjerde) ledd)?"
+    r"|\w+forskriften(?: § \d+(?:-\d+)?)?"
+)
+
+
+def citation(legal_basis: str) -> str:
+    """The law a parameter rests on: "ftrl. § 1-4; G fixed by the Storting …" → "ftrl. § 1-4"."""
+    found = _CITATION.findall(legal_basis)
+    return "; ".join(found) if found else legal_basis
 
 
 def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
