@@ -12,6 +12,7 @@ One crawl (module scope) serves all the tests below: each asserts one property o
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import uuid
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from trygd.api.demo import demo_claims
 from trygd.api.identity import DemoTokens
-from trygd.demo.seed import seed
+from trygd.demo.seed import _citizen, _employee, seed  # the demo's own ways to act
 from trygd.demo.users import EMPLOYEES
 from trygd.rules.benefits import BENEFITS
 from trygd.rules.formatting import LANGUAGES
@@ -272,11 +273,35 @@ class Crawl:
     seconds: float  # of CPU time (in all threads): the machine may be busy with others
 
 
+def _more_states(service: CaseService) -> None:
+    """States the demo data does not show, made through the services as a person would: an
+    unsent application draft, a klage with an attachment, an answered information request
+    and an answered serviceklage."""
+    with service.sessions() as session:
+        persons = {p.name.split()[0]: p for p in session.scalars(select(models.Person))}
+    anna, frank, bjorn = (_citizen(persons[name]) for name in ("Anna", "Frank", "Bjørn"))
+    service.open_draft(_citizen(persons["Knut"]), "aap")
+    sak = service.list_own_cases(anna, 10, 0)["items"][0]
+    vedtak = service.get_sak(anna, str(sak["id"]))["vedtak"][0]["id"]
+    note = base64.b64encode(b"Arbeidsavtale for ekstrajobben.").decode()
+    attachment = {"filename": "avtale.txt", "content_type": "text/plain", "content": note}
+    klage = {"vedtak_id": vedtak, "text": "Inntekten fra ekstrajobben mangler i vedtaket."}
+    service.submit_klage(anna, {**klage, "attachments": [attachment]})
+    franks = service.get_sak(frank, str(service.list_own_cases(frank, 10, 0)["items"][0]["id"]))
+    request = franks["information_requests"][0]["id"]
+    service.answer_information(frank, request, {"answer": "Legeerklæringen er sendt i posten."})
+    complaint = service.list_serviceklager(bjorn)["items"][0]["id"]
+    answer = {"answer": "Vi beklager ventetiden. Meldingen din er nå besvart."}
+    service.answer_serviceklage(_employee("Z990401"), complaint, answer)
+    service.run_due_jobs()
+
+
 def crawl_site(folder: Path) -> Crawl:
     engine = make_engine(f"sqlite:///{folder / 'trygd.sqlite3'}")
     migrate(engine)
     service = CaseService(engine, Settings(demo=True))
     seed(service)
+    _more_states(service)
     site = create_site(service, DemoTokens("test-secret-" + "x" * 32), demo=True)
     routes = get_routes(site)
     with service.sessions() as session:
