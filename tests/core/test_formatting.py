@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from trygd.rules import formatting
 from trygd.rules.formatting import date, factor, kroner, number, percent, render
 
 NBSP = "\u00a0"
@@ -60,3 +61,31 @@ def test_numbers_follow_the_locale_through_babel(function, value, language, expe
     """One place formats numbers for pages and letters alike: hours read "37,5", not
     "37,50"; a share "46,7 %" in Norwegian and "46.7%" in English."""
     assert function(value, language) == expected
+
+
+@pytest.mark.parametrize("value", ["2026-12-10", dt.date(2026, 12, 10), True, None])
+def test_money_refuses_what_is_not_a_number(value):
+    with pytest.raises(TypeError):
+        formatting.kroner(value, "nb")
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "language", "expected"),
+    [
+        ("2026-12-10", "date", "nb", "10. desember 2026"),
+        (dt.date(2026, 12, 10), "date", "en", "10 December 2026"),
+        (52, "weeks", "nn", "52\u00a0veker"),
+        (1, "weeks", "en", "1\u00a0week"),
+        (60.0, "percent", "nb", "60\u00a0%"),
+        (1479, "money", "nb", "1\u00a0479\u00a0kr"),
+    ],
+)
+def test_an_amount_is_written_as_its_kind_says(value, kind, language, expected):
+    assert formatting.amount(value, kind, language) == expected
+
+
+def test_every_amount_of_every_benefit_has_a_kind_a_page_can_write():
+    from trygd.rules.benefits import BENEFITS
+
+    for benefit in BENEFITS.values():
+        assert set(benefit.amounts.values()) <= {"money", "date", "weeks", "percent"}

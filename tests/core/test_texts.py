@@ -34,3 +34,12 @@ def test_a_staff_label_falls_back_to_the_fact_label() -> None:
     texts = catalogue("dagpenger")
     assert texts.staff_fact_label("birth_date", "nb") == texts.fact_label("birth_date", "nb")
     assert texts.staff_fact_label("children", "nb") != texts.fact_label("children", "nb")
+
+
+def test_every_parameter_a_benefit_uses_has_a_name_in_every_language():
+    from trygd.rules.benefits import BENEFITS
+    from trygd.rules.texts import parameter_label, parameters_without_label
+
+    used = {name for benefit in BENEFITS.values() for name in benefit.parameters.values()}
+    assert parameters_without_label(used) == []
+    assert parameter_label("dagpenger.max_age", "nn") == "aldersgrense"

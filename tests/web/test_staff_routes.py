@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from trygd.api.demo import demo_claims
 from trygd.api.identity import DemoTokens
@@ -17,6 +18,7 @@ from trygd.demo.seed import PERSONS, seed
 from trygd.domain.identity import synthetic_identity_number
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
+from trygd.store.models import Behandling, Person, Sak
 from trygd.web.app import create_site
 from trygd.web.session import (
     CSRF_HEADER,
@@ -435,3 +437,45 @@ def test_omgjoring_sends_only_the_corrected_facts(tmp_path):
     assert new["kind"] == "omgjoring"
     assert new["facts"]["children"] == int(children.group(1)) + 1
     assert new["facts"]["income_12m"] == 260000
+
+
+def test_a_citizen_cannot_open_the_staff_pages_even_of_their_own_case(tmp_path):
+    client, service = demo_site(tmp_path)
+    with service.sessions() as session:
+        eli, sak, behandling = session.execute(
+            select(Person.id, Sak.id, Behandling.id)
+            .join(Sak, Sak.person_id == Person.id)
+            .join(Behandling, Behandling.sak_id == Sak.id)
+            .where(Person.name == "Eli Strand")
+        ).one()
+    citizen = signed_in(client, f"person:{eli}")
+    assert citizen.get(f"/my/cases/{sak}").status_code == 200  # her own case, as a citizen
+    for address in (
+        f"/staff/behandlinger/{behandling}",
+        f"/staff/saker/{sak}",
+        "/staff/search",
+        "/staff/audit",
+        "/staff/tasks",
+        "/klageinstans",
+        "/staff",
+    ):
+        assert citizen.get(address).status_code == 403, address
+
+
+@pytest.mark.parametrize("benefit", ["sykepenger", "dagpenger", "aap", "uforetrygd"])
+def test_the_case_page_writes_each_amount_as_its_kind(tmp_path, benefit):
+    client, service = demo_site(tmp_path)
+    with service.sessions() as session:
+        ids = session.scalars(
+            select(Behandling.id)
+            .join(Sak, Sak.id == Behandling.sak_id)
+            .where(Sak.benefit == benefit)
+        ).all()
+    units = {"sykepenger": "Z990401", "dagpenger": "Z990301", "aap": "Z990101"}
+    staff = signed_in(client, units.get(benefit, "Z990201"))
+    shown = [staff.get(f"/staff/behandlinger/{i}") for i in ids]
+    assert all(page.status_code in (200, 303, 403) for page in shown)
+    pages = [page.text for page in shown if page.status_code == 200]
+    assert pages
+    if benefit == "sykepenger":  # the maksdato and the first day paid are dates, not kroner
+        assert any(re.search(r"<td>\d{1,2}\. \w+ \d{4}</td>", text) for text in pages)

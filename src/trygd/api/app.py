@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import traceback
 import uuid
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -68,6 +69,7 @@ def create_app(service: CaseService, identity: IdentityProvider, *, demo: bool) 
         app.include_router(demo_router, prefix=f"{PREFIX}/demo")
 
     app.openapi = lambda: document(app)  # type: ignore[method-assign]
+    app.add_middleware(Unexpected, handlers=app.exception_handlers)
     app.add_middleware(CorrelationId)
     app.add_middleware(SecurityHeaders)
     return app
@@ -125,6 +127,49 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class Unexpected:
+    """Answer an unexpected error with the app's `Exception` handler (a 500 problem+json, or
+    a page on the site) and end the request there.
+
+    Starlette's outermost error middleware would send the same answer but then raise the
+    error again for the server to log, and uvicorn closes the keep-alive connection of a
+    request whose application raised. One bug on one request must not cut off the other
+    requests a client (or a proxy) sends on that connection, so the error stops here and is
+    logged here (its type and place; no request data, which may hold personal data).
+    """
+
+    def __init__(self, app: ASGIApp, handlers: dict[Any, Any]) -> None:
+        self.app = app
+        self.handlers = handlers  # the app's own: a handler the site adds later counts too
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as error:
+            if started:  # half an answer is out: only closing the connection can end it
+                raise
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            log.error(
+                "unexpected error on %s: %s at %s:%s",
+                scope.get("path"),
+                type(error).__name__,
+                where.filename,
+                where.lineno,
+            )
+            response = await self.handlers[Exception](Request(scope, receive), error)
+            await response(scope, receive, send)
 
 
 class CorrelationId:

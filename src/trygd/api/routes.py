@@ -15,6 +15,7 @@ from trygd.api.identity import InvalidToken, actor_from_claims, authenticate, se
 from trygd.services.errors import InvalidInput, NotAuthenticated
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
+from trygd.services.views import MAX_OFFSET
 
 PREFIX = "/api/v1"  # where the app mounts `router`
 
@@ -30,7 +31,7 @@ def binary(*media_types: str, description: str) -> dict[int | str, dict[str, Any
 
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 UUID: JsonDict = {"format": "uuid"}
 # Every id in a path is a UUID; the services check it and answer 422 naming the field.
 Id = Annotated[str, Path(description="An id (a UUID)", json_schema_extra=UUID)]
@@ -104,7 +105,7 @@ class _Body(BaseModel):
 
 class VersionedBody(_Body):
     version: StrictInt = Field(
-        description="The version of the behandling you read (optimistic lock)"
+        ge=0, le=2**31 - 1, description="The version of the behandling you read (optimistic lock)"
     )
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from trygd.rules.benefits import BENEFITS
-from trygd.rules.declarations import Benefit, Fact
+from trygd.rules.declarations import KIND_MAXIMUM, Benefit, Fact
 
 
 class InputError(ValueError):
@@ -55,13 +55,13 @@ class Period(_Strict):
 
 class YearlyAmount(_Strict):
     year: Annotated[int, Field(ge=1967, le=2100)]
-    amount: Annotated[float, Field(ge=0)]
+    amount: Annotated[float, Field(ge=0, le=KIND_MAXIMUM["money"])]
 
 
 def _field_type(fact: Fact) -> Any:
     bounds: dict[str, Any] = {"ge": fact.minimum if fact.minimum is not None else 0}
-    if fact.maximum is not None:
-        bounds["le"] = fact.maximum
+    if fact.upper_bound is not None:
+        bounds["le"] = fact.upper_bound
     match fact.kind:
         case "date":
             return dt.date

@@ -40,6 +40,9 @@ class Outcome(StrEnum):
 _OUTCOME_CODES = {Outcome.REJECTED: 0, Outcome.GRANTED: 1, Outcome.MANUAL: 2}
 OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
 
+AmountKind = Literal["money", "date", "weeks", "percent"]
+"""How a result amount is read: NOK, a date, a number of weeks, or a percent (0-100)."""
+
 FactKind = Literal[
     "money",
     "date",
@@ -56,6 +59,20 @@ FactKind = Literal[
 of {year, amount}. The last two appear only as inputs that `Benefit.derive` flattens."""
 
 
+# The largest value of each kind of number that any application may give, where a fact does
+# not declare its own maximum: far above any real case, and far inside what the rules, the
+# JSON columns and a database integer can hold (1e308 kroner or 2**63 days is nonsense that
+# must be refused, not stored).
+KIND_MAXIMUM: dict[str, float] = {
+    "money": 1e11,
+    "hours": 168,
+    "count": 100,
+    "days": 100 * 366,
+    "years": 150,
+    "percent": 100,
+}
+
+
 @dataclass(frozen=True)
 class Fact:
     """One fact an application may give. Every fact is optional: a missing fact makes the
@@ -66,6 +83,11 @@ class Fact:
     description: str
     minimum: float | None = None
     maximum: float | None = None
+
+    @property
+    def upper_bound(self) -> float | None:
+        """The declared maximum, or the largest sensible value of the fact's kind."""
+        return self.maximum if self.maximum is not None else KIND_MAXIMUM.get(self.kind)
 
 
 class Namespace:
@@ -130,7 +152,9 @@ class Benefit:
     facts: tuple[Fact, ...]
     parameters: Mapping[str, str]
     rules: tuple[Rule, ...]
-    amounts: tuple[str, ...]
+    amounts: Mapping[str, AmountKind]
+    """The results a vedtak reports, each with its kind, so that a page writes a date as a
+    date and weeks as weeks (not everything as kroner)."""
     annual_amount: str
     derive: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
     """Turns the input facts (such as a sick-leave history) into the flat facts, given `at`."""

@@ -103,10 +103,18 @@ def _number(value: float, language: str, decimals: int | None) -> str:
     return str(_pattern("fixed", language, decimals).apply(_decimal(value, decimals), locale))
 
 
+def _numeric(value: Any) -> float:
+    """The value as a float, refusing what is not a number: a date or a text formatted as
+    money would otherwise turn up on a page as nonsense (or a failed page)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    return float(value)
+
+
 def number(value: float, language: str, decimals: int | None = None) -> str:
     """A number with thousands grouped: "37,5", "320 000"; with `decimals`, exactly that
     many ("68 274,50"), otherwise at most two and only where the value has them."""
-    return _number(float(value), language, decimals)
+    return _number(_numeric(value), language, decimals)
 
 
 @lru_cache(maxsize=_CACHE)
@@ -121,7 +129,7 @@ def _factor(value: float, language: str) -> str:
 def factor(value: float, language: str) -> str:
     """A factor such as 1.5 or 0.0024, with no more decimals than it has (up to six) and no
     grouping (a factor is never large; a year given as a factor must not read "2 024")."""
-    return _factor(float(value), language)
+    return _factor(_numeric(value), language)
 
 
 @lru_cache(maxsize=_CACHE)
@@ -141,7 +149,7 @@ def _kroner(value: float, language: str) -> str:
 def kroner(value: float, language: str) -> str:
     """An amount in kroner in the locale's currency pattern ("195 240 kr", "NOK 195,240");
     øre only where the amount has them, and then always two digits ("68 274,50 kr")."""
-    return _kroner(float(value), language)
+    return _kroner(_numeric(value), language)
 
 
 @lru_cache(maxsize=_CACHE)
@@ -155,10 +163,34 @@ def _percent(ratio: float, language: str) -> str:
 
 def percent(ratio: float, language: str) -> str:
     """A share as the locale writes a percentage: "46,7 %" in Norwegian, "46.7%" in English."""
-    return _percent(float(ratio), language)
+    return _percent(_numeric(ratio), language)
+
+
+_WEEKS = {"nb": ("uke", "uker"), "nn": ("veke", "veker"), "en": ("week", "weeks")}
+
+
+def weeks(value: float, language: str) -> str:
+    one, many = _WEEKS[language]
+    return f"{number(value, language)}{_NBSP}{one if value == 1 else many}"
+
+
+def amount(value: Any, kind: str, language: str) -> str:
+    """A result of an assessment written as its kind says (see `AmountKind`); a date may
+    come as an ISO text, as results are stored as JSON."""
+    if kind == "date":
+        return date(dt.date.fromisoformat(value) if isinstance(value, str) else value, language)
+    if kind == "weeks":
+        return weeks(value, language)
+    if kind == "percent":
+        return percent(_numeric(value) / 100, language)
+    if kind == "money":
+        return kroner(value, language)
+    raise ValueError(f"unknown kind of amount: {kind}")
 
 
 def date(value: dt.date, language: str) -> str:
+    if not isinstance(value, dt.date):
+        raise TypeError(f"expected a date, got {type(value).__name__}")
     month = _MONTHS[language][value.month - 1]
     if language == "en":
         return f"{value.day} {month} {value.year}"

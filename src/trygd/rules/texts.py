@@ -97,3 +97,9 @@ def check_complete(benefit: Any) -> list[str]:
     for name in benefit.parameters.values():
         need(_parameter_labels().get(name), f"parameter label of {name}")
     return problems
+
+
+def parameters_without_label(names: Any) -> list[str]:
+    """Which of the parameters `names` lack a label in one of the languages."""
+    labels = _parameter_labels()
+    return sorted(n for n in names if any(not labels.get(n, {}).get(lang) for lang in LANGUAGES))

@@ -38,7 +38,7 @@ from trygd.domain.klage import (
 from trygd.domain.units import UNITS, klageinstans_unit
 from trygd.privacy.policy import Action as Access
 from trygd.privacy.policy import Role
-from trygd.services import access, files
+from trygd.services import access, files, free_text
 from trygd.services.decisions import run_rules, start_of_day_after
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.letters import vedtak_received_on
@@ -57,7 +57,6 @@ from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Anke, Attachment, Behandling, Event, Klage, Person, Sak, Vedtak
 
 MIN_TEXT = 10  # a reason or statement shorter than this cannot say why
-MAX_TEXT = 20_000
 MAX_ATTACHMENTS = 5
 COURTS = ("trygderetten", "lagmannsretten")
 
@@ -66,12 +65,7 @@ COURTS = ("trygderetten", "lagmannsretten")
 
 
 def _text(body: dict[str, Any], field: str, *, minimum: int = MIN_TEXT) -> str:
-    value = body.get(field)
-    if not isinstance(value, str) or len(value.strip()) < minimum:
-        raise InvalidInput([(field, f"must be a text of at least {minimum} characters")])
-    if len(value) > MAX_TEXT:
-        raise InvalidInput([(field, f"must be at most {MAX_TEXT} characters")])
-    return value.strip()
+    return free_text.checked(body.get(field), field, free_text.KLAGE, minimum=minimum)
 
 
 def _date(body: dict[str, Any], field: str, *, today: dt.date) -> dt.date:
@@ -208,11 +202,7 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     )
     if received_on < vedtak.decided_at.date():
         raise InvalidInput([("received_on", "cannot be before the vedtak was made")])
-    late_reason = body.get("late_reason")
-    if late_reason is not None and (
-        not isinstance(late_reason, str) or len(late_reason) > MAX_TEXT
-    ):
-        raise InvalidInput([("late_reason", f"must be a text of at most {MAX_TEXT} characters")])
+    late_reason = free_text.optional(body.get("late_reason"), "late_reason", free_text.REASON)
     open_klage = uow.session.scalars(
         select(Klage.id)
         .join(Behandling, Behandling.id == Klage.behandling_id)

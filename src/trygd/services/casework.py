@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
-from trygd.services import access
+from trygd.services import access, free_text
 from trygd.services.decisions import make_vedtak, run_rules, start_of_day_after
 from trygd.services.errors import Conflict, Forbidden, InvalidInput
 from trygd.services.intake import summary
@@ -59,12 +59,7 @@ def load_for_change(
 
 
 def _reason(body: dict[str, Any], field: str = "reason") -> str:
-    reason = body.get(field)
-    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
-        raise InvalidInput(
-            [(field, f"must be a written reason of at least {MIN_REASON_LENGTH} characters")]
-        )
-    return reason.strip()
+    return free_text.checked(body.get(field), field, free_text.REASON, minimum=MIN_REASON_LENGTH)
 
 
 def _require_state(behandling: Behandling, state: State, doing: str) -> None:
@@ -133,11 +128,9 @@ def request_information(
     sak, behandling, person = load_for_change(
         uow, behandling_id, Access.REQUEST_INFORMATION, body.get("version")
     )
-    description = body.get("description")
-    if not isinstance(description, str) or len(description.strip()) < MIN_REASON_LENGTH:
-        raise InvalidInput(
-            [("description", f"must say what is needed, at least {MIN_REASON_LENGTH} characters")]
-        )
+    description = free_text.checked(
+        body.get("description"), "description", free_text.DESCRIPTION, minimum=MIN_REASON_LENGTH
+    )
     requested = body.get("facts_requested", [])
     conditions = (behandling.assessment or {}).get("conditions", [])
     fact_names = {name for c in conditions for name in (*c["facts_used"], *c["missing_facts"])}
@@ -167,7 +160,7 @@ def request_information(
         id=uuid.uuid4(),
         behandling_id=behandling.id,
         person_id=person.id,
-        description=description.strip(),
+        description=description,
         facts_requested=requested,
         deadline=deadline,
         requested_by=uow.actor.id,
@@ -205,9 +198,7 @@ def answer_information(
     )
     if request.status != "open":
         raise Conflict(f"the request is {request.status} and can no longer be answered")
-    text = body.get("answer")
-    if not isinstance(text, str) or not text.strip():
-        raise InvalidInput([("answer", "must be a non-empty text")])
+    text = free_text.checked(body.get("answer"), "answer", free_text.ANSWER)
     facts = body.get("facts", {})
     if not isinstance(facts, dict):
         raise InvalidInput([("facts", "must be an object")])
@@ -217,7 +208,7 @@ def answer_information(
     application = validate_facts(sak.benefit, behandling.claim_date, {**behandling.facts, **facts})
     behandling.facts = facts_as_json(application.facts)
     request.status = "answered"
-    request.answer = text.strip()
+    request.answer = text
     request.answered_facts = facts_as_json(facts)
     request.answered_at = uow.now
     move(uow, sak, behandling, Action.INFORMATION_RECEIVED, information_request_id=str(request.id))
@@ -253,9 +244,7 @@ def propose(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> 
         raise Conflict(
             f"conditions are still undetermined: {', '.join(undetermined)}; assess them first"
         )
-    note = body.get("reason")
-    if note is not None and not isinstance(note, str):
-        raise InvalidInput([("reason", "must be a string")])
+    note = free_text.optional(body.get("reason"), "reason", free_text.REASON)
     behandling.proposed_by = uow.actor.id
     behandling.proposal_reason = note
     behandling.approved_by = None

@@ -19,7 +19,7 @@ from trygd.domain.units import (
 )
 from trygd.privacy.policy import Action as Access
 from trygd.privacy.policy import Role
-from trygd.services import access, claims
+from trygd.services import access, claims, free_text
 from trygd.services.decisions import assess_and_route, latest_vedtak, run_rules
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.records import (
@@ -85,6 +85,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput(error.problems) from None
     if application.claim_date > uow.now.date() + LONGEST_AHEAD:
         raise InvalidInput([("claim_date", "is more than a year ahead")])
+    description = free_text.optional(application.description, "description", free_text.DESCRIPTION)
     if application.facts.get("birth_date") not in (None, person.birth_date):
         raise InvalidInput([("facts.birth_date", "does not match the population register")])
     try:
@@ -111,7 +112,7 @@ def submit_application(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         sak_id=sak.id,
         claim_date=application.claim_date,
         facts=facts,
-        description=application.description,
+        description=description,
         received_at=uow.now,
     )
     behandling = new_behandling(uow, sak, Kind.FIRST, application.claim_date, facts)
@@ -136,9 +137,7 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
     changes = body.get("facts")
     if not isinstance(changes, dict) or not changes:
         raise InvalidInput([("facts", "must be an object with at least one changed fact")])
-    description = body.get("description")
-    if description is not None and not isinstance(description, str):
-        raise InvalidInput([("description", "must be a string")])
+    description = free_text.optional(body.get("description"), "description", free_text.DESCRIPTION)
     unknown = set(body) - {"effective_date", "facts", "description"}
     if unknown:
         raise InvalidInput([(sorted(unknown)[0], "is not a known field")])

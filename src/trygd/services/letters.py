@@ -43,7 +43,7 @@ from trygd.letters.model import FactList, Items, Paragraph, Section, Table
 from trygd.letters.model import Letter as LetterContent
 from trygd.letters.render import render_html, render_pdf, template_version
 from trygd.privacy.policy import Action as Access
-from trygd.services import access
+from trygd.services import access, free_text
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import enqueue, get_or_404
 from trygd.services.unit_of_work import UnitOfWork
@@ -584,18 +584,15 @@ def advance_notice(
     access.check_case(
         uow, Access.SEND_LETTER, sak, object_type="behandling", object_id=behandling.id
     )
-    problems = []
-    for field in ("planned_decision", "reason"):
-        value = body.get(field)
-        if not isinstance(value, str) or not 10 <= len(value.strip()) <= 5000:
-            problems.append((field, "must be a text of 10 to 5000 characters"))
-    if problems:
-        raise InvalidInput(problems)
+    planned = free_text.checked(
+        body.get("planned_decision"), "planned_decision", free_text.REASON, minimum=10
+    )
+    reason = free_text.checked(body.get("reason"), "reason", free_text.REASON, minimum=10)
     today = uow.now.date()
     deadline = deadlines.advance_notice_deadline(today).last_day
     payload = {
-        "planned_decision": body["planned_decision"].strip(),
-        "reason": body["reason"].strip(),
+        "planned_decision": planned,
+        "reason": reason,
         "deadline": deadline.isoformat(),
     }
     data, _sak, _person = advance_notice_data(uow, behandling, payload, today)

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from trygd.domain.units import responsible_unit
 from trygd.privacy.policy import Action as Access
 from trygd.privacy.policy import Clearance
-from trygd.services import access
+from trygd.services import access, free_text
 from trygd.services.employees import employee_name
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.intake import caller_person, protection_of
@@ -23,14 +23,10 @@ from trygd.services.views import page
 from trygd.store.models import Person, Sak, Serviceklage
 
 MIN_TEXT = 10
-MAX_TEXT = 20_000
 
 
 def _text(body: dict[str, Any], field: str) -> str:
-    value = body.get(field)
-    if not isinstance(value, str) or not MIN_TEXT <= len(value.strip()) <= MAX_TEXT:
-        raise InvalidInput([(field, f"must be a text of {MIN_TEXT} to {MAX_TEXT} characters")])
-    return value.strip()
+    return free_text.checked(body.get(field), field, free_text.SERVICEKLAGE, minimum=MIN_TEXT)
 
 
 def _row(c: Serviceklage) -> dict[str, Any]:

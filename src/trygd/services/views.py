@@ -17,7 +17,7 @@ from trygd.domain.units import UNITS
 from trygd.letters.build import headline_amount
 from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Actor, Subject, decide, task_kinds_for
 from trygd.rules.assessment import assess
-from trygd.services import access
+from trygd.services import access, free_text
 from trygd.services.employees import employee_name, employee_names
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.services.intake import caller_person
@@ -55,11 +55,16 @@ AUTOMATIC_NOTICE = {
 }
 
 
+# Deeper than any list in trygd goes, and far inside what a database integer holds (an offset
+# above 2**63 would otherwise fail in the driver, as a 500).
+MAX_OFFSET = 1_000_000
+
+
 def page(limit: int, offset: int) -> tuple[int, int]:
     if limit < 1 or limit > MAX_PAGE:
         raise InvalidInput([("limit", f"must be between 1 and {MAX_PAGE}")])
-    if offset < 0:
-        raise InvalidInput([("offset", "must be 0 or more")])
+    if offset < 0 or offset > MAX_OFFSET:
+        raise InvalidInput([("offset", f"must be between 0 and {MAX_OFFSET}")])
     return limit, offset
 
 
@@ -493,14 +498,21 @@ def _task_deadlines(
     return found
 
 
+def _purpose(value: Any) -> str | None:
+    """A stated purpose, bounded; a missing or blank one is left to the access policy (which
+    denies, and logs the try)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return value
+    return free_text.checked(value, "purpose", free_text.PURPOSE)
+
+
 def search_person(
     uow: UnitOfWork, identity_number: Any, purpose: Any, allow_synthetic: bool
 ) -> dict[str, Any]:
     """Find a person by identity number; the purpose is required and logged."""
     if not isinstance(identity_number, str):
         raise InvalidInput([("identity_number", "is required as a string of 11 digits")])
-    if purpose is not None and not isinstance(purpose, str):
-        raise InvalidInput([("purpose", "must be a string")])
+    purpose = _purpose(purpose)
     try:
         number = parse_identity_number(
             identity_number, allow_synthetic=allow_synthetic, today=uow.now.date()
@@ -668,6 +680,7 @@ def audit_trail(
         except ValueError:
             raise InvalidInput([("person_id", "is not a valid id (a UUID)")]) from None
     subject = Subject(str(subject_id), None) if subject_id else NOBODY
+    purpose = _purpose(purpose)
     access.check(uow, Action.READ_AUDIT, subject, purpose=purpose, object_type="audit_log")
     conditions = [AuditRecord.person_id == subject_id] if subject_id else []
     total = (

@@ -126,7 +126,7 @@ def _answer_pages_with_pages(app: FastAPI) -> None:
         return page
 
     async def unexpected(request: Request, error: Exception) -> Response:
-        log.error("unexpected error on %s: %s", request.url.path, type(error).__name__)
+        # Logged by `trygd.api.app.Unexpected`, which calls this.
         if _is_api(request):
             return await problems.unexpected_error(request, error)
         return render(request, "common/error.html", status_code=500)

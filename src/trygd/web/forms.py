@@ -35,6 +35,35 @@ FILE_PROBLEMS = {
     file_checks.EMPTY: N_("The file is empty. Choose another file"),
 }
 
+# The services' words about free text (`trygd.services.free_text`), in the page's language.
+_TEXT_PROBLEMS = [
+    (re.compile(r"must be at most (\d+) characters"), N_("Write at most %(count)s characters")),
+    (
+        re.compile(r"must be a text of at least (\d+) characters"),
+        N_("Write at least %(count)s characters"),
+    ),
+    (
+        re.compile(r"must contain visible characters"),
+        N_("Write it in letters or digits: blanks and invisible characters alone say nothing"),
+    ),
+]
+
+
+def problem_text(problem: str, t: Translator | None) -> str:
+    """A service's problem with a field, in the page's language where it is about free text
+    (too long, too short, nothing visible); other problems as the service wrote them."""
+    if t is None:
+        return problem
+    for pattern, message in _TEXT_PROBLEMS:
+        found = pattern.fullmatch(problem)
+        if found:
+            return (
+                t.gettext(message, count=int(found.group(1)))
+                if found.groups()
+                else t.gettext(message)
+            )
+    return problem
+
 
 @dataclass
 class FormErrors:
@@ -59,12 +88,17 @@ class FormErrors:
 
 
 def from_service_error(
-    error: ServiceError, fields: Mapping[str, str], fallback_field: str, fallback_message: str
+    error: ServiceError,
+    fields: Mapping[str, str],
+    fallback_field: str,
+    fallback_message: str,
+    t: Translator | None = None,
 ) -> FormErrors:
     """Map a service error's problems onto form fields (`fields`: API field → form field id);
     a problem with no matching field is shown on `fallback_field` with its own text."""
     errors = FormErrors()
-    for api_field, problem in error.problems or []:
+    for api_field, raw in error.problems or []:
+        problem = problem_text(raw, t)
         form_field = fields.get(api_field)
         if form_field is None:
             errors.add(fallback_field, f"{fallback_message} ({api_field}: {problem})")

@@ -263,7 +263,7 @@ def send(request: Request, benefit: str, form: Form) -> Response:
         _status, answer = svc.submit_draft(context, draft["id"], body)
     except InvalidInput as error:
         errors = from_service_error(
-            error, {}, "confirm", tr.gettext("We could not send the application")
+            error, {}, "confirm", tr.gettext("We could not send the application"), tr
         )
         return _check_page(request, benefit, draft, errors)
     except Conflict as error:

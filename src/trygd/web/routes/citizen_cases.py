@@ -15,7 +15,7 @@ from trygd.domain.case_status import case_status
 from trygd.services import files as file_checks
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.unit_of_work import RequestContext
-from trygd.web.forms import FormErrors, file_problem, files, text
+from trygd.web.forms import FormErrors, file_problem, files, problem_text, text
 from trygd.web.routes.citizen_common import page, refusal, service, t
 from trygd.web.session import checked_form, require_context
 from trygd.web.templating import request_language
@@ -274,7 +274,8 @@ def answer_request(request: Request, sak_id: str, request_id: str, form: Form) -
             for field, problem in error.problems:
                 name = field.removeprefix("facts.")
                 errors.add(
-                    f"fact-{name}" if name in found["facts_requested"] else "answer", problem
+                    f"fact-{name}" if name in found["facts_requested"] else "answer",
+                    problem_text(problem, t(request)),
                 )
     if errors:
         return page(
@@ -367,7 +368,10 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
         _status, klage = svc.submit_klage(context, body)
     except InvalidInput as error:
         for field, problem in error.problems:
-            errors.add(field if field in ("text", "late_reason") else "attachments", problem)
+            errors.add(
+                field if field in ("text", "late_reason") else "attachments",
+                problem_text(problem, tr),
+            )
         return _klage_page(request, vedtak, values, errors)
     except Conflict as error:
         # One open klage per vedtak: say so, and lead to the klage that is open.
@@ -428,7 +432,9 @@ def act_on_klage(request: Request, klage_id: str, form: Form) -> Response:
             svc.klage_action(context, action, klage_id, body)
             return RedirectResponse(f"/my/klager/{klage_id}", status_code=303)
         except InvalidInput as error:
-            errors.add(action, error.problems[0][1] if error.problems else error.detail)
+            errors.add(
+                action, problem_text(error.problems[0][1], tr) if error.problems else error.detail
+            )
     return page(
         request,
         "citizen/klage.html",

@@ -27,7 +27,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from trygd.services.errors import Conflict, InvalidInput
-from trygd.web.forms import DATE_DOES_NOT_EXIST, FormErrors, read_date, text
+from trygd.web.forms import DATE_DOES_NOT_EXIST, FormErrors, problem_text, read_date, text
 from trygd.web.i18n import N_, Translator
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, refusal, service, t, today
@@ -294,7 +294,10 @@ def change_step(request: Request, sak_id: str, form: Form) -> Response:
     except InvalidInput as error:
         errors = FormErrors()
         for field, problem in error.problems:
-            errors.add("effective_date" if field == "effective_date" else "answer", problem)
+            errors.add(
+                "effective_date" if field == "effective_date" else "answer",
+                problem_text(problem, t(request)),
+            )
         step = "date" if errors.get("effective_date") else "value"
         return _step_page(request, sak, vedtak, allowed, step, values, errors)
     except Conflict as error:

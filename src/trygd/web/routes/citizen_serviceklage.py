@@ -14,8 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from trygd.services.errors import InvalidInput
-from trygd.services.serviceklager import MAX_TEXT, MIN_TEXT
-from trygd.web.forms import FormErrors, text
+from trygd.services.free_text import SERVICEKLAGE as MAX_TEXT
+from trygd.services.serviceklager import MIN_TEXT
+from trygd.web.forms import FormErrors, problem_text, text
 from trygd.web.routes.citizen_common import page, service, t
 from trygd.web.session import checked_form, require_context
 
@@ -89,11 +90,6 @@ def send_serviceklage(request: Request, form: Form) -> Response:
             if field == "sak_id":
                 errors.add("sak_id", tr.gettext("Choose one of your cases, or none"))
             else:
-                errors.add(
-                    "text",
-                    tr.gettext(
-                        "Write what happened, in at least %(count)s characters", count=MIN_TEXT
-                    ),
-                )
+                errors.add("text", problem_text(_problem, tr))
         return _form_page(request, values, errors)
     return RedirectResponse(f"/my/serviceklage?sent={complaint['id']}", status_code=303)

@@ -9,10 +9,11 @@ whichever way in.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from trygd.privacy.policy import Role
+from trygd.privacy.policy import STAFF_ROLES, Role
+from trygd.services.errors import Forbidden
 from trygd.web.routes.common import home_of
 from trygd.web.routes.staff_audit import router as audit_router
 from trygd.web.routes.staff_case import router as case_router
@@ -32,7 +33,16 @@ from trygd.web.routes.staff_serviceklager import router as serviceklager_router
 from trygd.web.session import require_context
 from trygd.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+
+def staff_only(request: Request) -> None:
+    """Every staff page, whatever it shows, is for employees only: a citizen signed in to
+    their own case must not open the caseworker's view of it (403)."""
+    ctx = require_context(request)
+    if not ctx.actor.roles & STAFF_ROLES:
+        raise Forbidden("the staff pages are for NAV employees")
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(staff_only)])
 router.include_router(case_router)
 router.include_router(search_router)
 router.include_router(klage_router)

@@ -98,6 +98,7 @@ def _render_case(
         fact_fields=_fact_fields(behandling, assessment, language),
         parameters=parameter_rows(assessment, language),
         amount=_headline(behandling, assessment),
+        fact_labels=_fact_labels(behandling["benefit"], language),
         preview=preview,
         can_assess=has_role(actor, Role.CASEWORKER) and state == "assessing",
         can_propose=has_role(actor, Role.CASEWORKER)
@@ -112,6 +113,12 @@ def _render_case(
         labels=LABELS,
         section="tasks",
     )
+
+
+def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
+    benefit = RULES[benefit_id]
+    texts = catalogue(benefit.id)
+    return {f.name: _label(texts, f.name, language) for f in (*benefit.facts, *benefit.input_facts)}
 
 
 def _fact_fields(
@@ -301,7 +308,9 @@ def assess_condition(request: Request, behandling_id: str, form: Form) -> Respon
         fields = {f"facts.{f['name']}": f"{prefix}-{f['name']}" for f in needed}
         fields |= {"reason": f"{prefix}-reason"}
         first = f"{prefix}-{needed[0]['name']}" if needed else f"{prefix}-reason"
-        mapped = from_service_error(error, fields, first, t.gettext("The facts could not be saved"))
+        mapped = from_service_error(
+            error, fields, first, t.gettext("The facts could not be saved"), t
+        )
         return _again(request, ctx, behandling_id, mapped, form, condition)
 
 
@@ -428,7 +437,7 @@ def request_information(request: Request, behandling_id: str, form: Form) -> Res
             "must be within 90 days": t.gettext("The deadline must be within 90 days."),
         }
         mapped = from_service_error(
-            error, fields, "info-description", t.gettext("The request could not be sent")
+            error, fields, "info-description", t.gettext("The request could not be sent"), t
         )
         message = mapped.get("info-deadline")
         if message in deadline_problems:

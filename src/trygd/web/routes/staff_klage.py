@@ -145,7 +145,7 @@ def _handle(
         service(request).klage_action(ctx, action, klage_id, {"version": version, **body})
     except InvalidInput as error:
         first = next(iter(fields.values()))
-        mapped = from_service_error(error, fields, first, t.gettext("It could not be saved"))
+        mapped = from_service_error(error, fields, first, t.gettext("It could not be saved"), t)
         return _render(request, ctx, klage_id, mode, mapped, values)
     except Conflict as error:
         if "may comment until" not in (error.detail or ""):

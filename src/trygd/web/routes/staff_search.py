@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from trygd.services.errors import InvalidInput, NotFound
-from trygd.web.forms import FormErrors, text
+from trygd.web.forms import FormErrors, problem_text, text
 from trygd.web.i18n import translator
 from trygd.web.routes.staff_common import LABELS, Form, service
 from trygd.web.session import require_context
@@ -54,11 +54,17 @@ def search(request: Request, form: Form) -> Response:
             person = service(request).search_person(
                 ctx, {"identity_number": number, "purpose": purpose}
             )
-        except InvalidInput:
-            errors.add(
-                "identity_number",
-                t.gettext("This is not a valid identity number. Check the digits and try again."),
-            )
+        except InvalidInput as error:
+            for field, problem in error.problems:
+                if field == "purpose":
+                    errors.add("purpose", problem_text(problem, t))
+                else:
+                    errors.add(
+                        "identity_number",
+                        t.gettext(
+                            "This is not a valid identity number. Check the digits and try again."
+                        ),
+                    )
         except NotFound:
             errors.add("identity_number", t.gettext("We found nobody with this identity number."))
     # On an error the typed number stays in its field (in the page body, which is never

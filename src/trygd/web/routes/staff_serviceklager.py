@@ -85,7 +85,7 @@ def answer(request: Request, complaint_id: str, form: Form) -> Response:
         service(request).answer_serviceklage(ctx, complaint_id, {"answer": written})
     except InvalidInput as error:
         mapped = from_service_error(
-            error, {"answer": "answer"}, "answer", t.gettext("The answer could not be sent")
+            error, {"answer": "answer"}, "answer", t.gettext("The answer could not be sent"), t
         )
         return _render(request, complaint_id, mapped, written)
     return RedirectResponse(f"/staff/serviceklager/{complaint_id}?done=answered", status_code=303)
