@@ -26,6 +26,7 @@ from trygd.store.database import make_engine, migrate
 from trygd.web.app import create_site
 from trygd.web.forms import problem_text
 from trygd.web.i18n import translator
+from trygd.web.session import session_csrf_token
 
 API = "/api/v1"
 INVISIBLE = " \t\u200b\u200c\u200d\u2060\ufeff\u00a0\n "
@@ -251,11 +252,12 @@ def test_a_page_shows_the_limit_next_to_the_field(demo):
     client = demo.client
     token = client.app.state.identity.issue(demo_claims(demo.service, "Z990401"))  # type: ignore[attr-defined]
     client.cookies.set("trygd_session", token)
-    client.cookies.set("trygd_csrf", "c" * 32)
+    state = client.app.state  # type: ignore[attr-defined]
+    csrf = session_csrf_token(state.csrf_key, state.identity.verify(token)["sid"])
     complaint = demo.get("Bjørn", "/serviceklager")["items"][0]
     page = client.post(
         f"/staff/serviceklager/{complaint['id']}/answer",
-        data={"csrf_token": "c" * 32, "answer": "\u200b" * 20},
+        data={"csrf_token": csrf, "answer": "\u200b" * 20},
     )
     client.cookies.clear()
     assert page.status_code == 400
