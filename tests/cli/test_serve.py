@@ -51,6 +51,8 @@ def server(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+    said = process.stdout.read()
+    assert f"Demo data loaded: {len(PERSONS)} persons" in said, said
 
 
 def test_serve_demo_migrates_loads_demo_data_and_answers(server):

@@ -64,10 +64,10 @@ def serve_command(
     service = CaseService(application_engine(url), Settings(demo=demo))
     console.print(f"Database {safe_url(url)} is up to date.")
     if demo:
-        from trygd.demo.seed import seed
+        from trygd.demo.seed import PERSONS, seed
 
         if seed(service):
-            console.print("Demo data loaded: 12 persons, cases in every state.")
+            console.print(f"Demo data loaded: {len(PERSONS)} persons, cases in every state.")
         else:
             console.print("Demo data already present.")
     stop = threading.Event()
