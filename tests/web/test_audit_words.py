@@ -65,7 +65,7 @@ def test_the_audit_trail_shows_words_not_codes(tmp_path):
     auditor = signed_in(client, "Z990701")
     trail = auditor.get("/staff/audit", params={"purpose": "Stikkprøve"})
     assert 'data-action="read_case"' in trail.text
-    assert "Ingen sak for denne personen hører til enheten" in _visible(trail.text)
+    assert "Ingen sak for denne personen hører til den ansattes enhet" in _visible(trail.text)
     # Every person's trail, in nb: the system's jobs, the caseworkers' reads, the citizens'.
     people = set(re.findall(r"person_id=([0-9a-f-]{36})", trail.text))
     assert people
@@ -74,8 +74,8 @@ def test_the_audit_trail_shows_words_not_codes(tmp_path):
         page = auditor.get("/staff/audit", params={"purpose": "Stikkprøve", "person_id": person})
         assert page.status_code == 200
         seen += _visible(page.text)
-    for code in ("run_job", "read_case", "trygd worker", "system:worker", "is part of"):
+    for code in ("run_job", "read_case", "trygd worker", "system:worker", "is part of", "person:"):
         assert code not in seen
     assert "NAV (automatisk)" in seen
     assert "Kjøre en planlagt jobb" in seen and "Lese en sak" in seen
-    assert "Saken hører til enhet" in seen and "Automatisk behandling" in seen
+    assert "Saken hører til den ansattes enhet" in seen and "Automatisk behandling" in seen

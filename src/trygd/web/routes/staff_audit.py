@@ -97,14 +97,16 @@ ROLES: dict[str, str] = {
 
 # Every `policy.REASONS` code as a sentence; %(unit)s and %(role)s are filled in.
 REASONS: dict[str, str] = {
-    "role_may_not": N_("None of the roles of the one who asked allows this"),
+    "role_may_not": N_("None of the roles allows this"),
     "purpose_missing": N_("No purpose was given"),
-    "part_of_role": N_("Part of the role of the one who asked"),
+    "part_of_role": N_("The role allows this"),
     "no_task": N_("No task was given"),
     "task_needs_role": N_("The task is for another role: %(role)s"),
     "task_kind_unknown": N_("The task is of an unknown kind"),
-    "task_of_other_unit": N_("The task belongs to unit %(unit)s, not to the asker's unit"),
-    "own_proposal": N_("Totrinnskontroll: the asker proposed this vedtak and may not approve it"),
+    "task_of_other_unit": N_("The task belongs to unit %(unit)s, not to the employee's unit"),
+    "own_proposal": N_(
+        "Totrinnskontroll: the employee proposed this vedtak and may not approve it"
+    ),
     "own_data": N_("The person's own data"),
     "not_own_data": N_("Citizens see only their own data"),
     "system_job": N_("Automatic processing by NAV"),
@@ -113,12 +115,12 @@ REASONS: dict[str, str] = {
     "fortrolig": N_("Fortrolig adresse: needs a special clearance"),
     "skjermet": N_("Skjermet person: needs the clearance for skjermede persons"),
     "own_case": N_("Employees may not handle their own case"),
-    "assigned": N_("The case is assigned to the one who asked"),
-    "case_of_unit": N_("The case belongs to unit %(unit)s, where the asker works"),
-    "no_case_of_unit": N_("No case of this person belongs to the asker's unit"),
-    "no_klage_to_unit": N_("No klage of this person was sent to the asker's unit"),
-    "handled_first_instance": N_("The asker handled this case in the first instance"),
-    "klage_to_unit": N_("The klage was sent to unit %(unit)s, where the asker works"),
+    "assigned": N_("The case is assigned to the employee"),
+    "case_of_unit": N_("The case belongs to the employee's unit %(unit)s"),
+    "no_case_of_unit": N_("No case of this person belongs to the employee's unit"),
+    "no_klage_to_unit": N_("No klage of this person was sent to the employee's unit"),
+    "handled_first_instance": N_("The employee handled this case in the first instance"),
+    "klage_to_unit": N_("The klage was sent to the employee's unit %(unit)s"),
 }
 
 
