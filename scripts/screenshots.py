@@ -59,6 +59,7 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     ("klageinstans", "Lise Klageinstans", "/klageinstans"),
     ("klageinstans-klage", "Lise Klageinstans", ("/klageinstans", CASE_LINK)),
     ("auditor", "Arne Revisor", "/staff/audit"),
+    ("auditor-trail", "Arne Revisor", "/staff/audit?purpose=Stikkpr%C3%B8vekontroll"),
 )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.routing import iter_route_contexts
@@ -219,6 +220,94 @@ def internal_names(parts: list[tuple[str, str]]) -> list[str]:
     return found
 
 
+# --- GET forms: pages that show their content only for a query ------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # "text" (typed by the reader), "select" or "hidden"
+    values: tuple[str, ...] = ()  # a select's options, a hidden field's value
+
+
+@dataclass(frozen=True)
+class GetForm:
+    action: str
+    fields: tuple[Field, ...]
+
+
+class _GetForms(HTMLParser):
+    """The `<form method="get">` of a page, with their fields: the filters and questions
+    (the audit trail's purpose, the queue's kind) whose answers are pages of their own."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[GetForm] = []
+        self._form: tuple[str, list[Field]] | None = None
+        self._select: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form" and values.get("method", "get").lower() == "get":
+            self._form = (values.get("action", ""), [])
+        if self._form is None or (not values.get("name") and tag != "option"):
+            return
+        if tag == "input" and values.get("type", "text") in ("text", "search", "number", "date"):
+            self._form[1].append(Field(values["name"], "text"))
+        elif tag == "input" and values.get("type") == "hidden":
+            self._form[1].append(Field(values["name"], "hidden", (values.get("value", ""),)))
+        elif tag == "select":
+            self._select = (values["name"], [])
+        elif tag == "option" and self._select is not None:
+            self._select[1].append(values.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select is not None and self._form is not None:
+            name, options = self._select
+            self._form[1].append(Field(name, "select", tuple(options)))
+            self._select = None
+        if tag == "form" and self._form is not None:
+            self.forms.append(GetForm(self._form[0], tuple(self._form[1])))
+            self._form = None
+
+
+def get_forms(html: str) -> list[GetForm]:
+    parser = _GetForms()
+    parser.feed(html)
+    return parser.forms
+
+
+# What the crawl types into a GET form's text field, by the field's name: the first value
+# goes into every submission, the others are tried one at a time. "{person}" stands for each
+# person of the demo. A new text field fails the crawl until it is taught here.
+TYPED: dict[str, tuple[str, ...]] = {
+    "purpose": ("Stikkprøvekontroll av tilganger i saker", ""),
+    "person_id": ("", "{person}", "ikke-en-id"),
+}
+
+
+def form_addresses(form: GetForm, persons: list[str]) -> list[str]:
+    """The addresses a GET form leads to: every field at its first value (selects empty),
+    then each other value of each field in turn (each option, each typed value)."""
+    for field in form.fields:
+        if field.kind == "text" and field.name not in TYPED:
+            raise AssertionError(f"the crawl does not know what to type into {field.name}")
+
+    def choices(field: Field) -> list[str]:
+        if field.kind == "hidden":
+            return list(field.values)
+        if field.kind == "select":
+            return ["", *(v for v in field.values if v)]
+        typed = TYPED[field.name]
+        return [v for t in typed for v in ([*persons] if t == "{person}" else [t])]
+
+    first = {field.name: choices(field)[0] for field in form.fields}
+    queries = [first]
+    for field in form.fields:
+        queries += [{**first, field.name: value} for value in choices(field)[1:]]
+    return [f"{form.action}?{urlencode(query)}" for query in queries]
+
+
 # --- The crawl ------------------------------------------------------------------------------
 
 
@@ -323,17 +412,38 @@ def _visit_all(
     headers = _sign_in(client, user)
     stranger = persons[(persons.index(user.person) + 1) % len(persons)] if user.person else None
     visits = []
+    forms: dict[str, GetForm] = {}
     for address, owner in addresses:
         if user.person and owner not in (None, user.person, stranger):
             continue
-        answer = client.get(address, headers=headers)
-        problems: tuple[str, ...] = ()
-        if answer.headers.get("content-type", "").startswith("text/html"):
-            problems = tuple(internal_names(visible_text(answer.text)))
-        own = user.person is not None and owner == user.person
-        visit = Visit(user.id, user.role, user.language, address, answer.status_code, problems, own)
+        visit, html = _visit(client, user, headers, address, owner)
         visits.append(visit)
+        for form in get_forms(html) if visit.status == 200 else []:
+            forms.setdefault(form.action, form)
+    # Each GET form the user was shown, filled in, in every language: its answers are pages
+    # (the audit trail, a filtered queue) that no address without a query shows.
+    for form in forms.values():
+        for language in LANGUAGES:
+            client.cookies.set(LANGUAGE_COOKIE, language)
+            as_user = replace(user, language=language)
+            for address in form_addresses(form, persons):
+                visits.append(_visit(client, as_user, headers, address, None)[0])
+    client.cookies.set(LANGUAGE_COOKIE, user.language)
     return visits
+
+
+def _visit(
+    client: TestClient, user: User, headers: dict[str, str], address: str, owner: str | None
+) -> tuple[Visit, str]:
+    answer = client.get(address, headers=headers)
+    problems: tuple[str, ...] = ()
+    html = ""
+    if answer.headers.get("content-type", "").startswith("text/html"):
+        html = answer.text
+        problems = tuple(internal_names(visible_text(html)))
+    own = user.person is not None and owner == user.person
+    visit = Visit(user.id, user.role, user.language, address, answer.status_code, problems, own)
+    return visit, html
 
 
 @pytest.fixture(scope="module")
@@ -379,6 +489,35 @@ def test_a_citizen_cannot_open_the_staff_pages_of_their_own_case(crawl):
     assert opened == []
     anywhere = [v for v in crawl.visits if v.role == "citizen" and v.address.startswith(staff)]
     assert {v.status for v in anywhere} <= {403, 404}
+
+
+def test_the_get_forms_are_filled_in_and_their_answers_crawled(crawl):
+    queried = [v for v in crawl.visits if "?" in v.address]
+    shown = {(v.role, v.language, v.address.split("?")[0]) for v in queried}
+    for language in LANGUAGES:
+        assert ("auditor", language, "/staff/audit") in shown
+        assert ("caseworker", language, "/staff/tasks") in shown
+    trails = [v for v in crawl.visits if v.address.startswith("/staff/audit?purpose=Stikk")]
+    audited = [v for v in trails if v.role == "auditor"]
+    assert {v.status for v in audited if "ikke-en-id" not in v.address} == {200}
+    assert {v.status for v in audited if "ikke-en-id" in v.address} == {400}
+    assert sum("person_id=" in v.address and "person_id=&" not in v.address for v in trails) > 5
+
+
+def test_a_get_form_is_read_from_the_page():
+    html = """<form method="get" action="/staff/tasks"><select name="kind">
+      <option value="">All</option><option value="assess">A</option></select>
+      <input name="purpose"><input type="hidden" name="x" value="1"><button>Go</button></form>
+      <form method="post" action="/elsewhere"><input name="secret"></form>"""
+    (form,) = get_forms(html)
+    assert form.action == "/staff/tasks"
+    assert form_addresses(form, ["p1"]) == [
+        "/staff/tasks?kind=&purpose=Stikkpr%C3%B8vekontroll+av+tilganger+i+saker&x=1",
+        "/staff/tasks?kind=assess&purpose=Stikkpr%C3%B8vekontroll+av+tilganger+i+saker&x=1",
+        "/staff/tasks?kind=&purpose=&x=1",
+    ]
+    with pytest.raises(AssertionError, match="what to type"):
+        form_addresses(GetForm("/x", (Field("colour", "text"),)), [])
 
 
 def test_an_unknown_path_parameter_stops_the_crawl():

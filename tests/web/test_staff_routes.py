@@ -87,9 +87,22 @@ def test_the_queue_filters_by_kind_and_ignores_unknown_values(site):
     assert len(assessments) == 2 and len(everything) == 2
     assert _tasks(client, kind="nonsense") == everything
     assert _tasks(client, benefit="dagpenger") == []
-    # The approval in the unit is for an approver: the caseworker's queue does not offer it.
-    assert _tasks(client, kind="approve") == []
+    # The approval in the unit is for an approver: the caseworker's queue does not offer it,
+    # and asking for it is like asking for an unknown kind.
+    assert _tasks(client, kind="approve") == everything
     assert len(_tasks(signed_in(site, "Z990102"), kind="approve")) == 1
+
+
+def _kind_options(client) -> list[str]:
+    page = client.get("/staff/tasks").text
+    select = re.search(r'<select[^>]*name="kind".*?</select>', page, flags=re.S)
+    assert select, "the queue has no kind filter"
+    return re.findall(r'<option value="(\w*)"', select.group(0))
+
+
+def test_the_queue_filter_offers_only_the_kinds_the_caller_may_do(site):
+    assert _kind_options(signed_in(site, "Z990101")) == ["", "assess", "klage"]
+    assert _kind_options(signed_in(site, "Z990102")) == ["", "approve"]
 
 
 def test_a_stale_version_gives_the_conflict_page_and_changes_nothing(site):

@@ -9,6 +9,8 @@ denied (deny by default), and an unknown protection status denies (fail closed).
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -205,23 +207,85 @@ class Subject:
 NOBODY = Subject(person_id=None, protection=Protection.NONE.value)
 
 
+# Why a decision was made, as a stable code and the English sentence the audit record keeps.
+# The code is what pages translate; the sentence stays the record's own words, so records
+# written earlier still read the same. `{name}` is a value filled in (a unit, a task kind).
+REASONS: dict[str, str] = {
+    "role_may_not": "no role of the caller may {action}",
+    "purpose_missing": "a purpose must be given",
+    "part_of_role": "{action} is part of the caller's role",
+    "no_task": "no task given (fail closed)",
+    "task_needs_role": "the task ({kind}) needs the {role} role",
+    "task_kind_unknown": "the task ({kind}) needs the a known role",
+    "task_of_other_unit": "the task belongs to unit {unit}, not the caller's unit",
+    "own_proposal": "totrinnskontroll: the caller proposed this vedtak and may not approve it",
+    "own_data": "own data",
+    "not_own_data": "citizens see only their own data",
+    "system_job": "system job",
+    "protection_unknown": "protection status unknown (fail closed)",
+    "strengt_fortrolig": "strengt fortrolig adresse needs a special clearance",
+    "fortrolig": "fortrolig adresse needs a special clearance",
+    "skjermet": "skjermet person needs the skjerming clearance",
+    "own_case": "employees may not handle their own case",
+    "assigned": "assigned to the caller",
+    "case_of_unit": "case belongs to the caller's unit {unit}",
+    "no_case_of_unit": "no case of this person belongs to the caller's unit",
+    "no_klage_to_unit": "no klage of this person was sent to the caller's unit",
+    "handled_first_instance": "the caller handled this case in the first instance",
+    "klage_to_unit": "klage sent to the caller's unit {unit}",
+}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name:
+            parts.append(f"(?P<{name}>.+?)")
+    return re.compile("".join(parts))
+
+
+_REASON_PATTERNS = {code: _pattern(template) for code, template in REASONS.items()}
+
+
+def reason_code(reason: str | None) -> tuple[str, dict[str, str]] | None:
+    """The code and values of a reason sentence as the audit record keeps it, or None for a
+    sentence no rule writes (a record older than the codes, written by other words)."""
+    for code, pattern in _REASON_PATTERNS.items():
+        found = pattern.fullmatch(reason or "")
+        if found:
+            return code, found.groupdict()
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """`reason` goes to the audit record. `about_subject` marks a denial that depends on who the
-    person is (protection, skjerming, unit): the caller is told only that access is denied, or
-    a denial would reveal that a person has a protected address or works at NAV."""
+    """`reason` goes to the audit record; `code` (a key of `REASONS`) and `values` say the same
+    for pages that show it in the reader's language. `about_subject` marks a denial that
+    depends on who the person is (protection, skjerming, unit): the caller is told only that
+    access is denied, or a denial would reveal that a person has a protected address or works
+    at NAV."""
 
     permit: bool
-    reason: str
+    code: str
+    values: tuple[tuple[str, str], ...] = ()
     about_subject: bool = False
 
+    @property
+    def reason(self) -> str:
+        return REASONS[self.code].format(**dict(self.values))
 
-def _deny(reason: str) -> Decision:
-    return Decision(False, reason)
+
+def _permit(code: str, **values: str) -> Decision:
+    return Decision(True, code, tuple(values.items()))
 
 
-def _deny_for_subject(reason: str) -> Decision:
-    return Decision(False, reason, about_subject=True)
+def _deny(code: str, **values: str) -> Decision:
+    return Decision(False, code, tuple(values.items()))
+
+
+def _deny_for_subject(code: str) -> Decision:
+    return Decision(False, code, about_subject=True)
 
 
 def task_kinds_for(actor: Actor) -> frozenset[str]:
@@ -234,26 +298,27 @@ def decide_task(actor: Actor, task: Task | None) -> Decision | None:
     decided as for any case). The task's own unit and kind count, not the case's: a case of
     unit 0312 with a klage at Klageinstans has a task that only Klageinstans may take."""
     if task is None:
-        return _deny("no task given (fail closed)")
+        return _deny("no_task")
     role = TASK_ROLES.get(task.kind)
     if role is None or role not in actor.roles:
-        needed = role.value if role else "a known"
-        return _deny(f"the task ({task.kind}) needs the {needed} role")
+        if role is None:
+            return _deny("task_kind_unknown", kind=task.kind)
+        return _deny("task_needs_role", kind=task.kind, role=role.value)
     if actor.unit is None or actor.unit != task.unit:
-        return _deny(f"the task belongs to unit {task.unit}, not the caller's unit")
+        return _deny("task_of_other_unit", unit=task.unit)
     if task.kind == "approve" and task.proposed_by == actor.id:
-        return _deny("totrinnskontroll: the caller proposed this vedtak and may not approve it")
+        return _deny("own_proposal")
     return None
 
 
 def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) -> Decision:
     """Permit or deny `action` by `actor` on `subject`'s data. The first failing rule wins."""
     if not any(action in ROLE_ACTIONS[role] for role in actor.roles):
-        return _deny(f"no role of the caller may {action.value}")
+        return _deny("role_may_not", action=action.value)
     if action in NEEDS_PURPOSE and not (purpose and purpose.strip()):
-        return _deny("a purpose must be given")
+        return _deny("purpose_missing")
     if action in (Action.READ_AUDIT, Action.RUN_JOB, Action.LIST_QUEUE):
-        return Decision(True, f"{action.value} is part of the caller's role")
+        return _permit("part_of_role", action=action.value)
     if action is Action.CLAIM_TASK:
         refusal = decide_task(actor, subject.task)
         if refusal is not None:
@@ -265,42 +330,42 @@ def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) 
 
 def _decide_for_citizen(actor: Actor, subject: Subject) -> Decision:
     if actor.person_id is not None and actor.person_id == subject.person_id:
-        return Decision(True, "own data")
-    return _deny_for_subject("citizens see only their own data")
+        return _permit("own_data")
+    return _deny_for_subject("not_own_data")
 
 
 def _decide_for_staff(actor: Actor, action: Action, subject: Subject) -> Decision:
     if actor.has(Role.SYSTEM):
-        return Decision(True, "system job")
+        return _permit("system_job")
     protection = subject.protection
     if protection is None or protection not in set(Protection):
-        return _deny_for_subject("protection status unknown (fail closed)")
+        return _deny_for_subject("protection_unknown")
     strictly_protected = (Protection.STRENGT_FORTROLIG, Protection.STRENGT_FORTROLIG_UTLAND)
     if protection in strictly_protected and Clearance.STRENGT_FORTROLIG not in actor.clearances:
-        return _deny_for_subject("strengt fortrolig adresse needs a special clearance")
+        return _deny_for_subject("strengt_fortrolig")
     if protection == Protection.FORTROLIG and Clearance.FORTROLIG not in actor.clearances:
-        return _deny_for_subject("fortrolig adresse needs a special clearance")
+        return _deny_for_subject("fortrolig")
     if subject.skjermet and Clearance.SKJERMING not in actor.clearances:
-        return _deny_for_subject("skjermet person needs the skjerming clearance")
+        return _deny_for_subject("skjermet")
     if actor.person_id is not None and actor.person_id == subject.person_id:
-        return _deny_for_subject("employees may not handle their own case")
+        return _deny_for_subject("own_case")
     if action in (Action.DECIDE_KLAGE, Action.REGISTER_ANKE) or (actor.roles == {Role.APPEALS}):
         return _decide_for_klageinstans(actor, action, subject)
     if actor.id in subject.assigned_to:
-        return Decision(True, "assigned to the caller")
+        return _permit("assigned")
     if actor.unit is not None and actor.unit in subject.case_units:
-        return Decision(True, f"case belongs to the caller's unit {actor.unit}")
-    return _deny_for_subject("no case of this person belongs to the caller's unit")
+        return _permit("case_of_unit", unit=actor.unit)
+    return _deny_for_subject("no_case_of_unit")
 
 
 def _decide_for_klageinstans(actor: Actor, action: Action, subject: Subject) -> Decision:
     """NAV Klageinstans works only on cases whose klage was sent to its own unit, and never
     on a klage about a case the same employee handled in the first instance."""
     if actor.unit is None or actor.unit not in subject.appeal_units:
-        return _deny_for_subject("no klage of this person was sent to the caller's unit")
+        return _deny_for_subject("no_klage_to_unit")
     if action is Action.DECIDE_KLAGE and actor.id in subject.handled_by:
-        return _deny("the caller handled this case in the first instance")
-    return Decision(True, f"klage sent to the caller's unit {actor.unit}")
+        return _deny("handled_first_instance")
+    return _permit("klage_to_unit", unit=actor.unit)
 
 
 def roles_from(names: Iterable[str]) -> frozenset[Role]:

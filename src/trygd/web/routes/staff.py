@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from trygd.privacy.policy import STAFF_ROLES, Role
+from trygd.privacy.policy import STAFF_ROLES, Role, task_kinds_for
 from trygd.services.errors import Forbidden
 from trygd.web.routes.common import home_of
 from trygd.web.routes.staff_audit import router as audit_router
@@ -60,7 +60,11 @@ def staff_home(request: Request) -> Response:
 def _queue_page(request: Request, *, fixed_kind: str | None, template: str) -> Response:
     ctx = require_context(request)
     params = request.query_params
-    kind = fixed_kind or (params.get("kind") if params.get("kind") in TASK_KINDS else None)
+    # The filter offers (and takes) only the kinds of task the caller may do: the queue never
+    # lists the others (an approval is not a caseworker's task).
+    allowed = task_kinds_for(ctx.actor)
+    kinds = {code: label for code, label in TASK_KINDS.items() if code in allowed}
+    kind = fixed_kind or (params.get("kind") if params.get("kind") in kinds else None)
     benefit = params.get("benefit") if params.get("benefit") in BENEFITS else None
     page = page_number(params.get("page"))
     queue = service(request).queue(ctx, kind, benefit, PAGE_SIZE, (page - 1) * PAGE_SIZE)
@@ -70,6 +74,7 @@ def _queue_page(request: Request, *, fixed_kind: str | None, template: str) -> R
         template,
         queue=queue,
         kind=kind,
+        kinds=kinds,
         benefit=benefit,
         paging=pagination(queue["total"], page, request.url.path, query),
         labels=LABELS,
