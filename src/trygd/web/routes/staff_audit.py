@@ -36,7 +36,7 @@ router = APIRouter(include_in_schema=False)
 
 # Every `policy.Action` in words (tests check that none is missing).
 ACTIONS: dict[str, str] = {
-    Action.APPLY: N_("Apply for a benefit"),
+    Action.APPLY: N_("Applying for a benefit"),
     Action.READ_CASE: N_("Read a case"),
     Action.LIST_OWN_CASES: N_("List own cases"),
     Action.SEARCH_PERSON: N_("Search for a person"),
@@ -48,7 +48,7 @@ ACTIONS: dict[str, str] = {
     Action.RETURN: N_("Return a proposal"),
     Action.CLAIM_TASK: N_("Claim a task"),
     Action.LIST_QUEUE: N_("Look at the task queue"),
-    Action.REPORT_CHANGE: N_("Report a change"),
+    Action.REPORT_CHANGE: N_("Reporting a change"),
     Action.READ_ACCESS_LOG: N_("See who has looked at own data"),
     Action.READ_AUDIT: N_("Read the audit trail"),
     Action.RUN_JOB: N_("Run a scheduled job"),

@@ -71,7 +71,7 @@ BEHANDLING_STATES = {
     "waiting_for_information": N_("Waiting for information"),
     "proposed": N_("Proposed, waiting for approval"),
     "approved": N_("Approved"),
-    "decided": N_("Decided"),
+    "decided": N_("Decision made"),
     "implemented": N_("Decided and paid out"),
 }
 
@@ -122,7 +122,7 @@ COURTS = {"trygderetten": N_("Trygderetten"), "lagmannsretten": N_("The court of
 EVENT_TYPES = {
     "soknad_received": N_("Application received"),
     "start": N_("Assessment started"),
-    "decide_automatically": N_("Decided automatically"),
+    "decide_automatically": N_("Decided automatically by the rules"),
     "request_information": N_("Information requested"),
     "information_received": N_("Information received"),
     "deadline_passed": N_("Deadline passed"),
@@ -142,7 +142,7 @@ EVENT_TYPES = {
     "change_reported": N_("Change reported"),
     "behandling_opened": N_("Behandling opened"),
     "advance_notice_ordered": N_("Advance notice ordered"),
-    "klage_received": N_("Klage received"),
+    "klage_received": N_("Klage registered"),
     "klage_comment_received": N_("Comment on the klage received"),
     "klage_forward": N_("Klage sent to NAV Klageinstans"),
     "klage_change_decision": N_("Decision changed after klage"),
