@@ -175,6 +175,13 @@ class UnitOfWork:
         session inserts them first, so queries in the use case see them too."""
         self.session.info.setdefault(NEW_RECORDS, []).extend(records)
 
+    def add_new_before(self, record: Any, before: Any) -> None:
+        """Like `add_new`, but inserted before `before` if that is still waiting to be
+        inserted: for a record that `before` points to (a behandling's decision record)."""
+        waiting: list[Any] = self.session.info.setdefault(NEW_RECORDS, [])
+        index = next((i for i, r in enumerate(waiting) if r is before), len(waiting))
+        waiting.insert(index, record)
+
     def flush(self) -> None:
         """Write every change so far (new records included) without committing."""
         insert_new_records(self.session)  # a session with nothing else to write skips the hook
