@@ -71,10 +71,10 @@ from support import (
 from trygd.api.app import create_app
 from trygd.domain.behandling import OPEN_STATES, TRANSITIONS, Action, State
 from trygd.domain.identity import synthetic_identity_number
+from trygd.rules.record import DecisionRecord, explain
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
-from trygd.rules.record import DecisionRecord, explain
 from trygd.store.models import (
     Behandling,
     DecisionRecordRow,
@@ -436,9 +436,7 @@ class CaseProcessing(RuleBasedStateMachine):
     def _request_information(self, bid: str, stale: bool, days: int) -> None:
         behandling, sak = self._load(bid)
         fact = MISSING[sak.benefit]
-        undetermined = any(
-            fact in c["missing_facts"] for c in self._conditions(behandling)
-        )
+        undetermined = any(fact in c["missing_facts"] for c in self._conditions(behandling))
         version = self._version(bid, stale)
         response = self._call(
             "POST",

@@ -84,8 +84,10 @@ def run_rules(
         undetermined=undetermined,
     )
     if previous is not None:
-        uow.flush()  # the behandling no longer points to the old record
-        uow.session.execute(
+        # Once the behandling points to the new record: the old one goes, unless a vedtak
+        # rests on it (or a later run in this use case points back to it: never, as every
+        # run makes a new record).
+        uow.at_commit(
             delete(DecisionRecordRow).where(
                 DecisionRecordRow.id == previous,
                 ~select(Vedtak.id).where(Vedtak.record_id == previous).exists(),

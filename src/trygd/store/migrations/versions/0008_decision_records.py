@@ -396,8 +396,8 @@ def downgrade() -> None:
                     .where(table.c.id == row.id)
                     .values(assessment=explained[row.record_id])
                 )
-    for table in ("behandlinger", "vedtak"):
-        op.drop_index(f"ix_{table}_record_id", table_name=table)
+    for name in ("behandlinger", "vedtak"):
+        op.drop_index(f"ix_{name}_record_id", table_name=name)
     if postgresql_db:
         op.alter_column("vedtak", "assessment", nullable=False)
         op.drop_column("vedtak", "record_id")
