@@ -23,11 +23,13 @@ Create Date: 2026-12-04 19:10:00.000000
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -206,12 +208,31 @@ def upgrade() -> None:
         op.drop_column("vedtak", "assessment")
         op.drop_column("behandlinger", "assessment")
     else:
-        # Old links are checked when the transaction ends, after the table is rebuilt.
-        op.execute("PRAGMA defer_foreign_keys = ON")
-        with op.batch_alter_table("vedtak", recreate="always") as batch:
+        with (
+            _sqlite_foreign_keys_off(bind),
+            op.batch_alter_table("vedtak", recreate="always") as batch,
+        ):
             batch.alter_column("record_id", existing_type=sa.Uuid(), nullable=False)
             batch.drop_column("assessment")
         op.execute("ALTER TABLE behandlinger DROP COLUMN assessment")
+
+
+@contextlib.contextmanager
+def _sqlite_foreign_keys_off(bind: Any) -> Iterator[None]:
+    """Rebuild SQLite tables as SQLite prescribes: foreign keys off (which only works outside
+    a transaction), so that dropping the old table does not count its children as broken
+    links; every link is checked before they are on again. What the migration did before
+    is committed first (SQLite migrations are not atomic across this point)."""
+    op.execute("COMMIT")
+    op.execute("PRAGMA foreign_keys = OFF")
+    op.execute("BEGIN IMMEDIATE")
+    yield
+    broken = bind.execute(sa.text("PRAGMA foreign_key_check")).all()
+    if broken:
+        raise RuntimeError(f"migration 0008 would break links: {broken[:5]}")
+    op.execute("COMMIT")
+    op.execute("PRAGMA foreign_keys = ON")
+    op.execute("BEGIN IMMEDIATE")
 
 
 def _postgresql_storage_and_rights() -> None:
@@ -403,18 +424,18 @@ def downgrade() -> None:
         op.drop_column("vedtak", "record_id")
         op.drop_column("behandlinger", "record_id")
     else:
-        op.execute("PRAGMA defer_foreign_keys = ON")
-        with op.batch_alter_table("vedtak", recreate="always") as batch:
-            batch.alter_column("assessment", existing_type=JSONDoc, nullable=False)
-            batch.drop_column("record_id")
-        for name, _column, _where in PARTIAL_INDEXES:
-            op.drop_index(name, table_name="behandlinger")
-        with op.batch_alter_table("behandlinger", recreate="always") as batch:
-            batch.drop_column("record_id")
-        for name, column, where in PARTIAL_INDEXES:
-            op.create_index(
-                name, "behandlinger", [column], unique=True, sqlite_where=sa.text(where)
-            )
+        with _sqlite_foreign_keys_off(bind):
+            with op.batch_alter_table("vedtak", recreate="always") as batch:
+                batch.alter_column("assessment", existing_type=JSONDoc, nullable=False)
+                batch.drop_column("record_id")
+            for name, _column, _where in PARTIAL_INDEXES:
+                op.drop_index(name, table_name="behandlinger")
+            with op.batch_alter_table("behandlinger", recreate="always") as batch:
+                batch.drop_column("record_id")
+            for name, column, where in PARTIAL_INDEXES:
+                op.create_index(
+                    name, "behandlinger", [column], unique=True, sqlite_where=sa.text(where)
+                )
     op.drop_table("decision_records")
 
 
