@@ -225,7 +225,7 @@ def load_cases(
                 "revises_vedtak_id": None,
                 "claim_date": created.date(),
                 "facts": {"stays_in_norway": True, "children": rng.randrange(4)},
-                "assessment": None,
+                "record_id": None,
                 "outcome": outcome,
                 "ruleset_version": None,
                 "assigned_to": None,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import re
 import secrets
@@ -28,13 +29,14 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from intake import (
     CORES,
@@ -44,10 +46,11 @@ from intake import (
     server,
 )
 from trygd.applications.inputs import parse_application
-from trygd.rules.assessment import assess
+from trygd.rules.record import FORMAT as RECORD_FORMAT
+from trygd.rules.record import evaluate_record
 from trygd.services.records import facts_as_json
 from trygd.store.database import make_engine, migrate
-from trygd.store.models import Behandling, Sak
+from trygd.store.models import Behandling, DecisionRecordRow, Sak
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # One real application per benefit gives the bulk-loaded behandlinger their facts and rule
@@ -156,14 +159,26 @@ def give_cases_their_assessments(engine: Any) -> None:
     with engine.begin() as connection:
         for benefit, file in EXAMPLE_PER_BENEFIT.items():
             application = parse_application((EXAMPLES / file).read_text(encoding="utf-8"))
-            result = assess(benefit, application.facts, application.claim_date).to_dict()
+            record = evaluate_record(benefit, application.facts, application.claim_date)
+            record_id = uuid.uuid4()
+            connection.execute(
+                insert(DecisionRecordRow).values(
+                    id=record_id,
+                    benefit=benefit,
+                    claim_date=record.at,
+                    ruleset_version=record.ruleset_version,
+                    format=RECORD_FORMAT,
+                    record=record.to_json(),
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            )
             connection.execute(
                 update(Behandling)
                 .where(Behandling.sak_id.in_(select(Sak.id).where(Sak.benefit == benefit)))
                 .values(
                     facts=facts_as_json(application.facts),
-                    assessment=result,
-                    ruleset_version=result["ruleset_version"],
+                    record_id=record_id,
+                    ruleset_version=record.ruleset_version,
                 )
             )
 

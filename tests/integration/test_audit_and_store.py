@@ -285,7 +285,8 @@ def test_the_migrations_can_be_undone_and_redone(db_url):
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite has no such settings
 def test_large_values_are_stored_cheaply_on_postgresql(db_url):
-    """Rule results are compressed with lz4 and stored files not at all (migration 0004)."""
+    """Rule results (decision records) are compressed with lz4 and stored files not at all
+    (migrations 0004 and 0008)."""
     engine = make_engine(db_url)
     try:
         with engine.connect() as connection:
@@ -295,8 +296,8 @@ def test_large_values_are_stored_cheaply_on_postgresql(db_url):
                         "SELECT c.relname || '.' || a.attname,"
                         " a.attcompression::text || a.attstorage::text"
                         " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                        " WHERE (c.relname, a.attname) IN (('behandlinger', 'assessment'),"
-                        " ('vedtak', 'assessment'), ('letters', 'pdf'),"
+                        " WHERE (c.relname, a.attname) IN (('decision_records', 'record'),"
+                        " ('letters', 'pdf'),"
                         " ('application_documents', 'content'), ('attachments', 'content'))"
                     )
                 ).all()
@@ -304,8 +305,7 @@ def test_large_values_are_stored_cheaply_on_postgresql(db_url):
     finally:
         engine.dispose()
     assert settings == {
-        "behandlinger.assessment": "lx",  # lz4, compressed and moved out of line when large
-        "vedtak.assessment": "lx",
+        "decision_records.record": "lx",  # lz4, compressed and moved out of line when large
         "letters.pdf": "e",  # out of line, never compressed
         "application_documents.content": "e",
         "attachments.content": "e",

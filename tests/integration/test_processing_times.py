@@ -13,7 +13,7 @@ from support import NOW
 from trygd.privacy.policy import Actor, Role
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
-from trygd.store.models import Behandling, Person, Sak, Serviceklage, Vedtak
+from trygd.store.models import Behandling, DecisionRecordRow, Person, Sak, Serviceklage, Vedtak
 
 CITIZEN = RequestContext(actor=Actor(id="person:x", name="X", roles=frozenset({Role.CITIZEN})))
 
@@ -40,12 +40,17 @@ def decided(service: CaseService, make_person: Callable[..., Person]) -> Callabl
             id=uuid.uuid4(), sak_id=sak.id, kind=kind, state="decided", claim_date=received.date(),
             facts={}, created_at=received, updated_at=received, version=1,
         )  # fmt: skip
+        record = DecisionRecordRow(
+            id=uuid.uuid4(), benefit=benefit, claim_date=received.date(), ruleset_version="test",
+            format="trygd.decision/1", record={}, created_at=received,
+        )  # fmt: skip
         vedtak = Vedtak(
             id=uuid.uuid4(), sak_id=sak.id, behandling_id=behandling.id, outcome="granted",
             automatic=automatic, decided_at=received + dt.timedelta(days=took),
-            effective_from=received.date(), ruleset_version="test", facts={}, assessment={},
+            effective_from=received.date(), ruleset_version="test", facts={}, record_id=record.id,
         )  # fmt: skip
         with service.sessions.begin() as session:
+            session.add(record)
             session.add(sak)
             session.flush()
             session.add(behandling)

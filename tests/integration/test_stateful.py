@@ -71,10 +71,19 @@ from support import (
 from trygd.api.app import create_app
 from trygd.domain.behandling import OPEN_STATES, TRANSITIONS, Action, State
 from trygd.domain.identity import synthetic_identity_number
+from trygd.rules.record import DecisionRecord, explain
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
-from trygd.store.models import Behandling, Event, InformationRequest, Person, Sak, Vedtak
+from trygd.store.models import (
+    Behandling,
+    DecisionRecordRow,
+    Event,
+    InformationRequest,
+    Person,
+    Sak,
+    Vedtak,
+)
 
 API = "/api/v1"
 PERSONS = 3
@@ -248,6 +257,15 @@ class CaseProcessing(RuleBasedStateMachine):
             assert sak is not None
             return behandling, sak
 
+    def _conditions(self, behandling: Behandling) -> list[dict[str, Any]]:
+        """The conditions of the behandling's latest rule result, as the API explains them."""
+        if behandling.record_id is None:
+            return []
+        with self.service.sessions() as session:
+            row = session.get(DecisionRecordRow, behandling.record_id)
+            assert row is not None
+            return explain(DecisionRecord.from_json(row.record), "nb").to_dict()["conditions"]
+
     def _pick(self, data: st.DataObject, state: State) -> str:
         """Mostly a behandling in `state` (where the action can work), sometimes any."""
         with self.service.sessions() as session:
@@ -392,7 +410,7 @@ class CaseProcessing(RuleBasedStateMachine):
         bid = self._pick(data, State.ASSESSING)
         behandling, sak = self._load(bid)
         fact = MISSING[sak.benefit]
-        conditions = (behandling.assessment or {}).get("conditions", [])
+        conditions = self._conditions(behandling)
         condition = next(
             c["id"] for c in conditions if fact in c["facts_used"] or fact in c["missing_facts"]
         )
@@ -418,9 +436,7 @@ class CaseProcessing(RuleBasedStateMachine):
     def _request_information(self, bid: str, stale: bool, days: int) -> None:
         behandling, sak = self._load(bid)
         fact = MISSING[sak.benefit]
-        undetermined = any(
-            fact in c["missing_facts"] for c in (behandling.assessment or {}).get("conditions", [])
-        )
+        undetermined = any(fact in c["missing_facts"] for c in self._conditions(behandling))
         version = self._version(bid, stale)
         response = self._call(
             "POST",

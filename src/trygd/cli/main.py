@@ -25,6 +25,7 @@ from trygd.cli.audit import audit_app
 from trygd.cli.labels import label
 from trygd.cli.render import show_assessment
 from trygd.cli.simulation_view import show_simulation, simulation_json
+from trygd.cli.vedtak import vedtak_app
 from trygd.population.simulation import simulate
 from trygd.rules.assessment import Assessment, Ruleset, assess, default_ruleset
 from trygd.rules.benefits import BENEFITS
@@ -188,6 +189,7 @@ def parameters_command(
 app.command("serve")(server.serve_command)
 app.command("worker")(server.worker_command)
 app.add_typer(audit_app, name="audit")
+app.add_typer(vedtak_app, name="vedtak")
 
 
 def main() -> None:

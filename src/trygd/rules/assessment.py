@@ -1,24 +1,21 @@
 """Assessing one application: the outcome, every condition explained, and the calculation.
 
-This is the single-case entry point of the rules core. The result records the rule-set
-version and every parameter value used, so that the same assessment can be reproduced years
-later from the same inputs and rule-set.
+This is the single-case entry point of the rules core. An `Assessment` is a decision record
+(`trygd.rules.record`: the rule result in no language, with the rule-set version and every
+parameter value used) explained in one language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import ChainMap
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from trygd.rules.benefits import BENEFITS
-from trygd.rules.declarations import Benefit, Outcome, Status
-from trygd.rules.evaluation import RuleEvaluation, evaluate_one
-from trygd.rules.formatting import LANGUAGES, render
+from trygd.rules.declarations import Benefit, Outcome
+from trygd.rules.formatting import LANGUAGES
 from trygd.rules.parameters import ParameterSet, Params, UsedParameter, load_default, resolve
-from trygd.rules.texts import Catalogue, catalogue
 
 RULES_VERSION = "2026.11.1"
 """Bumped whenever a rule's logic changes; the parameter files' digest is appended."""
@@ -162,74 +159,13 @@ def assess(
     language: str = "nb",
     ruleset: Ruleset | None = None,
 ) -> Assessment:
-    """Assess one application for `benefit_id` on the date `at` and explain the result."""
+    """Assess one application for `benefit_id` on the date `at` and explain the result.
+
+    The same path as a stored decision: a decision record is made and explained, so a
+    preview reads exactly as the vedtak will (see `trygd.rules.record`)."""
+    # Imported here: the record module builds on the types above.
+    from trygd.rules.record import evaluate_record, explain
+
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    ruleset = ruleset or default_ruleset()
-    benefit = benefit_by_id(benefit_id)
-    if benefit.derive is not None:
-        facts = benefit.derive(facts, at)
-    params = ruleset.params(benefit, at)
-    evaluation = evaluate_one(benefit, facts, params, at)
-    texts = catalogue(benefit.id)
-    names = ChainMap(vars(evaluation.values), vars(params), vars(evaluation.facts))
-    results = [_explain(benefit, e, names, texts, language) for e in evaluation.rules]
-    conditions = tuple(r for r in results if r.kind == "condition")
-    calculations = tuple(r for r in results if r.kind == "calculation")
-    amounts = {name: getattr(evaluation.values, name) for name in benefit.amounts}
-    warnings = tuple(
-        render(texts.common_text("stale_parameter", language), {"name": name, "at": at}, language)
-        for name in params.stale
-    )
-    return Assessment(
-        benefit=benefit.id,
-        chapter=benefit.chapter,
-        at=at,
-        language=language,
-        outcome=evaluation.outcome,
-        summary=texts.common_text(f"outcome_{evaluation.outcome.value}", language),
-        failing_conditions=tuple(r.id for r in conditions if r.status == "not_met"),
-        undetermined=tuple(r.id for r in results if r.status == "undetermined"),
-        conditions=conditions,
-        calculations=calculations,
-        amounts=amounts,
-        parameters=params.used,
-        ruleset_version=ruleset.version,
-        warnings=warnings,
-    )
-
-
-def _explain(
-    benefit: Benefit,
-    evaluation: RuleEvaluation,
-    names: ChainMap[str, Any],
-    texts: Catalogue,
-    language: str,
-) -> RuleResult:
-    rule = evaluation.rule
-    facts_used = {n: names[n] for n in rule.needs if n in benefit.fact_names}
-    if evaluation.status is Status.UNDETERMINED:
-        labels = ", ".join(texts.fact_label(m, language) for m in evaluation.missing)
-        explanation = render(texts.common_text("missing", language), {"missing": labels}, language)
-        status = "undetermined"
-    elif rule.kind == "condition":
-        key = "met" if evaluation.status is Status.MET else "not_met"
-        explanation = render(texts.rule_text(rule.id, key, language), names, language)
-        status = evaluation.status.label
-    else:
-        explanation = render(texts.rule_text(rule.id, "text", language), names, language)
-        status = "determined"
-    values = dict(evaluation.computed)
-    if evaluation.status is not Status.UNDETERMINED:
-        values[rule.id] = evaluation.value
-    return RuleResult(
-        id=f"{benefit.id}.{rule.id}",
-        kind=rule.kind,
-        legal_basis=rule.legal_basis,
-        title=texts.rule_text(rule.id, "title", language),
-        status=status,
-        explanation=explanation,
-        facts_used=facts_used,
-        values=values,
-        missing_facts=evaluation.missing,
-    )
+    return explain(evaluate_record(benefit_id, facts, at, ruleset), language)

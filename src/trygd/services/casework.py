@@ -15,6 +15,7 @@ from sqlalchemy import update
 
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
+from trygd.rules.record import RecordRule
 from trygd.services import access, free_text
 from trygd.services.decisions import make_vedtak, run_rules, start_of_day_after
 from trygd.services.errors import Conflict, Forbidden, InvalidInput
@@ -27,6 +28,7 @@ from trygd.services.records import (
     get_or_404,
     move,
     open_task,
+    stored_record,
     validate_facts,
 )
 from trygd.services.unit_of_work import UnitOfWork
@@ -62,6 +64,13 @@ def _reason(body: dict[str, Any], field: str = "reason") -> str:
     return free_text.checked(body.get(field), field, free_text.REASON, minimum=MIN_REASON_LENGTH)
 
 
+def _rules_of(uow: UnitOfWork, behandling: Behandling) -> tuple[RecordRule, ...]:
+    """What each rule did in the behandling's latest assessment (none before the rules ran)."""
+    if behandling.record_id is None:
+        return ()
+    return stored_record(uow, behandling.record_id).rules
+
+
 def _require_state(behandling: Behandling, state: State, doing: str) -> None:
     if behandling.state != state.value:
         raise Conflict(f"cannot {doing} a behandling that is {behandling.state}")
@@ -76,14 +85,16 @@ def assess_condition(
     )
     _require_state(behandling, State.ASSESSING, "assess conditions of")
     condition = body.get("condition")
-    known = {c["id"]: c for c in (behandling.assessment or {}).get("conditions", [])}
+    known = {
+        f"{sak.benefit}.{r.id}": r for r in _rules_of(uow, behandling) if r.kind == "condition"
+    }
     if not isinstance(condition, str) or condition not in known:
         raise InvalidInput([("condition", f"must be one of: {', '.join(sorted(known))}")])
     facts = body.get("facts")
     if not isinstance(facts, dict) or not facts:
         raise InvalidInput([("facts", "must be an object with the facts you have established")])
     reason = _reason(body)
-    allowed = set(known[condition]["facts_used"]) | set(known[condition]["missing_facts"])
+    allowed = set(known[condition].facts_used) | set(known[condition].missing_facts)
     for name in facts:
         if name not in allowed:
             raise InvalidInput(
@@ -132,8 +143,8 @@ def request_information(
         body.get("description"), "description", free_text.DESCRIPTION, minimum=MIN_REASON_LENGTH
     )
     requested = body.get("facts_requested", [])
-    conditions = (behandling.assessment or {}).get("conditions", [])
-    fact_names = {name for c in conditions for name in (*c["facts_used"], *c["missing_facts"])}
+    conditions = [r for r in _rules_of(uow, behandling) if r.kind == "condition"]
+    fact_names = {name for c in conditions for name in (*c.facts_used, *c.missing_facts)}
     if not isinstance(requested, list) or not all(isinstance(n, str) for n in requested):
         raise InvalidInput([("facts_requested", "must be a list of fact names")])
     for index, name in enumerate(requested):
@@ -239,7 +250,9 @@ def propose(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> 
         uow, behandling_id, Access.PROPOSE, body.get("version")
     )
     _require_state(behandling, State.ASSESSING, "propose")
-    undetermined = (behandling.assessment or {}).get("undetermined", [])
+    undetermined = [
+        f"{sak.benefit}.{r.id}" for r in _rules_of(uow, behandling) if r.status == "undetermined"
+    ]
     if undetermined or behandling.outcome not in ("granted", "rejected"):
         raise Conflict(
             f"conditions are still undetermined: {', '.join(undetermined)}; assess them first"

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from trygd.domain.behandling import Kind
 from trygd.domain.claims import covers, last_covered_day
 from trygd.services.errors import Conflict
-from trygd.services.records import open_behandling
+from trygd.services.records import open_behandling, stored_amounts
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, Sak, Vedtak
 
@@ -54,9 +54,13 @@ def running_claims(uow: UnitOfWork, sak: Sak) -> list[RunningClaim]:
     that replaced one another) whose newest vedtak is a grant. A rejected or ended claim does
     not run. Usually one; an earlier claim whose period is over stays in the list."""
     rows = uow.session.execute(
-        select(Vedtak.id, Vedtak.replaces_vedtak_id, Vedtak.outcome, Vedtak.effective_from).where(
-            Vedtak.sak_id == sak.id
-        )
+        select(
+            Vedtak.id,
+            Vedtak.replaces_vedtak_id,
+            Vedtak.outcome,
+            Vedtak.effective_from,
+            Vedtak.record_id,
+        ).where(Vedtak.sak_id == sak.id)
     ).all()
     replaced = {row.replaces_vedtak_id for row in rows}
     by_id = {row.id: row for row in rows}
@@ -67,9 +71,7 @@ def running_claims(uow: UnitOfWork, sak: Sak) -> list[RunningClaim]:
         root = current
         while root.replaces_vedtak_id is not None and root.replaces_vedtak_id in by_id:
             root = by_id[root.replaces_vedtak_id]
-        vedtak = uow.session.get(Vedtak, current.id)
-        assert vedtak is not None
-        amounts = vedtak.assessment.get("amounts", {})
+        amounts = stored_amounts(uow, current.record_id)
         last_day = last_covered_day(sak.benefit, root.effective_from, amounts)
         running.append(RunningClaim(str(current.id), root.effective_from, last_day))
     return running

@@ -11,50 +11,89 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import aliased
 
 from trygd.domain.advance_notice import AdvanceNotice, advance_notice, against_person
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.automation import may_decide_automatically
 from trygd.domain.behandling import Action
-from trygd.rules.assessment import assess
 from trygd.rules.parameters import ParameterError
+from trygd.rules.record import FORMAT as RECORD_FORMAT
+from trygd.rules.record import DecisionRecord, evaluate_record
 from trygd.services.errors import InvalidInput
-from trygd.services.records import enqueue, facts_as_json, move, open_task, validate_facts
+from trygd.services.records import (
+    enqueue,
+    facts_as_json,
+    move,
+    open_task,
+    stored_amounts,
+    validate_facts,
+)
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Behandling, Event, Person, Sak, Vedtak, Vurdering
+from trygd.store.models import (
+    Behandling,
+    DecisionRecordRow,
+    Event,
+    Person,
+    Sak,
+    Vedtak,
+    Vurdering,
+)
 
 
 def run_rules(
     uow: UnitOfWork, sak: Sak, behandling: Behandling, facts: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Assess the behandling's facts on its claim date and store the full, explained result.
+) -> DecisionRecord:
+    """Assess the behandling's facts on its claim date and store the result as a new decision
+    record (records never change). The record the behandling pointed to before is deleted
+    unless a vedtak rests on it.
 
     `facts` are the same facts already validated (as Python values) when the caller has them;
     otherwise the stored JSON facts are validated again."""
     if facts is None:
         facts = validate_facts(sak.benefit, behandling.claim_date, behandling.facts).facts
     try:
-        result = assess(sak.benefit, facts, behandling.claim_date, language="nb")
+        record = evaluate_record(sak.benefit, facts, behandling.claim_date)
     except ParameterError as error:
         # The shipped parameter files are checked when loaded; here the error can only mean
         # that the date (or a year in the facts) lies outside the law's known values.
         raise InvalidInput([("claim_date", f"cannot be assessed on this date: {error}")]) from None
-    document = result.to_dict()
-    behandling.assessment = document
-    behandling.outcome = document["outcome"]
-    behandling.ruleset_version = document["ruleset_version"]
+    row = DecisionRecordRow(
+        id=uuid.uuid4(),
+        benefit=record.benefit,
+        claim_date=record.at,
+        ruleset_version=record.ruleset_version,
+        format=RECORD_FORMAT,
+        record=record.to_json(),
+        created_at=uow.now,
+    )
+    previous = behandling.record_id
+    uow.add_new_before(row, behandling)  # the behandling points to it
+    behandling.record_id = row.id
+    behandling.outcome = record.outcome.value
+    behandling.ruleset_version = record.ruleset_version
     behandling.updated_at = uow.now
+    undetermined = [f"{record.benefit}.{r.id}" for r in record.rules if r.status == "undetermined"]
     uow.event(
         sak.id,
         behandling.id,
         "assessed",
-        outcome=document["outcome"],
-        ruleset_version=document["ruleset_version"],
-        undetermined=document["undetermined"],
+        outcome=record.outcome.value,
+        ruleset_version=record.ruleset_version,
+        undetermined=undetermined,
     )
-    return document
+    if previous is not None:
+        # Once the behandling points to the new record: the old one goes, unless a vedtak
+        # rests on it (or a later run in this use case points back to it: never, as every
+        # run makes a new record).
+        uow.at_commit(
+            delete(DecisionRecordRow).where(
+                DecisionRecordRow.id == previous,
+                ~select(Vedtak.id).where(Vedtak.record_id == previous).exists(),
+            )
+        )
+    return record
 
 
 def assess_and_route(
@@ -66,17 +105,18 @@ def assess_and_route(
 ) -> Vedtak | None:
     """Decide automatically where the law allows it (the vedtak is returned); otherwise give
     the unit a task."""
-    document = run_rules(uow, sak, behandling, facts)
-    if may_decide_automatically(sak.benefit, document["outcome"]):
+    record = run_rules(uow, sak, behandling, facts)
+    if may_decide_automatically(sak.benefit, record.outcome.value):
         move(uow, sak, behandling, Action.DECIDE_AUTOMATICALLY, legal_basis=AUTOMATION_BASIS)
         return make_vedtak(uow, sak, behandling, automatic=True)
-    reason = "undetermined_conditions" if document["undetermined"] else "manual_benefit"
+    undetermined = any(r.status == "undetermined" for r in record.rules)
+    reason = "undetermined_conditions" if undetermined else "manual_benefit"
     open_task(uow, sak, behandling, person, "assess", reason)
     return None
 
 
 def make_vedtak(uow: UnitOfWork, sak: Sak, behandling: Behandling, *, automatic: bool) -> Vedtak:
-    assert behandling.assessment is not None and behandling.outcome in ("granted", "rejected")
+    assert behandling.record_id is not None and behandling.outcome in ("granted", "rejected")
     vedtak = Vedtak(
         id=uuid.uuid4(),
         sak_id=sak.id,
@@ -90,7 +130,7 @@ def make_vedtak(uow: UnitOfWork, sak: Sak, behandling: Behandling, *, automatic:
         approved_by=None if automatic else behandling.approved_by,
         ruleset_version=behandling.ruleset_version or "",
         facts=facts_as_json(behandling.facts),
-        assessment=behandling.assessment,
+        record_id=behandling.record_id,
         implemented_at=None,
     )
     uow.add_new(vedtak)
@@ -125,8 +165,8 @@ def advance_notice_for(uow: UnitOfWork, behandling: Behandling, vedtak: Vedtak) 
     against = old is not None and against_person(
         old.outcome,
         vedtak.outcome,
-        old.assessment.get("amounts"),
-        vedtak.assessment.get("amounts"),
+        stored_amounts(uow, old.record_id),
+        stored_amounts(uow, vedtak.record_id),
     )
     staff_findings = notice_sent = False
     if not vedtak.automatic:

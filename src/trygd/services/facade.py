@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
@@ -35,6 +36,7 @@ from trygd.services import (
     letters,
     processing_times,
     serviceklager,
+    verification,
     views,
 )
 from trygd.services.clock import Clock, system_clock
@@ -512,6 +514,19 @@ class CaseService:
         self.seal_audit_trail()
         with self.engine.connect() as connection:
             return audit_chain.verify(connection, noted_head)
+
+    def verify_vedtak(self, ids: list[str] | None = None) -> list[verification.VedtakCheck]:
+        """Replay the decision record of each vedtak named (or of all of them) with the
+        installed rule code (`trygd vedtak verify`); read as the system worker, audited."""
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        if ids is None:
+            wanted = self._run(context, verification.all_vedtak_ids)
+        else:
+            wanted = [parse_id(i, "vedtak_id") for i in ids]
+        checks: list[verification.VedtakCheck] = []
+        for batch in verification.batches(wanted):
+            checks += self._run(context, functools.partial(verification.check_vedtak, ids=batch))
+        return checks
 
     def who_is_calling(self, context: RequestContext) -> Actor:
         """The caller, with their person id if they are in the population register."""

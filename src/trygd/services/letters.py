@@ -45,9 +45,9 @@ from trygd.letters.render import render_html, render_pdf, template_version
 from trygd.privacy.policy import Action as Access
 from trygd.services import access, free_text
 from trygd.services.errors import Conflict, InvalidInput
-from trygd.services.records import enqueue, get_or_404
+from trygd.services.records import enqueue, explained, get_or_404
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.services.views import explained_in, short_reference
+from trygd.services.views import short_reference
 from trygd.store.models import (
     AuditRecord,
     Behandling,
@@ -122,12 +122,10 @@ def vedtak_received_on(uow: UnitOfWork, vedtak: Vedtak) -> dt.date:
 # -- the data of each letter ------------------------------------------------------------------
 
 
-def _explained(sak: Sak, vedtak: Vedtak, language: str) -> dict[str, Any]:
-    """The vedtak's result in the letter's language; the amounts are always the ones decided
-    and stored (the vedtak page shows the same)."""
-    if vedtak.assessment.get("language") == language:
-        return vedtak.assessment
-    return {**explained_in(sak.benefit, vedtak, language), "amounts": vedtak.assessment["amounts"]}
+def _explained(uow: UnitOfWork, vedtak: Vedtak, language: str) -> dict[str, Any]:
+    """The vedtak's stored decision record explained in the letter's language: the figures
+    decided, whatever the parameters say today (the vedtak page shows the same)."""
+    return explained(uow, vedtak.record_id, language)
 
 
 def _vedtak_kind(behandling: Behandling) -> Any:
@@ -162,7 +160,7 @@ def vedtak_letter_data(uow: UnitOfWork, vedtak: Vedtak, today: dt.date) -> Vedta
         outcome=vedtak.outcome,  # type: ignore[arg-type]
         automatic=vedtak.automatic,
         automation_legal_basis=AUTOMATION_BASIS if vedtak.automatic else None,
-        assessment=_explained(sak, vedtak, common.language),
+        assessment=_explained(uow, vedtak, common.language),
         caseworker_reasons=tuple(CaseworkerReason(v.condition, v.reason) for v in reasons),
         effective_from=vedtak.effective_from,
         klage_deadline=klage_deadline.last_day,
@@ -543,7 +541,7 @@ def preview_vedtak(
     person = access.check_case(
         uow, Access.READ_CASE, sak, object_type="behandling", object_id=behandling.id
     )
-    if behandling.outcome not in ("granted", "rejected") or behandling.assessment is None:
+    if behandling.outcome not in ("granted", "rejected") or behandling.record_id is None:
         raise Conflict("the behandling has no determined outcome yet: assess it first")
     lang = language_or_default(language, person)
     draft = Vedtak(
@@ -559,7 +557,7 @@ def preview_vedtak(
         approved_by=behandling.approved_by,
         ruleset_version=behandling.ruleset_version or "",
         facts=behandling.facts,
-        assessment=behandling.assessment,
+        record_id=behandling.record_id,
     )
     data = vedtak_letter_data(uow, draft, uow.now.date())
     data = _with_language(data, lang)

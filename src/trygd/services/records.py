@@ -17,9 +17,10 @@ from sqlalchemy import select, update
 from trygd.applications.inputs import Application, InputError, parse_application
 from trygd.domain.behandling import Action, IllegalTransition, Kind, State, next_state
 from trygd.rules.assessment import jsonable
+from trygd.rules.record import DecisionRecord, decode, explain
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Behandling, Job, Oppgave, Person, Sak
+from trygd.store.models import Behandling, DecisionRecordRow, Job, Oppgave, Person, Sak
 
 
 def parse_id(value: str, field: str) -> uuid.UUID:
@@ -79,6 +80,30 @@ def facts_as_json(facts: dict[str, Any]) -> dict[str, Any]:
         return jsonable(value)
 
     return {name: convert(value) for name, value in facts.items()}
+
+
+def stored_record(uow: UnitOfWork, record_id: uuid.UUID) -> DecisionRecord:
+    """A stored decision record (every vedtak and every assessed behandling has one)."""
+    row = uow.session.get(DecisionRecordRow, record_id)
+    if row is None:  # the foreign keys make this impossible
+        raise NotFound(f"decision record {record_id} not found")
+    return DecisionRecord.from_json(row.record)
+
+
+def stored_amounts(uow: UnitOfWork, record_id: uuid.UUID) -> dict[str, Any]:
+    """The amounts a record decided as JSON values (dates as ISO text), as the explained
+    result states them (see `trygd.rules.assessment.jsonable`)."""
+    row = uow.session.get(DecisionRecordRow, record_id)
+    if row is None:  # the foreign keys make this impossible
+        raise NotFound(f"decision record {record_id} not found")
+    amounts = decode(row.record["amounts"])  # only the amounts: cheaper than the whole record
+    return {name: jsonable(value) for name, value in amounts.items()}
+
+
+def explained(uow: UnitOfWork, record_id: uuid.UUID, language: str) -> dict[str, Any]:
+    """A stored decision record explained in `language` (format trygd.assessment/1): the
+    figures decided then, whatever the parameters say today."""
+    return explain(stored_record(uow, record_id), language).to_dict()
 
 
 def open_task(

@@ -103,6 +103,8 @@ class UnitOfWork:
         self.session: Session = sessions()
         self.audit: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+        # Statements that must wait until every change is written (see `at_commit`).
+        self.last: list[Any] = []
         # The caller's own person row once loaded: kept here so that the session's identity
         # map (which holds rows weakly) does not forget it and load it a second time.
         self.caller: Person | None = None
@@ -175,13 +177,29 @@ class UnitOfWork:
         session inserts them first, so queries in the use case see them too."""
         self.session.info.setdefault(NEW_RECORDS, []).extend(records)
 
+    def add_new_before(self, record: Any, before: Any) -> None:
+        """Like `add_new`, but inserted before `before` if that is still waiting to be
+        inserted: for a record that `before` points to (a behandling's decision record)."""
+        waiting: list[Any] = self.session.info.setdefault(NEW_RECORDS, [])
+        index = next((i for i, r in enumerate(waiting) if r is before), len(waiting))
+        waiting.insert(index, record)
+
     def flush(self) -> None:
         """Write every change so far (new records included) without committing."""
         insert_new_records(self.session)  # a session with nothing else to write skips the hook
         self.session.flush()
 
+    def at_commit(self, statement: Any) -> None:
+        """Run `statement` at commit, after every change is written: deleting a decision
+        record the behandling no longer points to once that change is in the database (a
+        flush before then would write the behandling twice, and bump its version twice)."""
+        self.last.append(statement)
+
     def commit(self) -> None:
         self.flush()  # the cases and behandlinger the events point to come first
+        for statement in self.last:
+            self.session.execute(statement)
+        self.last = []
         # Plain multi-row INSERTs: nothing reads these rows back in the use case.
         if self.events:
             self.session.connection().execute(insert(Event), self.events)
@@ -194,6 +212,7 @@ class UnitOfWork:
         self.session.info.pop(NEW_RECORDS, None)
         self.session.rollback()
         self.events = []
+        self.last = []
         count = len(self.audit)
         try:
             self._insert_audit(completed=False)

@@ -16,12 +16,11 @@ from trygd.domain.klage import KlageState, allowed_klage_actions, waiting_for_co
 from trygd.domain.units import UNITS
 from trygd.letters.build import headline_amount
 from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Actor, Subject, decide, task_kinds_for
-from trygd.rules.assessment import assess
 from trygd.services import access, free_text
 from trygd.services.employees import employee_name, employee_names
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.services.intake import caller_person
-from trygd.services.records import get_or_404, validate_facts
+from trygd.services.records import explained, get_or_404
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import (
     AuditRecord,
@@ -210,10 +209,11 @@ def get_behandling(
         "sak_id": str(sak.id),
         "benefit": sak.benefit,
         "facts": behandling.facts,
+        # The latest rule result, explained from its stored record (in bokmål by default).
         "assessment": (
-            behandling_explained_in(sak.benefit, behandling, language)
-            if language
-            else behandling.assessment
+            explained(uow, behandling.record_id, language or "nb")
+            if behandling.record_id is not None
+            else None
         ),
         "vurderinger": [
             {
@@ -237,9 +237,7 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
     sak = uow.session.get(Sak, vedtak.sak_id)
     assert sak is not None
     _read_sak(uow, sak)
-    assessment = vedtak.assessment
-    if language != assessment.get("language"):
-        assessment = explained_in(sak.benefit, vedtak, language)
+    assessment = explained(uow, vedtak.record_id, language)
     replaced = (
         uow.session.get(Vedtak, vedtak.replaces_vedtak_id) if vedtak.replaces_vedtak_id else None
     )
@@ -287,42 +285,19 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
         ],
         "calculations": assessment["calculations"],
         # The amounts decided and stored, as the letter states them (not re-computed).
-        "amounts": vedtak.assessment["amounts"],
-        "headline_amount": _headline(sak.benefit, vedtak),
+        "amounts": assessment["amounts"],
+        "headline_amount": _headline(sak.benefit, vedtak, assessment["amounts"]),
         "parameters": assessment["parameters"],
         "summary": assessment["summary"],
     }
 
 
-def _headline(benefit: str, vedtak: Vedtak) -> dict[str, Any] | None:
+def _headline(benefit: str, vedtak: Vedtak, amounts: dict[str, Any]) -> dict[str, Any] | None:
     """The amount the vedtak letter states first (granted vedtak only), and per what."""
     if vedtak.outcome != "granted":
         return None
-    found = headline_amount(benefit, vedtak.assessment.get("amounts", {}))
+    found = headline_amount(benefit, amounts)
     return {"amount": found[0], "per": found[1]} if found else None
-
-
-def explained_in(benefit: str, vedtak: Vedtak, language: str) -> dict[str, Any]:
-    """The stored result explained in another language, from the same facts and date."""
-    application = validate_facts(benefit, vedtak.effective_from, vedtak.facts)
-    return assess(benefit, application.facts, vedtak.effective_from, language=language).to_dict()
-
-
-def behandling_explained_in(
-    benefit: str, behandling: Behandling, language: str
-) -> dict[str, Any] | None:
-    """A behandling's rule result in `language`: the stored one if it is in that language,
-    otherwise the same facts assessed again on the same date (as `explained_in` does for a
-    vedtak). Facts that no longer validate keep the stored explanation."""
-    stored: dict[str, Any] | None = behandling.assessment
-    if not stored or stored.get("language") == language:
-        return stored
-    try:
-        application = validate_facts(benefit, behandling.claim_date, behandling.facts)
-    except InvalidInput:
-        return stored
-    at = dt.date.fromisoformat(stored["at"])
-    return assess(benefit, application.facts, at, language=language).to_dict()
 
 
 def list_events(uow: UnitOfWork, sak_id: uuid.UUID, limit: int, offset: int) -> dict[str, Any]:

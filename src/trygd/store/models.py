@@ -116,6 +116,23 @@ ONE_OPEN_BEHANDLING_PER_SAK = f"kind <> 'klage' AND state IN ({_OPEN})"
 ONE_OPEN_KLAGE_PER_VEDTAK = f"kind = 'klage' AND state <> '{KlageState.CLOSED.value}'"
 
 
+class DecisionRecordRow(Base):
+    """A rule result as the rules gave it, in no language (`trygd.rules.record`, format
+    trygd.decision/1). Written once and never changed: a behandling points to its latest,
+    a vedtak to the one it decided; a page, letter or export explains it in the reader's
+    language from the record itself."""
+
+    __tablename__ = "decision_records"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    benefit: Mapped[str] = mapped_column(String(32))
+    claim_date: Mapped[dt.date] = mapped_column(Date)
+    ruleset_version: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(32))
+    record: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Behandling(Base):
     """One assessment of a case: a first application or a revurdering.
 
@@ -140,7 +157,10 @@ class Behandling(Base):
     revises_vedtak_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     claim_date: Mapped[dt.date] = mapped_column(Date)
     facts: Mapped[dict[str, Any]]
-    assessment: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    # The latest rule result (a decision record); None until the rules have run.
+    record_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("decision_records.id"), index=True
+    )
     outcome: Mapped[str | None] = mapped_column(String(32))
     ruleset_version: Mapped[str | None] = mapped_column(String(64))
     assigned_to: Mapped[str | None] = mapped_column(String(64))
@@ -152,6 +172,7 @@ class Behandling(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     sak: Mapped[Sak] = parent("Sak", "Behandling.sak_id")
+    record: Mapped[DecisionRecordRow | None] = parent("DecisionRecordRow", "Behandling.record_id")
     soknad: Mapped[Soknad | None] = parent("Soknad", "Behandling.soknad_id")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -190,11 +211,13 @@ class Vedtak(Base):
     approved_by: Mapped[str | None] = mapped_column(String(64))
     ruleset_version: Mapped[str] = mapped_column(String(64))
     facts: Mapped[dict[str, Any]]
-    assessment: Mapped[dict[str, Any]]
+    # The rule result decided: the behandling's record when the vedtak was made.
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("decision_records.id"), index=True)
     implemented_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     sak: Mapped[Sak] = parent("Sak", "Vedtak.sak_id")
     behandling: Mapped[Behandling] = parent("Behandling", "Vedtak.behandling_id")
+    record: Mapped[DecisionRecordRow] = parent("DecisionRecordRow", "Vedtak.record_id")
 
 
 class Oppgave(Base):

@@ -1,0 +1,173 @@
+"""The decision record: explained from itself alone, through JSON unchanged, replayable."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trygd.rules import record as record_module
+from trygd.rules.assessment import RULES_VERSION, Ruleset, assess, default_ruleset
+from trygd.rules.record import (
+    DecisionRecord,
+    NotInstalled,
+    decode,
+    encode,
+    evaluate_record,
+    explain,
+    replay,
+    texts_changed,
+)
+from trygd.services.records import validate_facts
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+LEGACY = sorted((ROOT / "tests" / "fixtures" / "legacy_assessments").glob("*.json"))
+LANGUAGES = ("nb", "nn", "en")
+
+
+def _record_of(path: Path) -> DecisionRecord:
+    example = json.loads(path.read_text())
+    at = dt.date.fromisoformat(example["claim_date"])
+    facts = validate_facts(example["benefit"], at, example["facts"]).facts
+    return evaluate_record(example["benefit"], facts, at)
+
+
+def _through_json(record: DecisionRecord) -> DecisionRecord:
+    return DecisionRecord.from_json(json.loads(json.dumps(record.to_json())))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_round_trip_gives_the_same_record_and_the_same_text(path: Path) -> None:
+    fresh = _record_of(path)
+    stored = _through_json(fresh)
+    assert stored == fresh
+    for language in LANGUAGES:
+        assert json.dumps(explain(stored, language).to_dict(), ensure_ascii=False) == json.dumps(
+            explain(fresh, language).to_dict(), ensure_ascii=False
+        )
+
+
+@pytest.mark.parametrize("path", LEGACY, ids=lambda p: p.stem)
+def test_explaining_a_record_gives_the_text_the_rules_gave_before_records(path: Path) -> None:
+    """The fixtures were written by `assess` before it went through a record."""
+    old = json.loads(path.read_text())
+    at = dt.date.fromisoformat(old["claim_date"])
+    facts = validate_facts(old["benefit"], at, old["facts"]).facts
+    assert (
+        explain(evaluate_record(old["benefit"], facts, at), "nb").to_dict() == (old["assessment"])
+    )
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_replaying_every_example_finds_no_difference(path: Path) -> None:
+    stored = _through_json(_record_of(path))
+    assert replay(stored) == []
+    assert not texts_changed(stored)
+
+
+def test_replay_needs_no_parameter_files_and_ignores_todays_g() -> None:
+    """A record made under one G replays with its own G, whatever the installed files say."""
+    path = ROOT / "examples" / "dagpenger-lost-job.json"
+    record = _record_of(path)
+    reform = default_ruleset().parameters.with_reform(
+        {
+            "parameters": {
+                "common.grunnbelop": {
+                    "values": [{"from": dt.date(2020, 1, 1), "value": 200_000, "source": "t"}]
+                }
+            }
+        },
+        "test",
+    )
+    again = evaluate_record(record.benefit, dict(record.input_facts), record.at, Ruleset(reform))
+    assert again.names["g"] == 200_000 != record.names["g"]
+    assert replay(_through_json(record)) == []
+
+
+def test_replay_finds_a_tampered_value() -> None:
+    record = _record_of(ROOT / "examples" / "dagpenger-lost-job.json")
+    amounts = dict(record.amounts)
+    name = next(k for k, v in amounts.items() if isinstance(v, int | float) and v)
+    amounts[name] = amounts[name] + 1
+    tampered = dataclasses.replace(record, amounts=amounts)
+    found = replay(_through_json(tampered))
+    assert [(d.what, d.name) for d in found] == [("amount", name)]
+
+
+def test_replay_finds_a_tampered_status_and_outcome() -> None:
+    record = _record_of(ROOT / "examples" / "sykepenger-lisa.json")
+    rules = tuple(
+        dataclasses.replace(r, status="not_met", value=False) if i == 0 else r
+        for i, r in enumerate(record.rules)
+    )
+    tampered = dataclasses.replace(record, rules=rules, outcome=record.outcome.REJECTED)
+    kinds = {d.what for d in replay(tampered)}
+    assert {"outcome", "status", "value"} <= kinds
+
+
+def test_an_unknown_logic_version_is_reported_as_not_installed() -> None:
+    record = dataclasses.replace(
+        _record_of(ROOT / "examples" / "sykepenger-lisa.json"), rules_logic_version="1999.1.1"
+    )
+    with pytest.raises(NotInstalled) as raised:
+        replay(record)
+    assert raised.value.version == "1999.1.1"
+    assert RULES_VERSION in str(raised.value)
+
+
+def test_a_changed_text_is_reported() -> None:
+    record = dataclasses.replace(
+        _record_of(ROOT / "examples" / "sykepenger-lisa.json"), texts_digest="000000000000"
+    )
+    assert texts_changed(record)
+
+
+def test_assess_is_a_record_explained() -> None:
+    path = ROOT / "examples" / "aap-40-percent.json"
+    example = json.loads(path.read_text())
+    at = dt.date.fromisoformat(example["claim_date"])
+    facts = validate_facts(example["benefit"], at, example["facts"]).facts
+    for language in LANGUAGES:
+        assert assess("aap", facts, at, language=language) == explain(
+            evaluate_record("aap", facts, at), language
+        )
+
+
+def test_the_format_is_checked() -> None:
+    with pytest.raises(ValueError, match="not a decision record"):
+        DecisionRecord.from_json({"format": "trygd.assessment/1"})
+
+
+_VALUES: Any = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | st.dates(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_VALUES)
+def test_values_survive_json_exactly(value: Any) -> None:
+    back = decode(json.loads(json.dumps(encode(value))))
+    # NaN is not equal to itself: compare the JSON text, which writes floats exactly.
+    assert json.dumps(encode(back)) == json.dumps(encode(value))
+    assert type(back) is type(value)
+
+
+def test_numpy_scalars_become_python() -> None:
+    import numpy as np
+
+    assert type(record_module.plain(np.float64(1.5))) is float
+    assert record_module.plain([np.int64(2), (np.bool_(True),)]) == [2, [True]]
