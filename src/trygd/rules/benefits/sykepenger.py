@@ -19,6 +19,13 @@ HALF_UP): the sykepengegrunnlag is kept in kroner as given; the daily basis (gru
 is rounded to whole kroner, and so is the amount paid per day (daily basis × dekningsgrad ×
 grade). The minimum-income test compares the income before the 6 G cap, as spleis does.
 
+Two G values can apply on one day. The minimum income (0.5 G, § 8-3 second paragraph; 2 G,
+§ 8-51) is measured against the G NAV uses for minimum-income tests on `at`
+(`common.grunnbelop_minimum_income`): a new G counts there only from the day NAV puts it into
+use, some weeks after 1 May (2026: from 1 June), as in spleis (`Grunnbeløp.kt`, the
+minimum-income G by virkningsdato). The 6 G cap of § 8-10 uses the ordinary G from 1 May.
+Between the two dates the threshold is still half of last year's G.
+
 The maksdato (§ 8-12). Sykepengedager are the weekdays Monday to Friday for which NAV pays
 (§ 8-11); public holidays are not skipped and a day with graded sykepenger counts as a whole
 day, as in spleis. The application gives the earlier periods in which NAV paid sykepenger
@@ -147,6 +154,7 @@ INPUTS = (
 
 PARAMETERS = {
     "g": "common.grunnbelop",
+    "g_minimum_income": "common.grunnbelop_minimum_income",
     "working_days_per_year": "common.working_days_per_year",
     "max_age": "sykepenger.max_age",
     "reduced_right_age": "sykepenger.reduced_right_age",
@@ -302,7 +310,8 @@ def loss_of_income(f: Namespace, p: Any, v: Namespace) -> Any:
 
 @condition("ftrl. § 8-3 andre ledd, § 8-51", needs=("yearly_income", "birth_date", "at"))
 def minimum_income(f: Namespace, p: Any, v: Namespace) -> Any:
-    """At least half of G; from the day after the 67th birthday at least 2 G.
+    """At least half of G; from the day after the 67th birthday at least 2 G, both measured
+    against the G for minimum-income tests on `at` (see the module docstring).
 
     § 8-51 is applied as "at least 2 G" (an income of exactly 2 G is enough), as NAV's
     sykepenger system does (helse-spleis `oppfyllerMinsteinntektskrav = grunnlag >=
@@ -311,7 +320,7 @@ def minimum_income(f: Namespace, p: Any, v: Namespace) -> Any:
     v.birthday_67 = dates.add_years(f.birth_date, int(p.reduced_right_age))
     v.after_67 = f.at > v.birthday_67
     v.income_factor = ops.where(v.after_67, p.min_income_factor_after_67, p.min_income_factor)
-    v.income_threshold = v.income_factor * p.g
+    v.income_threshold = v.income_factor * p.g_minimum_income
     return f.yearly_income >= v.income_threshold
 
 
@@ -324,7 +333,7 @@ def minimum_grade(f: Namespace, p: Any, v: Namespace) -> Any:
 
 @calculation("ftrl. § 8-10", needs=("yearly_income",))
 def basis(f: Namespace, p: Any, v: Namespace) -> Any:
-    """The sykepengegrunnlag: the yearly income, at most 6 G."""
+    """The sykepengegrunnlag: the yearly income, at most 6 G (the ordinary G on `at`)."""
     v.basis_cap = p.max_basis_factor * p.g
     return ops.minimum(f.yearly_income, v.basis_cap)
 
