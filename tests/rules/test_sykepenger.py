@@ -14,16 +14,22 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trygd.rules.assessment import assess, default_ruleset
-from trygd.rules.benefits.sykepenger import SYKEPENGER, derive
+from trygd.rules.assessment import Ruleset, assess, default_ruleset
+from trygd.rules.benefits.sykepenger import SYKEPENGER
+from trygd.rules.benefits.sykepenger import derive as derive_with
 from trygd.rules.declarations import Outcome
 from trygd.rules.evaluation import evaluate_many
 from trygd.rules.formatting import LANGUAGES
-from trygd.rules.parameters import ParameterError
+from trygd.rules.parameters import ParameterError, load_default
 from trygd.rules.texts import check_complete
 
 D = dt.date
 AT = D(2025, 6, 2)
+
+
+def derive(raw: dict[str, Any], at: dt.date) -> dict[str, Any]:
+    """The derived facts with the shipped parameters on `at`, as `assess` derives them."""
+    return derive_with(raw, at, default_ruleset().params(SYKEPENGER, at))
 
 
 def facts(**changes: Any) -> dict[str, Any]:
@@ -570,3 +576,67 @@ def test_population_path_agrees_with_single_assessments() -> None:
             day = np.asarray(population.values[name], dtype="datetime64[D]")[index]
             assert day == np.datetime64(single.amounts[name], "D")
         assert population.values["annual_amount"][index] == single.amounts["daily_payment"] * 260
+
+
+def reformed(name: str, value: float) -> Ruleset:
+    reform = {
+        "parameters": {
+            f"sykepenger.{name}": {
+                "values": [{"from": D(2025, 1, 1), "value": value, "source": "test reform"}]
+            }
+        }
+    }
+    return Ruleset(load_default().with_reform(reform, f"{name} {value}"))
+
+
+def derived(assessment: Any) -> dict[str, Any]:
+    maksdato = next(r for r in assessment.calculations if r.id == "sykepenger.maksdato")
+    return dict(maksdato.facts_used)
+
+
+def test_a_reform_of_the_three_year_window_reaches_the_derived_facts() -> None:
+    """Four short periods about 20 weeks apart (no 26-week reset): 40 days in three years,
+    20 of them in the last year. The summary of the history reads the reform's window."""
+    history = [
+        {"from": D(2023, 10, 2), "to": D(2023, 10, 13)},
+        {"from": D(2024, 3, 4), "to": D(2024, 3, 15)},
+        {"from": D(2024, 8, 5), "to": D(2024, 8, 16)},
+        {"from": D(2025, 1, 6), "to": D(2025, 1, 17)},
+    ]
+    baseline = assess("sykepenger", facts(sick_leave_history=history), AT)
+    assert derived(baseline)["sick_days_used"] == 40
+    assert value(baseline, "maksdato", "days_left") == 208
+    one_year = assess(
+        "sykepenger",
+        facts(sick_leave_history=history),
+        AT,
+        ruleset=reformed("lookback_years", 1),
+    )
+    assert derived(one_year)["sick_days_used"] == 20
+    # Days still counted could leave a one-year window before the maksdato: undetermined.
+    assert derived(one_year)["used_days_stay_in_window"] is None
+    assert "sykepenger.maksdato" in one_year.undetermined
+
+
+def test_a_reform_of_the_248_days_reaches_the_derived_facts() -> None:
+    """30 days used, the first on 2023-03-06. With 248 days the latest maksdato is in April
+    2026, so the first days could leave the three-year window before it (undetermined); with
+    200 days it is in February 2026 and every counted day stays in the window."""
+    history = [
+        {"from": D(2023, 3, 6), "to": D(2023, 3, 10)},
+        {"from": D(2023, 8, 7), "to": D(2023, 8, 11)},
+        {"from": D(2024, 1, 8), "to": D(2024, 1, 12)},
+        {"from": D(2024, 6, 3), "to": D(2024, 6, 7)},
+        {"from": D(2024, 11, 4), "to": D(2024, 11, 8)},
+        {"from": D(2025, 4, 7), "to": D(2025, 4, 11)},
+    ]
+    baseline = assess("sykepenger", facts(sick_leave_history=history), AT)
+    assert derived(baseline)["used_days_stay_in_window"] is None
+    assert baseline.amounts["maksdato"] is None
+    shorter = assess(
+        "sykepenger", facts(sick_leave_history=history), AT, ruleset=reformed("max_days", 200)
+    )
+    assert derived(shorter)["sick_days_used"] == 30
+    assert derived(shorter)["used_days_stay_in_window"] is True
+    assert value(shorter, "maksdato", "days_left") == 170
+    assert shorter.amounts["maksdato"] == D(2026, 2, 10)

@@ -167,9 +167,9 @@ def assess(
         raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     ruleset = ruleset or default_ruleset()
     benefit = benefit_by_id(benefit_id)
-    if benefit.derive is not None:
-        facts = benefit.derive(facts, at)
     params = ruleset.params(benefit, at)
+    if benefit.derive is not None:
+        facts = benefit.derive(facts, at, params)
     evaluation = evaluate_one(benefit, facts, params, at)
     texts = catalogue(benefit.id)
     names = ChainMap(vars(evaluation.values), vars(params), vars(evaluation.facts))

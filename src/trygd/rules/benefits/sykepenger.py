@@ -61,21 +61,21 @@ sykepengedager already used (`sick_days_used`), the number of those after the 67
   that is not modelled.
 
 `derive` needs the 3-year window, the 26 weeks, the employer period, the 248 days and the age
-67 to summarise the history. It reads them from the shipped parameter files (on `at`); a
-reform that changes these values reaches the rules below but not that summary.
+67 to summarise the history. It gets them as the benefit's parameters on `at` from the
+rule-set the assessment runs under, so a reform of these values reaches the summary as it
+reaches the rules below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from trygd.rules import dates, ops
 from trygd.rules.declarations import Benefit, Fact, Namespace, calculation, condition
-from trygd.rules.parameters import ParameterSet, load_default, resolve
+from trygd.rules.parameters import Params
 
 DAYS_PER_WEEK = 7
 """Calendar days in a week, to turn the 26 weeks of § 8-12 into days."""
@@ -171,20 +171,6 @@ PARAMETERS = {
     "reset_weeks": "sykepenger.reset_weeks",
 }
 
-_HISTORY_PARAMETERS = {
-    "employer_period_days": "sykepenger.employer_period_days",
-    "lookback_years": "sykepenger.lookback_years",
-    "reset_weeks": "sykepenger.reset_weeks",
-    "max_days": "sykepenger.max_days",
-    "reduced_right_age": "sykepenger.reduced_right_age",
-}
-
-
-@cache
-def _shipped_parameters() -> ParameterSet:
-    return load_default()
-
-
 def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -216,13 +202,14 @@ def _merged(history: list[dict[str, Any]], before: dt.date) -> list[tuple[dt.dat
 
 
 def summarise_history(
-    history: list[dict[str, Any]], at: dt.date, birth_date: dt.date | None
+    history: list[dict[str, Any]], at: dt.date, birth_date: dt.date | None, p: Params
 ) -> dict[str, Any]:
     """The flat facts about sykepengedager already used, from the periods NAV paid.
 
-    See the module docstring for the readings of the 26-week rule and the three-year window.
+    `p` is the benefit's parameters on `at` (the 26 weeks, the employer period, the three
+    years, the 248 days and the age 67 are read from it). See the module docstring for the
+    readings of the 26-week rule and the three-year window.
     """
-    p = resolve(_shipped_parameters(), _HISTORY_PARAMETERS, at)
     reset_days = int(p.reset_weeks) * DAYS_PER_WEEK
     periods = _merged(history, at)
     # The 26-week rule: keep only the periods after the last gap of 26 weeks without
@@ -254,14 +241,14 @@ def summarise_history(
     return facts
 
 
-def derive(raw: dict[str, Any], at: Any) -> dict[str, Any]:
+def derive(raw: dict[str, Any], at: Any, params: Params) -> dict[str, Any]:
     """The flat facts of an application: the used sykepengedager from the sick-leave history.
 
     Flat facts given directly are kept, except a `used_days_stay_in_window` of False, which
     is dropped (not certain means undetermined). With a history, the derived facts are
     computed from it and replace any given directly. Without a history they stay missing
     unless given, so the maksdato is undetermined. `sick_days_used_after_67` also needs the
-    birth date.
+    birth date. `params` is the benefit's parameters on `at` in the rule-set being used.
     """
     facts = {fact.name: raw[fact.name] for fact in FACTS if raw.get(fact.name) is not None}
     if facts.get("used_days_stay_in_window") is False:
@@ -271,9 +258,8 @@ def derive(raw: dict[str, Any], at: Any) -> dict[str, Any]:
         birth = raw.get("birth_date")
         for name in DERIVED:
             facts.pop(name, None)
-        facts.update(
-            summarise_history(list(history), at, None if birth is None else _as_date(birth))
-        )
+        birth_date = None if birth is None else _as_date(birth)
+        facts.update(summarise_history(list(history), at, birth_date, params))
     return facts
 
 
