@@ -119,8 +119,6 @@ PARAMETERS = {
 def derive(raw: dict[str, Any], at: Any, params: Params) -> dict[str, Any]:
     """The flat facts of an application: income_year_1..3 from the income history.
 
-    Needs no parameter (`params` is the benefit's parameters on `at`, as for every `derive`).
-
     The history lists pensjonsgivende inntekt per calendar year; a year that is not listed
     counts as a year without income. Without a history, or without the date the work capacity
     was reduced, the income facts stay missing (unless given directly) and the basis is

@@ -248,7 +248,7 @@ def derive(raw: dict[str, Any], at: Any, params: Params) -> dict[str, Any]:
     is dropped (not certain means undetermined). With a history, the derived facts are
     computed from it and replace any given directly. Without a history they stay missing
     unless given, so the maksdato is undetermined. `sick_days_used_after_67` also needs the
-    birth date. `params` is the benefit's parameters on `at` in the rule-set being used.
+    birth date.
     """
     facts = {fact.name: raw[fact.name] for fact in FACTS if raw.get(fact.name) is not None}
     if facts.get("used_days_stay_in_window") is False:

@@ -168,8 +168,6 @@ PARAMETERS = {
 def derive(raw: dict[str, Any], at: dt.date, params: Params) -> dict[str, Any]:
     """The flat facts: every flat fact given, plus income_year_1..5 from `income_history`.
 
-    Needs no parameter (`params` is the benefit's parameters on `at`, as for every `derive`).
-
     The years are the last calendar years before the year of the uføretidspunkt, oldest first.
     A year that is not in the history is left out, so the basis is undetermined and names it:
     a year without income must be given with the amount 0.
