@@ -171,6 +171,7 @@ PARAMETERS = {
     "reset_weeks": "sykepenger.reset_weeks",
 }
 
+
 def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
