@@ -124,8 +124,7 @@ def _source_and_status(name: str, entry: Mapping[str, Any], start: dt.date) -> t
 def _number(name: str, entry: Mapping[str, Any], key: str, start: dt.date) -> float:
     value = entry.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        word = "value" if key == "value" else key
-        raise ParameterError(f"{name}: {word} from {start} is not a number")
+        raise ParameterError(f"{name}: {key} from {start} is not a number")
     return float(value)
 
 
