@@ -141,6 +141,27 @@ def test_simulate_with_a_reform_reports_both_side_by_side(tmp_path: Path) -> Non
     assert figures["comparison"]["dagpenger"]["losers"] == 0
 
 
+def test_simulate_with_a_g_reform(tmp_path: Path) -> None:
+    """The README's G reform: a higher G from 2027 raises the 6 G caps and the thresholds."""
+    reform = tmp_path / "g.toml"
+    reform.write_text(
+        'title = "G 2027"\n'
+        '[parameters."common.grunnbelop"]\n'
+        "values = [{ from = 2027-05-01, minimum_income_from = 2027-06-01, value = 142000, "
+        'yearly_average = 140183, source = "test reform" }]\n'
+    )
+    result = runner.invoke(
+        app,
+        ["simulate", "--persons", "5000", "--at", "2027-07-01", "--reform", str(reform), "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert (
+        figures["reform"]["sykepenger"]["yearly_cost"]
+        > figures["baseline"]["sykepenger"]["yearly_cost"]
+    )
+
+
 def test_simulate_is_reproducible_with_a_seed() -> None:
     args = ["simulate", "--persons", "5000", "--at", "2026-06-01", "--seed", "7", "--json"]
     first = json.loads(runner.invoke(app, args).output)
@@ -153,6 +174,16 @@ def test_simulate_is_reproducible_with_a_seed() -> None:
     [
         ("not = [toml", "not a valid TOML file"),
         ('[parameters."no.such"]\nvalues = []\n', "unknown parameter 'no.such'"),
+        (
+            '[parameters."common.grunnbelop_minimum_income"]\n'
+            'values = [{ from = 2027-06-01, value = 142000, source = "s" }]\n',
+            "is a view of the G list common.grunnbelop",
+        ),
+        (
+            '[parameters."common.grunnbelop"]\n'
+            'values = [{ from = 2027-05-01, value = 142000, source = "s" }]\n',
+            "needs a 'minimum_income_from' date",
+        ),
     ],
 )
 def test_a_bad_reform_file_exits_2(tmp_path: Path, reform_text: str, message: str) -> None:

@@ -98,13 +98,32 @@ def test_a_reform_replaces_values_from_its_first_date_only() -> None:
         ({}, "parameters"),
         ({"parameters": {"no.such": {"values": []}}}, "unknown parameter 'no.such'"),
         (
-            {"parameters": {"common.grunnbelop": {"values": [{"from": dt.date(2030, 1, 1)}]}}},
+            {
+                "parameters": {
+                    "common.grunnbelop": {
+                        "values": [
+                            {
+                                "from": dt.date(2030, 5, 1),
+                                "minimum_income_from": dt.date(2030, 6, 1),
+                            }
+                        ]
+                    }
+                }
+            },
             "not a number",
         ),
         (
             {
                 "parameters": {
-                    "common.grunnbelop": {"values": [{"from": dt.date(2030, 1, 1), "value": 1}]}
+                    "common.grunnbelop": {
+                        "values": [
+                            {
+                                "from": dt.date(2030, 5, 1),
+                                "minimum_income_from": dt.date(2030, 6, 1),
+                                "value": 1,
+                            }
+                        ]
+                    }
                 }
             },
             "no source",

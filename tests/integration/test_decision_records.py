@@ -47,7 +47,16 @@ def _higher_g() -> Ruleset:
     reform = {
         "parameters": {
             "common.grunnbelop": {
-                "values": [{"from": dt.date(2026, 5, 1), "value": 200_000, "source": "test"}]
+                "values": [
+                    {
+                        "from": dt.date(2026, 5, 1),
+                        "minimum_income_from": dt.date(2026, 5, 1),
+                        "value": 200_000,
+                        # 4 months of 130 160 and 8 of 200 000
+                        "yearly_average": 176_720,
+                        "source": "test",
+                    }
+                ]
             }
         }
     }

@@ -374,7 +374,7 @@ def test_derive_turns_the_income_history_into_three_years() -> None:
         ],
         "children": 1,
     }
-    flat = derive(raw, AT)
+    flat = derive(raw, AT, default_ruleset().params(AAP, AT))
     assert flat["income_year_1"] == 300_000  # 2022
     assert flat["income_year_2"] == 0.0  # 2023: not listed, no income
     assert flat["income_year_3"] == 400_000  # 2024
@@ -383,7 +383,9 @@ def test_derive_turns_the_income_history_into_three_years() -> None:
 
 
 def test_derive_without_reduction_date_leaves_income_missing() -> None:
-    flat = derive({"income_history": [{"year": 2024, "amount": 1.0}]}, AT)
+    flat = derive(
+        {"income_history": [{"year": 2024, "amount": 1.0}]}, AT, default_ruleset().params(AAP, AT)
+    )
     assert not any(name.startswith("income_year") for name in flat)
 
 

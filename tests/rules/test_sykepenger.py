@@ -1,7 +1,8 @@
 """Sykepenger (folketrygdloven chapter 8): conditions, amounts and the maksdato.
 
-G is 124 028 kr from 2024-05-01 and 130 160 kr from 2025-05-01, so on the usual assessment
-date 2025-06-02 (a Monday) 0.5 G = 65 080 kr, 2 G = 260 320 kr and 6 G = 780 960 kr. The
+G is 124 028 kr from 2024-05-01 and 130 160 kr from 2025-05-01; the G for minimum-income
+tests changes to 130 160 kr on 2025-06-02. So on the usual assessment date 2025-06-02 (a
+Monday) 0.5 G = 65 080 kr, 2 G = 260 320 kr and 6 G = 780 960 kr. The
 employer pays 2025-06-02 to 2025-06-17; NAV pays from 2025-06-18.
 """
 
@@ -13,16 +14,22 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trygd.rules.assessment import assess, default_ruleset
-from trygd.rules.benefits.sykepenger import SYKEPENGER, derive
+from trygd.rules.assessment import Ruleset, assess, default_ruleset
+from trygd.rules.benefits.sykepenger import SYKEPENGER
+from trygd.rules.benefits.sykepenger import derive as derive_with
 from trygd.rules.declarations import Outcome
 from trygd.rules.evaluation import evaluate_many
 from trygd.rules.formatting import LANGUAGES
-from trygd.rules.parameters import ParameterError
+from trygd.rules.parameters import ParameterError, load_default
 from trygd.rules.texts import check_complete
 
 D = dt.date
 AT = D(2025, 6, 2)
+
+
+def derive(raw: dict[str, Any], at: dt.date) -> dict[str, Any]:
+    """The derived facts with the shipped parameters on `at`, as `assess` derives them."""
+    return derive_with(raw, at, default_ruleset().params(SYKEPENGER, at))
 
 
 def facts(**changes: Any) -> dict[str, Any]:
@@ -233,13 +240,76 @@ def test_higher_income_requirement_from_the_day_after_the_67th_birthday(
 @pytest.mark.parametrize(
     ("description", "at", "expected"),
     [
-        ("G 124 028 on 2025-04-30: 0.5 G = 62 014", D(2025, 4, 30), "met"),
-        ("G 130 160 on 2025-05-01: 0.5 G = 65 080", D(2025, 5, 1), "not_met"),
+        ("minimum-income G 124 028 on 2025-05-01: 0.5 G = 62 014", D(2025, 5, 1), "met"),
+        ("minimum-income G 124 028 on 2025-06-01: 0.5 G = 62 014", D(2025, 6, 1), "met"),
+        ("minimum-income G 130 160 on 2025-06-02: 0.5 G = 65 080", D(2025, 6, 2), "not_met"),
     ],
 )
-def test_g_changes_on_1_may(description: str, at: dt.date, expected: str) -> None:
+def test_the_minimum_income_g_changes_when_nav_puts_it_into_use(
+    description: str, at: dt.date, expected: str
+) -> None:
+    """§ 8-3 andre ledd is measured against the G for minimum-income tests (spleis
+    `Grunnbeløp.kt`), which NAV put into use on 2025-06-02, not on 1 May."""
     result = assess("sykepenger", facts(yearly_income=63_000), at)
     assert status(result, "minimum_income") == expected, description
+
+
+UNDER_67 = D(1990, 3, 1)
+AGE_69 = D(1957, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("at", "birth_date", "income", "threshold", "expected"),
+    [
+        # Between 1 May and 1 June 2026: G is 136 549, but the minimum-income G is still
+        # 130 160, so 0.5 G = 65 080 and 2 G = 260 320.
+        (D(2026, 5, 15), UNDER_67, 65_079, 65_080, "not_met"),
+        (D(2026, 5, 15), UNDER_67, 65_080, 65_080, "met"),
+        (D(2026, 5, 15), UNDER_67, 65_081, 65_080, "met"),
+        (D(2026, 5, 31), UNDER_67, 65_080, 65_080, "met"),
+        (D(2026, 5, 15), AGE_69, 260_319, 260_320, "not_met"),
+        (D(2026, 5, 15), AGE_69, 260_320, 260_320, "met"),
+        (D(2026, 5, 15), AGE_69, 260_321, 260_320, "met"),
+        # From 1 June 2026 the minimum-income G is 136 549: 0.5 G = 68 274.50, 2 G = 273 098.
+        (D(2026, 6, 1), UNDER_67, 65_080, 68_274.5, "not_met"),
+        (D(2026, 6, 1), UNDER_67, 68_273.5, 68_274.5, "not_met"),
+        (D(2026, 6, 1), UNDER_67, 68_274, 68_274.5, "not_met"),
+        (D(2026, 6, 1), UNDER_67, 68_274.5, 68_274.5, "met"),
+        (D(2026, 6, 1), UNDER_67, 68_275.5, 68_274.5, "met"),
+        (D(2026, 6, 15), UNDER_67, 68_275, 68_274.5, "met"),
+        (D(2026, 6, 1), AGE_69, 273_097, 273_098, "not_met"),
+        (D(2026, 6, 1), AGE_69, 273_098, 273_098, "met"),
+        (D(2026, 6, 1), AGE_69, 273_099, 273_098, "met"),
+    ],
+)
+def test_minimum_income_uses_the_minimum_income_g_of_2026(
+    at: dt.date, birth_date: dt.date, income: float, threshold: float, expected: str
+) -> None:
+    result = assess("sykepenger", facts(birth_date=birth_date, yearly_income=income), at)
+    assert value(result, "minimum_income", "income_threshold") == threshold
+    assert status(result, "minimum_income") == expected
+
+
+def test_the_6_g_cap_uses_the_ordinary_g_from_1_may() -> None:
+    """On 2026-05-15 the threshold still uses last year's G, but the cap uses the new one."""
+    result = assess("sykepenger", facts(yearly_income=900_000), D(2026, 5, 15))
+    assert value(result, "basis", "basis_cap") == 6 * 136_549
+    assert result.amounts["basis"] == 819_294
+    used = {p.name: p.value for p in result.parameters}
+    assert used["common.grunnbelop"] == 136_549
+    assert used["common.grunnbelop_minimum_income"] == 130_160
+
+
+def test_the_explanations_name_both_g_values() -> None:
+    for language, g_minimum_income, g in (
+        ("nb", "130 160 kr", "136 549 kr"),
+        ("en", "NOK 130,160", "NOK 136,549"),
+    ):
+        result = assess("sykepenger", facts(), D(2026, 5, 15), language=language)
+        minimum = next(r for r in result.conditions if r.id == "sykepenger.minimum_income")
+        basis = next(r for r in result.calculations if r.id == "sykepenger.basis")
+        assert g_minimum_income in minimum.explanation.replace("\xa0", " ")
+        assert g in basis.explanation.replace("\xa0", " ")
 
 
 @pytest.mark.parametrize(("grade", "expected"), [(19, "not_met"), (20, "met"), (21, "met")])
@@ -506,3 +576,67 @@ def test_population_path_agrees_with_single_assessments() -> None:
             day = np.asarray(population.values[name], dtype="datetime64[D]")[index]
             assert day == np.datetime64(single.amounts[name], "D")
         assert population.values["annual_amount"][index] == single.amounts["daily_payment"] * 260
+
+
+def reformed(name: str, value: float) -> Ruleset:
+    reform = {
+        "parameters": {
+            f"sykepenger.{name}": {
+                "values": [{"from": D(2025, 1, 1), "value": value, "source": "test reform"}]
+            }
+        }
+    }
+    return Ruleset(load_default().with_reform(reform, f"{name} {value}"))
+
+
+def derived(assessment: Any) -> dict[str, Any]:
+    maksdato = next(r for r in assessment.calculations if r.id == "sykepenger.maksdato")
+    return dict(maksdato.facts_used)
+
+
+def test_a_reform_of_the_three_year_window_reaches_the_derived_facts() -> None:
+    """Four short periods about 20 weeks apart (no 26-week reset): 40 days in three years,
+    20 of them in the last year. The summary of the history reads the reform's window."""
+    history = [
+        {"from": D(2023, 10, 2), "to": D(2023, 10, 13)},
+        {"from": D(2024, 3, 4), "to": D(2024, 3, 15)},
+        {"from": D(2024, 8, 5), "to": D(2024, 8, 16)},
+        {"from": D(2025, 1, 6), "to": D(2025, 1, 17)},
+    ]
+    baseline = assess("sykepenger", facts(sick_leave_history=history), AT)
+    assert derived(baseline)["sick_days_used"] == 40
+    assert value(baseline, "maksdato", "days_left") == 208
+    one_year = assess(
+        "sykepenger",
+        facts(sick_leave_history=history),
+        AT,
+        ruleset=reformed("lookback_years", 1),
+    )
+    assert derived(one_year)["sick_days_used"] == 20
+    # Days still counted could leave a one-year window before the maksdato: undetermined.
+    assert derived(one_year)["used_days_stay_in_window"] is None
+    assert "sykepenger.maksdato" in one_year.undetermined
+
+
+def test_a_reform_of_the_248_days_reaches_the_derived_facts() -> None:
+    """30 days used, the first on 2023-03-06. With 248 days the latest maksdato is in April
+    2026, so the first days could leave the three-year window before it (undetermined); with
+    200 days it is in February 2026 and every counted day stays in the window."""
+    history = [
+        {"from": D(2023, 3, 6), "to": D(2023, 3, 10)},
+        {"from": D(2023, 8, 7), "to": D(2023, 8, 11)},
+        {"from": D(2024, 1, 8), "to": D(2024, 1, 12)},
+        {"from": D(2024, 6, 3), "to": D(2024, 6, 7)},
+        {"from": D(2024, 11, 4), "to": D(2024, 11, 8)},
+        {"from": D(2025, 4, 7), "to": D(2025, 4, 11)},
+    ]
+    baseline = assess("sykepenger", facts(sick_leave_history=history), AT)
+    assert derived(baseline)["used_days_stay_in_window"] is None
+    assert baseline.amounts["maksdato"] is None
+    shorter = assess(
+        "sykepenger", facts(sick_leave_history=history), AT, ruleset=reformed("max_days", 200)
+    )
+    assert derived(shorter)["sick_days_used"] == 30
+    assert derived(shorter)["used_days_stay_in_window"] is True
+    assert value(shorter, "maksdato", "days_left") == 170
+    assert shorter.amounts["maksdato"] == D(2026, 2, 10)

@@ -520,7 +520,7 @@ def test_derive_picks_the_five_years_before_the_uforetidspunkt_oldest_first() ->
         "children": 1,
         "income_history": [{"year": y, "amount": 1000.0 * y} for y in range(2015, 2025)],
     }
-    facts = derive(raw, AT)
+    facts = derive(raw, AT, default_ruleset().params(UFORETRYGD, AT))
     assert facts["children"] == 1
     assert "income_history" not in facts
     assert [facts[f.name] for f in INCOME_FACTS] == [1000.0 * y for y in range(2019, 2024)]
@@ -536,7 +536,11 @@ def test_derive_leaves_a_missing_year_out_so_the_basis_is_undetermined() -> None
 
 
 def test_derive_without_uforetidspunkt_gives_no_income_years() -> None:
-    facts = derive({"income_history": [{"year": 2020, "amount": 1.0}]}, AT)
+    facts = derive(
+        {"income_history": [{"year": 2020, "amount": 1.0}]},
+        AT,
+        default_ruleset().params(UFORETRYGD, AT),
+    )
     assert not any(f.name in facts for f in INCOME_FACTS)
 
 

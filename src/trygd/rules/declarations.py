@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
 
+from trygd.rules.parameters import Params
+
 
 class Status(IntEnum):
     """The status of one condition; the numbers are the codes used in population arrays."""
@@ -156,8 +158,10 @@ class Benefit:
     """The results a vedtak reports, each with its kind, so that a page writes a date as a
     date and weeks as weeks (not everything as kroner)."""
     annual_amount: str
-    derive: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
-    """Turns the input facts (such as a sick-leave history) into the flat facts, given `at`."""
+    derive: Callable[[dict[str, Any], Any, Params], dict[str, Any]] | None = None
+    """Turns the input facts (such as a sick-leave history) into the flat facts, given `at`
+    and the benefit's parameters resolved on `at` in the rule-set being used, so that a
+    reform reaches the derived facts as it reaches the rules."""
     inputs: tuple[Fact, ...] = ()
     """The facts an application gives, where they differ from `facts` (see `derive`)."""
 

@@ -286,10 +286,10 @@ def texts_digest(benefit_id: str) -> str:
 
 def derived_facts(benefit: Benefit, facts: dict[str, Any], at: dt.date, params: Params) -> Any:
     """The flat facts the rules read, from the input facts. The one place `derive` is called
-    (`params` are the parameters resolved for the decision, for a `derive` that takes them)."""
+    (`params` are the parameters resolved for the decision, so a reform reaches derived facts)."""
     if benefit.derive is None:
         return facts
-    return benefit.derive(facts, at)
+    return benefit.derive(facts, at, params)
 
 
 def evaluate_record(

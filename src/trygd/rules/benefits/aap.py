@@ -24,6 +24,7 @@ from typing import Any
 from trygd.rules import age as age_window
 from trygd.rules import dates, ops
 from trygd.rules.declarations import Benefit, Fact, Namespace, calculation, condition
+from trygd.rules.parameters import Params
 
 INCOME_YEARS = ("income_year_1", "income_year_2", "income_year_3")
 """Pensjonsgivende inntekt in the three calendar years before the year work capacity was
@@ -115,7 +116,7 @@ PARAMETERS = {
 }
 
 
-def derive(raw: dict[str, Any], at: Any) -> dict[str, Any]:
+def derive(raw: dict[str, Any], at: Any, params: Params) -> dict[str, Any]:
     """The flat facts of an application: income_year_1..3 from the income history.
 
     The history lists pensjonsgivende inntekt per calendar year; a year that is not listed

@@ -19,6 +19,13 @@ HALF_UP): the sykepengegrunnlag is kept in kroner as given; the daily basis (gru
 is rounded to whole kroner, and so is the amount paid per day (daily basis × dekningsgrad ×
 grade). The minimum-income test compares the income before the 6 G cap, as spleis does.
 
+Two G values can apply on one day. The minimum income (0.5 G, § 8-3 second paragraph; 2 G,
+§ 8-51) is measured against the G NAV uses for minimum-income tests on `at`
+(`common.grunnbelop_minimum_income`): a new G counts there only from the day NAV puts it into
+use, some weeks after 1 May (2026: from 1 June), as in spleis (`Grunnbeløp.kt`, the
+minimum-income G by virkningsdato). The 6 G cap of § 8-10 uses the ordinary G from 1 May.
+Between the two dates the threshold is still half of last year's G.
+
 The maksdato (§ 8-12). Sykepengedager are the weekdays Monday to Friday for which NAV pays
 (§ 8-11); public holidays are not skipped and a day with graded sykepenger counts as a whole
 day, as in spleis. The application gives the earlier periods in which NAV paid sykepenger
@@ -54,21 +61,21 @@ sykepengedager already used (`sick_days_used`), the number of those after the 67
   that is not modelled.
 
 `derive` needs the 3-year window, the 26 weeks, the employer period, the 248 days and the age
-67 to summarise the history. It reads them from the shipped parameter files (on `at`); a
-reform that changes these values reaches the rules below but not that summary.
+67 to summarise the history. It gets them as the benefit's parameters on `at` from the
+rule-set the assessment runs under, so a reform of these values reaches the summary as it
+reaches the rules below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from trygd.rules import dates, ops
 from trygd.rules.declarations import Benefit, Fact, Namespace, calculation, condition
-from trygd.rules.parameters import ParameterSet, load_default, resolve
+from trygd.rules.parameters import Params
 
 DAYS_PER_WEEK = 7
 """Calendar days in a week, to turn the 26 weeks of § 8-12 into days."""
@@ -147,6 +154,7 @@ INPUTS = (
 
 PARAMETERS = {
     "g": "common.grunnbelop",
+    "g_minimum_income": "common.grunnbelop_minimum_income",
     "working_days_per_year": "common.working_days_per_year",
     "max_age": "sykepenger.max_age",
     "reduced_right_age": "sykepenger.reduced_right_age",
@@ -162,19 +170,6 @@ PARAMETERS = {
     "lookback_years": "sykepenger.lookback_years",
     "reset_weeks": "sykepenger.reset_weeks",
 }
-
-_HISTORY_PARAMETERS = {
-    "employer_period_days": "sykepenger.employer_period_days",
-    "lookback_years": "sykepenger.lookback_years",
-    "reset_weeks": "sykepenger.reset_weeks",
-    "max_days": "sykepenger.max_days",
-    "reduced_right_age": "sykepenger.reduced_right_age",
-}
-
-
-@cache
-def _shipped_parameters() -> ParameterSet:
-    return load_default()
 
 
 def _as_date(value: Any) -> dt.date:
@@ -208,13 +203,14 @@ def _merged(history: list[dict[str, Any]], before: dt.date) -> list[tuple[dt.dat
 
 
 def summarise_history(
-    history: list[dict[str, Any]], at: dt.date, birth_date: dt.date | None
+    history: list[dict[str, Any]], at: dt.date, birth_date: dt.date | None, p: Params
 ) -> dict[str, Any]:
     """The flat facts about sykepengedager already used, from the periods NAV paid.
 
-    See the module docstring for the readings of the 26-week rule and the three-year window.
+    `p` is the benefit's parameters on `at` (the 26 weeks, the employer period, the three
+    years, the 248 days and the age 67 are read from it). See the module docstring for the
+    readings of the 26-week rule and the three-year window.
     """
-    p = resolve(_shipped_parameters(), _HISTORY_PARAMETERS, at)
     reset_days = int(p.reset_weeks) * DAYS_PER_WEEK
     periods = _merged(history, at)
     # The 26-week rule: keep only the periods after the last gap of 26 weeks without
@@ -246,7 +242,7 @@ def summarise_history(
     return facts
 
 
-def derive(raw: dict[str, Any], at: Any) -> dict[str, Any]:
+def derive(raw: dict[str, Any], at: Any, params: Params) -> dict[str, Any]:
     """The flat facts of an application: the used sykepengedager from the sick-leave history.
 
     Flat facts given directly are kept, except a `used_days_stay_in_window` of False, which
@@ -263,9 +259,8 @@ def derive(raw: dict[str, Any], at: Any) -> dict[str, Any]:
         birth = raw.get("birth_date")
         for name in DERIVED:
             facts.pop(name, None)
-        facts.update(
-            summarise_history(list(history), at, None if birth is None else _as_date(birth))
-        )
+        birth_date = None if birth is None else _as_date(birth)
+        facts.update(summarise_history(list(history), at, birth_date, params))
     return facts
 
 
@@ -302,7 +297,8 @@ def loss_of_income(f: Namespace, p: Any, v: Namespace) -> Any:
 
 @condition("ftrl. § 8-3 andre ledd, § 8-51", needs=("yearly_income", "birth_date", "at"))
 def minimum_income(f: Namespace, p: Any, v: Namespace) -> Any:
-    """At least half of G; from the day after the 67th birthday at least 2 G.
+    """At least half of G; from the day after the 67th birthday at least 2 G, both measured
+    against the G for minimum-income tests on `at` (see the module docstring).
 
     § 8-51 is applied as "at least 2 G" (an income of exactly 2 G is enough), as NAV's
     sykepenger system does (helse-spleis `oppfyllerMinsteinntektskrav = grunnlag >=
@@ -311,7 +307,7 @@ def minimum_income(f: Namespace, p: Any, v: Namespace) -> Any:
     v.birthday_67 = dates.add_years(f.birth_date, int(p.reduced_right_age))
     v.after_67 = f.at > v.birthday_67
     v.income_factor = ops.where(v.after_67, p.min_income_factor_after_67, p.min_income_factor)
-    v.income_threshold = v.income_factor * p.g
+    v.income_threshold = v.income_factor * p.g_minimum_income
     return f.yearly_income >= v.income_threshold
 
 
@@ -324,7 +320,7 @@ def minimum_grade(f: Namespace, p: Any, v: Namespace) -> Any:
 
 @calculation("ftrl. § 8-10", needs=("yearly_income",))
 def basis(f: Namespace, p: Any, v: Namespace) -> Any:
-    """The sykepengegrunnlag: the yearly income, at most 6 G."""
+    """The sykepengegrunnlag: the yearly income, at most 6 G (the ordinary G on `at`)."""
     v.basis_cap = p.max_basis_factor * p.g
     return ops.minimum(f.yearly_income, v.basis_cap)
 

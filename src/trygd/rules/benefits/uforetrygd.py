@@ -45,6 +45,7 @@ from typing import Any
 from trygd.rules import age as age_window
 from trygd.rules import dates, ops
 from trygd.rules.declarations import Benefit, Fact, Namespace, calculation, condition
+from trygd.rules.parameters import Params
 
 INCOME_FACTS = (
     Fact(
@@ -164,7 +165,7 @@ PARAMETERS = {
 }
 
 
-def derive(raw: dict[str, Any], at: dt.date) -> dict[str, Any]:
+def derive(raw: dict[str, Any], at: dt.date, params: Params) -> dict[str, Any]:
     """The flat facts: every flat fact given, plus income_year_1..5 from `income_history`.
 
     The years are the last calendar years before the year of the uføretidspunkt, oldest first.
