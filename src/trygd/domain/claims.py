@@ -26,16 +26,11 @@ overlap the running one; a wrong start date is a matter for a klage.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
 from trygd.rules import dates
-from trygd.rules.parameters import ParameterSet, load_default
-
-
-@lru_cache(maxsize=1)
-def _default_parameters() -> ParameterSet:
-    return load_default()
+from trygd.rules.assessment import default_ruleset
+from trygd.rules.parameters import ParameterSet
 
 
 def last_covered_day(
@@ -55,7 +50,8 @@ def last_covered_day(
         maksdato = amounts.get("maksdato")
         return dt.date.fromisoformat(maksdato) if isinstance(maksdato, str) else None
     if benefit == "aap":
-        parameter_set = parameters if parameters is not None else _default_parameters()
+        # the one shared parameter cache, as the deadlines use
+        parameter_set = parameters if parameters is not None else default_ruleset().parameters
         years = int(parameter_set["aap.max_period_years"].value_at(start).value)
         end: dt.date = dates.add_years(start, years)
         return end - dt.timedelta(days=1)

@@ -288,7 +288,9 @@ class ParameterSet:
 
 
 def load_default() -> ParameterSet:
-    """The parameters shipped with trygd (package data `trygd/rules/parameters/*.toml`)."""
+    """The parameters shipped with trygd (package data `trygd/rules/parameters/*.toml`), with
+    the legal bases registry (`trygd/rules/legal_bases.toml`), which counts in the digest
+    because letters and pages print it."""
     folder = resources.files("trygd.rules") / "parameters"
     files = [
         (entry.name.removesuffix(".toml"), entry.read_bytes())
@@ -297,8 +299,8 @@ def load_default() -> ParameterSet:
     ]
     loaded = ParameterSet.from_files(files, label="baseline")
     bases = (resources.files("trygd.rules") / "legal_bases.toml").read_bytes()
-    loaded.legal_bases = parse_legal_bases(bases)
-    return loaded
+    digest = hashlib.sha256(loaded.digest.encode() + b"\0" + bases).hexdigest()[:12]
+    return ParameterSet(loaded.parameters, digest, loaded.label, parse_legal_bases(bases))
 
 
 @dataclass(frozen=True)
