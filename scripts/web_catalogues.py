@@ -2,6 +2,7 @@
 
     python scripts/web_catalogues.py missing            # what nb or nn still lacks
     python scripts/web_catalogues.py set AREA FILE.json # add or change translations
+    python scripts/web_catalogues.py remove AREA ID...  # drop ids no page uses any more
 
 AREA is the catalogue file (common, citizen or staff) under
 src/trygd/web/catalogues/<lang>/LC_MESSAGES/. FILE.json maps each English message id to its
@@ -61,6 +62,18 @@ def set_translations(area: str, source: Path) -> None:
         _save(catalog, language, area)
 
 
+def remove_messages(area: str, message_ids: list[str]) -> None:
+    """Drop messages from every language's catalogue (an id whose wording or placeholder
+    changed leaves its old entry behind)."""
+    for language in LANGUAGES:
+        catalog = _load(language, area)
+        for message_id in message_ids:
+            if message_id not in catalog:
+                raise SystemExit(f"{message_id!r} is not in {language}/{area}.po")
+            catalog.delete(message_id)
+        _save(catalog, language, area)
+
+
 def main() -> None:
     if len(sys.argv) >= 2 and sys.argv[1] == "missing":
         problems = catalogue_problems()
@@ -68,6 +81,9 @@ def main() -> None:
         raise SystemExit(1 if problems else 0)
     if len(sys.argv) == 4 and sys.argv[1] == "set":
         set_translations(sys.argv[2], Path(sys.argv[3]))
+        return
+    if len(sys.argv) >= 4 and sys.argv[1] == "remove":
+        remove_messages(sys.argv[2], sys.argv[3:])
         return
     raise SystemExit(__doc__)
 

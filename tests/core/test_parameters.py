@@ -161,3 +161,25 @@ def test_a_legal_basis_is_a_citation_and_every_benefit_parameter_has_labels() ->
         for name in benefit.parameters.values():
             for language in ("nb", "nn", "en"):
                 assert parameter_label(name, language), (name, language)
+
+
+def test_legal_bases_registry_is_loaded_with_the_parameters_and_kept_by_a_reform() -> None:
+    from trygd.rules.parameters import parse_legal_bases
+
+    basis = PARAMETERS.legal_basis("late_klage")
+    assert (
+        basis.text == "fvl. § 31" and basis.source and basis.status in ("confirmed", "unconfirmed")
+    )
+    assert all(b.text and b.source for b in PARAMETERS.legal_bases.values())
+    with pytest.raises(ParameterError, match="unknown legal basis"):
+        PARAMETERS.legal_basis("no_such_basis")
+    reform = {
+        "parameters": {
+            "procedure.grounds_weeks": {
+                "values": [{"from": dt.date(2030, 1, 1), "value": 3, "source": "t"}]
+            }
+        }
+    }
+    assert PARAMETERS.with_reform(reform, "r").legal_bases == PARAMETERS.legal_bases
+    with pytest.raises(ParameterError, match="needs a 'text' and a 'source'"):
+        parse_legal_bases(b'[x]\ntext = "fvl. \\u00a7 1"\n')

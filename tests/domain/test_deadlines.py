@@ -27,6 +27,7 @@ from trygd.domain.deadlines import (
     easter_sunday,
     grounds_deadline,
     holiday_name,
+    information_answer_deadline,
     is_working_day,
     klage_deadline,
     next_working_day,
@@ -559,3 +560,30 @@ def test_klage_deadline_matches_the_parameter(received: dt.date) -> None:
     assert deadline.raw_end == received + dt.timedelta(weeks=weeks)
     assert (deadline.moved_from is None) == (deadline.moved_because == ())
     assert len(deadline.moved_because) == (deadline.last_day - deadline.raw_end).days
+
+
+def test_the_information_answer_time_is_a_parameter_with_its_legal_basis() -> None:
+    result = information_answer_deadline(dt.date(2026, 12, 4))
+    assert result.last_day == dt.date(2026, 12, 18)
+    assert result.parameter == "procedure.information_answer_weeks"
+    assert result.legal_basis == PARAMETERS["procedure.information_answer_weeks"].legal_basis
+
+
+def test_deadlines_read_the_shared_parameter_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No second cache: a reform of the shared rule-set reaches every deadline."""
+    from trygd.rules import assessment
+
+    reformed = assessment.default_ruleset().parameters.with_reform(
+        {
+            "parameters": {
+                "procedure.klage_weeks": {
+                    "values": [{"from": dt.date(2026, 1, 1), "value": 8, "source": "test"}]
+                }
+            }
+        },
+        "eight weeks",
+    )
+    monkeypatch.setattr(assessment, "_DEFAULT", assessment.Ruleset(reformed))
+    result = klage_deadline(dt.date(2026, 12, 1))
+    assert result.parameter_value == 8
+    assert result.legal_basis == "ftrl. § 21-12"

@@ -288,3 +288,51 @@ def test_withdrawing_a_klage_needs_the_confirmation_page(site):
     assert "Du har trukket klagen" in _text(client.get(done.headers["location"]).text)
     # A closed klage has nothing to withdraw: the question page sends the person back.
     assert client.get(f"{url}/withdraw").status_code == 303
+
+
+def test_a_reform_of_the_grounds_weeks_changes_the_date_on_the_page_and_in_the_letter(
+    site, monkeypatch
+):
+    """Nothing on the klage pages or in the letter types the grounds deadline: with
+    `procedure.grounds_weeks` changed by a reform, every text shows the new date."""
+    from trygd.rules import assessment
+
+    client, service, _clock = site
+    baseline = assessment.default_ruleset()
+    reformed = baseline.parameters.with_reform(
+        {
+            "parameters": {
+                "procedure.grounds_weeks": {
+                    "values": [{"from": dt.date(2026, 1, 1), "value": 5, "source": "test"}]
+                }
+            }
+        },
+        "five weeks for the grounds",
+    )
+    monkeypatch.setattr(assessment, "_DEFAULT", assessment.Ruleset(reformed))
+    before = deadlines.grounds_deadline(NOW.date(), parameters=baseline.parameters).last_day
+    grounds = deadlines.grounds_deadline(NOW.date()).last_day
+    assert grounds == NOW.date() + dt.timedelta(weeks=5) and grounds != before
+
+    sak_id = _as(client, service, "Bjørn Lie")
+    bjorn = _citizen(_person(service, "Bjørn Lie"))
+    vedtak = service.get_sak(bjorn, sak_id)["vedtak"][-1]
+    form = _text(client.get(f"/my/vedtak/{vedtak['id']}/klage").text)
+    assert f"innen {formatted(grounds, 'nb')}" in form
+    assert formatted(before, "nb") not in form
+
+    sent = client.post(
+        f"/my/vedtak/{vedtak['id']}/klage",
+        data={"csrf_token": _csrf[client], "kind": "notice", "text": "Jeg klager."},
+    )
+    assert sent.status_code == 303
+    assert f"innen {formatted(grounds, 'nb')}" in _text(client.get(sent.headers["location"]).text)
+
+    service.run_due_jobs()
+    letter = next(
+        x for x in service.list_letters(bjorn, sak_id)["items"] if x["kind"] == "klage_received"
+    )
+    shown = _text(client.get(f"/my/letters/{letter['id']}").text)
+    language = letter.get("language", "nb")
+    assert formatted(grounds, language) in shown
+    assert formatted(before, language) not in shown

@@ -257,3 +257,29 @@ def test_an_answer_on_the_check_pages_is_written_as_the_language_writes_numbers(
     from trygd.web.templating import _format_answer
 
     assert _format_answer(kind, typed, lang) == expected
+
+
+# -- legal values from the rules ---------------------------------------------------------------
+
+
+def test_legal_values_on_pages_come_from_the_rules(demo):
+    """The privacy page prints the registry's legal bases, the benefit descriptions the
+    parameters' values, and the information request offers the answer time of
+    `procedure.information_answer_weeks` as a date."""
+    import datetime as dt
+
+    from trygd.domain import deadlines
+    from trygd.rules.assessment import default_ruleset
+
+    client, service = demo
+    parameters = default_ruleset().parameters
+    privacy = _text(client.get("/privacy?lang=en").text)
+    for name in ("automatic_decision", "own_data"):
+        assert f"Legal basis: {parameters.legal_basis(name).text}" in privacy
+    days = int(parameters["sykepenger.earning_period_days"].value_at(dt.date.today()).value)
+    who = _text(_citizen(client, service, "Anna Dahl").get("/apply/sykepenger?lang=en").text)
+    assert f"at least {days} days" in who
+    page = signed_in(client, "Z990101").get("/staff/tasks").text
+    behandling = _links(page, r"/staff/behandlinger/[0-9a-f-]+")[0]
+    default = deadlines.information_answer_deadline(dt.date.today()).last_day.isoformat()
+    assert f'value="{default}"' in signed_in(client, "Z990101").get(behandling).text

@@ -25,8 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-FIRST_PARAGRAPH = "fvl. § 16 første ledd"
-OMITTED_BASIS = "fvl. § 16 første ledd og tredje ledd bokstav c"
+from trygd.rules.assessment import default_ruleset
+
+# The texts live in rules/legal_bases.toml, with their sources.
+FIRST_PARAGRAPH = default_ruleset().parameters.legal_basis("advance_notice_required").text
+OMITTED_BASIS = default_ruleset().parameters.legal_basis("advance_notice_omitted").text
 
 
 @dataclass(frozen=True, slots=True)

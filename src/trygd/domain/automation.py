@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEGAL_BASIS = "NAV-loven § 4 a; GDPR art. 22 nr. 2 bokstav b"
+from trygd.rules.assessment import default_ruleset
+
+LEGAL_BASIS = default_ruleset().parameters.legal_basis("automatic_decision").text
+"""Printed on every automatic vedtak; the text lives in `rules/legal_bases.toml`."""
 
 
 @dataclass(frozen=True, slots=True)

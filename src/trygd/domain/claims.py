@@ -50,6 +50,7 @@ def last_covered_day(
         maksdato = amounts.get("maksdato")
         return dt.date.fromisoformat(maksdato) if isinstance(maksdato, str) else None
     if benefit == "aap":
+        # the one shared parameter cache, as the deadlines use
         parameter_set = parameters if parameters is not None else default_ruleset().parameters
         years = int(parameter_set["aap.max_period_years"].value_at(start).value)
         end: dt.date = dates.add_years(start, years)

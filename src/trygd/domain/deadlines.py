@@ -22,6 +22,9 @@ deadlines of forvaltningsloven, folketrygdloven and trygderettsloven:
 Christmas Eve and New Year's Eve are ordinary working days here: they are not public
 holidays, and no law treats them as such for deadlines.
 
+Every `Deadline` carries the legal basis of the parameter that gave its length, so that a
+page or a letter prints that basis and the actual last day, never a typed number of weeks.
+
 The module is pure: it reads the parameter files, but touches no database, network or clock.
 """
 
@@ -34,7 +37,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Final
 
-from trygd.rules.parameters import ParameterSet, load_default
+from trygd.rules.assessment import default_ruleset
+from trygd.rules.parameters import ParameterSet
 
 FIRST_YEAR: Final = 1900
 """First year for which Easter, and so the holidays, are computed."""
@@ -262,17 +266,13 @@ class Deadline:
         return self.moved_from if self.moved_from is not None else self.last_day
 
 
-@lru_cache(maxsize=1)
-def _default_parameters() -> ParameterSet:
-    # Parsing every parameter file on each call would dominate the cost of a deadline.
-    return load_default()
-
-
 def _deadline(
     parameter_name: str, received: dt.date, unit: str, parameters: ParameterSet | None
 ) -> Deadline:
     _check_date(received, "received")
-    parameter_set = parameters if parameters is not None else _default_parameters()
+    # The one shared parameter cache of the rules core: a deadline and an assessment read
+    # the same files once, and a page shows the same length as the rules use.
+    parameter_set = parameters if parameters is not None else default_ruleset().parameters
     parameter = parameter_set[parameter_name]
     if parameter.unit != unit:
         raise ValueError(f"{parameter_name} is in {parameter.unit}, expected {unit}")
@@ -369,3 +369,16 @@ def preliminary_answer_deadline(
     """Last day to decide an application or a klage, or else send a foreløpig svar
     (fvl. § 11 a tredje ledd: one month from the day NAV received it)."""
     return _deadline("procedure.preliminary_answer_months", received, "months", parameters)
+
+
+def information_answer_deadline(
+    sent: dt.date, *, parameters: ParameterSet | None = None
+) -> Deadline:
+    """The default last day to answer a request for information (opplysningsplikt).
+
+    The length is NAV practice (`procedure.information_answer_weeks`, ftrl. § 21-3, fvl.
+    § 17, unconfirmed), counted from the day the request is sent; the caseworker may set a
+    later day. The date is offered as the request form's default, so the form, the letter
+    and the person's page show the same day.
+    """
+    return _deadline("procedure.information_answer_weeks", sent, "weeks", parameters)

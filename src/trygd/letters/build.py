@@ -44,6 +44,7 @@ from trygd.letters.data import (
 from trygd.letters.i18n import N_, Translator, translator
 from trygd.letters.model import Block, FactList, Items, Letter, Paragraph, Section
 from trygd.rules import formatting
+from trygd.rules.assessment import default_ruleset
 from trygd.rules.benefits import BENEFITS
 from trygd.rules.texts import catalogue
 
@@ -58,6 +59,23 @@ LetterData = (
 )
 
 NAV_PHONE = "55 55 33 33"
+
+
+def _basis(name: str) -> str:
+    """A legal basis that no parameter carries, from `rules/legal_bases.toml`: a letter
+    never types a § itself."""
+    return default_ruleset().parameters.legal_basis(name).text
+
+
+def _parameter_basis(name: str) -> str:
+    """The legal basis of the parameter whose value a section speaks of."""
+    return default_ruleset().parameters[name].legal_basis
+
+
+def _parameter_value(name: str, when: dt.date) -> int:
+    """A whole-number parameter (days, weeks) in force on `when`, for a sentence."""
+    return int(default_ruleset().parameters[name].value_at(when).value)
+
 
 _BENEFIT_NAMES = {
     "dagpenger": N_("unemployment benefit"),
@@ -105,9 +123,11 @@ def headline_amount(benefit: str, amounts: Mapping[str, Any]) -> tuple[float, st
 
 # Amounts that are not kroner; ISO dates are recognised by their form.
 _MELDEKORT = (
-    N_("You must send us an employment status form (meldekort) every 14 days."),
-    N_("We pay you for those 14 days after we have received the form."),
+    N_("You must send us an employment status form (meldekort) every {days} days."),
+    N_("We pay you for those {days} days after we have received the form."),
 )
+# The parameter each benefit's payment sentences read their {days} from.
+_PAYMENT_DAYS = {"dagpenger": "dagpenger.meldeperiode_days", "aap": "aap.meldeperiode_days"}
 _PAYMENT = {
     "dagpenger": _MELDEKORT,
     "aap": _MELDEKORT,
@@ -334,7 +354,7 @@ def _documents_section(tr: Translator) -> Section:
             ),
             _p(_("In a few cases we may hold back some information. We will then tell you why.")),
         ),
-        legal_basis=_("fvl. §§ 18 and 19"),
+        legal_basis=_basis("case_documents"),
     )
 
 
@@ -590,7 +610,10 @@ def _payment_section(data: VedtakLetterData, benefit: str, tr: Translator) -> Se
         first_day = _iso_date(data.assessment.get("amounts", {}).get("first_payment_day"))
         blocks.append(
             _p(
-                _("Your employer pays you for the first 16 days you are sick."),
+                _(
+                    "Your employer pays you for the first {days} days you are sick.",
+                    days=_parameter_value("sykepenger.employer_period_days", data.effective_from),
+                ),
                 _(
                     "We pay {benefit} from {date}.",
                     benefit=benefit,
@@ -610,7 +633,12 @@ def _payment_section(data: VedtakLetterData, benefit: str, tr: Translator) -> Se
         )
     specific = _PAYMENT.get(benefit_id, ())
     if specific:
-        blocks.append(_p(" ".join(_(sentence) for sentence in specific)))
+        days = (
+            _parameter_value(_PAYMENT_DAYS[benefit_id], data.effective_from)
+            if benefit_id in _PAYMENT_DAYS
+            else None
+        )
+        blocks.append(_p(" ".join(_(sentence, days=days) for sentence in specific)))
     blocks.append(_p(_("We pay the money into the bank account we have registered for you.")))
     return Section(_("Payment"), tuple(blocks))
 
@@ -634,7 +662,7 @@ def _changes_section(common: Common, tr: Translator) -> Section:
     return Section(
         _("You must tell us about changes"),
         tuple(blocks),
-        legal_basis=_("ftrl. §§ 21-3 and 22-15"),
+        legal_basis=_basis("duty_to_report"),
     )
 
 
@@ -711,7 +739,7 @@ def _rules_section(tr: Translator) -> Section:
                 _("The legal basis of each part of the decision is given at the end of that part."),
             ),
         ),
-        legal_basis=_("fvl. §§ 24, 25 and 27"),
+        legal_basis=_basis("decision_reasons"),
     )
 
 
@@ -741,7 +769,7 @@ def information_request_letter(data: InformationRequestLetterData) -> Letter:
                 labels.append(_capitalise(name.replace("_", " ")))
         what += [_p(_("We need information about this:")), Items(tuple(labels))]
     sections = [
-        Section(_("What we need"), tuple(what), legal_basis="ftrl. § 21-3"),
+        Section(_("What we need"), tuple(what), legal_basis=_basis("information_duty")),
         Section(
             _("Deadline"),
             (
@@ -804,7 +832,7 @@ def advance_notice_letter(data: AdvanceNoticeLetterData) -> Letter:
                 _p(_("This is what we are considering:")),
                 *_paragraphs(data.planned_decision),
             ),
-            legal_basis="fvl. § 16",
+            legal_basis=_parameter_basis("procedure.advance_notice_weeks"),
         ),
         Section(_("Why we are considering this"), _paragraphs(data.reason)),
         Section(
@@ -828,7 +856,7 @@ def advance_notice_letter(data: AdvanceNoticeLetterData) -> Letter:
                     _("Contact us before the deadline, and we can agree on a new date."),
                 ),
             ),
-            legal_basis="fvl. § 16",
+            legal_basis=_parameter_basis("procedure.advance_notice_weeks"),
         ),
         Section(
             _("What happens next"),
@@ -863,7 +891,7 @@ def klage_received_letter(data: KlageReceivedLetterData) -> Letter:
         Section(
             _("Your appeal"),
             (_p(_klage_received_sentence(data.received_date, data.vedtak_date, common, tr)),),
-            legal_basis="ftrl. § 21-12",
+            legal_basis=_parameter_basis("procedure.klage_weeks"),
         )
     ]
     if data.fristavbrytende:
@@ -881,7 +909,13 @@ def klage_received_letter(data: KlageReceivedLetterData) -> Letter:
         blocks.append(
             _p(_("If we do not hear from you by then, we will assess your appeal on what we have."))
         )
-        sections.append(Section(_("Send us your reasons"), tuple(blocks), legal_basis="fvl. § 32"))
+        sections.append(
+            Section(
+                _("Send us your reasons"),
+                tuple(blocks),
+                legal_basis=_parameter_basis("procedure.grounds_weeks"),
+            )
+        )
     if data.late:
         sections.append(
             Section(
@@ -911,7 +945,7 @@ def klage_received_letter(data: KlageReceivedLetterData) -> Letter:
                         _("You can appeal against that decision too."),
                     ),
                 ),
-                legal_basis="fvl. § 31",
+                legal_basis=_basis("late_klage"),
             )
         )
     sections += [
@@ -928,7 +962,7 @@ def klage_received_letter(data: KlageReceivedLetterData) -> Letter:
                     _("NAV Klageinstans will then decide your appeal."),
                 ),
             ),
-            legal_basis="fvl. § 33",
+            legal_basis=_parameter_basis("procedure.comment_weeks"),
         ),
         Section(
             _("Complaints about our service"),
@@ -977,7 +1011,7 @@ def klage_forwarded_letter(data: KlageForwardedLetterData) -> Letter:
                     _("They get a copy of all the documents in your case."),
                 ),
             ),
-            legal_basis="fvl. § 33; ftrl. § 21-12",
+            legal_basis=_basis("klage_forwarded"),
         ),
         Section(
             _("What we have written to NAV Klageinstans"),
@@ -1065,7 +1099,7 @@ def klageinstans_decision_letter(data: KlageinstansDecisionLetterData) -> Letter
         Section(
             _("Why we have decided this"),
             _paragraphs(data.reasons),
-            legal_basis="fvl. § 34; ftrl. § 21-12",
+            legal_basis=_basis("klage_decision"),
         ),
         _anke_section(data, tr),
         _documents_section(tr),
@@ -1093,7 +1127,7 @@ def _anke_section(data: KlageinstansDecisionLetterData, tr: Translator) -> Secti
                     _("If you disagree with it, you can appeal against the new decision."),
                 ),
             ),
-            legal_basis="ftrl. § 21-12",
+            legal_basis=_parameter_basis("procedure.klage_weeks"),
         )
     blocks: list[Block] = [
         _p(
@@ -1138,7 +1172,7 @@ def _anke_section(data: KlageinstansDecisionLetterData, tr: Translator) -> Secti
     return Section(
         _("You can appeal to Trygderetten"),
         tuple(blocks),
-        legal_basis=f"{data.anke_legal_basis}; ftrl. § 21-12",
+        legal_basis=data.anke_legal_basis,
     )
 
 

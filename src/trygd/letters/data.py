@@ -58,7 +58,7 @@ class VedtakLetterData:
     effective_from: dt.date
     klage_deadline: dt.date  # computed from letter_date (the day it reaches a digital inbox)
     klage_deadline_weeks: int
-    klage_legal_basis: str  # "ftrl. § 21-12; fvl. §§ 28-29"
+    klage_legal_basis: str  # the klage deadline parameter's legal basis
     signatures: tuple[str, ...] = ()  # caseworker and approver (empty when automatic)
     replaces_vedtak_date: dt.date | None = None  # for revurdering, omgjøring and the like
     klage_reference_date: dt.date | None = None  # the klage this vedtak answers, if any
@@ -114,7 +114,7 @@ class KlageinstansDecisionLetterData:
     reasons: str  # Klageinstans' reasons in its own words
     anke_deadline: dt.date | None  # None when the case is sent back (opphevet): no anke yet
     anke_deadline_weeks: int
-    anke_legal_basis: str  # "trygderettsloven §§ 9-11"
+    anke_legal_basis: str  # the anke deadline parameter's legal basis
     signatures: tuple[str, ...] = ()
 
 

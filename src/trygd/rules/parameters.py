@@ -422,8 +422,45 @@ def parse_g_list(stem: str, table: str, raw: Mapping[str, Any]) -> GList:
     )
 
 
+@dataclass(frozen=True)
+class LegalBasis:
+    """A legal basis that is not tied to one number (an automatic decision, a late klage).
+
+    A number's legal basis is the `legal_basis` of its parameter; these are the others that a
+    page or a letter prints, kept in `legal_bases.toml` so that no text types a § by hand.
+    """
+
+    name: str
+    text: str
+    source: str
+    status: str
+
+
+def parse_legal_bases(content: bytes) -> dict[str, LegalBasis]:
+    """The registry of `legal_bases.toml`: one table per basis, with `text` and `source`."""
+    try:
+        data = tomllib.loads(content.decode("utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ParameterError(f"legal_bases.toml: {error}") from None
+    bases = {}
+    for name, raw in data.items():
+        if not isinstance(raw, dict) or not raw.get("text") or not raw.get("source"):
+            raise ParameterError(f"legal_bases.toml: '{name}' needs a 'text' and a 'source'")
+        status = raw.get("status", "confirmed")
+        if status not in ("confirmed", "unconfirmed"):
+            raise ParameterError(
+                f"legal_bases.toml: '{name}': status must be 'confirmed' or 'unconfirmed'"
+            )
+        bases[name] = LegalBasis(name, raw["text"], raw["source"], status)
+    return bases
+
+
 class ParameterSet:
-    """All parameters of one rule-set, as loaded from the files or changed by a reform."""
+    """All parameters of one rule-set, as loaded from the files or changed by a reform.
+
+    `legal_bases` holds the legal bases that no parameter carries (see `LegalBasis`); a
+    reform keeps them.
+    """
 
     def __init__(
         self,
@@ -431,6 +468,7 @@ class ParameterSet:
         digest: str,
         label: str,
         g_lists: Mapping[str, GList] | None = None,
+        legal_bases: Mapping[str, LegalBasis] | None = None,
     ) -> None:
         self.g_lists = dict(g_lists or {})
         """The dated lists of G changes by the name of their ordinary view (`common.grunnbelop`);
@@ -440,7 +478,15 @@ class ParameterSet:
             self.parameters.update(g_list.parameters())
         self.digest = digest
         self.label = label
+        self.legal_bases = dict(legal_bases or {})
         self._tables: dict[str, YearTable] = {}
+
+    def legal_basis(self, name: str) -> LegalBasis:
+        """A legal basis from the registry, by name (`automatic_decision`, `late_klage`)."""
+        try:
+            return self.legal_bases[name]
+        except KeyError:
+            raise ParameterError(f"unknown legal basis {name!r}") from None
 
     def __getitem__(self, name: str) -> Parameter:
         try:
@@ -535,7 +581,7 @@ class ParameterSet:
                 by_year=base.by_year,
             )
             digest.update(repr((name, values)).encode())
-        return ParameterSet(parameters, digest.hexdigest()[:12], label, g_lists)
+        return ParameterSet(parameters, digest.hexdigest()[:12], label, g_lists, self.legal_bases)
 
     def _refuse_view(self, name: str) -> None:
         for g_list in self.g_lists.values():
@@ -549,14 +595,21 @@ class ParameterSet:
 
 
 def load_default() -> ParameterSet:
-    """The parameters shipped with trygd (package data `trygd/rules/parameters/*.toml`)."""
+    """The parameters shipped with trygd (package data `trygd/rules/parameters/*.toml`), with
+    the legal bases registry (`trygd/rules/legal_bases.toml`), which counts in the digest
+    because letters and pages print it."""
     folder = resources.files("trygd.rules") / "parameters"
     files = [
         (entry.name.removesuffix(".toml"), entry.read_bytes())
         for entry in folder.iterdir()
         if entry.name.endswith(".toml")
     ]
-    return ParameterSet.from_files(files, label="baseline")
+    loaded = ParameterSet.from_files(files, label="baseline")
+    bases = (resources.files("trygd.rules") / "legal_bases.toml").read_bytes()
+    digest = hashlib.sha256(loaded.digest.encode() + b"\0" + bases).hexdigest()[:12]
+    return ParameterSet(
+        loaded.parameters, digest, loaded.label, loaded.g_lists, parse_legal_bases(bases)
+    )
 
 
 @dataclass(frozen=True)

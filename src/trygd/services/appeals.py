@@ -38,6 +38,7 @@ from trygd.domain.klage import (
 from trygd.domain.units import UNITS, klageinstans_unit
 from trygd.privacy.policy import Action as Access
 from trygd.privacy.policy import Role
+from trygd.rules.assessment import default_ruleset
 from trygd.services import access, files, free_text
 from trygd.services.decisions import run_rules, start_of_day_after
 from trygd.services.errors import Conflict, InvalidInput
@@ -358,8 +359,9 @@ def decide_late(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> d
         raise InvalidInput([("consider", "must be true or false")])
     reason = _text(body, "reason")
     action = KlageAction.CONSIDER_LATE if consider else KlageAction.REJECT_LATE
+    late_klage = default_ruleset().parameters.legal_basis("late_klage").text
     _move(
-        uow, sak, behandling, action, klage_id=str(klage.id), reason=reason, legal_basis="fvl. § 31"
+        uow, sak, behandling, action, klage_id=str(klage.id), reason=reason, legal_basis=late_klage
     )
     klage.late_decision = "considered" if consider else "rejected"
     klage.late_decision_reason = reason

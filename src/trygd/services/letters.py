@@ -62,8 +62,6 @@ from trygd.store.models import (
 )
 
 LANGUAGES = ("nb", "nn", "en")
-KLAGE_BASIS = "ftrl. § 21-12; fvl. §§ 28-29"
-ANKE_BASIS = "trygderettsloven §§ 9-11"
 
 
 def reference(sak_id: uuid.UUID | None, fallback: uuid.UUID) -> str:
@@ -165,7 +163,7 @@ def vedtak_letter_data(uow: UnitOfWork, vedtak: Vedtak, today: dt.date) -> Vedta
         effective_from=vedtak.effective_from,
         klage_deadline=klage_deadline.last_day,
         klage_deadline_weeks=int(klage_deadline.parameter_value),
-        klage_legal_basis=KLAGE_BASIS,
+        klage_legal_basis=klage_deadline.legal_basis,  # that of the parameter it used
         signatures=()
         if vedtak.automatic
         else _signatures(uow, vedtak.proposed_by, vedtak.approved_by),
@@ -236,7 +234,7 @@ def klageinstans_decision_data(uow: UnitOfWork, klage: Klage, today: dt.date) ->
         reasons=klage.outcome_reasons,
         anke_deadline=None if klage.outcome == Outcome.OPPHEVET.value else anke.last_day,
         anke_deadline_weeks=int(anke.parameter_value),
-        anke_legal_basis=ANKE_BASIS,
+        anke_legal_basis=anke.legal_basis,  # that of the parameter it used
         signatures=_signatures(uow, klage.decided_by),
     )
 

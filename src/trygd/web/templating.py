@@ -6,6 +6,10 @@ actor or None), `csrf_token`, `icon(name)` (an Aksel icon), the formatting helpe
 `trygd.rules.formatting`, which formats with Babel in the page's locale, so a number reads
 the same on every page and in every letter), `who(actor_id, name)` for who did something,
 and `lang_url(code)` for the language menu.
+Legal values come from the rules, never from a template or a catalogue: `legal_basis(name)`
+prints a basis from `rules/legal_bases.toml`, `parameter(name)` the value of a parameter in
+force today (`parameter(name, on=day)` for another day), for a placeholder such as
+`%(days)s`.
 Templates translate with `{{ _("Text with %(name)s", name=value) }}` or `{% trans %}`.
 """
 
@@ -23,6 +27,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
 from trygd.rules import formatting
+from trygd.rules.assessment import default_ruleset
 from trygd.web import assets
 from trygd.web.i18n import (
     DEFAULT_LANGUAGE,
@@ -81,6 +86,16 @@ def _as_datetime(value: Any) -> dt.datetime | None:
         return None
 
 
+def legal_basis(name: str) -> str:
+    """A legal basis from the registry (`rules/legal_bases.toml`), as pages print it."""
+    return default_ruleset().parameters.legal_basis(name).text
+
+
+def parameter(name: str, on: dt.date | None = None) -> float:
+    """The value of a parameter in force on `on` (today if not given), for a page's text."""
+    return default_ruleset().parameters[name].value_at(on or dt.date.today()).value
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -94,6 +109,8 @@ def environment() -> Environment:
     env.globals["icon"] = assets.icon
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    env.globals["legal_basis"] = legal_basis
+    env.globals["parameter"] = parameter
     return env
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from trygd.domain import deadlines
 from trygd.domain.case_status import case_status
 from trygd.services import files as file_checks
 from trygd.services.errors import Conflict, InvalidInput, NotFound
@@ -24,8 +25,6 @@ router = APIRouter(include_in_schema=False)
 Form = Annotated[FormData, Depends(checked_form)]
 
 OPEN_STATES = ("received", "assessing", "waiting_for_information", "proposed", "approved")
-# How long a first decision usually takes after the søknad came in (shown as "by <date>").
-USUAL_WEEKS = 4
 # The steps of one behandling in the order they happen, for events in the same second.
 STEP_ORDER = (
     "received",
@@ -146,7 +145,9 @@ def case_overview(request: Request, context: RequestContext, sak_id: str) -> dic
         received = dt.date.fromisoformat(latest["created_at"][:10])
         next_step = {
             "what": "we_decide",
-            "due": (received + dt.timedelta(weeks=USUAL_WEEKS)).isoformat(),
+            # NAV decides, or sends a foreløpig svar saying why not, by this day (fvl. § 11 a;
+            # procedure.preliminary_answer_months): a date from the rules, not a typed length.
+            "due": deadlines.preliminary_answer_deadline(received).last_day.isoformat(),
         }
     elif any(k["state"] != "closed" for k in klager):
         k = next(k for k in klager if k["state"] != "closed")

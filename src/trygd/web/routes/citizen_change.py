@@ -26,6 +26,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from trygd.domain import deadlines
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.web.forms import DATE_DOES_NOT_EXIST, FormErrors, problem_text, read_date, text
 from trygd.web.i18n import N_, Translator
@@ -330,7 +331,9 @@ def change_received(request: Request, sak_id: str) -> Response:
     if decided is not None:
         # The whole vedtak: whether it stops the benefit, why, and the klagefrist.
         decided = service(request).get_vedtak(context, decided["id"], request_language(request))
-    expected = dt.date.fromisoformat(revurdering["created_at"][:10]) + dt.timedelta(weeks=4)
+    # The day NAV must decide or send a foreløpig svar (fvl. § 11 a), from the rules.
+    received = dt.date.fromisoformat(revurdering["created_at"][:10])
+    expected = deadlines.preliminary_answer_deadline(received).last_day
     return page(
         request,
         "citizen/change_received.html",

@@ -124,7 +124,7 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
             "yearly_income",
             "money",
             N_("What is your yearly income?"),
-            N_("Before tax, in whole kroner. Usually your last three months' pay times four."),
+            N_("Before tax, in whole kroner. Usually your average monthly pay, times 12."),
         ),
         Q(
             "sick_leave_grade",

@@ -16,11 +16,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from trygd.domain import deadlines
 from trygd.letters.build import headline_amount
 from trygd.privacy.policy import Role
 from trygd.rules import formatting
 from trygd.rules.benefits import BENEFITS as RULES
 from trygd.rules.texts import catalogue, parameter_label
+from trygd.services.casework import LONGEST_INFORMATION_DEADLINE
 from trygd.services.errors import Forbidden, InvalidInput
 from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, from_service_error, text
@@ -109,7 +111,10 @@ def _render_case(
         values=values or {},
         open_form=open_form,
         done=DONE_MESSAGES.get(done or ""),
-        default_deadline=(dt.date.today() + dt.timedelta(days=14)).isoformat(),
+        # The answer time of procedure.information_answer_weeks; the caseworker may change it.
+        default_deadline=deadlines.information_answer_deadline(
+            dt.date.today()
+        ).last_day.isoformat(),
         labels=LABELS,
         section="tasks",
     )
@@ -432,9 +437,13 @@ def request_information(request: Request, behandling_id: str, form: Form) -> Res
         return _act(request, ctx, behandling_id, "request_information", body, "requested")
     except InvalidInput as error:
         fields = {"description": "info-description", "deadline": "info-deadline"}
+        latest = dt.date.today() + LONGEST_INFORMATION_DEADLINE
         deadline_problems = {
             "must be after today": t.gettext("The deadline must be after today."),
-            "must be within 90 days": t.gettext("The deadline must be within 90 days."),
+            f"must be within {LONGEST_INFORMATION_DEADLINE.days} days": t.gettext(
+                "The deadline must be %(day)s or earlier.",
+                day=formatting.date(latest, request_language(request)),
+            ),
         }
         mapped = from_service_error(
             error, fields, "info-description", t.gettext("The request could not be sent"), t
