@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from trygd.rules.assessment import assess, default_ruleset
-from trygd.rules.benefits.sykepenger import SYKEPENGER, derive
+from trygd.rules.benefits.sykepenger.rules import SYKEPENGER, derive
 from trygd.rules.declarations import Outcome
 from trygd.rules.evaluation import evaluate_many
 from trygd.rules.formatting import LANGUAGES
