@@ -1,0 +1,125 @@
+"""Dagpenger besides its rules: names, questions, letter wording, routing, automation, guide."""
+
+from __future__ import annotations
+
+from trygd.rules.profiles import (
+    CLAIM_DATE,
+    L_,
+    MELDEKORT,
+    N_,
+    SRC_KLAGEENHETER,
+    SRC_VEDTAKSENHETER,
+    Application,
+    Automation,
+    BenefitProfile,
+    Coverage,
+    Guide,
+    Letters,
+    Names,
+    Question,
+    Routing,
+)
+from trygd.rules.profiles import Question as Q
+
+ID = "dagpenger"
+
+QUESTIONS: tuple[Question, ...] = (
+    Q(
+        CLAIM_DATE,
+        "from_date",
+        N_("From which date do you apply for dagpenger?"),
+        N_(
+            "Usually the first day you are out of work. Dagpenger are not paid for days "
+            "before you apply. Write the date as dd.mm.yyyy."
+        ),
+    ),
+    Q("stays_in_norway", "yesno", N_("Do you live in Norway now?")),
+    Q(
+        "income_12m",
+        "money",
+        N_("How much did you earn from work in the last 12 months?"),
+        N_("Before tax, in whole kroner. Count wages and income as self-employed."),
+    ),
+    Q(
+        "income_36m",
+        "money",
+        N_("How much did you earn from work in the last 36 months in all?"),
+        N_("Before tax, in whole kroner. Include the last 12 months."),
+    ),
+    Q(
+        "normal_working_hours",
+        "hours",
+        N_("How many hours a week did you usually work before?"),
+        N_("Full time is usually 37.5 hours."),
+        168,
+    ),
+    Q(
+        "current_working_hours",
+        "hours",
+        N_("How many hours a week do you work now?"),
+        N_("Write 0 if you do not work at all."),
+        168,
+    ),
+    Q("registered_job_seeker", "yesno", N_("Are you registered as a job seeker with NAV?")),
+    Q(
+        "genuine_job_seeker",
+        "yesno",
+        N_("Can you take any suitable work, full time or part time, anywhere in Norway?"),
+    ),
+    Q(
+        "self_inflicted_unemployment",
+        "yesno",
+        N_("Did you quit your job yourself, or were you dismissed through your own fault?"),
+    ),
+    Q("children", "whole", N_("How many children under 18 do you support?"), None, 30),
+)
+
+PROFILE = BenefitProfile(
+    id=ID,
+    names=Names(
+        heading=N_("Dagpenger"),
+        in_text=N_("dagpenger"),
+        staff=N_("dagpenger"),
+        stops=N_("Your dagpenger stop from %(day)s."),
+        letter=L_("unemployment benefit"),
+        letter_title=L_("unemployment benefit (dagpenger)"),
+    ),
+    # The 36 months include the last 12.
+    application=Application(QUESTIONS, nested_amounts=("income_12m", "income_36m")),
+    changeable={
+        "current_working_hours": N_("How many hours a week you work"),
+        "children": N_("How many children you support"),
+        "stays_in_norway": N_("Whether you live in Norway"),
+    },
+    letters=Letters(
+        headline=("total_daily", "day"),
+        payment=MELDEKORT,
+        changes=(
+            L_("you start working, also if it is part-time"),
+            L_("you become ill"),
+            L_("you are going abroad"),
+            L_("you start an education or a course"),
+            L_("the number of children you support changes"),
+        ),
+    ),
+    routing=Routing(
+        unit="4450",
+        klageinstans=("4291", "4250"),
+        source=f"{SRC_VEDTAKSENHETER} (DAG_DAG); {SRC_KLAGEENHETER} (DAG_DAG)",
+        status="confirmed",
+        note="4450 is the domestic dagpenger unit in Kabal's list of first-instance units",
+    ),
+    automation=Automation(True, "All conditions are assessed from register and application facts."),
+    # The stønadsperiode of § 4-15, as calendar weeks.
+    coverage=Coverage("weeks_amount", "period_weeks"),
+    guide=Guide(
+        situations={"unemployed": 1},
+        facts={
+            "stays_in_norway": "lives_in_norway",
+            "income_12m": "income",
+            "income_36m": "income_3y",
+            "normal_working_hours": "hours_before",
+            "current_working_hours": "hours_now",
+        },
+    ),
+)
