@@ -10,10 +10,11 @@ their own, so adding a benefit means adding its home and its texts (see docs/arc
 "One home per benefit").
 
 The words are gettext message ids in English, translated where they are shown: marked with
-`N_` when the web catalogues (`trygd/web/catalogues`) hold them, with `L_` when the letter
-catalogues (`trygd/letters/catalogues`) do. Both markers return their argument unchanged; they
-only let the catalogue extraction find the texts. This module stays pure: no gettext, no web,
-no database.
+`P_` (page) when the web catalogues (`trygd/web/catalogues`) hold them, with `L_` (letter) when
+the letter catalogues (`trygd/letters/catalogues`) do. Both markers return their argument
+unchanged; they only let the catalogue extraction find the texts, each its own (neither is
+one of Babel's default keywords, so extracting one kind never picks up the other). This
+module stays pure: no gettext, no web, no database.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 
-def N_(message: str) -> str:
+def P_(message: str) -> str:
     """A page text (web catalogues), translated where it is shown."""
     return message
 
@@ -64,7 +65,7 @@ like a fact by the benefits whose first question it is."""
 class Question:
     """One question of the application pages, about one fact of the application format.
 
-    `text` is the page heading and `hint` the help under it (page texts, `N_`); `maximum` is
+    `text` is the page heading and `hint` the help under it (page texts, `P_`); `maximum` is
     the largest whole number the answer may be, where the kind has no natural limit."""
 
     fact: str

@@ -7,6 +7,9 @@ benefit itself. To add a benefit, add its home here (see docs/architecture.md).
 
 from __future__ import annotations
 
+import sys
+
+from trygd.rules import profiles
 from trygd.rules.benefits import aap, dagpenger, sykepenger, uforetrygd
 from trygd.rules.declarations import Benefit
 from trygd.rules.profiles import BenefitProfile
@@ -20,3 +23,10 @@ PROFILES: dict[str, BenefitProfile] = {
     profile.id: profile
     for profile in (dagpenger.PROFILE, sykepenger.PROFILE, aap.PROFILE, uforetrygd.PROFILE)
 }
+
+
+def profile_sources() -> tuple[str, ...]:
+    """The files that declare the profiles' words (`P_` page and `L_` letter texts), for the
+    catalogue checks and the extraction of the letter template."""
+    homes = (sys.modules[f"{__name__}.{benefit}.profile"] for benefit in PROFILES)
+    return (str(profiles.__file__), *(str(home.__file__) for home in homes))

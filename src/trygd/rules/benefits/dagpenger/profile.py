@@ -6,7 +6,7 @@ from trygd.rules.profiles import (
     CLAIM_DATE,
     L_,
     MELDEKORT,
-    N_,
+    P_,
     SRC_KLAGEENHETER,
     SRC_VEDTAKSENHETER,
     Application,
@@ -27,69 +27,69 @@ QUESTIONS: tuple[Question, ...] = (
     Q(
         CLAIM_DATE,
         "from_date",
-        N_("From which date do you apply for dagpenger?"),
-        N_(
+        P_("From which date do you apply for dagpenger?"),
+        P_(
             "Usually the first day you are out of work. Dagpenger are not paid for days "
             "before you apply. Write the date as dd.mm.yyyy."
         ),
     ),
-    Q("stays_in_norway", "yesno", N_("Do you live in Norway now?")),
+    Q("stays_in_norway", "yesno", P_("Do you live in Norway now?")),
     Q(
         "income_12m",
         "money",
-        N_("How much did you earn from work in the last 12 months?"),
-        N_("Before tax, in whole kroner. Count wages and income as self-employed."),
+        P_("How much did you earn from work in the last 12 months?"),
+        P_("Before tax, in whole kroner. Count wages and income as self-employed."),
     ),
     Q(
         "income_36m",
         "money",
-        N_("How much did you earn from work in the last 36 months in all?"),
-        N_("Before tax, in whole kroner. Include the last 12 months."),
+        P_("How much did you earn from work in the last 36 months in all?"),
+        P_("Before tax, in whole kroner. Include the last 12 months."),
     ),
     Q(
         "normal_working_hours",
         "hours",
-        N_("How many hours a week did you usually work before?"),
-        N_("Full time is usually 37.5 hours."),
+        P_("How many hours a week did you usually work before?"),
+        P_("Full time is usually 37.5 hours."),
         168,
     ),
     Q(
         "current_working_hours",
         "hours",
-        N_("How many hours a week do you work now?"),
-        N_("Write 0 if you do not work at all."),
+        P_("How many hours a week do you work now?"),
+        P_("Write 0 if you do not work at all."),
         168,
     ),
-    Q("registered_job_seeker", "yesno", N_("Are you registered as a job seeker with NAV?")),
+    Q("registered_job_seeker", "yesno", P_("Are you registered as a job seeker with NAV?")),
     Q(
         "genuine_job_seeker",
         "yesno",
-        N_("Can you take any suitable work, full time or part time, anywhere in Norway?"),
+        P_("Can you take any suitable work, full time or part time, anywhere in Norway?"),
     ),
     Q(
         "self_inflicted_unemployment",
         "yesno",
-        N_("Did you quit your job yourself, or were you dismissed through your own fault?"),
+        P_("Did you quit your job yourself, or were you dismissed through your own fault?"),
     ),
-    Q("children", "whole", N_("How many children under 18 do you support?"), None, 30),
+    Q("children", "whole", P_("How many children under 18 do you support?"), None, 30),
 )
 
 PROFILE = BenefitProfile(
     id=ID,
     names=Names(
-        heading=N_("Dagpenger"),
-        in_text=N_("dagpenger"),
-        staff=N_("dagpenger"),
-        stops=N_("Your dagpenger stop from %(day)s."),
+        heading=P_("Dagpenger"),
+        in_text=P_("dagpenger"),
+        staff=P_("dagpenger"),
+        stops=P_("Your dagpenger stop from %(day)s."),
         letter=L_("unemployment benefit"),
         letter_title=L_("unemployment benefit (dagpenger)"),
     ),
     # The 36 months include the last 12.
     application=Application(QUESTIONS, nested_amounts=("income_12m", "income_36m")),
     changeable={
-        "current_working_hours": N_("How many hours a week you work"),
-        "children": N_("How many children you support"),
-        "stays_in_norway": N_("Whether you live in Norway"),
+        "current_working_hours": P_("How many hours a week you work"),
+        "children": P_("How many children you support"),
+        "stays_in_norway": P_("Whether you live in Norway"),
     },
     letters=Letters(
         headline=("total_daily", "day"),

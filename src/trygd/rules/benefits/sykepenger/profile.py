@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from trygd.rules.profiles import (
     L_,
-    N_,
+    P_,
     SRC_ENHET,
     SRC_KLAGEENHETER,
     Application,
@@ -25,57 +25,57 @@ QUESTIONS: tuple[Question, ...] = (
     Q(
         "folketrygd_member",
         "yesno",
-        N_("Are you a member of folketrygden?"),
-        N_("Most people who live or work in Norway are members."),
+        P_("Are you a member of folketrygden?"),
+        P_("Most people who live or work in Norway are members."),
     ),
     Q(
         "days_in_work",
         "whole",
-        N_("How many days have you been in work right before you fell ill?"),
-        N_("Count calendar days. Days with dagpenger or sykepenger count as work."),
+        P_("How many days have you been in work right before you fell ill?"),
+        P_("Count calendar days. Days with dagpenger or sykepenger count as work."),
         36600,
     ),
     Q(
         "incapacity_due_to_illness",
         "yesno",
-        N_("Is illness or injury the reason you cannot work?"),
+        P_("Is illness or injury the reason you cannot work?"),
     ),
-    Q("loses_pensionable_income", "yesno", N_("Do you lose income because you are ill?")),
+    Q("loses_pensionable_income", "yesno", P_("Do you lose income because you are ill?")),
     Q(
         "yearly_income",
         "money",
-        N_("What is your yearly income?"),
-        N_("Before tax, in whole kroner. Usually your last three months' pay times four."),
+        P_("What is your yearly income?"),
+        P_("Before tax, in whole kroner. Usually your last three months' pay times four."),
     ),
     Q(
         "sick_leave_grade",
         "percent",
-        N_("How many percent are you sick-listed?"),
-        N_("Write 100 if you are fully sick-listed. The sick note (sykmelding) says it."),
+        P_("How many percent are you sick-listed?"),
+        P_("Write 100 if you are fully sick-listed. The sick note (sykmelding) says it."),
     ),
     Q(
         "sick_leave_history",
         "yesno",
-        N_("Have you received sykepenger in the last three years?"),
-        N_("If you have, NAV finds the periods itself and counts the days."),
+        P_("Have you received sykepenger in the last three years?"),
+        P_("If you have, NAV finds the periods itself and counts the days."),
     ),
 )
 
 PROFILE = BenefitProfile(
     id=ID,
     names=Names(
-        heading=N_("Sykepenger"),
-        in_text=N_("sykepenger"),
-        staff=N_("sykepenger"),
-        stops=N_("Your sykepenger stop from %(day)s."),
+        heading=P_("Sykepenger"),
+        in_text=P_("sykepenger"),
+        staff=P_("sykepenger"),
+        stops=P_("Your sykepenger stop from %(day)s."),
         letter=L_("sickness benefit"),
         letter_title=L_("sickness benefit (sykepenger)"),
     ),
     # Earlier sick leave is looked up by NAV itself.
     application=Application(QUESTIONS, looked_up=("sick_leave_history",)),
     changeable={
-        "sick_leave_grade": N_("How many percent you are sick-listed"),
-        "yearly_income": N_("Your yearly income"),
+        "sick_leave_grade": P_("How many percent you are sick-listed"),
+        "yearly_income": P_("Your yearly income"),
     },
     letters=Letters(
         headline=("daily_payment", "day"),
