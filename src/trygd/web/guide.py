@@ -20,17 +20,21 @@ from trygd.rules.assessment import Assessment, RuleResult, assess
 from trygd.rules.benefits import PROFILES
 
 SITUATIONS = ("ill", "unemployed", "reduced", "disabled")
-# Which benefits fit each situation, the closest first (each benefit's home says where it
-# fits and how closely; a tie keeps the order of `PROFILES`).
-BENEFITS_FOR = {
-    situation: tuple(
-        sorted(
-            (b for b, profile in PROFILES.items() if situation in profile.guide.situations),
-            key=lambda b, situation=situation: PROFILES[b].guide.situations[situation],
-        )
-    )
-    for situation in SITUATIONS
-}
+
+
+def _fitting(situation: str) -> tuple[str, ...]:
+    """The benefits whose home says they fit `situation`, the closest first (a tie keeps the
+    order of `PROFILES`)."""
+    ranked = [
+        (profile.guide.situations[situation], benefit)
+        for benefit, profile in PROFILES.items()
+        if situation in profile.guide.situations
+    ]
+    return tuple(benefit for _rank, benefit in sorted(ranked, key=lambda pair: pair[0]))
+
+
+# Which benefits fit each situation, the closest first.
+BENEFITS_FOR = {situation: _fitting(situation) for situation in SITUATIONS}
 LIKELY, UNLIKELY, DEPENDS = "may_apply", "probably_not", "depends"
 
 

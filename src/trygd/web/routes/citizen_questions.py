@@ -1,8 +1,9 @@
 """The questions of the application pages: one fact of the application format per page.
 
-Each benefit's facts and their kinds come from the rules (`trygd.rules.benefits`); here each
-citizen-answerable fact gets a question in plain words, a hint, and the messages that say how
-to answer when the answer cannot be used. Facts the register knows (birth date) or that a
+Each benefit's facts and their kinds come from the rules (`trygd.rules.benefits`), and each
+citizen-answerable fact's question in plain words and its hint from the benefit's home
+(`BenefitProfile.application`); here are the messages that say how to answer when the answer
+cannot be used. Facts the register knows (birth date) or that a
 caseworker finds out are not asked. `check` turns a typed answer into the stored text or an
 error message; `facts_from` turns the stored answers into the facts of the application format.
 """
@@ -14,7 +15,8 @@ from typing import Any
 
 from trygd.rules import formatting
 from trygd.rules.benefits import PROFILES
-from trygd.rules.profiles import CLAIM_DATE, Question
+from trygd.rules.profiles import CLAIM_DATE as CLAIM_DATE
+from trygd.rules.profiles import Question as Question
 from trygd.services.intake import LONGEST_AHEAD
 from trygd.web.forms import DATE_DOES_NOT_EXIST, NEGATIVE_AMOUNT, is_negative_number, read_date
 from trygd.web.i18n import N_, Translator
