@@ -21,7 +21,7 @@ from trygd.domain.behandling import Action
 from trygd.rules.assessment import assess
 from trygd.rules.parameters import ParameterError
 from trygd.services.errors import InvalidInput
-from trygd.services.records import enqueue, facts_as_json, move, open_task, validate_facts
+from trygd.services.records import enqueue, facts_as_json, move, open_oppgave, validate_facts
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, Event, Person, Sak, Vedtak, Vurdering
 
@@ -71,7 +71,7 @@ def assess_and_route(
         move(uow, sak, behandling, Action.DECIDE_AUTOMATICALLY, legal_basis=AUTOMATION_BASIS)
         return make_vedtak(uow, sak, behandling, automatic=True)
     reason = "undetermined_conditions" if document["undetermined"] else "manual_benefit"
-    open_task(uow, sak, behandling, person, "assess", reason)
+    open_oppgave(uow, sak, behandling, person, "assess", reason)
     return None
 
 
