@@ -37,6 +37,7 @@ from trygd.letters.i18n import catalogue_problems, template_ids, translator
 from trygd.letters.model import Language, Letter, Table
 from trygd.letters.readability import lix
 from trygd.rules.assessment import assess
+from trygd.rules.benefits import PROFILES, profile_sources
 from trygd.rules.formatting import date as format_date
 from trygd.rules.texts import catalogue
 from trygd.services.records import validate_facts
@@ -444,7 +445,7 @@ def test_vedtak_letter_says_what_the_law_requires(scenario: str, language: Langu
     if data.kind == "forstegangsbehandling":
         assert letter.title == tr.gettext(
             "Decision on {benefit}",
-            benefit=tr.gettext(build_module._BENEFIT_TITLES[data.common.benefit]),
+            benefit=tr.gettext(PROFILES[data.common.benefit].names.letter_title),
         )
     elif data.replaces_vedtak_date is not None:
         assert format_date(data.replaces_vedtak_date, language) in plain
@@ -599,6 +600,12 @@ def test_template_holds_every_message_the_builders_use() -> None:
     used = set()
     for _lineno, message, _comments, _context in extract_from_file("python", source):
         used.add(message if isinstance(message, str) else message[0])
+    # Each benefit's own letter wording is in its home, marked `L_`.
+    for profile in profile_sources():
+        for _lineno, message, _comments, _context in extract_from_file(
+            "python", profile, keywords={"L_": None}
+        ):
+            used.add(message if isinstance(message, str) else message[0])
     assert used == set(template_ids())
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from trygd.rules.assessment import assess, default_ruleset
-from trygd.rules.benefits.aap import AAP, derive, graded_daily_amount
+from trygd.rules.benefits.aap.rules import AAP, derive, graded_daily_amount
 from trygd.rules.evaluation import evaluate_many
 from trygd.rules.formatting import LANGUAGES
 from trygd.rules.texts import check_complete

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from trygd.rules.assessment import Ruleset, assess, default_ruleset
-from trygd.rules.benefits.sykepenger import SYKEPENGER
-from trygd.rules.benefits.sykepenger import derive as derive_with
+from trygd.rules.benefits.sykepenger.rules import SYKEPENGER
+from trygd.rules.benefits.sykepenger.rules import derive as derive_with
 from trygd.rules.declarations import Outcome
 from trygd.rules.evaluation import evaluate_many
 from trygd.rules.formatting import LANGUAGES

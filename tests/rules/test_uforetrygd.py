@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from trygd.rules.assessment import assess, default_ruleset
-from trygd.rules.benefits.uforetrygd import INCOME_FACTS, UFORETRYGD, derive
+from trygd.rules.benefits.uforetrygd.rules import INCOME_FACTS, UFORETRYGD, derive
 from trygd.rules.declarations import Status
 from trygd.rules.evaluation import evaluate_many, evaluate_one
 from trygd.rules.texts import check_complete

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from trygd.rules.benefits import PROFILES
+
 _SCALAR = {"type": ["number", "string", "boolean", "null"]}
 
 _RULE = {
@@ -70,7 +72,7 @@ def output_schema() -> dict[str, Any]:
         ],
         "properties": {
             "format": {"const": "trygd.assessment/1"},
-            "benefit": {"enum": ["dagpenger", "sykepenger", "aap", "uforetrygd"]},
+            "benefit": {"enum": list(PROFILES)},
             "chapter": {"type": "string"},
             "at": {"type": "string", "format": "date"},
             "language": {"enum": ["nb", "nn", "en"]},

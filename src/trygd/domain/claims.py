@@ -6,8 +6,9 @@ the last day the running grant can cover (`last_covered_day`). A claim from the 
 is a new claim and stays possible; so is a new søknad after a rejection, or after a
 revurdering has ended the benefit (the vedtak in force is then not a grant).
 
-What "covered" means follows each chapter of folketrygdloven, counted from the day the claim
-took effect (the first vedtak of the chain of vedtak that replaced one another):
+What "covered" means follows each chapter of folketrygdloven, as each benefit's home declares
+it (`BenefitProfile.coverage`), counted from the day the claim took effect (the first vedtak
+of the chain of vedtak that replaced one another). Today:
 
 * dagpenger: the stønadsperiode of § 4-15 (`period_weeks` of the grant), as calendar weeks.
   Weeks without payment would lengthen it in practice; a claim inside the period is a
@@ -30,6 +31,7 @@ from typing import Any
 
 from trygd.rules import dates
 from trygd.rules.assessment import default_ruleset
+from trygd.rules.benefits import PROFILES
 from trygd.rules.parameters import ParameterSet
 
 
@@ -41,21 +43,21 @@ def last_covered_day(
 ) -> dt.date | None:
     """The last day a grant of `benefit` that took effect on `start` can cover, from the
     amounts of the vedtak in force (`Assessment.to_dict()["amounts"]`); None: no known end."""
-    if benefit == "dagpenger":
-        weeks = amounts.get("period_weeks")
+    coverage = PROFILES[benefit].coverage if benefit in PROFILES else None
+    if coverage is None or coverage.kind == "no_end":
+        return None
+    if coverage.kind == "weeks_amount":
+        weeks = amounts.get(coverage.name)
         if not isinstance(weeks, int | float):
             return None
         return start + dt.timedelta(weeks=int(weeks)) - dt.timedelta(days=1)
-    if benefit == "sykepenger":
-        maksdato = amounts.get("maksdato")
-        return dt.date.fromisoformat(maksdato) if isinstance(maksdato, str) else None
-    if benefit == "aap":
-        # the one shared parameter cache, as the deadlines use
-        parameter_set = parameters if parameters is not None else default_ruleset().parameters
-        years = int(parameter_set["aap.max_period_years"].value_at(start).value)
-        end: dt.date = dates.add_years(start, years)
-        return end - dt.timedelta(days=1)
-    return None  # uføretrygd, and any benefit without a known end
+    if coverage.kind == "date_amount":
+        day = amounts.get(coverage.name)
+        return dt.date.fromisoformat(day) if isinstance(day, str) else None
+    parameter_set = parameters if parameters is not None else default_ruleset().parameters
+    years = int(parameter_set[coverage.name].value_at(start).value)
+    end: dt.date = dates.add_years(start, years)
+    return end - dt.timedelta(days=1)
 
 
 def covers(last_day: dt.date | None, claim_date: dt.date) -> bool:

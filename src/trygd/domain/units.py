@@ -15,7 +15,8 @@ this order, and the first that matches wins:
    and access control restricts it to staff with the fortrolig role. NAV's AAP task service
    does exactly this for its NAY tasks: only SPSF changes the unit, while SPFO only sets a
    "fortrolig adresse" flag on the task that staff need a special group to see.
-4. Benefit and municipality (geografisk tilknytning):
+4. Benefit and municipality (geografisk tilknytning), as each benefit's home declares it
+   (`BenefitProfile.routing` in `trygd.rules.benefits.<id>.profile`):
    - dagpenger: the national unit Nav arbeid og ytelser - dagpenger (4450);
    - sykepenger: Nav AY Sykepenger (4488), one unit for the whole country (a simplification,
      see `BENEFIT_RULES`);
@@ -57,6 +58,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
 
+from trygd.rules.benefits import PROFILES
+from trygd.rules.profiles import (
+    SRC_AAP_OPPGAVE,
+    SRC_ENHET,
+    SRC_KLAGEENHETER,
+    SRC_VEDTAKSENHETER,
+)
+
 UnitKind = Literal["local", "benefit", "protected", "klageinstans"]
 Status = Literal["confirmed", "unconfirmed"]
 Protection = Literal["none", "fortrolig", "strengt_fortrolig", "strengt_fortrolig_utland"]
@@ -70,19 +79,8 @@ _STRICT_PROTECTIONS: Final[frozenset[str]] = frozenset(
 
 _FOUR_DIGITS = re.compile(r"[0-9]{4}")
 
-# Sources. Repository, path and the commit that was read.
-_KLAGE_KODEVERK = "github.com/navikt/klage-kodeverk (commit cb9d67b)"
-SRC_ENHET: Final = f"{_KLAGE_KODEVERK}: src/main/kotlin/no/nav/klage/kodeverk/Enhet.kt"
-SRC_VEDTAKSENHETER: Final = (
-    f"{_KLAGE_KODEVERK}: src/main/kotlin/no/nav/klage/kodeverk/ytelse/YtelseToVedtaksenheter.kt"
-)
-SRC_KLAGEENHETER: Final = (
-    f"{_KLAGE_KODEVERK}: src/main/kotlin/no/nav/klage/kodeverk/ytelse/YtelseToKlageenheter.kt"
-)
-SRC_AAP_OPPGAVE: Final = (
-    "github.com/navikt/aap-oppgave (commit aedaaf5): "
-    "app/src/main/kotlin/no/nav/aap/oppgave/enhet/EnhetService.kt and Enhet.kt"
-)
+# Sources. Repository, path and the commit that was read; those the benefits' routing cites
+# are declared with it, in `trygd.rules.profiles`.
 SRC_ETTERLATTE: Final = (
     "github.com/navikt/pensjon-etterlatte-saksbehandling: enum no.nav.etterlatte.common.Enhet "
     "(STRENGT_FORTROLIG and STRENGT_FORTROLIG_UTLAND both 2103)"
@@ -322,52 +320,18 @@ LOCAL_OFFICE_BY_MUNICIPALITY: Final[Mapping[str, Tilknytning]] = MappingProxyTyp
     }
 )
 
+# Each benefit's home declares its routing (`BenefitProfile.routing`).
 BENEFIT_RULES: Final[Mapping[str, BenefitRule]] = MappingProxyType(
     {
-        "dagpenger": BenefitRule(
-            benefit="dagpenger",
-            unit="4450",
-            klageinstans=("4291", "4250"),
-            source=f"{SRC_VEDTAKSENHETER} (DAG_DAG); {SRC_KLAGEENHETER} (DAG_DAG)",
-            status="confirmed",
-            note="4450 is the domestic dagpenger unit in Kabal's list of first-instance units",
-        ),
-        "sykepenger": BenefitRule(
-            benefit="sykepenger",
-            unit="4488",
-            klageinstans=("4291", "4292", "4294", "4295"),
-            source=f"{SRC_ENHET} (4488 Nav AY Sykepenger); {SRC_KLAGEENHETER} (SYK_SYK)",
-            status="unconfirmed",
-            note=(
-                "Kabal lists ten regional NAY units (and local offices) as first instance for "
-                "sykepenger; how NAV splits the country between them was not found, so all "
-                "cases go to NAV's sykepenger unit 4488"
-            ),
-        ),
-        "aap": BenefitRule(
-            benefit="aap",
-            unit=None,
-            klageinstans=("4291", "4293", "4250"),
-            source=f"{SRC_VEDTAKSENHETER} (AAP_AAP); {SRC_AAP_OPPGAVE}; {SRC_KLAGEENHETER}",
-            status="confirmed",
-            note=(
-                "local offices are first instance for AAP and NAV's AAP task service routes "
-                "local-office tasks by geografisk tilknytning; the NAY part of AAP "
-                "(Nav arbeid og ytelser, 4491) is not modelled"
-            ),
-        ),
-        "uforetrygd": BenefitRule(
-            benefit="uforetrygd",
-            unit="4405",
-            klageinstans=("4292", "4293", "4294", "4295"),
-            source=f"{SRC_VEDTAKSENHETER} (UFO_UFO); {SRC_KLAGEENHETER} (UFO_UFO)",
-            status="unconfirmed",
-            note=(
-                "Kabal lists eight regional NAY units as first instance for uføretrygd; how "
-                "NAV splits the country between them was not found, so all cases go to the "
-                "first listed, 4405"
-            ),
-        ),
+        benefit: BenefitRule(
+            benefit=benefit,
+            unit=profile.routing.unit,
+            klageinstans=profile.routing.klageinstans,
+            source=profile.routing.source,
+            status=profile.routing.status,
+            note=profile.routing.note,
+        )
+        for benefit, profile in PROFILES.items()
     }
 )
 
@@ -427,10 +391,23 @@ def responsible_unit(benefit: str, municipality: str, protection: Protection) ->
     if protection in _STRICT_PROTECTIONS:
         return VIKAFOSSEN
     # "fortrolig" deliberately falls through: same unit as "none", access control restricts.
-    office = LOCAL_OFFICE_BY_MUNICIPALITY[_check_municipality(municipality)].office
+    office = local_office(municipality, protection)
     if rule.unit is None:
-        return UNITS[office]
+        return office
     return UNITS[rule.unit]
+
+
+def local_office(municipality: str, protection: Protection) -> Unit:
+    """The person's local NAV office, or NAV Vikafossen for a strictly protected address: the
+    unit for what is not one benefit's case (a service complaint without a case, say).
+
+    Raises like `responsible_unit` for an unknown protection level or municipality."""
+    if protection not in PROTECTIONS:
+        known = ", ".join(sorted(PROTECTIONS))
+        raise ValueError(f"unknown protection level {protection!r}; known levels: {known}")
+    if protection in _STRICT_PROTECTIONS:
+        return VIKAFOSSEN
+    return UNITS[LOCAL_OFFICE_BY_MUNICIPALITY[_check_municipality(municipality)].office]
 
 
 def klageinstans_unit(first_instance: Unit) -> Unit:

@@ -45,7 +45,7 @@ from trygd.letters.i18n import N_, Translator, translator
 from trygd.letters.model import Block, FactList, Items, Letter, Paragraph, Section
 from trygd.rules import formatting
 from trygd.rules.assessment import default_ruleset
-from trygd.rules.benefits import BENEFITS
+from trygd.rules.benefits import BENEFITS, PROFILES
 from trygd.rules.texts import catalogue
 
 LetterData = (
@@ -77,29 +77,11 @@ def _parameter_value(name: str, when: dt.date) -> int:
     return int(default_ruleset().parameters[name].value_at(when).value)
 
 
-_BENEFIT_NAMES = {
-    "dagpenger": N_("unemployment benefit"),
-    "sykepenger": N_("sickness benefit"),
-    "aap": N_("work assessment allowance"),
-    "uforetrygd": N_("disability benefit"),
-}
-_BENEFIT_TITLES = {
-    "dagpenger": N_("unemployment benefit (dagpenger)"),
-    "sykepenger": N_("sickness benefit (sykepenger)"),
-    "aap": N_("work assessment allowance (AAP)"),
-    "uforetrygd": N_("disability benefit (uføretrygd)"),
-}
 _ANY_BENEFIT = N_("the benefit")  # a letter not tied to one benefit (a service complaint)
 _STATUS_SENTENCES = {
     "met": N_("You meet this condition."),
     "not_met": N_("You do not meet this condition."),
     "undetermined": N_("We have not been able to assess this condition."),
-}
-_HEADLINE_AMOUNTS = {
-    "dagpenger": ("total_daily", "day"),
-    "aap": ("total_daily", "day"),
-    "sykepenger": ("daily_payment", "day"),
-    "uforetrygd": ("monthly_amount", "month"),
 }
 _HEADLINE_SENTENCES = {
     "day": N_("You will get {amount} a day before tax."),
@@ -112,61 +94,16 @@ def headline_amount(benefit: str, amounts: Mapping[str, Any]) -> tuple[float, st
 
     The vedtak page shows the same amount from the same place, so the person never reads
     two different sums for one decision."""
-    headline = _HEADLINE_AMOUNTS.get(benefit)
-    if headline is None:
+    profile = PROFILES.get(benefit)
+    if profile is None:
         return None
+    headline = profile.letters.headline
     value = amounts.get(headline[0])
     if not isinstance(value, int | float) or isinstance(value, bool):
         return None
     return float(value), headline[1]
 
 
-# Amounts that are not kroner; ISO dates are recognised by their form.
-_MELDEKORT = (
-    N_("You must send us an employment status form (meldekort) every {days} days."),
-    N_("We pay you for those {days} days after we have received the form."),
-)
-# The parameter each benefit's payment sentences read their {days} from.
-_PAYMENT_DAYS = {"dagpenger": "dagpenger.meldeperiode_days", "aap": "aap.meldeperiode_days"}
-_PAYMENT = {
-    "dagpenger": _MELDEKORT,
-    "aap": _MELDEKORT,
-    "sykepenger": (
-        N_("Some employers keep paying your salary while you are sick."),
-        N_("We then pay the sickness benefit to your employer instead (refund)."),
-        N_("Otherwise we pay it to you."),
-        N_("We pay after you have sent us your application for each period of sick leave."),
-    ),
-    "uforetrygd": (N_("We pay disability benefit once a month."),),
-}
-_CHANGES = {
-    "dagpenger": (
-        N_("you start working, also if it is part-time"),
-        N_("you become ill"),
-        N_("you are going abroad"),
-        N_("you start an education or a course"),
-        N_("the number of children you support changes"),
-    ),
-    "aap": (
-        N_("you start working, or work more"),
-        N_("you stop a treatment or a measure we have agreed on"),
-        N_("you get other benefits or a pension"),
-        N_("you are going abroad"),
-        N_("the number of children you support changes"),
-    ),
-    "sykepenger": (
-        N_("you start working again, fully or partly"),
-        N_("you take holiday"),
-        N_("you are going abroad"),
-        N_("your job ends"),
-    ),
-    "uforetrygd": (
-        N_("your income changes"),
-        N_("you move abroad"),
-        N_("you marry, move in with a partner or separate"),
-        N_("the number of children you support changes"),
-    ),
-}
 _VEDTAK_REASONS = {
     "revurdering": N_(
         "We have made a new decision because we have been told about a change in your situation."
@@ -240,11 +177,13 @@ def _p(*sentences: str) -> Paragraph:
 
 
 def _benefit(common: Common, tr: Translator) -> str:
-    return tr.gettext(_BENEFIT_NAMES.get(common.benefit, _ANY_BENEFIT))
+    profile = PROFILES.get(common.benefit)
+    return tr.gettext(profile.names.letter if profile else _ANY_BENEFIT)
 
 
 def _benefit_title(common: Common, tr: Translator) -> str:
-    return tr.gettext(_BENEFIT_TITLES.get(common.benefit, _ANY_BENEFIT))
+    profile = PROFILES.get(common.benefit)
+    return tr.gettext(profile.names.letter_title if profile else _ANY_BENEFIT)
 
 
 def _labels(tr: Translator) -> dict[str, str]:
@@ -604,48 +543,35 @@ def _calculation_section(
 
 def _payment_section(data: VedtakLetterData, benefit: str, tr: Translator) -> Section:
     _ = tr.gettext
-    benefit_id = data.common.benefit
+    profile = PROFILES.get(data.common.benefit)
+    wording = profile.letters if profile else None
     blocks: list[Block] = []
-    if benefit_id == "sykepenger":
-        first_day = _iso_date(data.assessment.get("amounts", {}).get("first_payment_day"))
-        blocks.append(
-            _p(
-                _(
-                    "Your employer pays you for the first {days} days you are sick.",
-                    days=_parameter_value("sykepenger.employer_period_days", data.effective_from),
-                ),
-                _(
-                    "We pay {benefit} from {date}.",
-                    benefit=benefit,
-                    date=_date(first_day or data.effective_from, tr),
-                ),
-            )
+    first_day = data.effective_from
+    if wording is not None and wording.payment_from is not None:
+        first_day = (
+            _iso_date(data.assessment.get("amounts", {}).get(wording.payment_from)) or first_day
         )
-    else:
-        blocks.append(
-            _p(
-                _(
-                    "We pay {benefit} from {date}.",
-                    benefit=benefit,
-                    date=_date(data.effective_from, tr),
-                )
-            )
-        )
-    specific = _PAYMENT.get(benefit_id, ())
-    if specific:
-        days = (
-            _parameter_value(_PAYMENT_DAYS[benefit_id], data.effective_from)
-            if benefit_id in _PAYMENT_DAYS
-            else None
-        )
-        blocks.append(_p(" ".join(_(sentence, days=days) for sentence in specific)))
+    # The number of days a payment sentence speaks of (the meldekort period, the employer
+    # period) comes from the parameter the benefit's home names, never from the text.
+    days = (
+        _parameter_value(wording.days_parameter, data.effective_from)
+        if wording is not None and wording.days_parameter is not None
+        else None
+    )
+    intro = tuple(_(sentence, days=days) for sentence in wording.payment_intro) if wording else ()
+    blocks.append(
+        _p(*intro, _("We pay {benefit} from {date}.", benefit=benefit, date=_date(first_day, tr)))
+    )
+    if wording is not None and wording.payment:
+        blocks.append(_p(" ".join(_(sentence, days=days) for sentence in wording.payment)))
     blocks.append(_p(_("We pay the money into the bank account we have registered for you.")))
     return Section(_("Payment"), tuple(blocks))
 
 
 def _changes_section(common: Common, tr: Translator) -> Section:
     _ = tr.gettext
-    examples = _CHANGES.get(common.benefit, ())
+    profile = PROFILES.get(common.benefit)
+    examples = profile.letters.changes if profile else ()
     blocks: list[Block] = [
         _p(
             _("You must tell us at once if your situation changes."),

@@ -11,10 +11,12 @@ The catalogues are read with Babel and compiled in memory, once per language; no
 message and fill its placeholders, so a placeholder can never reach a letter unformatted:
 a missing value raises `KeyError` instead.
 
-To update the catalogues after changing the texts in `build.py`:
+To update the catalogues after changing the texts in `build.py` or a benefit's letter wording
+(`L_` in its home's `profile.py`):
 
-    .venv/bin/pybabel extract --no-location --sort-output --omit-header \\
-        -o src/trygd/letters/catalogues/letters.pot src/trygd/letters/build.py
+    .venv/bin/pybabel extract --no-location --sort-output --omit-header -k L_ \\
+        -o src/trygd/letters/catalogues/letters.pot src/trygd/letters/build.py \\
+        src/trygd/rules/profiles.py src/trygd/rules/benefits/*/profile.py
     .venv/bin/pybabel update --ignore-obsolete -w 100 -D letters \\
         -i src/trygd/letters/catalogues/letters.pot -d src/trygd/letters/catalogues
 

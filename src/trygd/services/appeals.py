@@ -45,12 +45,12 @@ from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.letters import vedtak_received_on
 from trygd.services.records import (
     check_version,
-    close_tasks,
+    close_oppgaver,
     enqueue,
     facts_as_json,
     get_or_404,
     open_behandling,
-    open_task,
+    open_oppgave,
     parse_id,
     validate_facts,
 )
@@ -278,7 +278,7 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         )
     else:
         reason = "late_klage" if late else "klage_received"
-        open_task(uow, sak, behandling, person, "klage", reason)
+        open_oppgave(uow, sak, behandling, person, "klage", reason)
     _letter(uow, "klage_received", klage_id=str(klage.id))
     return klage_view(uow, klage, behandling)
 
@@ -293,7 +293,7 @@ def add_grounds(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> d
     _move(uow, sak, behandling, KlageAction.GROUNDS_RECEIVED, klage_id=str(klage.id))
     klage.grounds = text
     klage.grounds_received_at = uow.now
-    open_task(uow, sak, behandling, person, "klage", "klage_grounds_received")
+    open_oppgave(uow, sak, behandling, person, "klage", "klage_grounds_received")
     return klage_view(uow, klage, behandling)
 
 
@@ -318,7 +318,7 @@ def withdraw(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict
     access.check_case(uow, Access.ADD_TO_KLAGE, sak, object_type="klage", object_id=klage.id)
     _move(uow, sak, behandling, KlageAction.WITHDRAW, klage_id=str(klage.id))
     klage.closed_reason = "withdrawn"
-    close_tasks(uow, behandling)
+    close_oppgaver(uow, behandling)
     return klage_view(uow, klage, behandling)
 
 
@@ -365,9 +365,9 @@ def decide_late(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> d
     )
     klage.late_decision = "considered" if consider else "rejected"
     klage.late_decision_reason = reason
-    close_tasks(uow, behandling)
+    close_oppgaver(uow, behandling)
     if consider:
-        open_task(uow, sak, behandling, person, "klage", "late_klage_considered", uow.actor.id)
+        open_oppgave(uow, sak, behandling, person, "klage", "late_klage_considered", uow.actor.id)
     else:
         klage.closed_reason = "avvist"
     return klage_view(uow, klage, behandling)
@@ -398,7 +398,7 @@ def change_decision(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) 
     )
     klage.closed_reason = "omgjort"
     klage.result_behandling_id = new.id
-    close_tasks(uow, behandling)
+    close_oppgaver(uow, behandling)
     return klage_view(uow, klage, behandling)
 
 
@@ -417,8 +417,8 @@ def forward(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[
     klage.forwarded_at = uow.now
     klage.comment_deadline = comment_deadline.last_day
     klage.klageinstans_unit = unit.number
-    close_tasks(uow, behandling)
-    open_task(uow, sak, behandling, person, "klageinstans", "klage_forwarded", unit=unit.number)
+    close_oppgaver(uow, behandling)
+    open_oppgave(uow, sak, behandling, person, "klageinstans", "klage_forwarded", unit=unit.number)
     _letter(uow, "klage_forwarded", klage_id=str(klage.id))
     return klage_view(uow, klage, behandling)
 
@@ -456,7 +456,7 @@ def _start_behandling(
         sak.id, new.id, "behandling_opened", kind=kind.value, revises_vedtak_id=str(vedtak.id)
     )
     run_rules(uow, sak, new, application.facts)
-    open_task(uow, sak, new, person, "assess", reason)
+    open_oppgave(uow, sak, new, person, "assess", reason)
     return new
 
 
@@ -502,7 +502,7 @@ def klageinstans_decide(
     klage.outcome_reasons = reasons
     klage.decided_by = uow.actor.id
     klage.decided_at = uow.now
-    close_tasks(uow, behandling)
+    close_oppgaver(uow, behandling)
     if result in NEEDS_NEW_BEHANDLING:
         vedtak = uow.session.get(Vedtak, klage.vedtak_id)
         assert vedtak is not None
@@ -640,7 +640,7 @@ def grounds_deadline_passed(uow: UnitOfWork, payload: dict[str, Any]) -> None:
         return
     person = access.check_case(uow, Access.RUN_JOB, sak, object_type="klage", object_id=klage.id)
     _move(uow, sak, behandling, KlageAction.GROUNDS_DEADLINE_PASSED, klage_id=str(klage.id))
-    open_task(uow, sak, behandling, person, "klage", "klage_grounds_missing")
+    open_oppgave(uow, sak, behandling, person, "klage", "klage_grounds_missing")
 
 
 def appeal_deadline(uow: UnitOfWork, payload: dict[str, Any]) -> None:

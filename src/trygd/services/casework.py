@@ -22,12 +22,12 @@ from trygd.services.errors import Conflict, Forbidden, InvalidInput
 from trygd.services.intake import summary
 from trygd.services.records import (
     check_version,
-    close_tasks,
+    close_oppgaver,
     enqueue,
     facts_as_json,
     get_or_404,
     move,
-    open_task,
+    open_oppgave,
     stored_record,
     validate_facts,
 )
@@ -179,7 +179,7 @@ def request_information(
         status="open",
     )
     uow.session.add(request)
-    close_tasks(uow, behandling)
+    close_oppgaver(uow, behandling)
     behandling.assigned_to = behandling.assigned_to or uow.actor.id
     reminder_at = start_of_day_after(deadline - REMINDER_BEFORE_DEADLINE - dt.timedelta(days=1))
     if reminder_at > uow.now:
@@ -225,7 +225,7 @@ def answer_information(
     move(uow, sak, behandling, Action.INFORMATION_RECEIVED, information_request_id=str(request.id))
     _cancel_jobs(uow, request.id)
     run_rules(uow, sak, behandling, application.facts)
-    open_task(
+    open_oppgave(
         uow, sak, behandling, person, "assess", "information_received", behandling.assigned_to
     )
     return summary(uow, sak, behandling)
@@ -262,8 +262,8 @@ def propose(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> 
     behandling.proposal_reason = note
     behandling.approved_by = None
     move(uow, sak, behandling, Action.PROPOSE, outcome=behandling.outcome)
-    close_tasks(uow, behandling)
-    open_task(uow, sak, behandling, person, "approve", "totrinnskontroll")
+    close_oppgaver(uow, behandling)
+    open_oppgave(uow, sak, behandling, person, "approve", "totrinnskontroll")
     return summary(uow, sak, behandling)
 
 
@@ -284,7 +284,7 @@ def approve(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> 
     behandling.approved_by = uow.actor.id
     move(uow, sak, behandling, Action.APPROVE)
     move(uow, sak, behandling, Action.DECIDE)
-    close_tasks(uow, behandling)
+    close_oppgaver(uow, behandling)
     vedtak = make_vedtak(uow, sak, behandling, automatic=False)
     return summary(uow, sak, behandling, vedtak)
 
@@ -302,8 +302,8 @@ def return_proposal(
     proposer = behandling.proposed_by
     behandling.proposed_by = None
     move(uow, sak, behandling, Action.RETURN, reason=reason, returned_to=proposer)
-    close_tasks(uow, behandling)
-    open_task(uow, sak, behandling, person, "assess", "returned_by_approver", proposer)
+    close_oppgaver(uow, behandling)
+    open_oppgave(uow, sak, behandling, person, "assess", "returned_by_approver", proposer)
     return summary(uow, sak, behandling)
 
 

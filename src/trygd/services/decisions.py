@@ -26,7 +26,7 @@ from trygd.services.records import (
     enqueue,
     facts_as_json,
     move,
-    open_task,
+    open_oppgave,
     stored_amounts,
     validate_facts,
 )
@@ -111,7 +111,7 @@ def assess_and_route(
         return make_vedtak(uow, sak, behandling, automatic=True)
     undetermined = any(r.status == "undetermined" for r in record.rules)
     reason = "undetermined_conditions" if undetermined else "manual_benefit"
-    open_task(uow, sak, behandling, person, "assess", reason)
+    open_oppgave(uow, sak, behandling, person, "assess", reason)
     return None
 
 

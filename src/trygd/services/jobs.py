@@ -22,7 +22,7 @@ from sqlalchemy import select
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
 from trygd.services import access, appeals, letters
-from trygd.services.records import move, open_task
+from trygd.services.records import move, open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
 
@@ -76,7 +76,7 @@ def information_deadline(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     person = _check_job(uow, sak, request)
     request.status = "expired"
     move(uow, sak, behandling, Action.DEADLINE_PASSED, information_request_id=str(request.id))
-    open_task(
+    open_oppgave(
         uow,
         sak,
         behandling,

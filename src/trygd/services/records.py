@@ -106,7 +106,7 @@ def explained(uow: UnitOfWork, record_id: uuid.UUID, language: str) -> dict[str,
     return explain(stored_record(uow, record_id), language).to_dict()
 
 
-def open_task(
+def open_oppgave(
     uow: UnitOfWork,
     sak: Sak,
     behandling: Behandling,
@@ -116,9 +116,9 @@ def open_task(
     assigned_to: str | None = None,
     unit: str | None = None,
 ) -> Oppgave:
-    """A task in the queue of `unit` (by default the case's own unit)."""
+    """An oppgave (task) in the queue of `unit` (by default the case's own unit)."""
     unit = unit or sak.unit
-    task = Oppgave(
+    oppgave = Oppgave(
         id=uuid.uuid4(),
         sak_id=sak.id,
         behandling_id=behandling.id,
@@ -132,12 +132,12 @@ def open_task(
         assigned_to=assigned_to,
         created_at=uow.now,
     )
-    uow.session.add(task)
+    uow.session.add(oppgave)
     uow.event(sak.id, behandling.id, "task_opened", kind=kind, reason=reason, unit=unit)
-    return task
+    return oppgave
 
 
-def close_tasks(uow: UnitOfWork, behandling: Behandling) -> None:
+def close_oppgaver(uow: UnitOfWork, behandling: Behandling) -> None:
     uow.session.execute(
         update(Oppgave)
         .where(Oppgave.behandling_id == behandling.id, Oppgave.status == "open")

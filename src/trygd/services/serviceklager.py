@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from trygd.domain.units import responsible_unit
+from trygd.domain.units import local_office
 from trygd.privacy.policy import Action as Access
 from trygd.privacy.policy import Clearance
 from trygd.services import access, free_text
@@ -62,7 +62,7 @@ def submit(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     if sak is not None:
         unit = sak.unit
     else:
-        unit = responsible_unit("aap", person.municipality, protection_of(person)).number
+        unit = local_office(person.municipality, protection_of(person)).number
     complaint = Serviceklage(
         id=uuid.uuid4(),
         person_id=person.id,

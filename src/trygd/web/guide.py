@@ -17,15 +17,24 @@ from typing import Any
 
 from trygd.applications.inputs import InputError, parse_application
 from trygd.rules.assessment import Assessment, RuleResult, assess
+from trygd.rules.benefits import PROFILES
 
 SITUATIONS = ("ill", "unemployed", "reduced", "disabled")
+
+
+def _fitting(situation: str) -> tuple[str, ...]:
+    """The benefits whose home says they fit `situation`, the closest first (a tie keeps the
+    order of `PROFILES`)."""
+    ranked = [
+        (profile.guide.situations[situation], benefit)
+        for benefit, profile in PROFILES.items()
+        if situation in profile.guide.situations
+    ]
+    return tuple(benefit for _rank, benefit in sorted(ranked, key=lambda pair: pair[0]))
+
+
 # Which benefits fit each situation, the closest first.
-BENEFITS_FOR = {
-    "ill": ("sykepenger", "aap"),
-    "unemployed": ("dagpenger",),
-    "reduced": ("aap", "uforetrygd"),
-    "disabled": ("uforetrygd", "aap"),
-}
+BENEFITS_FOR = {situation: _fitting(situation) for situation in SITUATIONS}
 LIKELY, UNLIKELY, DEPENDS = "may_apply", "probably_not", "depends"
 
 
@@ -46,25 +55,10 @@ class Answers:
 def facts_for(benefit: str, answers: Answers) -> dict[str, Any]:
     """The facts of `benefit`'s application format that the answers give; no others."""
     facts: dict[str, Any] = {"birth_date": answers.birth_date.isoformat()}
-    if benefit == "dagpenger":
-        facts["stays_in_norway"] = answers.lives_in_norway
-        facts["income_12m"] = answers.income
-        if answers.income_3y is not None:
-            facts["income_36m"] = answers.income_3y
-        if answers.hours_before is not None:
-            facts["normal_working_hours"] = answers.hours_before
-        if answers.hours_now is not None:
-            facts["current_working_hours"] = answers.hours_now
-    elif benefit == "sykepenger":
-        facts["yearly_income"] = answers.income
-        if answers.reduction is not None:
-            facts["sick_leave_grade"] = answers.reduction
-    elif benefit == "aap":
-        facts["stays_in_norway"] = answers.lives_in_norway
-        if answers.reduction is not None:
-            facts["reduced_work_capacity"] = answers.reduction
-    elif benefit == "uforetrygd" and answers.reduction is not None:
-        facts["earning_capacity_reduction"] = answers.reduction
+    for fact, answer in PROFILES[benefit].guide.facts.items():
+        value = getattr(answers, answer)
+        if value is not None:
+            facts[fact] = value
     return facts
 
 

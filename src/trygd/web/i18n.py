@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from trygd.rules.benefits import profile_sources
 
 Language = Literal["nb", "nn", "en"]
 LANGUAGES: tuple[Language, ...] = ("nb", "nn", "en")
@@ -105,7 +107,8 @@ _OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_
 
 
 def used_message_ids() -> set[str]:
-    """Every message id used in the templates and Python modules of `trygd.web`."""
+    """Every message id used in the templates and Python modules of `trygd.web`, and the page
+    texts (`P_`) each benefit's home declares (`trygd.rules.benefits.profile_sources`)."""
     root = Path(__file__).resolve().parent
     found: set[str] = set()
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
@@ -113,6 +116,11 @@ def used_message_ids() -> set[str]:
         str(root), method_map=_METHODS, options_map=_OPTIONS, keywords=keywords
     ):
         found.add(message if isinstance(message, str) else message[0])
+    for source in profile_sources():
+        for _lineno, message, _comments, _context in extract_from_file(
+            "python", source, keywords={"P_": None}
+        ):
+            found.add(message if isinstance(message, str) else message[0])
     return found
 
 

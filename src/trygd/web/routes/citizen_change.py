@@ -27,9 +27,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from trygd.domain import deadlines
+from trygd.rules.benefits import PROFILES
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.web.forms import DATE_DOES_NOT_EXIST, FormErrors, problem_text, read_date, text
-from trygd.web.i18n import N_, Translator
+from trygd.web.i18n import Translator
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, refusal, service, t, today
 from trygd.web.session import checked_form, cookie_secure, require_context
@@ -38,28 +39,11 @@ from trygd.web.templating import request_language
 router = APIRouter(include_in_schema=False)
 Form = Annotated[FormData, Depends(checked_form)]
 
-# The facts of each benefit that a person can see change in their own life; the others are
-# found out by NAV (membership, earlier periods) or are about the time before the claim.
+# The facts of each benefit that a person can see change in their own life, as its home
+# declares them; the others are found out by NAV (membership, earlier periods) or are about
+# the time before the claim.
 CHANGEABLE: dict[str, dict[str, str]] = {
-    "dagpenger": {
-        "current_working_hours": N_("How many hours a week you work"),
-        "children": N_("How many children you support"),
-        "stays_in_norway": N_("Whether you live in Norway"),
-    },
-    "sykepenger": {
-        "sick_leave_grade": N_("How many percent you are sick-listed"),
-        "yearly_income": N_("Your yearly income"),
-    },
-    "aap": {
-        "reduced_work_capacity": N_("How much your ability to work is reduced"),
-        "children": N_("How many children you support"),
-        "stays_in_norway": N_("Whether you live in Norway"),
-    },
-    "uforetrygd": {
-        "earning_capacity_reduction": N_("How much your ability to earn money is reduced"),
-        "lives_with_partner": N_("Whether you live with a spouse or partner"),
-        "children": N_("How many children you support"),
-    },
+    benefit: dict(profile.changeable) for benefit, profile in PROFILES.items()
 }
 STEPS = ("what", "value", "date", "check")
 FIELDS = ("key", "fact", "answer", "stored", "effective_date", "description")

@@ -10,20 +10,16 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from trygd.rules import formatting
+from trygd.rules.benefits import PROFILES
 from trygd.services.errors import Conflict
 from trygd.services.facade import CaseService
-from trygd.web.i18n import N_, Translator, translator
+from trygd.web.i18n import Translator, translator
 from trygd.web.routes.citizen_questions import BENEFIT_IN_TEXT, BENEFIT_NAMES
 from trygd.web.templating import render, request_language
 
-# "Your <benefit> stop(s) from <date>": a sentence per benefit, since nb and nn put the
-# benefit's name in its definite form ("Dagpengene dine", "Uføretrygden din").
-BENEFIT_STOPS = {
-    "dagpenger": N_("Your dagpenger stop from %(day)s."),
-    "sykepenger": N_("Your sykepenger stop from %(day)s."),
-    "aap": N_("Your work assessment allowance (AAP) stops from %(day)s."),
-    "uforetrygd": N_("Your uføretrygd stops from %(day)s."),
-}
+# "Your <benefit> stop(s) from <date>": a sentence per benefit, declared in its home, since nb
+# and nn put the benefit's name in its definite form ("Dagpengene dine", "Uføretrygden din").
+BENEFIT_STOPS = {benefit: profile.names.stops for benefit, profile in PROFILES.items()}
 
 
 def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:

@@ -1,8 +1,9 @@
 """The questions of the application pages: one fact of the application format per page.
 
-Each benefit's facts and their kinds come from the rules (`trygd.rules.benefits`); here each
-citizen-answerable fact gets a question in plain words, a hint, and the messages that say how
-to answer when the answer cannot be used. Facts the register knows (birth date) or that a
+Each benefit's facts and their kinds come from the rules (`trygd.rules.benefits`), and each
+citizen-answerable fact's question in plain words and its hint from the benefit's home
+(`BenefitProfile.application`); here are the messages that say how to answer when the answer
+cannot be used. Facts the register knows (birth date) or that a
 caseworker finds out are not asked. `check` turns a typed answer into the stored text or an
 error message; `facts_from` turns the stored answers into the facts of the application format.
 """
@@ -10,214 +11,23 @@ error message; `facts_from` turns the stored answers into the facts of the appli
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from trygd.rules import formatting
+from trygd.rules.benefits import PROFILES
+from trygd.rules.profiles import CLAIM_DATE as CLAIM_DATE
+from trygd.rules.profiles import Question as Question
 from trygd.services.intake import LONGEST_AHEAD
 from trygd.web.forms import DATE_DOES_NOT_EXIST, NEGATIVE_AMOUNT, is_negative_number, read_date
 from trygd.web.i18n import N_, Translator
 
-BENEFIT_NAMES = {
-    "dagpenger": N_("Dagpenger"),
-    "sykepenger": N_("Sykepenger"),
-    "aap": N_("Work assessment allowance (AAP)"),
-    "uforetrygd": N_("Uføretrygd"),
-}
+# Each benefit's names and questions are declared in its home (`BenefitProfile`), as page
+# texts; the questions are asked in the order given there.
+BENEFIT_NAMES = {benefit: profile.names.heading for benefit, profile in PROFILES.items()}
 # The same names inside a sentence ("Du får dagpenger."): Norwegian writes them in lower case.
-BENEFIT_IN_TEXT = {
-    "dagpenger": N_("dagpenger"),
-    "sykepenger": N_("sykepenger"),
-    "aap": N_("work assessment allowance (AAP)"),
-    "uforetrygd": N_("uføretrygd"),
-}
-
-
-@dataclass(frozen=True)
-class Question:
-    fact: str
-    kind: str  # yesno | money | hours | whole | percent | date | from_date
-    text: str  # the page heading, an English message id
-    hint: str | None = None
-    maximum: int | None = None
-
-    @property
-    def field(self) -> str:
-        return "answer"
-
-
-Q = Question
-# The date a person applies from is not a fact of the application but its `claim_date`.
-CLAIM_DATE = "claim_date"
+BENEFIT_IN_TEXT = {benefit: profile.names.in_text for benefit, profile in PROFILES.items()}
 QUESTIONS: dict[str, tuple[Question, ...]] = {
-    "dagpenger": (
-        Q(
-            CLAIM_DATE,
-            "from_date",
-            N_("From which date do you apply for dagpenger?"),
-            N_(
-                "Usually the first day you are out of work. Dagpenger are not paid for days "
-                "before you apply. Write the date as dd.mm.yyyy."
-            ),
-        ),
-        Q("stays_in_norway", "yesno", N_("Do you live in Norway now?")),
-        Q(
-            "income_12m",
-            "money",
-            N_("How much did you earn from work in the last 12 months?"),
-            N_("Before tax, in whole kroner. Count wages and income as self-employed."),
-        ),
-        Q(
-            "income_36m",
-            "money",
-            N_("How much did you earn from work in the last 36 months in all?"),
-            N_("Before tax, in whole kroner. Include the last 12 months."),
-        ),
-        Q(
-            "normal_working_hours",
-            "hours",
-            N_("How many hours a week did you usually work before?"),
-            N_("Full time is usually 37.5 hours."),
-            168,
-        ),
-        Q(
-            "current_working_hours",
-            "hours",
-            N_("How many hours a week do you work now?"),
-            N_("Write 0 if you do not work at all."),
-            168,
-        ),
-        Q("registered_job_seeker", "yesno", N_("Are you registered as a job seeker with NAV?")),
-        Q(
-            "genuine_job_seeker",
-            "yesno",
-            N_("Can you take any suitable work, full time or part time, anywhere in Norway?"),
-        ),
-        Q(
-            "self_inflicted_unemployment",
-            "yesno",
-            N_("Did you quit your job yourself, or were you dismissed through your own fault?"),
-        ),
-        Q("children", "whole", N_("How many children under 18 do you support?"), None, 30),
-    ),
-    "sykepenger": (
-        Q(
-            "folketrygd_member",
-            "yesno",
-            N_("Are you a member of folketrygden?"),
-            N_("Most people who live or work in Norway are members."),
-        ),
-        Q(
-            "days_in_work",
-            "whole",
-            N_("How many days have you been in work right before you fell ill?"),
-            N_("Count calendar days. Days with dagpenger or sykepenger count as work."),
-            36600,
-        ),
-        Q(
-            "incapacity_due_to_illness",
-            "yesno",
-            N_("Is illness or injury the reason you cannot work?"),
-        ),
-        Q("loses_pensionable_income", "yesno", N_("Do you lose income because you are ill?")),
-        Q(
-            "yearly_income",
-            "money",
-            N_("What is your yearly income?"),
-            N_("Before tax, in whole kroner. Usually your average monthly pay, times 12."),
-        ),
-        Q(
-            "sick_leave_grade",
-            "percent",
-            N_("How many percent are you sick-listed?"),
-            N_("Write 100 if you are fully sick-listed. The sick note (sykmelding) says it."),
-        ),
-        Q(
-            "sick_leave_history",
-            "yesno",
-            N_("Have you received sykepenger in the last three years?"),
-            N_("If you have, NAV finds the periods itself and counts the days."),
-        ),
-    ),
-    "aap": (
-        Q(
-            "membership_years",
-            "whole",
-            N_("For how many years have you been a member of folketrygden?"),
-            N_("Count whole years up to now."),
-            100,
-        ),
-        Q("stays_in_norway", "yesno", N_("Do you live in Norway now?")),
-        Q(
-            "reduced_work_capacity",
-            "percent",
-            N_("How many percent is your ability to work reduced?"),
-            N_("Your doctor's statement usually says it."),
-        ),
-        Q("illness_main_cause", "yesno", N_("Is illness or injury the main reason?")),
-        Q(
-            "occupational_injury",
-            "yesno",
-            N_("Is it caused by an injury or illness at work (yrkesskade)?"),
-        ),
-        Q(
-            "needs_assistance",
-            "yesno",
-            N_("Do you need treatment or help from NAV to get or keep a job?"),
-        ),
-        Q(
-            "capacity_reduced_date",
-            "date",
-            N_("When was your ability to work reduced by at least half?"),
-            N_("Write the date as dd.mm.yyyy, for example 10.02.2025."),
-        ),
-        Q("children", "whole", N_("How many children do you support?"), None, 30),
-    ),
-    "uforetrygd": (
-        Q(
-            "membership_years",
-            "whole",
-            N_("For how many years have you been a member of folketrygden?"),
-            N_("Count whole years up to now."),
-            100,
-        ),
-        Q(
-            "continued_membership",
-            "yesno",
-            N_("Have you been a member without a break for the last 5 years?"),
-        ),
-        Q(
-            "treatment_completed",
-            "yesno",
-            N_("Have you completed the treatment that can help you work more?"),
-        ),
-        Q("illness_main_cause", "yesno", N_("Is illness or injury the main reason?")),
-        Q(
-            "earning_capacity_reduction",
-            "percent",
-            N_("How many percent is your ability to earn money reduced?"),
-        ),
-        Q("received_aap", "yesno", N_("Have you received work assessment allowance (AAP)?")),
-        Q(
-            "occupational_injury",
-            "yesno",
-            N_("Is it caused by an injury or illness at work (yrkesskade)?"),
-        ),
-        Q(
-            "uforetidspunkt",
-            "date",
-            N_("From which date has your ability to earn been reduced?"),
-            N_("Write the date as dd.mm.yyyy, for example 01.09.2024."),
-        ),
-        Q(
-            "illness_onset_date",
-            "date",
-            N_("When did the illness start?"),
-            N_("Write the date as dd.mm.yyyy, for example 15.10.2021."),
-        ),
-        Q("lives_with_partner", "yesno", N_("Do you live with a spouse or partner?")),
-        Q("children", "whole", N_("How many children do you support?"), None, 30),
-    ),
+    benefit: profile.application.questions for benefit, profile in PROFILES.items()
 }
 
 MISSING = {
@@ -238,8 +48,6 @@ WRONG = {
     "date": N_("Write a real date as dd.mm.yyyy, no later than today"),
     "from_date": N_("Write a date from %(earliest)s to %(latest)s, as dd.mm.yyyy"),
 }
-# The two income questions of dagpenger: the 36 months include the last 12.
-INCOME_PERIODS = ("income_12m", "income_36m")
 
 
 def question(benefit: str, fact: str) -> Question | None:
@@ -324,21 +132,24 @@ def check_against_others(
 ) -> str | None:
     """A message when the answer cannot be true together with an earlier answer, else None.
 
-    The income of the last 36 months includes the income of the last 12, so it cannot be
-    smaller; the person is asked to check whichever of the two they answer last."""
-    if benefit != "dagpenger" or fact not in INCOME_PERIODS:
+    A benefit's home may name two amounts where the second covers a longer period that
+    includes the first (`Application.nested_amounts`: dagpenger's income of the last 12 and
+    36 months), so it cannot be smaller; the person is asked to check whichever of the two
+    they answer last."""
+    nested = PROFILES[benefit].application.nested_amounts if benefit in PROFILES else None
+    if nested is None or fact not in nested:
         return None
-    other_fact = INCOME_PERIODS[1 - INCOME_PERIODS.index(fact)]
+    other_fact = nested[1 - nested.index(fact)]
     other = answers.get(other_fact)
     if other is None or not other.isdigit():
         return None
-    twelve, thirty_six = (int(stored), int(other))
-    if fact == "income_36m":
-        twelve, thirty_six = thirty_six, twelve
-    if thirty_six >= twelve:
+    shorter, longer = (int(stored), int(other))
+    if fact == nested[1]:
+        shorter, longer = longer, shorter
+    if longer >= shorter:
         return None
     amount = formatting.kroner(int(other), t.language)
-    if fact == "income_36m":
+    if fact == nested[1]:
         return t.gettext(
             "This is less than you earned in the last 12 months (%(amount)s). The 36 months "
             "include the last 12, so check both amounts.",
@@ -416,6 +227,6 @@ def facts_from(benefit: str, answers: dict[str, str]) -> dict[str, Any]:
         for q in QUESTIONS[benefit]
         if q.fact in answers and q.fact != CLAIM_DATE
     }
-    if benefit == "sykepenger":
-        facts["sick_leave_history"] = []  # earlier sick leave is looked up by NAV itself
+    for looked_up in PROFILES[benefit].application.looked_up:
+        facts[looked_up] = []  # e.g. earlier sick leave, which NAV looks up itself
     return facts

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from trygd.privacy.policy import Actor, Role
+from trygd.rules.benefits import PROFILES
 from trygd.services.facade import CaseService
 from trygd.web.i18n import N_
 from trygd.web.session import checked_form
@@ -32,12 +33,8 @@ def has_role(actor: Actor, role: Role) -> bool:
     return role in actor.roles
 
 
-BENEFITS = {
-    "dagpenger": N_("dagpenger"),
-    "sykepenger": N_("sykepenger"),
-    "aap": N_("AAP"),
-    "uforetrygd": N_("uføretrygd"),
-}
+# The short label of each benefit in staff lists, from its home.
+BENEFITS = {benefit: profile.names.staff for benefit, profile in PROFILES.items()}
 
 TASK_KINDS = {
     "assess": N_("Assessment"),
