@@ -58,14 +58,18 @@ def create_app(service: CaseService, identity: IdentityProvider, *, demo: bool) 
     app.state.identity = identity
     app.state.signins = SignIns(service.engine)
     app.state.demo = demo
+    # The users to sign in as: only in demo mode, and read through the services.
+    app.state.demo_users = None
     app.add_exception_handler(ServiceError, problems.service_error)
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.unexpected_error)
     app.include_router(router, prefix=PREFIX)
     if demo:
+        from trygd.api.demo import demo_users_for
         from trygd.api.demo import router as demo_router
 
+        app.state.demo_users = demo_users_for(service)
         app.include_router(demo_router, prefix=f"{PREFIX}/demo")
 
     app.openapi = lambda: document(app)  # type: ignore[method-assign]

@@ -1,21 +1,22 @@
-"""Demo sign-in: lists the demo users and issues their tokens. Mounted only in demo mode."""
+"""Demo sign-in: lists the demo users and issues their tokens. Mounted only in demo mode.
+
+The users come from the services (`trygd.services.demo_users.DemoUsers`, which the app holds
+as `app.state.demo_users` in demo mode only); this module hands the demo layer's employees to
+it, since the services cannot import `trygd.demo` themselves.
+"""
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 
-from trygd.demo.users import BY_ID, EMPLOYEES
-from trygd.services.errors import InvalidInput
-from trygd.store.models import Person
+from trygd.demo.users import EMPLOYEES
+from trygd.services.demo_users import DemoUsers
+from trygd.services.facade import CaseService
 
 router = APIRouter(tags=["demo"])
-
-DEMO_CITIZENS = 50
 
 
 class TokenRequest(BaseModel):
@@ -23,8 +24,26 @@ class TokenRequest(BaseModel):
     user: str
 
 
+def demo_users_for(service: CaseService) -> DemoUsers:
+    """The demo users of `service`, which must be in demo mode: its stored persons and the
+    invented employees of `trygd.demo.users`."""
+    return DemoUsers(service, EMPLOYEES)
+
+
+def demo_claims(service: CaseService, user: str) -> dict[str, Any]:
+    """The claims of demo user `user` (an employee's id or "person:<id>"), or InvalidInput
+    (for tests and tools that hold a service rather than an app)."""
+    return demo_users_for(service).claims(user)
+
+
+def _users(request: Request) -> DemoUsers:
+    users: DemoUsers = request.app.state.demo_users
+    return users
+
+
 @router.get("/users", summary="Demo users to sign in as")
 def demo_users(request: Request) -> dict[str, Any]:
+    users = _users(request)
     return {
         "employees": [
             {
@@ -35,54 +54,16 @@ def demo_users(request: Request) -> dict[str, Any]:
                 "clearances": list(e.clearances),
                 "description": e.description,
             }
-            for e in EMPLOYEES
+            for e in users.employees
         ],
         "citizens": [
-            {"user": f"person:{p.id}", "name": p.name, "municipality": p.municipality}
-            for p in demo_citizens(request.app.state.service)
+            {"user": c.user, "name": c.name, "municipality": c.municipality}
+            for c in users.citizens()
         ],
     }
-
-
-def demo_claims(service: Any, user: str) -> dict[str, Any]:
-    """The claims of demo user `user` (an employee's id or "person:<id>"), or InvalidInput.
-
-    Shared with the web pages' demo sign-in, so both hand out exactly the same identities."""
-    employee = BY_ID.get(user)
-    if employee is not None:
-        return {
-            "sub": employee.id,
-            "name": employee.name,
-            "roles": list(employee.roles),
-            "unit": employee.unit,
-            "clearances": list(employee.clearances),
-        }
-    person = None
-    prefix, _, person_id = user.partition(":")
-    if prefix == "person":
-        try:
-            key = uuid.UUID(person_id)
-        except ValueError:
-            key = None
-        if key is not None:
-            with service.sessions() as session:
-                person = session.get(Person, key)
-    if person is None:
-        raise InvalidInput([("user", "is not a demo user; see GET /api/v1/demo/users")])
-    return {
-        "sub": f"person:{person.id}",
-        "name": person.name,
-        "roles": ["citizen"],
-        "pid": person.identity_number,
-    }
-
-
-def demo_citizens(service: Any) -> list[Person]:
-    with service.sessions() as session:
-        return list(session.scalars(select(Person).order_by(Person.name).limit(DEMO_CITIZENS)))
 
 
 @router.post("/tokens", summary="A signed token for a demo user")
 def demo_token(request: Request, body: Annotated[TokenRequest, Body()]) -> dict[str, str]:
-    claims = demo_claims(request.app.state.service, body.user)
+    claims = _users(request).claims(body.user)
     return {"token": request.app.state.identity.issue(claims), "token_type": "Bearer"}

@@ -1,23 +1,14 @@
 """The demo employees: one per role and unit that the demo cases need.
 
 NAV-ident style ids (a letter and six digits) as in NAV's own systems; the names are
-invented. Units are those `trygd.domain.units` routes the demo cases to.
+invented. Units are those `trygd.domain.units` routes the demo cases to. The application
+hands this list to the services' `DemoUsers` in demo mode (`trygd.api.app.create_app`); the
+pages and the API read it from there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class DemoEmployee:
-    id: str
-    name: str
-    roles: tuple[str, ...]
-    unit: str | None
-    clearances: tuple[str, ...] = ()
-    description: str = ""
-
+from trygd.services.demo_users import DemoEmployee
 
 EMPLOYEES: tuple[DemoEmployee, ...] = (
     DemoEmployee("Z990101", "Kari Saksbehandler", ("caseworker",), "0312", (), "AAP, Nav Frogner"),

@@ -42,7 +42,7 @@ from trygd.letters.data import (
     VedtakLetterData,
 )
 from trygd.letters.i18n import N_, Translator, translator
-from trygd.letters.model import Block, FactList, Items, Letter, Paragraph, Section
+from trygd.letters.model import Block, FactList, Items, Letter, LetterKind, Paragraph, Section
 from trygd.rules import formatting
 from trygd.rules.assessment import default_ruleset
 from trygd.rules.benefits import BENEFITS, PROFILES
@@ -135,7 +135,7 @@ def _date(value: dt.date, tr: Translator) -> str:
     return formatting.date(value, tr.language)
 
 
-def _iso_date(value: Any) -> dt.date | None:
+def _iso_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -201,14 +201,14 @@ def _labels(tr: Translator) -> dict[str, str]:
 
 
 def _letter(
-    data: Any,
-    kind: Any,
+    data: LetterData,
+    kind: LetterKind,
     title: str,
     sections: Iterable[Section],
     tr: Translator,
     signatures: tuple[str, ...] = (),
 ) -> Letter:
-    common: Common = data.common
+    common = data.common
     return Letter(
         kind=kind,
         language=common.language,
@@ -230,7 +230,7 @@ def _fact_kinds(benefit_id: str) -> dict[str, str]:
     return {fact.name: fact.kind for fact in (*benefit.inputs, *benefit.facts)}
 
 
-def _fact_value(value: Any, kind: str | None, tr: Translator) -> str:
+def _fact_value(value: object, kind: str | None, tr: Translator) -> str:
     """A fact's value written for the reader: "37,5 timer", "190 000 kr", "ja"."""
     language = tr.language
     day = _iso_date(value)
@@ -260,7 +260,7 @@ def _fact_value(value: Any, kind: str | None, tr: Translator) -> str:
     return count
 
 
-def _list_item(item: Any, tr: Translator) -> str:
+def _list_item(item: object, tr: Translator) -> str:
     """One entry of a list fact: a year's income ({year, amount}) or a period ({from, to})."""
     if isinstance(item, Mapping) and {"year", "amount"} <= item.keys():
         return f"{item['year']}: {formatting.kroner(item['amount'], tr.language)}"

@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Language = Literal["nb", "nn", "en"]
+from trygd.i18n import Language as Language  # named from here by the letters' callers
+
 LetterKind = Literal[
     "vedtak",
     "information_request",

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from trygd.api.demo import demo_citizens, demo_claims
-from trygd.demo.users import EMPLOYEES
 from trygd.privacy.policy import Role, roles_from
+from trygd.services.demo_users import DemoUsers
 from trygd.services.errors import InvalidInput
 from trygd.web.forms import FormErrors, text
 from trygd.web.i18n import translator
@@ -46,18 +45,23 @@ def front_page(request: Request) -> Response:
     return render(request, "common/front.html")
 
 
+def _demo_users(request: Request) -> DemoUsers | None:
+    """The users to sign in as; None outside demo mode (sign-in is then ID-porten's)."""
+    users: DemoUsers | None = request.app.state.demo_users
+    return users
+
+
 def _login_page(
     request: Request, next_url: str, errors: FormErrors | None = None, status_code: int = 200
 ) -> Response:
-    demo = bool(request.app.state.demo)
-    citizens = demo_citizens(request.app.state.service) if demo else []
+    users = _demo_users(request)
     return render(
         request,
         "common/login.html",
         status_code=status_code,
-        demo=demo,
-        citizens=citizens,
-        employees=EMPLOYEES if demo else (),
+        demo=users is not None,
+        citizens=users.citizens() if users is not None else [],
+        employees=users.employees if users is not None else (),
         next_url=safe_next(next_url),
         errors=errors or FormErrors(),
     )
@@ -72,7 +76,8 @@ def login_page(request: Request, next: str = "/") -> Response:
 def login(request: Request, form: Form) -> Response:
     next_url = safe_next(text(form, "next"))
     t = translator(request_language(request))
-    if not request.app.state.demo:
+    users = _demo_users(request)
+    if users is None:
         errors = FormErrors()
         errors.add("user", t.gettext("Sign-in with ID-porten is not set up on this server."))
         return _login_page(request, next_url, errors, 400)
@@ -82,7 +87,7 @@ def login(request: Request, form: Form) -> Response:
         errors.add("user", t.gettext("Choose who you want to sign in as."))
         return _login_page(request, next_url, errors, 400)
     try:
-        claims: dict[str, Any] = demo_claims(request.app.state.service, user)
+        claims: dict[str, Any] = users.claims(user)
     except InvalidInput:
         errors.add("user", t.gettext("Choose one of the demo users in the list."))
         return _login_page(request, next_url, errors, 400)
