@@ -114,7 +114,7 @@ def test_a_change_is_checked_step_by_step_and_sent_once(site):
         service.get_sak(_citizen_of(service, "Bjørn Lie"), sak_id)["vedtak"][-1]["id"],
         "nb",
     )
-    assert int(registered.group(1)) == decided["facts"]["sick_leave_grade"]
+    assert int(registered.group(1)) == decided.facts["sick_leave_grade"]
     wrong = client.post(
         url, data=form(key=key, step="value", fact="sick_leave_grade", answer="150")
     )

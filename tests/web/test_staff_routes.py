@@ -447,9 +447,9 @@ def test_omgjoring_sends_only_the_corrected_facts(tmp_path):
 
     changed = service.get_klage(_employee("Z990301"), klage["id"])
     new = service.get_behandling(_employee("Z990301"), changed["result_behandling_id"])
-    assert new["kind"] == "omgjoring"
-    assert new["facts"]["children"] == int(children.group(1)) + 1
-    assert new["facts"]["income_12m"] == 260000
+    assert new.kind == "omgjoring"
+    assert new.facts["children"] == int(children.group(1)) + 1
+    assert new.facts["income_12m"] == 260000
 
 
 def test_a_citizen_cannot_open_the_staff_pages_even_of_their_own_case(tmp_path):

@@ -254,7 +254,7 @@ def report_change(
 
 @router.get("/behandlinger/{behandling_id}", tags=["cases"])
 def get_behandling(svc: Service, ctx: Context, behandling_id: Id) -> Any:
-    return _json(svc.get_behandling(ctx, behandling_id))
+    return _json(svc.get_behandling(ctx, behandling_id).to_json())
 
 
 @router.post("/behandlinger/{behandling_id}/assessments", tags=["casework"])
@@ -299,7 +299,7 @@ def get_vedtak(
     lang: Annotated[str, Query(pattern="^(nb|nn|en)$")] = "nb",
 ) -> Any:
     """The vedtak with the criteria used; for an automatic one, a notice saying so."""
-    return _json(svc.get_vedtak(ctx, vedtak_id, lang))
+    return _json(svc.get_vedtak(ctx, vedtak_id, lang).to_json())
 
 
 @router.get("/tasks", tags=["casework"], summary="The open tasks of my unit")

@@ -223,7 +223,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
             _employee(user),
             action,
             case["behandling_id"],
-            {"version": current["version"], **body},
+            {"version": current.version, **body},
         )
 
     # Automatic decisions: granted (then a reported change), granted, rejected.

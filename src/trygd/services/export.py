@@ -47,7 +47,7 @@ def export_own_data(uow: UnitOfWork, language: str) -> dict[str, Any]:
     for sak in saker:
         case = views.get_sak(uow, sak.id)
         case["vedtak"] = [
-            views.get_vedtak(uow, uuid.UUID(v["id"]), language) for v in case["vedtak"]
+            views.get_vedtak(uow, uuid.UUID(v["id"]), language).to_json() for v in case["vedtak"]
         ]
         case["soknader"] = [
             {

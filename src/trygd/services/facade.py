@@ -41,6 +41,7 @@ from trygd.services import (
 )
 from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
+from trygd.services.read_models import BehandlingView, KlageTerms, VedtakView
 from trygd.services.records import parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
 from trygd.store import audit_chain
@@ -213,20 +214,21 @@ class CaseService:
 
     def get_behandling(
         self, context: RequestContext, behandling_id: str, language: str | None = None
-    ) -> dict[str, Any]:
+    ) -> BehandlingView:
         bid = parse_id(behandling_id, "behandling_id")
         return self._run(context, lambda uow: views.get_behandling(uow, bid, language))
 
-    def get_vedtak(self, context: RequestContext, vedtak_id: str, language: str) -> dict[str, Any]:
+    def get_vedtak(self, context: RequestContext, vedtak_id: str, language: str) -> VedtakView:
         """The vedtak explained in `language`, with `klage_terms`: its klagefrist and the other
         dates of appealing it, as of today."""
         vid = parse_id(vedtak_id, "vedtak_id")
 
-        def read(uow: UnitOfWork) -> dict[str, Any]:
+        def read(uow: UnitOfWork) -> VedtakView:
             found = views.get_vedtak(uow, vid, language)
             vedtak = uow.session.get(Vedtak, vid)
             assert vedtak is not None
-            return {**found, "klage_terms": appeals.klage_terms(uow, vedtak)}
+            terms = appeals.klage_terms(uow, vedtak)
+            return dataclasses.replace(found, klage_terms=KlageTerms(**terms))
 
         return self._run(context, read)
 

@@ -20,6 +20,15 @@ from trygd.services import access, free_text
 from trygd.services.employees import employee_name, employee_names
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.services.intake import caller_person
+from trygd.services.read_models import (
+    AdvanceNotice,
+    BehandlingView,
+    Criterion,
+    HeadlineAmount,
+    ReplacedBy,
+    VedtakView,
+)
+from trygd.services.read_models import Vurdering as VurderingRow
 from trygd.services.records import explained, get_or_404
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import (
@@ -186,7 +195,7 @@ def list_own_cases(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
 
 def get_behandling(
     uow: UnitOfWork, behandling_id: uuid.UUID, language: str | None = None
-) -> dict[str, Any]:
+) -> BehandlingView:
     """The behandling; with `language`, its rule result is explained in that language."""
     behandling = get_or_404(uow, Behandling, behandling_id, "behandling")
     sak = uow.session.get(Sak, behandling.sak_id)
@@ -201,35 +210,48 @@ def get_behandling(
     names = employee_names(
         uow, {*(a for a in people if a), *(v.assessed_by for v in vurderinger if v.assessed_by)}
     )
-    return {
-        **_behandling_row(behandling),
-        "assigned_to_name": names.get(behandling.assigned_to or ""),
-        "proposed_by_name": names.get(behandling.proposed_by or ""),
-        "approved_by_name": names.get(behandling.approved_by or ""),
-        "sak_id": str(sak.id),
-        "benefit": sak.benefit,
-        "facts": behandling.facts,
+    row = _behandling_row(behandling)
+    return BehandlingView(
+        id=row["id"],
+        kind=row["kind"],
+        state=row["state"],
+        version=row["version"],
+        claim_date=row["claim_date"],
+        outcome=row["outcome"],
+        revises_vedtak_id=row["revises_vedtak_id"],
+        assigned_to=row["assigned_to"],
+        proposed_by=row["proposed_by"],
+        approved_by=row["approved_by"],
+        allowed_actions=row["allowed_actions"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        assigned_to_name=names.get(behandling.assigned_to or ""),
+        proposed_by_name=names.get(behandling.proposed_by or ""),
+        approved_by_name=names.get(behandling.approved_by or ""),
+        sak_id=str(sak.id),
+        benefit=sak.benefit,
+        facts=behandling.facts,
         # The latest rule result, explained from its stored record (in bokmål by default).
-        "assessment": (
+        assessment=(
             explained(uow, behandling.record_id, language or "nb")
             if behandling.record_id is not None
             else None
         ),
-        "vurderinger": [
-            {
-                "condition": v.condition,
-                "facts": v.facts,
-                "reason": v.reason,
-                "assessed_by": v.assessed_by,
-                "assessed_by_name": names.get(v.assessed_by or ""),
-                "assessed_at": _iso(v.assessed_at),
-            }
+        vurderinger=[
+            VurderingRow(
+                condition=v.condition,
+                facts=v.facts,
+                reason=v.reason,
+                assessed_by=v.assessed_by,
+                assessed_by_name=names.get(v.assessed_by or ""),
+                assessed_at=_iso(v.assessed_at),
+            )
             for v in vurderinger
         ],
-    }
+    )
 
 
-def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str, Any]:
+def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> VedtakView:
     """The vedtak with the criteria it rests on, as GDPR art. 22 and the privacy statement ask."""
     if language not in AUTOMATIC_NOTICE:
         raise InvalidInput([("lang", "must be one of nb, nn, en")])
@@ -250,54 +272,70 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> dict[str
         .order_by(Event.id.desc())
         .limit(1)
     ).first()
-    return {
-        **_vedtak_row(vedtak),
+    row = _vedtak_row(vedtak)
+    return VedtakView(
+        id=row["id"],
+        behandling_id=row["behandling_id"],
+        outcome=row["outcome"],
+        automatic=row["automatic"],
+        decided_at=row["decided_at"],
+        effective_from=row["effective_from"],
+        replaces_vedtak_id=row["replaces_vedtak_id"],
+        ruleset_version=row["ruleset_version"],
+        implemented_at=row["implemented_at"],
+        facts=row["facts"],
         # Whether a forhåndsvarsel (fvl. § 16) was owed, and why none was sent if none was.
-        "advance_notice": (
-            {
-                "status": made.data["advance_notice"],
-                "legal_basis": made.data.get("advance_notice_basis"),
-                "reason": made.data.get("advance_notice_reason"),
-            }
+        advance_notice=(
+            AdvanceNotice(
+                status=made.data["advance_notice"],
+                legal_basis=made.data.get("advance_notice_basis"),
+                reason=made.data.get("advance_notice_reason"),
+            )
             if made is not None and "advance_notice" in made.data
             else None
         ),
         # A no that replaces a yes stops the benefit from `effective_from`.
-        "stops": vedtak.outcome == "rejected"
+        stops=vedtak.outcome == "rejected"
         and replaced is not None
         and replaced.outcome == "granted",
-        "replaced_by": (
-            {"id": str(replaced_by.id), "decided_at": _iso(replaced_by.decided_at)}
+        replaced_by=(
+            ReplacedBy(id=str(replaced_by.id), decided_at=_iso(replaced_by.decided_at))
             if replaced_by
             else None
         ),
-        "sak_id": str(sak.id),
-        "benefit": sak.benefit,
-        "automatic_notice": AUTOMATIC_NOTICE[language] if vedtak.automatic else None,
-        "automation_legal_basis": AUTOMATION_BASIS if vedtak.automatic else None,
-        "proposed_by": vedtak.proposed_by,
-        "proposed_by_name": employee_name(uow, vedtak.proposed_by),
-        "approved_by": vedtak.approved_by,
-        "approved_by_name": employee_name(uow, vedtak.approved_by),
-        "criteria": [
-            {k: c[k] for k in ("id", "legal_basis", "title", "status", "explanation")}
+        sak_id=str(sak.id),
+        benefit=sak.benefit,
+        automatic_notice=AUTOMATIC_NOTICE[language] if vedtak.automatic else None,
+        automation_legal_basis=AUTOMATION_BASIS if vedtak.automatic else None,
+        proposed_by=vedtak.proposed_by,
+        proposed_by_name=employee_name(uow, vedtak.proposed_by),
+        approved_by=vedtak.approved_by,
+        approved_by_name=employee_name(uow, vedtak.approved_by),
+        criteria=[
+            Criterion(
+                id=c["id"],
+                legal_basis=c["legal_basis"],
+                title=c["title"],
+                status=c["status"],
+                explanation=c["explanation"],
+            )
             for c in assessment["conditions"]
         ],
-        "calculations": assessment["calculations"],
+        calculations=assessment["calculations"],
         # The amounts decided and stored, as the letter states them (not re-computed).
-        "amounts": assessment["amounts"],
-        "headline_amount": _headline(sak.benefit, vedtak, assessment["amounts"]),
-        "parameters": assessment["parameters"],
-        "summary": assessment["summary"],
-    }
+        amounts=assessment["amounts"],
+        headline_amount=_headline(sak.benefit, vedtak, assessment["amounts"]),
+        parameters=assessment["parameters"],
+        summary=assessment["summary"],
+    )
 
 
-def _headline(benefit: str, vedtak: Vedtak, amounts: dict[str, Any]) -> dict[str, Any] | None:
+def _headline(benefit: str, vedtak: Vedtak, amounts: dict[str, Any]) -> HeadlineAmount | None:
     """The amount the vedtak letter states first (granted vedtak only), and per what."""
     if vedtak.outcome != "granted":
         return None
     found = headline_amount(benefit, amounts)
-    return {"amount": found[0], "per": found[1]} if found else None
+    return HeadlineAmount(amount=found[0], per=found[1]) if found else None
 
 
 def list_events(uow: UnitOfWork, sak_id: uuid.UUID, limit: int, offset: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from trygd.domain import deadlines
 from trygd.domain.case_status import case_status
 from trygd.services import files as file_checks
 from trygd.services.errors import Conflict, InvalidInput, NotFound
+from trygd.services.read_models import VedtakView
 from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, file_problem, files, problem_text, text
 from trygd.web.routes.citizen_common import page, refusal, service, t
@@ -184,11 +185,11 @@ def my_vedtak(request: Request, vedtak_id: str) -> Response:
     context = require_context(request)
     svc = service(request)
     vedtak = svc.get_vedtak(context, vedtak_id, request_language(request))
-    letters = svc.list_letters(context, vedtak["sak_id"])["items"]
+    letters = svc.list_letters(context, vedtak.sak_id)["items"]
     letter = next(
         (x for x in letters if x["vedtak_id"] == vedtak_id and x["kind"] == "vedtak"), None
     )
-    klager = svc.list_klager(context, vedtak["sak_id"])["items"]
+    klager = svc.list_klager(context, vedtak.sak_id)["items"]
     klage = next(
         (k for k in klager if k["vedtak_id"] == vedtak_id and k["state"] != "closed"), None
     )
@@ -297,7 +298,7 @@ def answer_request(request: Request, sak_id: str, request_id: str, form: Form) -
 
 def _klage_page(
     request: Request,
-    vedtak: dict[str, Any],
+    vedtak: VedtakView,
     values: dict[str, str],
     errors: FormErrors,
     refused: str | None = None,
@@ -363,7 +364,7 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
         "fristavbrytende": notice,
         "attachments": attachments,
     }
-    if values["late_reason"] and vedtak["klage_terms"]["late"]:
+    if values["late_reason"] and vedtak.klage_terms is not None and vedtak.klage_terms.late:
         body["late_reason"] = values["late_reason"]  # the field is only shown when late
     try:
         _status, klage = svc.submit_klage(context, body)
@@ -381,7 +382,7 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
             vedtak,
             values,
             errors,
-            refusal(error, tr, vedtak["benefit"]),
+            refusal(error, tr, vedtak.benefit),
             error.facts.get("klage_id"),
         )
     return RedirectResponse(f"/my/klager/{klage['id']}?received=1", status_code=303)

@@ -311,10 +311,13 @@ def change_received(request: Request, sak_id: str) -> Response:
     )
     if revurdering is None:
         return RedirectResponse(f"/my/cases/{sak_id}", status_code=303)
-    decided = next((v for v in sak["vedtak"] if v["behandling_id"] == revurdering["id"]), None)
-    if decided is not None:
-        # The whole vedtak: whether it stops the benefit, why, and the klagefrist.
-        decided = service(request).get_vedtak(context, decided["id"], request_language(request))
+    row = next((v for v in sak["vedtak"] if v["behandling_id"] == revurdering["id"]), None)
+    # The whole vedtak: whether it stops the benefit, why, and the klagefrist.
+    decided = (
+        service(request).get_vedtak(context, row["id"], request_language(request))
+        if row is not None
+        else None
+    )
     # The day NAV must decide or send a foreløpig svar (fvl. § 11 a), from the rules.
     received = dt.date.fromisoformat(revurdering["created_at"][:10])
     expected = deadlines.preliminary_answer_deadline(received).last_day

@@ -24,6 +24,7 @@ from trygd.rules.benefits import BENEFITS as RULES
 from trygd.rules.texts import catalogue, parameter_label
 from trygd.services.casework import LONGEST_INFORMATION_DEADLINE
 from trygd.services.errors import Forbidden, InvalidInput
+from trygd.services.read_models import BehandlingView
 from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, from_service_error, text
 from trygd.web.i18n import N_, Language, Translator, translator
@@ -52,15 +53,15 @@ DECIMAL_KINDS = frozenset({"money", "hours", "percent"})
 def case_page(request: Request, behandling_id: str) -> Response:
     ctx = require_context(request)
     behandling = service(request).get_behandling(ctx, behandling_id, request_language(request))
-    if behandling["kind"] == "klage":
+    if behandling.kind == "klage":
         return RedirectResponse(_klage_url(request, ctx, behandling), status_code=303)
     return _render_case(request, ctx, behandling)
 
 
-def _klage_url(request: Request, ctx: RequestContext, behandling: dict[str, Any]) -> str:
+def _klage_url(request: Request, ctx: RequestContext, behandling: BehandlingView) -> str:
     """A klage's behandling is shown on the klage page (first instance or Klageinstans)."""
-    klager = service(request).list_klager(ctx, behandling["sak_id"])["items"]
-    klage = next(k for k in klager if k["behandling_id"] == behandling["id"])
+    klager = service(request).list_klager(ctx, behandling.sak_id)["items"]
+    klage = next(k for k in klager if k["behandling_id"] == behandling.id)
     prefix = "/klageinstans" if Role.APPEALS in ctx.actor.roles else "/staff"
     return f"{prefix}/klager/{klage['id']}"
 
@@ -68,25 +69,25 @@ def _klage_url(request: Request, ctx: RequestContext, behandling: dict[str, Any]
 def _render_case(
     request: Request,
     ctx: RequestContext,
-    behandling: dict[str, Any],
+    behandling: BehandlingView,
     errors: FormErrors | None = None,
     values: dict[str, str] | None = None,
     open_form: str | None = None,
 ) -> Response:
     svc = service(request)
     language = request_language(request)
-    sak = svc.get_sak(ctx, behandling["sak_id"])
-    events = svc.list_events(ctx, behandling["sak_id"], 200, 0)
-    letters = svc.list_letters(ctx, behandling["sak_id"])
-    assessment = behandling["assessment"]  # in the page's language (see get_behandling)
+    sak = svc.get_sak(ctx, behandling.sak_id)
+    events = svc.list_events(ctx, behandling.sak_id, 200, 0)
+    letters = svc.list_letters(ctx, behandling.sak_id)
+    assessment = behandling.assessment  # in the page's language (see get_behandling)
     preview = None
-    if behandling["state"] in ("assessing", "proposed") and behandling["outcome"] in (
+    if behandling.state in ("assessing", "proposed") and behandling.outcome in (
         "granted",
         "rejected",
     ):
-        preview = svc.preview_vedtak_letter(ctx, behandling["id"], language, heading_level=3)
+        preview = svc.preview_vedtak_letter(ctx, behandling.id, language, heading_level=3)
     actor = ctx.actor
-    state = behandling["state"]
+    state = behandling.state
     done = request.query_params.get("done")
     return render(
         request,
@@ -100,12 +101,12 @@ def _render_case(
         fact_fields=_fact_fields(behandling, assessment, language),
         parameters=parameter_rows(assessment, language),
         amount=_headline(behandling, assessment),
-        fact_labels=_fact_labels(behandling["benefit"], language),
+        fact_labels=_fact_labels(behandling.benefit, language),
         preview=preview,
         can_assess=has_role(actor, Role.CASEWORKER) and state == "assessing",
         can_propose=has_role(actor, Role.CASEWORKER)
         and state == "assessing"
-        and behandling["outcome"] in ("granted", "rejected"),
+        and behandling.outcome in ("granted", "rejected"),
         can_approve=has_role(actor, Role.APPROVER) and state == "proposed",
         errors=errors or FormErrors(),
         values=values or {},
@@ -127,12 +128,12 @@ def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
 
 
 def _fact_fields(
-    behandling: dict[str, Any], assessment: dict[str, Any] | None, language: str
+    behandling: BehandlingView, assessment: dict[str, Any] | None, language: str
 ) -> dict[str, list[dict[str, Any]]]:
     """Per condition, the facts it needs as typed form fields, filled with today's values."""
     if not assessment:
         return {}
-    benefit = RULES[behandling["benefit"]]
+    benefit = RULES[behandling.benefit]
     kinds = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
     texts = catalogue(benefit.id)
     fields: dict[str, list[dict[str, Any]]] = {}
@@ -143,7 +144,7 @@ def _fact_fields(
                 "name": name,
                 "kind": kinds.get(name, "money"),
                 "label": _label(texts, name, language),
-                "value": behandling["facts"].get(name),
+                "value": behandling.facts.get(name),
             }
             for name in dict.fromkeys(names)
             if kinds.get(name) not in ("periods", "yearly_amounts")
@@ -171,11 +172,11 @@ def benefit_fact_fields(
     ]
 
 
-def _headline(behandling: dict[str, Any], assessment: dict[str, Any] | None) -> Any:
+def _headline(behandling: BehandlingView, assessment: dict[str, Any] | None) -> Any:
     """The amount the vedtak letter would state first, when the rules grant the benefit."""
-    if not assessment or behandling["outcome"] != "granted":
+    if not assessment or behandling.outcome != "granted":
         return None
-    found = headline_amount(behandling["benefit"], assessment.get("amounts", {}))
+    found = headline_amount(behandling.benefit, assessment.get("amounts", {}))
     return {"amount": found[0], "per": found[1]} if found else None
 
 
@@ -279,7 +280,7 @@ def assess_condition(request: Request, behandling_id: str, form: Form) -> Respon
     condition = text(form, "condition")
     prefix = f"assess-{condition.replace('.', '-')}"
     behandling = service(request).get_behandling(ctx, behandling_id)
-    needed = _fact_fields(behandling, behandling.get("assessment"), "en").get(condition)
+    needed = _fact_fields(behandling, behandling.assessment, "en").get(condition)
     if needed is None:
         errors = FormErrors()
         errors.add("conditions", t.gettext("Choose a condition of this case to assess."))

@@ -109,8 +109,8 @@ def _change_fields(
     """The appealed vedtak's facts as typed fields, for omgjøring with corrected facts."""
     svc = service(request)
     vedtak = svc.get_vedtak(ctx, klage["vedtak_id"], language)
-    decided = svc.get_behandling(ctx, vedtak["behandling_id"])
-    return benefit_fact_fields(decided["benefit"], decided["facts"], language)
+    decided = svc.get_behandling(ctx, vedtak.behandling_id)
+    return benefit_fact_fields(decided.benefit, decided.facts, language)
 
 
 Check = Callable[[FormData, Translator, FormErrors], dict[str, Any]]
