@@ -75,13 +75,22 @@ REWORDED = {
     "aap.daily_rate",
 }
 
+# Conditions that since read the facts they may be decided without (three-valued logic:
+# 60 % is enough whether or not the member received AAP), not only a calculation from them.
+READS_MORE_FACTS = {"uforetrygd.reduced_earning_capacity"}
+
 
 def _comparable(result: dict[str, Any]) -> dict[str, Any]:
     """The result without what later changes of the parameter files and texts moved on purpose:
     the version digest, the parameters' sources and legal bases (G became one list) and the
     minimum-income G sykepenger now uses; the reworded texts keep their status and values."""
     rules = [
-        {k: v for k, v in r.items() if not (k == "explanation" and r["id"] in REWORDED)}
+        {
+            k: v
+            for k, v in r.items()
+            if not (k == "explanation" and r["id"] in REWORDED)
+            and not (k == "facts_used" and r["id"] in READS_MORE_FACTS)
+        }
         for r in (*result["conditions"], *result["calculations"])
     ]
     parameters = {

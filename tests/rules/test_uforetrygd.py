@@ -271,8 +271,10 @@ MISSING_CASES = [
     ("treatment_completed", "uforetrygd.treatment_and_measures"),
     ("illness_main_cause", "uforetrygd.illness_main_cause"),
     ("earning_capacity_reduction", "uforetrygd.reduced_earning_capacity"),
-    ("received_aap", "uforetrygd.reduced_earning_capacity"),
-    ("occupational_injury", "uforetrygd.reduced_earning_capacity"),
+    # 60 % meets § 12-7 whatever these are (tests/rules/test_three_valued.py); only the
+    # requirement that applies to the member stays unknown.
+    ("received_aap", "uforetrygd.required_reduction"),
+    ("occupational_injury", "uforetrygd.required_reduction"),
     ("uforetidspunkt", "uforetrygd.basis"),
     ("income_year_3", "uforetrygd.basis"),
     ("illness_onset_date", "uforetrygd.minimum_level"),

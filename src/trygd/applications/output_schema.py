@@ -42,6 +42,13 @@ _RULE = {
             "description": "Values computed by the rule (amounts in NOK, dates ISO)",
         },
         "missing_facts": {"type": "array", "items": {"type": "string"}},
+        "not_needed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Facts that were missing but not needed: the rule was decided "
+            "without them (one side of an 'or' met, one side of an 'and' not met). Present "
+            "only when there are any.",
+        },
     },
 }
 

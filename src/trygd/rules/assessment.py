@@ -76,6 +76,8 @@ class RuleResult:
     facts_used: dict[str, Any]
     values: dict[str, Any]
     missing_facts: tuple[str, ...]
+    not_needed: tuple[str, ...] = ()
+    """Missing facts the rule was decided without (see `trygd.rules.unknowns`)."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ class Assessment:
 
 
 def _rule_dict(result: RuleResult) -> dict[str, Any]:
-    return {
+    entry = {
         "id": result.id,
         "legal_basis": result.legal_basis,
         "title": result.title,
@@ -138,6 +140,9 @@ def _rule_dict(result: RuleResult) -> dict[str, Any]:
         "values": {k: jsonable(v) for k, v in result.values.items()},
         "missing_facts": list(result.missing_facts),
     }
+    if result.not_needed:  # only where there are any: results from before stay as they were
+        entry["not_needed"] = list(result.not_needed)
+    return entry
 
 
 def jsonable(value: Any) -> Any:

@@ -125,22 +125,32 @@ class Rule:
     legal_basis: str
     needs: tuple[str, ...]
     formula: Formula
+    may_be_unknown: tuple[str, ...] = ()
+    """The inputs among `needs` the rule can be decided without (the law's "or" and "and":
+    one side met, or one side not met, decides). Where one of them is missing the formula
+    still runs, with it unknown (`trygd.rules.unknowns`), and must combine it through
+    `ops.any_of`, `ops.all_of` or `ops.where`; the rule is undetermined only if its result
+    is unknown. A missing input not listed here makes the rule undetermined at once."""
 
 
-def condition(legal_basis: str, *, needs: tuple[str, ...]) -> Callable[[Formula], Rule]:
+def condition(
+    legal_basis: str, *, needs: tuple[str, ...], may_be_unknown: tuple[str, ...] = ()
+) -> Callable[[Formula], Rule]:
     """Declare a condition (vilkår): `@condition("ftrl. § 4-4", needs=("income_12m",))`."""
 
     def declare(formula: Formula) -> Rule:
-        return Rule(formula.__name__, "condition", legal_basis, needs, formula)
+        return Rule(formula.__name__, "condition", legal_basis, needs, formula, may_be_unknown)
 
     return declare
 
 
-def calculation(legal_basis: str, *, needs: tuple[str, ...]) -> Callable[[Formula], Rule]:
+def calculation(
+    legal_basis: str, *, needs: tuple[str, ...], may_be_unknown: tuple[str, ...] = ()
+) -> Callable[[Formula], Rule]:
     """Declare a calculation step (beregning) whose result later rules may need."""
 
     def declare(formula: Formula) -> Rule:
-        return Rule(formula.__name__, "calculation", legal_basis, needs, formula)
+        return Rule(formula.__name__, "calculation", legal_basis, needs, formula, may_be_unknown)
 
     return declare
 
@@ -172,6 +182,11 @@ class Benefit:
                 if need not in known:
                     raise ValueError(
                         f"{self.id}.{rule.id} needs {need!r}, defined nowhere before it"
+                    )
+            for name in rule.may_be_unknown:
+                if name not in rule.needs or name == "at":
+                    raise ValueError(
+                        f"{self.id}.{rule.id}: {name!r} may be unknown but is not one of its needs"
                     )
             known.add(rule.id)
         for name in (*self.amounts, self.annual_amount):

@@ -96,6 +96,10 @@ class RecordRule:
     computed: Mapping[str, Any]
     missing_facts: tuple[str, ...]
     facts_used: tuple[str, ...]
+    not_needed: tuple[str, ...] = ()
+    """Missing facts the rule was decided without (one side of an "or" met, one side of an
+    "and" not met). In the JSON only when there are any, so records from before read and
+    write as they were."""
 
 
 @dataclass(frozen=True)
@@ -137,19 +141,7 @@ class DecisionRecord:
             "texts_digest": self.texts_digest,
             "input_facts": dict(self.input_facts),
             "names": dict(self.names),
-            "rules": [
-                {
-                    "id": r.id,
-                    "kind": r.kind,
-                    "legal_basis": r.legal_basis,
-                    "status": r.status,
-                    "value": r.value,
-                    "computed": dict(r.computed),
-                    "missing_facts": list(r.missing_facts),
-                    "facts_used": list(r.facts_used),
-                }
-                for r in self.rules
-            ],
+            "rules": [_rule_json(r) for r in self.rules],
             "amounts": dict(self.amounts),
             "parameters": [_parameter_json(p) for p in self.parameters],
             "stale": list(self.stale),
@@ -188,6 +180,7 @@ class DecisionRecord:
                     computed=r["computed"],
                     missing_facts=tuple(r["missing_facts"]),
                     facts_used=tuple(r["facts_used"]),
+                    not_needed=tuple(r.get("not_needed", ())),
                 )
                 for r in d["rules"]
             ),
@@ -196,6 +189,22 @@ class DecisionRecord:
             stale=tuple(d["stale"]),
             frozen_explanations={k: dict(v) for k, v in frozen.items()},
         )
+
+
+def _rule_json(r: RecordRule) -> dict[str, Any]:
+    entry = {
+        "id": r.id,
+        "kind": r.kind,
+        "legal_basis": r.legal_basis,
+        "status": r.status,
+        "value": r.value,
+        "computed": dict(r.computed),
+        "missing_facts": list(r.missing_facts),
+        "facts_used": list(r.facts_used),
+    }
+    if r.not_needed:
+        entry["not_needed"] = list(r.not_needed)
+    return entry
 
 
 def _parameter_json(p: RecordParameter) -> dict[str, Any]:
@@ -345,6 +354,7 @@ def _evaluate(
                 computed={k: plain(v) for k, v in e.computed.items()},
                 missing_facts=e.missing,
                 facts_used=tuple(n for n in rule.needs if n in benefit.fact_names),
+                not_needed=e.not_needed,
             )
         )
     return {
@@ -433,6 +443,7 @@ def explain(record: DecisionRecord, language: str) -> Assessment:
                 facts_used={n: record.names.get(n) for n in rule.facts_used},
                 values=values,
                 missing_facts=rule.missing_facts,
+                not_needed=rule.not_needed,
             )
         )
     conditions = tuple(r for r in results if r.kind == "condition")
@@ -473,7 +484,14 @@ def _explanation(record: DecisionRecord, rule: RecordRule, language: str) -> str
         labels = ", ".join(texts.fact_label(m, language) for m in rule.missing_facts)
         return render(texts.common_text("missing", language), {"missing": labels}, language)
     key = "text" if rule.kind == "calculation" else rule.status
-    return render(texts.rule_text(rule.id, key, language), record.names, language)
+    if not rule.not_needed:
+        return render(texts.rule_text(rule.id, key, language), record.names, language)
+    # Decided with facts missing: the rule's text for the side that decided it, then which
+    # facts were not needed.
+    template = texts.decided_without(rule.id, key, rule.not_needed, language)
+    labels = texts.join(tuple(texts.fact_label(m, language) for m in rule.not_needed), language)
+    not_needed = render(texts.common_text("not_needed", language), {"facts": labels}, language)
+    return f"{render(template, record.names, language)} {not_needed}"
 
 
 def _frozen_rules(record: DecisionRecord) -> dict[str, str]:
@@ -502,6 +520,7 @@ def _from_frozen(record: DecisionRecord, document: Mapping[str, Any]) -> Assessm
             facts_used=dict(r["facts_used"]),
             values=dict(r["values"]),
             missing_facts=tuple(r["missing_facts"]),
+            not_needed=tuple(r.get("not_needed", ())),
         )
 
     return Assessment(

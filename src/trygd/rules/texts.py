@@ -44,6 +44,28 @@ class Catalogue:
     def common_text(self, key: str, language: str) -> str:
         return self.common[key][language]
 
+    def decided_without(
+        self, rule_id: str, key: str, not_needed: tuple[str, ...], language: str
+    ) -> str:
+        """The text of a rule decided with `not_needed` missing: `<key>_without_<facts>`
+        (the facts joined by `_and_`) where the rule has one for exactly those facts, else
+        `<key>_without`. It explains the side that decided; its templates must not name
+        the missing facts or values computed from them."""
+        entry = self.rules[rule_id]
+        exact = entry.get(without_key(key, not_needed))
+        return (exact or entry[f"{key}_without"])[language]
+
+    def join(self, items: tuple[str, ...], language: str) -> str:
+        """"a", "a og b", "a, b og c" ("and" in English)."""
+        if len(items) < 2:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.common_text('list_and', language)} {items[-1]}"
+
+
+def without_key(key: str, not_needed: tuple[str, ...]) -> str:
+    """The text key of a rule decided without the facts `not_needed` (see `decided_without`)."""
+    return f"{key}_without_{'_and_'.join(not_needed)}"
+
 
 def _read(name: str) -> dict[str, Any]:
     entry = resources.files("trygd.rules") / "texts" / f"{name}.toml"
@@ -94,6 +116,21 @@ def check_complete(benefit: Any) -> list[str]:
         keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")
         for key in keys:
             need(entry.get(key), f"rule {rule.id}.{key}")
+        # Texts for a rule decided with facts missing (`Rule.may_be_unknown`): which of them
+        # a rule can need depends on its formula, so the property tests explain random cases
+        # in every language; here each must be complete and name facts the rule may lack.
+        for key in entry:
+            if "_without" not in key:
+                continue
+            need(entry[key], f"rule {rule.id}.{key}")
+            status, _, facts = key.partition("_without")
+            named = facts.removeprefix("_").split("_and_") if facts else []
+            if (
+                status not in keys[1:]
+                or not rule.may_be_unknown
+                or any(name not in rule.may_be_unknown for name in named)
+            ):
+                problems.append(f"{benefit.id}: rule {rule.id}.{key} is for no case of the rule")
     for name in benefit.parameters.values():
         need(_parameter_labels().get(name), f"parameter label of {name}")
     return problems

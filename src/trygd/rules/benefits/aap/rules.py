@@ -158,14 +158,25 @@ def age(f: Namespace, p: Any, v: Namespace) -> Any:
     return age_window.from_birthday_to_end_of_month(f, v, int(p.min_age), int(p.max_age))
 
 
-@condition("ftrl. § 11-5, § 11-22", needs=("reduced_work_capacity", "occupational_injury"))
+@condition(
+    "ftrl. § 11-5, § 11-22",
+    needs=("reduced_work_capacity", "occupational_injury"),
+    may_be_unknown=("occupational_injury",),
+)
 def work_capacity_reduced(f: Namespace, p: Any, v: Namespace) -> Any:
-    """Reduced by at least half; by at least 30 % when a recognised yrkesskade is the cause."""
+    """Reduced by at least half, or by at least 30 % when a recognised yrkesskade is the
+    cause: half or more is enough, and under 30 % too little, whether there is one or not."""
     v.required_reduction = ops.where(
         f.occupational_injury, p.min_reduced_work_capacity_yrkesskade, p.min_reduced_work_capacity
     )
     v.reduction_share = f.reduced_work_capacity / 100
-    return v.reduction_share >= v.required_reduction
+    return ops.any_of(
+        v.reduction_share >= p.min_reduced_work_capacity,
+        ops.all_of(
+            f.occupational_injury,
+            v.reduction_share >= p.min_reduced_work_capacity_yrkesskade,
+        ),
+    )
 
 
 @condition("ftrl. § 11-5", needs=("illness_main_cause",))

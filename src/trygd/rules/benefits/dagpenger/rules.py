@@ -66,21 +66,31 @@ def stay_in_norway(f: Namespace, p: Any, v: Namespace) -> Any:
     return f.stays_in_norway
 
 
-@condition("ftrl. § 4-4", needs=("income_12m", "income_36m"))
+@condition(
+    "ftrl. § 4-4",
+    needs=("income_12m", "income_36m"),
+    may_be_unknown=("income_12m", "income_36m"),
+)
 def minimum_income(f: Namespace, p: Any, v: Namespace) -> Any:
-    """1.5 G in the last 12 months or 3 G in the last 36 (lower during the pandemic)."""
+    """1.5 G in the last 12 months or 3 G in the last 36 (lower during the pandemic). Either
+    period that reaches its threshold is enough, whether the other is known or not."""
     v.threshold_12m = p.min_income_factor_12m * p.g_minimum_income
     v.threshold_36m = p.min_income_factor_36m * p.g_minimum_income
-    return (f.income_12m >= v.threshold_12m) | (f.income_36m >= v.threshold_36m)
+    return ops.any_of(f.income_12m >= v.threshold_12m, f.income_36m >= v.threshold_36m)
 
 
-@condition("ftrl. § 4-3", needs=("normal_working_hours", "current_working_hours"))
+@condition(
+    "ftrl. § 4-3",
+    needs=("normal_working_hours", "current_working_hours"),
+    may_be_unknown=("current_working_hours",),
+)
 def lost_working_time(f: Namespace, p: Any, v: Namespace) -> Any:
-    """Working time must be reduced by at least half of the usual hours (at most 40 a week)."""
+    """Working time must be reduced by at least half of the usual hours (at most 40 a week).
+    Without usual working hours there is nothing to lose, whatever the hours now."""
     v.counted_normal_hours = ops.minimum(f.normal_working_hours, p.max_normal_working_hours)
     lost_hours = ops.maximum(v.counted_normal_hours - f.current_working_hours, 0.0)
     v.lost_share = ops.divide_or(lost_hours, v.counted_normal_hours, 0.0)
-    return (v.counted_normal_hours > 0) & (v.lost_share >= p.min_lost_working_time)
+    return ops.all_of(v.counted_normal_hours > 0, v.lost_share >= p.min_lost_working_time)
 
 
 @condition("ftrl. § 4-8", needs=("registered_job_seeker",))
@@ -126,11 +136,18 @@ def weekly_amount(f: Namespace, p: Any, v: Namespace) -> Any:
     return v.total_daily * p.working_days_per_week
 
 
-@calculation("ftrl. § 4-15", needs=("income_12m", "income_36m"))
+@calculation(
+    "ftrl. § 4-15",
+    needs=("income_12m", "income_36m"),
+    may_be_unknown=("income_12m", "income_36m"),
+)
 def period_weeks(f: Namespace, p: Any, v: Namespace) -> Any:
-    """104 weeks if income reached 2 G last year or on average over three years, else 52."""
+    """104 weeks if income reached 2 G last year or on average over three years, else 52:
+    known as soon as one of the two reaches 2 G."""
     v.long_period_threshold = p.long_period_threshold_factor * p.g
-    long = (f.income_12m >= v.long_period_threshold) | (f.income_36m / 3 >= v.long_period_threshold)
+    long = ops.any_of(
+        f.income_12m >= v.long_period_threshold, f.income_36m / 3 >= v.long_period_threshold
+    )
     return ops.where(long, p.period_weeks_long, p.period_weeks_short)
 
 

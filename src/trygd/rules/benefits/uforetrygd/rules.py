@@ -224,10 +224,21 @@ def required_reduction(f: Namespace, p: Any, v: Namespace) -> Any:
     return ops.where(f.occupational_injury, ops.minimum(with_aap, p.min_reduction_injury), with_aap)
 
 
-@condition("ftrl. § 12-7", needs=("earning_capacity_reduction", "required_reduction"))
+@condition(
+    "ftrl. § 12-7",
+    needs=("earning_capacity_reduction", "received_aap", "occupational_injury"),
+    may_be_unknown=("received_aap", "occupational_injury"),
+)
 def reduced_earning_capacity(f: Namespace, p: Any, v: Namespace) -> Any:
-    """The earning capacity is permanently reduced by at least the required share."""
-    return f.earning_capacity_reduction / 100 >= v.required_reduction
+    """The earning capacity is permanently reduced by at least the required share: by half,
+    or by 40 % after AAP, or by 30 % for an occupational injury (`required_reduction`, the
+    lowest that applies). One that holds is enough, whether the others are known or not."""
+    share = f.earning_capacity_reduction / 100
+    return ops.any_of(
+        share >= p.min_reduction,
+        ops.all_of(f.received_aap, share >= p.min_reduction_aap),
+        ops.all_of(f.occupational_injury, share >= p.min_reduction_injury),
+    )
 
 
 @calculation("ftrl. § 12-10", needs=("earning_capacity_reduction",))
@@ -272,15 +283,16 @@ def basis(f: Namespace, p: Any, v: Namespace) -> Any:
 @calculation(
     "ftrl. § 12-13 andre og tredje ledd",
     needs=("birth_date", "illness_onset_date", "lives_with_partner", "at"),
+    may_be_unknown=("illness_onset_date",),
 )
 def minimum_level(f: Namespace, p: Any, v: Namespace) -> Any:
     """The minimum yearly amount at 100 % uføregrad: lower for a member living with a spouse or
     partner than for a single member, higher for ung ufør (illness that arose before the 26th
-    birthday), from the age of 20."""
+    birthday), from the age of 20. Before 20 the illness's date does not matter."""
     v.ung_ufor_before = dates.add_years(f.birth_date, int(p.ung_ufor_age_limit))
     v.ung_ufor = f.illness_onset_date < v.ung_ufor_before
     ung_ufor_level = f.birth_date <= dates.latest_birth_date(f.at, int(p.ung_ufor_minimum_from_age))
-    v.ung_ufor_level_applies = v.ung_ufor & ung_ufor_level
+    v.ung_ufor_level_applies = ops.all_of(v.ung_ufor, ung_ufor_level)
     ordinary = ops.where(f.lives_with_partner, p.minimum_couple, p.minimum_single)
     young = ops.where(f.lives_with_partner, p.minimum_ung_ufor_couple, p.minimum_ung_ufor_single)
     v.minimum_factor = ops.where(v.ung_ufor_level_applies, young, ordinary)
