@@ -6,10 +6,15 @@ asks the rules engine (`assess`) what it would say; the verdict only sums up the
 conditions, and the page shows the engine's own explanations and legal references. Facts
 the guide does not ask about stay unknown, so the conditions that need them are "not yet
 known" rather than guessed. Nothing is stored.
+
+A person using the guide has no case, so a condition left open is not explained with the
+engine's words for a case ("a caseworker must look at the case") but with what would settle
+it: the answers left empty here, and what only an application asks (`settle`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -18,6 +23,8 @@ from typing import Any
 from trygd.applications.inputs import InputError, parse_application
 from trygd.rules.assessment import Assessment, RuleResult, assess
 from trygd.rules.benefits import PROFILES
+from trygd.rules.texts import catalogue
+from trygd.web.i18n import as_language, translator
 
 SITUATIONS = ("ill", "unemployed", "reduced", "disabled")
 
@@ -82,6 +89,37 @@ def verdict_of(assessment: Assessment) -> str:
     return DEPENDS
 
 
+def settle(benefit: str, condition: RuleResult, language: str) -> str:
+    """What would settle a condition the answers leave open, from the facts it misses: the
+    guide's own questions left empty ("Oppgi arbeidsinntekt de siste 36 månedene for å
+    avgjøre dette"), and the facts only an application asks about."""
+    texts = catalogue(benefit)
+    asked = {"birth_date", *PROFILES[benefit].guide.facts}
+    here = tuple(texts.fact_label(m, language) for m in condition.missing_facts if m in asked)
+    others = tuple(
+        texts.fact_label(m, language) for m in condition.missing_facts if m not in asked
+    )
+    tr = translator(as_language(language) or "nb")
+    if here and others:
+        return tr.gettext(
+            "To settle this, answer the question about %(asked)s. This may also depend on "
+            "%(others)s, which the guide does not ask about. You answer that in the "
+            "application.",
+            asked=texts.join(here, language),
+            others=texts.join(others, language),
+        )
+    if here:
+        return tr.gettext(
+            "To settle this, answer the question about %(facts)s.",
+            facts=texts.join(here, language),
+        )
+    return tr.gettext(
+        "This depends on %(facts)s, which the guide does not ask about. You answer that in "
+        "the application.",
+        facts=texts.join(others, language),
+    )
+
+
 def find(answers: Answers, on: dt.date, language: str) -> list[Finding]:
     """The benefits of the person's situation, each with the engine's verdict and reasons."""
     findings = []
@@ -100,7 +138,11 @@ def find(answers: Answers, on: dt.date, language: str) -> list[Finding]:
                 verdict=verdict_of(assessment),
                 met=tuple(c for c in conditions if c.status == "met"),
                 not_met=tuple(c for c in conditions if c.status == "not_met"),
-                unknown=tuple(c for c in conditions if c.status == "undetermined"),
+                unknown=tuple(
+                    dataclasses.replace(c, explanation=settle(benefit, c, language))
+                    for c in conditions
+                    if c.status == "undetermined"
+                ),
             )
         )
     return findings
