@@ -118,7 +118,10 @@ def _benefit_section(benefit: Benefit) -> list[str]:
         "|---|---|---|---|",
     ]
     for rule in benefit.rules:
-        needs = ", ".join(f"`{need}`" for need in rule.needs)
+        needs = ", ".join(
+            f"`{need}`" + (" (may be unknown)" if need in rule.may_be_unknown else "")
+            for need in rule.needs
+        )
         lines.append(f"| `{rule.id}` | {rule.kind} | {_cell(rule.legal_basis)} | {needs} |")
     amounts = ", ".join(f"`{name}`" for name in benefit.amounts)
     lines += ["", f"Reported under `amounts`: {amounts}.", ""]
@@ -238,7 +241,11 @@ code 2. Nothing is converted silently.
 
 A missing fact is never replaced by a default. Every condition and calculation that needs it \
 becomes `undetermined`, its explanation names the missing fact, and the outcome becomes \
-`manual_assessment` unless another condition is already not met.
+`manual_assessment` unless another condition is already not met. The exception is the law's \
+"or" and "and": a need marked "(may be unknown)" below can be missing when the rest decides \
+the rule all the same: dagpenger's minimum income is met by 1.5 G in the last 12 months \
+whatever the 36 months were, and a condition is not met when one side of its "and" is not. \
+Such a rule is decided, and lists the facts it did without under `not_needed`.
 
 Kinds: `money` is Norwegian kroner; `percent` is 0–100; `hours` are hours per week; `years`, \
 `days` and `count` are whole numbers; `yearly_amounts` is a list of `{"year", "amount"}`; \
@@ -291,6 +298,8 @@ are missing. |
 | `values` | What the rule computed: its own result under its id, and intermediate values \
 (thresholds, caps, shares) that the explanation shows. Empty when undetermined. |
 | `missing_facts` | The facts whose absence made the rule undetermined. |
+| `not_needed` | Only where the rule was decided with facts missing (one side of an "or" \
+met, one side of an "and" not met): those facts. The explanation says which side decided. |
 
 Values in `amounts`, `facts_used` and `values` are JSON numbers (whole numbers without a \
 decimal point, others to at most six decimals), booleans, or dates as `YYYY-MM-DD` strings.

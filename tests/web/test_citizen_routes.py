@@ -251,6 +251,44 @@ def test_the_guide_works_signed_out_and_explains_with_the_rules(site):
     assert 'href="/apply/dagpenger"' in result.text
 
 
+@pytest.mark.parametrize(
+    ("language", "settles", "caseworker"),
+    [
+        ("nb", "Oppgi arbeidsinntekt de siste 36 månedene for å avgjøre dette.", "saksbehandler"),
+        ("nn", "Oppgi arbeidsinntekt dei siste 36 månadene for å avgjere dette.", "saksbehandlar"),
+        (
+            "en",
+            "To settle this, answer the question about income from work in the last 36 months.",
+            "caseworker must",
+        ),
+    ],
+)
+def test_the_guide_says_which_answer_settles_an_open_condition(site, language, settles, caseworker):
+    """Income under 1.5 G in 12 months and the 36 months left empty: the minimum income is
+    open, and the page asks for the 36 months instead of sending the person (who has no
+    case) to a caseworker."""
+    client, _service = site
+    client.cookies.set(CSRF_COOKIE, "c" * 32)
+    client.headers[CSRF_HEADER] = browser_csrf_token(client.app.state.csrf_key, "c" * 32)  # type: ignore[attr-defined]
+    result = client.post(
+        f"/guide?lang={language}",
+        data=form(
+            situation="unemployed",
+            birth_date="14.03.1985",
+            lives_in_norway="yes",
+            income="150000",
+            income_3y="",
+            hours_before="37,5",
+            hours_now="0",
+        ),
+    )
+    assert result.status_code == 200
+    assert f'lang="{language}"' in result.text
+    text = " ".join(result.text.split())
+    assert settles in text
+    assert caseworker not in text.lower()
+
+
 # -- opening a page changes nothing -------------------------------------------------------------
 
 

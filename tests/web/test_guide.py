@@ -58,6 +58,53 @@ def test_without_the_36_months_the_income_condition_is_not_guessed():
     assert "minimum_income" not in {c.id.split(".")[1] for c in finding.met}
 
 
+def test_12_months_at_the_threshold_meet_the_condition_without_the_36_months():
+    """The 36 months are optional in the guide: 1.5 G in the last 12 months is enough
+    (§ 4-4 is an "or"), one krone less leaves it to the 36 months."""
+    at = math.ceil(_threshold_12m())
+    (met,) = guide.find(_answers(income=at, income_3y=None), ON, "nb")
+    assert _income_condition(met).status == "met"
+    (open_,) = guide.find(_answers(income=at - 1, income_3y=None), ON, "nb")
+    assert "dagpenger.minimum_income" in {c.id for c in open_.unknown}
+
+
+# What a person without a case must never be told about a condition the guide leaves open.
+CASEWORKER = {"nb": "saksbehandler", "nn": "saksbehandlar", "en": "caseworker"}
+SETTLES_36_MONTHS = {
+    "nb": "Oppgi arbeidsinntekt de siste 36 månedene for å avgjøre dette.",
+    "nn": "Oppgi arbeidsinntekt dei siste 36 månadene for å avgjere dette.",
+    "en": "To settle this, answer the question about income from work in the last 36 months.",
+}
+NOT_ASKED = {
+    "nb": "Dette avhenger av registrering som arbeidssøker, som veiviseren ikke spør om. "
+    "Det svarer du på i søknaden.",
+    "nn": "Dette avheng av registrering som arbeidssøkjar, som rettleiaren ikkje spør om. "
+    "Det svarar du på i søknaden.",
+    "en": "This depends on registration as a job seeker, which the guide does not ask about. "
+    "You answer that in the application.",
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_an_open_condition_says_which_answer_settles_it(language):
+    under = math.ceil(_threshold_12m()) - 1
+    (finding,) = guide.find(_answers(income=under, income_3y=None), ON, language)
+    unknown = {c.id: c.explanation for c in finding.unknown}
+    assert unknown["dagpenger.minimum_income"] == SETTLES_36_MONTHS[language]
+    assert unknown["dagpenger.registered_job_seeker"] == NOT_ASKED[language]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize("situation", guide.SITUATIONS)
+def test_the_guide_never_sends_someone_without_a_case_to_a_caseworker(situation, language):
+    empty = _answers(situation=situation, income_3y=None, hours_before=None, hours_now=None)
+    for finding in guide.find(empty, ON, language):
+        assert finding.unknown, finding.benefit
+        for condition in finding.unknown:
+            assert CASEWORKER[language] not in condition.explanation.lower(), condition
+            assert condition.missing_facts, condition
+
+
 @pytest.mark.parametrize("situation", guide.SITUATIONS)
 def test_every_situation_gives_explained_findings_with_legal_references(situation):
     findings = guide.find(_answers(situation=situation, reduction=60), ON, "nn")

@@ -99,7 +99,9 @@ def evaluate_one(
     return SingleEvaluation(benefit, at, f, params, v, evaluations, _outcome_of(evaluations))
 
 
-def _facts_behind(needs: tuple[str, ...], missing_of: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _facts_behind(
+    needs: tuple[str, ...], missing_of: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
     """The missing facts behind `needs`: a missing fact itself, or those an undetermined
     rule was missing."""
     return tuple(dict.fromkeys(m for need in needs for m in missing_of.get(need, ())))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from trygd.rules.unknowns import UNKNOWN, Partial, is_unknown, parts, partial, split_all
+from trygd.rules.unknowns import UNKNOWN, Partial, is_unknown, partial, parts, split_all
 
 Num = Any
 """A number, a bool, or an array of them: the operand type of every rule formula."""

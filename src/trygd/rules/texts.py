@@ -56,7 +56,7 @@ class Catalogue:
         return (exact or entry[f"{key}_without"])[language]
 
     def join(self, items: tuple[str, ...], language: str) -> str:
-        """"a", "a og b", "a, b og c" ("and" in English)."""
+        """ "a", "a og b", "a, b og c" ("and" in English)."""
         if len(items) < 2:
             return "".join(items)
         return f"{', '.join(items[:-1])} {self.common_text('list_and', language)} {items[-1]}"

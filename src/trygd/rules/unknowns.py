@@ -95,7 +95,7 @@ class Partial(NDArrayOperatorsMixin):
     `known`, a boolean array. Every NumPy ufunc (and so every arithmetic operator and
     comparison) works on it and gives a Partial known where all its operands were."""
 
-    __slots__ = ("value", "known")
+    __slots__ = ("known", "value")
 
     def __init__(self, value: Any, known: Any) -> None:
         self.value = np.asarray(value)

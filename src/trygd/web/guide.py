@@ -96,9 +96,7 @@ def settle(benefit: str, condition: RuleResult, language: str) -> str:
     texts = catalogue(benefit)
     asked = {"birth_date", *PROFILES[benefit].guide.facts}
     here = tuple(texts.fact_label(m, language) for m in condition.missing_facts if m in asked)
-    others = tuple(
-        texts.fact_label(m, language) for m in condition.missing_facts if m not in asked
-    )
+    others = tuple(texts.fact_label(m, language) for m in condition.missing_facts if m not in asked)
     tr = translator(as_language(language) or "nb")
     if here and others:
         return tr.gettext(
