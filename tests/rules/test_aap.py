@@ -222,7 +222,7 @@ def test_condition_boundaries(
 )
 def test_missing_fact_makes_rules_undetermined(missing: str, rules: tuple[str, ...]) -> None:
     # 40 %: met with a yrkesskade, not without, so a missing cause leaves it open (60 % would
-    # be met whatever the cause: tests/rules/test_three_valued.py).
+    # be met whatever the cause: tests/rules/test_or_and_with_facts_missing.py).
     at_40 = {"reduced_work_capacity": 40, "occupational_injury": True}
     result = assess("aap", facts(**{**at_40, missing: None}), AT)
     assert result.outcome == "manual_assessment"

@@ -271,8 +271,8 @@ MISSING_CASES = [
     ("treatment_completed", "uforetrygd.treatment_and_measures"),
     ("illness_main_cause", "uforetrygd.illness_main_cause"),
     ("earning_capacity_reduction", "uforetrygd.reduced_earning_capacity"),
-    # 60 % meets § 12-7 whatever these are (tests/rules/test_three_valued.py); only the
-    # requirement that applies to the member stays unknown.
+    # A full reduction meets § 12-7 whatever these are (three-valued logic, see
+    # tests/rules/test_or_and_with_facts_missing.py); the member's own requirement stays open.
     ("received_aap", "uforetrygd.required_reduction"),
     ("occupational_injury", "uforetrygd.required_reduction"),
     ("uforetidspunkt", "uforetrygd.basis"),
