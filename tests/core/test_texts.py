@@ -43,3 +43,25 @@ def test_every_parameter_a_benefit_uses_has_a_name_in_every_language():
     used = {name for benefit in BENEFITS.values() for name in benefit.parameters.values()}
     assert parameters_without_label(used) == []
     assert parameter_label("dagpenger.max_age", "nn") == "aldersgrense"
+
+
+def test_a_text_for_a_case_no_rule_can_reach_is_reported(monkeypatch) -> None:
+    """`<status>_without_<facts>` texts must belong to a rule that may be decided without
+    those facts (`Rule.may_be_unknown`), and exist in every language."""
+    import dataclasses
+
+    from trygd.rules import texts as texts_module
+
+    real = catalogue("dagpenger")
+    rules = {rule_id: dict(entry) for rule_id, entry in real.rules.items()}
+    rules["minimum_income"]["met_without_birth_date"] = {"nb": "x", "nn": "x", "en": "x"}
+    rules["age"]["not_met_without"] = {"nb": "x", "nn": "x", "en": "x"}
+    rules["minimum_income"]["met_without_income_12m"] = {"nb": "x", "nn": "x"}
+    changed = dataclasses.replace(real, rules=rules)
+    monkeypatch.setattr(texts_module, "catalogue", lambda _benefit_id: changed)
+    problems = check_complete(BENEFITS["dagpenger"])
+    assert problems == [
+        "dagpenger: rule age.not_met_without is for no case of the rule",
+        "dagpenger: rule minimum_income.met_without_income_12m has no en text",
+        "dagpenger: rule minimum_income.met_without_birth_date is for no case of the rule",
+    ]
