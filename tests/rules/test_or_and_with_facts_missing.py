@@ -335,3 +335,15 @@ def _change_dates(benefit: Any, names: tuple[str, ...]) -> list[dt.date]:
         value.start for name in names for value in parameters[benefit.parameters[name]].values
     }
     return sorted(starts)
+
+
+def test_the_assessment_json_lists_what_was_not_needed_and_matches_its_schema():
+    import jsonschema
+
+    from trygd.applications.output_schema import output_schema
+
+    document = dagpenger(income_12m=threshold("min_income_factor_12m")).to_dict()
+    jsonschema.validate(document, output_schema())
+    by_id = {r["id"]: r for r in (*document["conditions"], *document["calculations"])}
+    assert by_id["dagpenger.minimum_income"]["not_needed"] == ["income_36m"]
+    assert "not_needed" not in by_id["dagpenger.age"]
