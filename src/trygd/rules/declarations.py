@@ -10,7 +10,7 @@ population (see `trygd.rules.evaluation`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
 
@@ -56,9 +56,15 @@ FactKind = Literal[
     "percent",
     "periods",
     "yearly_amounts",
+    "monthly_amounts",
 ]
 """money: NOK; percent: 0-100; periods: a list of {from, to} dates; yearly_amounts: a list
-of {year, amount}. The last two appear only as inputs that `Benefit.derive` flattens."""
+of {year, amount}; monthly_amounts: a list of {month: "YYYY-MM", amount}. The last three
+appear only as inputs that `Benefit.derive` flattens."""
+
+LIST_KINDS: tuple[FactKind, ...] = ("periods", "yearly_amounts", "monthly_amounts")
+"""The kinds of fact that are lists of objects: inputs only, never read by a rule, and not
+typed into a form field."""
 
 
 # The largest value of each kind of number that any application may give, where a fact does
@@ -118,29 +124,44 @@ Formula = Callable[[Namespace, Any, Namespace], Any]
 @dataclass(frozen=True)
 class Rule:
     """A condition (its formula returns whether it is met) or a calculation step (its formula
-    returns an amount, a date or a count). The result is stored under the rule's id."""
+    returns an amount, a date or a count). The result is stored under the rule's id.
+
+    `texts` names the variants of the rule's explanation where one text cannot fit every
+    case (a rule that changed on a date and must say which version applied): the formula
+    then sets `v.<rule id>_text` to one of them when `v.explaining`, and the explanation is
+    the catalogue's `text_<variant>` (`met_<variant>`, `not_met_<variant>` for a condition)."""
 
     id: str
     kind: Literal["condition", "calculation"]
     legal_basis: str
     needs: tuple[str, ...]
     formula: Formula
+    texts: tuple[str, ...] = ()
+
+    @property
+    def text_variable(self) -> str:
+        """The computed value that names the variant of the explanation (see `texts`)."""
+        return f"{self.id}_text"
 
 
-def condition(legal_basis: str, *, needs: tuple[str, ...]) -> Callable[[Formula], Rule]:
+def condition(
+    legal_basis: str, *, needs: tuple[str, ...], texts: tuple[str, ...] = ()
+) -> Callable[[Formula], Rule]:
     """Declare a condition (vilkår): `@condition("ftrl. § 4-4", needs=("income_12m",))`."""
 
     def declare(formula: Formula) -> Rule:
-        return Rule(formula.__name__, "condition", legal_basis, needs, formula)
+        return Rule(formula.__name__, "condition", legal_basis, needs, formula, texts)
 
     return declare
 
 
-def calculation(legal_basis: str, *, needs: tuple[str, ...]) -> Callable[[Formula], Rule]:
+def calculation(
+    legal_basis: str, *, needs: tuple[str, ...], texts: tuple[str, ...] = ()
+) -> Callable[[Formula], Rule]:
     """Declare a calculation step (beregning) whose result later rules may need."""
 
     def declare(formula: Formula) -> Rule:
-        return Rule(formula.__name__, "calculation", legal_basis, needs, formula)
+        return Rule(formula.__name__, "calculation", legal_basis, needs, formula, texts)
 
     return declare
 
@@ -164,6 +185,15 @@ class Benefit:
     reform reaches the derived facts as it reaches the rules."""
     inputs: tuple[Fact, ...] = ()
     """The facts an application gives, where they differ from `facts` (see `derive`)."""
+    histories: Mapping[str, str] = field(default_factory=dict)
+    """Parameters `derive` needs on other days than `at`, whole (short name to parameter
+    name; each is a `History` in the params): dagpenger index each month's income by the G
+    of that month."""
+    input_problems: Callable[[dict[str, Any], Any, Params], list[tuple[str, str]]] | None = None
+    """What is wrong with the input facts given `at` and the benefit's parameters on `at`,
+    as (fact name, problem), for checks that need the claim date and the law (dagpenger:
+    income months outside the months the law counts). The application format refuses an
+    application with such a problem, and `derive` refuses to flatten it."""
 
     def __post_init__(self) -> None:
         known = {fact.name for fact in self.facts} | {"at"}

@@ -21,6 +21,7 @@ from trygd.letters.build import headline_amount
 from trygd.privacy.policy import Role
 from trygd.rules import formatting
 from trygd.rules.benefits import BENEFITS as RULES
+from trygd.rules.declarations import LIST_KINDS
 from trygd.rules.texts import catalogue, parameter_label
 from trygd.services.casework import LONGEST_INFORMATION_DEADLINE
 from trygd.services.errors import Forbidden, InvalidInput
@@ -147,7 +148,7 @@ def _fact_fields(
                 "value": behandling.facts.get(name),
             }
             for name in dict.fromkeys(names)
-            if kinds.get(name) not in ("periods", "yearly_amounts")
+            if kinds.get(name) not in LIST_KINDS
         ]
     return fields
 
@@ -168,7 +169,7 @@ def benefit_fact_fields(
             "value": facts.get(name),
         }
         for name, kind in found.items()
-        if kind not in ("periods", "yearly_amounts")
+        if kind not in LIST_KINDS
     ]
 
 
