@@ -24,6 +24,7 @@ from trygd.applications.inputs import InputError, parse_application
 from trygd.rules.assessment import Assessment, Ruleset, assess, default_ruleset
 from trygd.rules.benefits.dagpenger import DAGPENGER
 from trygd.rules.benefits.dagpenger.rules import earning_months, month_text
+from trygd.rules.declarations import FactError
 from trygd.rules.evaluation import evaluate_many
 from trygd.rules.parameters import load_default
 from trygd.rules.record import derived_facts
@@ -221,14 +222,29 @@ def test_sums_that_agree_with_the_months_are_accepted() -> None:
 
 def test_monthly_income_for_a_claim_before_july_2019_is_refused() -> None:
     """Until 2019-07-01 the earning periods were calendar years (Prop. 12 L (2018–2019))."""
-    with pytest.raises(ValueError, match=r"monthly_income: .*from 2019-07-01"):
+    with pytest.raises(FactError, match=r"monthly_income: .*from 2019-07-01"):
         run(dt.date(2019, 6, 30), monthly_income=[{"month": "2019-04", "amount": 1}])
     assert run(dt.date(2019, 7, 1), periods=(300_000,)).amounts["basis"] == 300_000
 
 
 def test_derive_refuses_what_the_application_format_refuses() -> None:
-    with pytest.raises(ValueError, match="monthly_income: has months outside"):
+    with pytest.raises(FactError, match="monthly_income: has months outside"):
         run(monthly_income=[{"month": "2025-06", "amount": 1}])
+
+
+def test_a_revurdering_counts_the_months_from_the_claim_it_changes() -> None:
+    """Assessed in January 2026 (a change of children), the case keeps the earning period and
+    the indexing of its claim of JUNE_2025 (`basis_claim_date`); without it, the months of
+    the claim lie outside the earning period of the new date."""
+    later = dt.date(2026, 1, 15)
+    months = [*income(JUNE_2025, 400_000, 400_000), {"month": "2022-06", "amount": 30_000}]
+    claim = run(monthly_income=months)
+    change = run(later, monthly_income=months, basis_claim_date=JUNE_2025, children=1)
+    assert change.amounts["basis"] == claim.amounts["basis"]
+    assert rule(change, "basis").values == rule(claim, "basis").values
+    assert change.amounts["child_supplement"] == 38
+    with pytest.raises(FactError, match="outside the earning period 2023-01 to 2025-12"):
+        run(later, monthly_income=months)
 
 
 # -- § 4-4 minimum income, on the income as paid ---------------------------------------------

@@ -17,6 +17,16 @@ from typing import Any, Literal
 from trygd.rules.parameters import Params
 
 
+class FactError(ValueError):
+    """Input facts the rules refuse to flatten (see `Benefit.input_problems`); `problems` are
+    (fact name, problem). The application format refuses the same facts earlier, naming the
+    field; this is for callers that assess facts it did not check (or on another date)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in problems))
+
+
 class Status(IntEnum):
     """The status of one condition; the numbers are the codes used in population arrays."""
 
@@ -194,6 +204,11 @@ class Benefit:
     as (fact name, problem), for checks that need the claim date and the law (dagpenger:
     income months outside the months the law counts). The application format refuses an
     application with such a problem, and `derive` refuses to flatten it."""
+    claim_date_fact: str | None = None
+    """An input date fact that keeps the claim date a later behandling of the same right (a
+    revurdering, an omgjøring) counts from, where the rules need it besides `at`: the services
+    set it to the claim date of the vedtak they change when its facts lack it (dagpenger: the
+    earning period and the G of the basis are those of the claim)."""
 
     def __post_init__(self) -> None:
         known = {fact.name for fact in self.facts} | {"at"}
@@ -207,6 +222,10 @@ class Benefit:
         for name in (*self.amounts, self.annual_amount):
             if name not in known:
                 raise ValueError(f"{self.id}: amount {name!r} is not a rule id")
+        if self.claim_date_fact is not None:
+            kinds = {fact.name: fact.kind for fact in self.input_facts}
+            if kinds.get(self.claim_date_fact) != "date":
+                raise ValueError(f"{self.id}: {self.claim_date_fact!r} is not an input date fact")
 
     @property
     def conditions(self) -> tuple[Rule, ...]:

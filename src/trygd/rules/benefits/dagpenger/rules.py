@@ -39,6 +39,11 @@ Income, as NAV's dagpenger system (navikt/dp-behandling, commit 54fcd6f) counts 
   explanation names the indexed figures that are missing. Given with the months, they must
   equal the months' sums. The indexed figures may be given directly (a population file does),
   but not together with the months they are computed from.
+* A revurdering is assessed on the day the change takes effect, but keeps the basis of the
+  claim it changes (the basis is set when the right is granted): the services give it the
+  original claim date as `basis_claim_date`, and the months are counted and indexed from that
+  date (`Benefit.claim_date_fact`). The 6 G cap, the thresholds and the rates are those of
+  the assessment date.
 
 Not modelled: the other income that counts in the basis but not in the minimum income
 (dagpenger, sykepenger, pleiepenger and others, § 4-11 second paragraph; `monthly_income` is
@@ -52,7 +57,14 @@ import datetime as dt
 from typing import Any
 
 from trygd.rules import dates, holidays, ops
-from trygd.rules.declarations import Benefit, Fact, Namespace, calculation, condition
+from trygd.rules.declarations import (
+    Benefit,
+    Fact,
+    FactError,
+    Namespace,
+    calculation,
+    condition,
+)
 from trygd.rules.parameters import Params
 
 MONTHS_PER_PERIOD = 12
@@ -126,7 +138,15 @@ MONTHLY_INCOME = Fact(
     "earning period, as a-inntekt reports it; a month that is not listed had no income.",
 )
 
-INPUTS = (*FACTS[:2], MONTHLY_INCOME, *FACTS[2:])
+BASIS_CLAIM_DATE = Fact(
+    "basis_claim_date",
+    "date",
+    "The claim date whose earning period and G the income per month is counted by, where the "
+    "assessment date is a later one: a revurdering keeps the basis of the claim it changes. "
+    "Left out, the assessment date.",
+)
+
+INPUTS = (*FACTS[:2], MONTHLY_INCOME, BASIS_CLAIM_DATE, *FACTS[2:])
 """What an application may give: the flat facts, and the income per month, from which
 `derive` computes the five income facts."""
 
@@ -193,6 +213,7 @@ def income_problems(raw: dict[str, Any], at: dt.date, params: Params) -> list[tu
     months = raw.get("monthly_income")
     if months is None:
         return []
+    at = _basis_claim_date(raw, at)
     deadline_day = int(params.reporting_deadline_day)
     if deadline_day == 0:
         return [
@@ -241,6 +262,13 @@ def income_problems(raw: dict[str, Any], at: dt.date, params: Params) -> list[tu
     return problems
 
 
+def _basis_claim_date(raw: dict[str, Any], at: dt.date) -> dt.date:
+    given = raw.get("basis_claim_date")
+    if given is None:
+        return at
+    return given if isinstance(given, dt.date) else dt.date.fromisoformat(str(given))
+
+
 def _nominal_sums(months: list[dict[str, Any]], window: range) -> dict[str, float]:
     by_month = {month_index(str(item["month"])): float(item["amount"]) for item in months}
     paid = [by_month.get(month, 0.0) for month in window]
@@ -251,7 +279,7 @@ def derive(raw: dict[str, Any], at: dt.date, params: Params) -> dict[str, Any]:
     """The flat facts: every flat fact given, and from `monthly_income` the two sums as paid
     and the three periods indexed by G (see the module docstring).
 
-    Refuses (`ValueError`, naming the fact) what `income_problems` finds; the application
+    Refuses (`FactError`, naming the fact) what `income_problems` finds; the application
     format refuses it earlier, with the same words."""
     facts = {fact.name: raw[fact.name] for fact in FACTS if raw.get(fact.name) is not None}
     months = raw.get("monthly_income")
@@ -259,11 +287,12 @@ def derive(raw: dict[str, Any], at: dt.date, params: Params) -> dict[str, Any]:
         return facts
     problems = income_problems(raw, at, params)
     if problems:
-        raise ValueError("; ".join(f"{name}: {problem}" for name, problem in problems))
-    window = earning_months(at, int(params.reporting_deadline_day))
+        raise FactError(problems)
+    claimed = _basis_claim_date(raw, at)
+    window = earning_months(claimed, int(params.reporting_deadline_day))
     facts.update(_nominal_sums(months, window))
     by_month = {month_index(str(item["month"])): float(item["amount"]) for item in months}
-    g_at = params.g
+    g_at = params.g_of_month.value_at(claimed)
     for number, fact in enumerate(INDEXED_FACTS):
         period = window[number * MONTHS_PER_PERIOD : (number + 1) * MONTHS_PER_PERIOD]
         total = 0.0
@@ -446,4 +475,5 @@ DAGPENGER = Benefit(
     inputs=INPUTS,
     histories=HISTORIES,
     input_problems=income_problems,
+    claim_date_fact="basis_claim_date",
 )
