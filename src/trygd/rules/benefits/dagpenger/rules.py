@@ -276,11 +276,25 @@ def _nominal_sums(months: list[dict[str, Any]], window: range) -> dict[str, floa
 
 
 def derive(raw: dict[str, Any], at: dt.date, params: Params) -> dict[str, Any]:
-    """The flat facts: every flat fact given, and from `monthly_income` the two sums as paid
-    and the three periods indexed by G (see the module docstring).
+    """The flat facts: every flat fact given, and from `monthly_income` the income of the
+    earning period, as paid and indexed by G.
 
-    Refuses (`FactError`, naming the fact) what `income_problems` finds; the application
-    format refuses it earlier, with the same words."""
+    The earning period is the 36 months up to the last month employers had to report: the
+    month before the claim month, or the one before that when the claim date is on or before
+    the 5th of the claim month (moved to the next working day). A claim on 10 June 2025
+    counts June 2022 to May 2025; one on 5 June 2025 counts May 2022 to April 2025. The
+    claim date is `basis_claim_date` where given (a revurdering keeps its claim's period),
+    else the assessment date. A month that is not listed had no income.
+
+    `income_12m` and `income_36m` are the sums as paid of the last 12 and of all 36 months
+    (for the minimum income and the period); `indexed_income_1_12m`, `indexed_income_13_24m`
+    and `indexed_income_25_36m` are the three periods, the latest first, each month's income
+    times G on the claim date divided by G in that month (for the basis).
+
+    Refused, naming the fact (the application format refuses the same): a month outside the
+    earning period or listed twice, an indexed figure given as well, a 12- or 36-month sum
+    that is not the sum of the months, and months for a claim before 2019-07-01, when the
+    periods were calendar years (`FactError`)."""
     facts = {fact.name: raw[fact.name] for fact in FACTS if raw.get(fact.name) is not None}
     months = raw.get("monthly_income")
     if months is None:
