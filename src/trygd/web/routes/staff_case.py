@@ -131,14 +131,16 @@ def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
 def _fact_fields(
     behandling: BehandlingView, assessment: dict[str, Any] | None, language: str
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per condition, the facts it needs as typed form fields, filled with today's values."""
+    """Per condition, and per calculation the rules could not make, the facts it needs as
+    typed form fields, filled with today's values."""
     if not assessment:
         return {}
     benefit = RULES[behandling.benefit]
     kinds = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
     texts = catalogue(benefit.id)
     fields: dict[str, list[dict[str, Any]]] = {}
-    for condition in assessment["conditions"]:
+    open_steps = [c for c in assessment["calculations"] if c["status"] == "undetermined"]
+    for condition in (*assessment["conditions"], *open_steps):
         names = [*condition["facts_used"], *condition["missing_facts"]]
         fields[condition["id"]] = [
             {
