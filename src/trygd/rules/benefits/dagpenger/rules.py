@@ -35,8 +35,9 @@ Income, as NAV's dagpenger system (navikt/dp-behandling, commit 54fcd6f) counts 
   before the daily rate and the 90 % cap (dp-behandling `Dagpengegrunnlag.kt`).
 * The two sums may be given without the months (the citizen's form asks them): they decide
   §§ 4-4 and 4-15 exactly as the months would, but they cannot be indexed, so the basis and
-  everything after it are then undetermined (a caseworker fetches the months), and the
-  explanation names the indexed figures that are missing. Given with the months, they must
+  everything after it are then undetermined, and the explanation names the indexed figures
+  that are missing: a caseworker gives them (the staff page offers the basis step like a
+  condition), or the months come through the API. Given with the months, they must
   equal the months' sums. The indexed figures may be given directly (a population file does),
   but not together with the months they are computed from.
 * A revurdering is assessed on the day the change takes effect, but keeps the basis of the
@@ -48,7 +49,8 @@ Income, as NAV's dagpenger system (navikt/dp-behandling, commit 54fcd6f) counts 
 Not modelled: the other income that counts in the basis but not in the minimum income
 (dagpenger, sykepenger, pleiepenger and others, § 4-11 second paragraph; `monthly_income` is
 the income that counts for both), a month with a negative net income, verneplikt (§ 4-19),
-permittering (§ 4-7) and samordning (§§ 4-24 to 4-28).
+permittering (§ 4-7, and its egenandel of 0 in fish processing) and samordning (§§ 4-24 to
+4-28).
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ from trygd.rules.parameters import Params
 MONTHS_PER_PERIOD = 12
 """The months in each period of the earning period (the "12 months" of §§ 4-4 and 4-11)."""
 
-MONTH_OF_G = 10
+G_LOOKUP_DAY = 10
 """The day of a month whose G indexes that month's income (navikt/dp-grunnbelop `forMåned`
 looks G up on the 10th). G has always changed on the 1st of a month, so any day would do."""
 
@@ -314,7 +316,7 @@ def derive(raw: dict[str, Any], at: dt.date, params: Params) -> dict[str, Any]:
             amount = by_month.get(month, 0.0)
             if amount:
                 year, month_of_year = divmod(month, 12)
-                g_then = params.g_of_month.value_at(dt.date(year, month_of_year + 1, MONTH_OF_G))
+                g_then = params.g_of_month.value_at(dt.date(year, month_of_year + 1, G_LOOKUP_DAY))
                 total += amount * g_at / g_then
         facts[fact.name] = total
     return facts
