@@ -42,8 +42,9 @@ class Outcome(StrEnum):
 _OUTCOME_CODES = {Outcome.REJECTED: 0, Outcome.GRANTED: 1, Outcome.MANUAL: 2}
 OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
 
-AmountKind = Literal["money", "date", "weeks", "percent"]
-"""How a result amount is read: NOK, a date, a number of weeks, or a percent (0-100)."""
+AmountKind = Literal["money", "date", "weeks", "days", "percent"]
+"""How a result amount is read: NOK, a date, a number of weeks, a number of days (such as
+sykepengedager), or a percent (0-100)."""
 
 FactKind = Literal[
     "money",
@@ -55,10 +56,12 @@ FactKind = Literal[
     "years",
     "percent",
     "periods",
+    "graded_periods",
     "yearly_amounts",
 ]
-"""money: NOK; percent: 0-100; periods: a list of {from, to} dates; yearly_amounts: a list
-of {year, amount}. The last two appear only as inputs that `Benefit.derive` flattens."""
+"""money: NOK; percent: 0-100; periods: a list of {from, to} dates; graded_periods: a list of
+{from, to, grade} (grade a percent, as on a sick note); yearly_amounts: a list of {year,
+amount}. The last three appear only as inputs that `Benefit.derive` flattens."""
 
 
 # The largest value of each kind of number that any application may give, where a fact does
