@@ -55,6 +55,8 @@ from trygd.rules import dates
 ONE_DAY = dt.timedelta(days=1)
 SATURDAY = 5
 """`date.weekday()` of Saturday (Monday is 0): sykepengedager are Monday to Friday."""
+PERCENT = 100
+"""A grade is given in percent; the minimum grade is a share."""
 
 
 def is_weekday(day: dt.date) -> bool:
@@ -99,7 +101,7 @@ class Limits:
     max_days: int
     max_days_after_67: int
     min_grade: float
-    """Percent, as the grade on a sick note."""
+    """A share (0.2); the grade on a sick note is in percent."""
     nav_practice: bool
     birthday_67: dt.date | None
     birthday_70: dt.date | None
@@ -149,7 +151,8 @@ def classify(
         elif not is_weekday(day):
             kinds[day] = Day.SICK_WEEKEND
         else:
-            kinds[day] = Day.PAID if sick[day] >= limits.min_grade else Day.LOW_GRADE
+            share = sick[day] / PERCENT
+            kinds[day] = Day.PAID if share >= limits.min_grade else Day.LOW_GRADE
     last = max(sick)
     if done and period_end is not None:
         after = [day for day in sorted(sick) if day > period_end]
