@@ -311,6 +311,7 @@ def test_spleis_refused_days_count_towards_the_26_weeks_then_a_day_at_work() -> 
     practice = run([first, second])
     assert practice.amounts["days_used"] == 60
     assert practice.amounts["days_remaining"] == 188
+    assert practice.amounts["maksdato"] == D(2020, 8, 24)
     law = run([first, second], ruleset=reformed("reset_counts_nav_practice", 0))
     assert law.amounts["days_used"] == 248
     assert law.amounts["maksdato"] == D(2018, 12, 28)
