@@ -212,6 +212,8 @@ def parameter_value(value: Any, unit: str, language: Language, t: Translator) ->
         return t.gettext("%(amount)s a day", amount=formatting.kroner(value, language))
     if unit == "G":
         return f"{formatting.factor(value, language)} G"
+    if unit == "flag":  # a choice between two readings of a rule: 1 or 0
+        return t.gettext("Yes") if value else t.gettext("No")
     if unit in ("ratio", "factor"):
         return (formatting.percent if unit == "ratio" else formatting.factor)(value, language)
     if unit == "hours/week":
