@@ -162,9 +162,24 @@ def test_s9_26_weeks_fully_fit_by_the_laws_words(
 @pytest.mark.parametrize(
     ("description", "ill_again", "outcome", "used"),
     [
-        ("165 days at work + 16 employer days = 181: no new right", D(2024, 5, 27), Outcome.REJECTED, 248),
-        ("166 days at work + 16 employer days = 182: new right", D(2024, 5, 28), Outcome.GRANTED, 0),
-        ("S9 in NAV's practice: 181 days at work + 16 = 197: new right", D(2024, 6, 12), Outcome.GRANTED, 0),
+        (
+            "165 days at work + 16 employer days = 181: no new right",
+            D(2024, 5, 27),
+            Outcome.REJECTED,
+            248,
+        ),
+        (
+            "166 days at work + 16 employer days = 182: new right",
+            D(2024, 5, 28),
+            Outcome.GRANTED,
+            0,
+        ),
+        (
+            "S9 in NAV's practice: 181 days at work + 16 = 197: new right",
+            D(2024, 6, 12),
+            Outcome.GRANTED,
+            0,
+        ),
     ],
 )
 def test_s9_26_weeks_without_sykepenger_as_nav_counts_them(
@@ -625,7 +640,10 @@ def test_population_path_agrees_with_single_assessments() -> None:
         assert population.values["annual_amount"][index] == single.amounts["daily_payment"] * 260
 
 
-def reformed(name: str, value: float, since: dt.date = D(2025, 1, 1)) -> Ruleset:
+REFORM_FROM = D(2025, 1, 1)
+
+
+def reformed(name: str, value: float, since: dt.date = REFORM_FROM) -> Ruleset:
     reform = {
         "parameters": {
             f"sykepenger.{name}": {

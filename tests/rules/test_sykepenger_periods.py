@@ -36,7 +36,10 @@ def period(first: dt.date, last: dt.date, grade: float = 100) -> dict[str, Any]:
     return {"from": first, "to": last, "grade": grade}
 
 
-def timeline(*parts: tuple[int, str], start: dt.date = D(2018, 1, 1)) -> list[dict[str, Any]]:
+SPLEIS_START = D(2018, 1, 1)
+
+
+def timeline(*parts: tuple[int, str], start: dt.date = SPLEIS_START) -> list[dict[str, Any]]:
     """Sick-note periods from a spleis-style timeline: (n, "S") is n days of sick leave,
     (n, "A") n days at work."""
     periods, day = [], start
@@ -291,9 +294,7 @@ def test_spleis_ikke_ny_maksdato_dersom_mindre_enn_182_dager_frisk() -> None:
 def test_the_26_weeks_in_either_reading(at_work: int, nav_practice: bool, new_right: bool) -> None:
     start = D(2018, 12, 12) + dt.timedelta(days=at_work + 1)
     ruleset = None if nav_practice else reformed("reset_counts_nav_practice", 0)
-    result = run(
-        [period(start, days(start, 30))], ruleset=ruleset, sick_leave_history=HISTORY_248
-    )
+    result = run([period(start, days(start, 30))], ruleset=ruleset, sick_leave_history=HISTORY_248)
     assert result.outcome is (Outcome.GRANTED if new_right else Outcome.REJECTED)
     if not new_right:
         assert result.amounts["maksdato"] == D(2018, 12, 12)

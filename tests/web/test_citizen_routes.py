@@ -416,7 +416,9 @@ def test_sykepenger_asks_the_sick_note_and_sends_it_as_one_period(site):
     typed = {"answer": first.strftime("%d.%m.%Y"), "answer_to": last.strftime("%d.%m.%Y")}
     wrong = client.post(
         "/apply/sykepenger/q/sick_leave_periods",
-        data=form(answer=typed["answer"], answer_to=(first - dt.timedelta(days=1)).strftime("%d.%m.%Y")),
+        data=form(
+            answer=typed["answer"], answer_to=(first - dt.timedelta(days=1)).strftime("%d.%m.%Y")
+        ),
     )
     assert wrong.status_code == 400
     assert "Siste dag kan ikke være før første dag" in _messages(wrong.text)
@@ -435,7 +437,9 @@ def test_sykepenger_asks_the_sick_note_and_sends_it_as_one_period(site):
         "sick_leave_history": "no",
     }
     for fact, answer in answers.items():
-        assert client.post(f"/apply/sykepenger/q/{fact}", data=form(answer=answer)).status_code == 303
+        assert (
+            client.post(f"/apply/sykepenger/q/{fact}", data=form(answer=answer)).status_code == 303
+        )
     check = client.get("/apply/sykepenger/check").text
     assert f"{typed['answer']}\u2013{typed['answer_to']}" in check
     sent = client.post("/apply/sykepenger/check", data=form(confirm="yes"))

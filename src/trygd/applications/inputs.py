@@ -9,6 +9,7 @@ never silently converted.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -218,7 +219,7 @@ def _graded_period_problems(
         return [(field, "must hold at least one period (leave the fact out if none is known)")]
     ordered = sorted(periods, key=lambda item: (item["from"], item["to"]))
     problems = []
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after["from"] <= before["to"]:
             problems.append(
                 (

@@ -55,9 +55,7 @@ MELDEKORT = (
 """How a benefit paid by meldekort is paid (dagpenger, AAP): a payment section's wording;
 `{days}` is the benefit's meldeperiode (`Letters.days_parameter`)."""
 
-QuestionKind = Literal[
-    "yesno", "money", "hours", "whole", "percent", "date", "from_date", "period"
-]
+QuestionKind = Literal["yesno", "money", "hours", "whole", "percent", "date", "from_date", "period"]
 """How a question is answered. "period": the first and the last day of one period on one
 page (a sick note), for a list fact of graded periods; the first day is the claim date, and
 the grade is the answer to the question `Application.period_grade` names."""
