@@ -427,6 +427,31 @@ def test_a_flag_parameter_is_one_or_zero() -> None:
         reformed("reset_counts_nav_practice", 2)
 
 
+# --- The minimum income against the minimum-income G, with periods -------------------------
+
+
+@pytest.mark.parametrize(
+    ("first_day", "birth_date", "income", "expected"),
+    [
+        # The minimum-income G is 130 160 to 31 May 2026 and 136 549 from 1 June 2026
+        # (navikt/helse-spleis Grunnbeløp.kt: gyldigSomMinsteinntektKrav = 1.juni(2026)).
+        (D(2026, 5, 31), YOUNG, 65_080, "met"),  # 0.5 G = 65 080
+        (D(2026, 6, 1), YOUNG, 65_080, "not_met"),  # 0.5 G = 68 274.50
+        (D(2026, 6, 1), YOUNG, 68_274.5, "met"),
+        (D(2026, 5, 31), D(1957, 1, 15), 260_320, "met"),  # age 69: 2 G = 260 320
+        (D(2026, 6, 1), D(1957, 1, 15), 260_320, "not_met"),  # 2 G = 273 098
+        (D(2026, 6, 1), D(1957, 1, 15), 273_098, "met"),
+    ],
+)
+def test_minimum_income_either_side_of_the_new_minimum_income_g(
+    first_day: dt.date, birth_date: dt.date, income: float, expected: str
+) -> None:
+    result = run(
+        [period(first_day, days(first_day, 30))], birth_date=birth_date, yearly_income=income
+    )
+    assert status(result, "minimum_income") == expected
+
+
 # --- The input format -----------------------------------------------------------------------
 
 

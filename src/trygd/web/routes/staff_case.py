@@ -121,6 +121,10 @@ def _render_case(
     )
 
 
+LIST_KINDS = ("periods", "graded_periods", "yearly_amounts")
+"""Facts given as lists: no single form field can take them."""
+
+
 def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
     benefit = RULES[benefit_id]
     texts = catalogue(benefit.id)
@@ -130,11 +134,15 @@ def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
 def _fact_fields(
     behandling: BehandlingView, assessment: dict[str, Any] | None, language: str
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per condition, the facts it needs as typed form fields, filled with today's values."""
+    """Per condition, the facts it needs as typed form fields, filled with today's values.
+
+    A fact the rules derive from a list (sykepenger's days used, from the sick notes) is
+    listed to be read but not `editable`: an application cannot give it, only the list."""
     if not assessment:
         return {}
     benefit = RULES[behandling.benefit]
     kinds = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
+    given = {fact.name for fact in benefit.input_facts}
     texts = catalogue(benefit.id)
     fields: dict[str, list[dict[str, Any]]] = {}
     for condition in assessment["conditions"]:
@@ -145,9 +153,10 @@ def _fact_fields(
                 "kind": kinds.get(name, "money"),
                 "label": _label(texts, name, language),
                 "value": behandling.facts.get(name),
+                "editable": name in given,
             }
             for name in dict.fromkeys(names)
-            if kinds.get(name) not in ("periods", "yearly_amounts")
+            if kinds.get(name) not in LIST_KINDS
         ]
     return fields
 
@@ -160,6 +169,7 @@ def benefit_fact_fields(
     benefit = RULES[benefit_id]
     texts = catalogue(benefit.id)
     found = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
+    given = {fact.name for fact in benefit.input_facts}
     return [
         {
             "name": name,
@@ -168,7 +178,7 @@ def benefit_fact_fields(
             "value": facts.get(name),
         }
         for name, kind in found.items()
-        if kind not in ("periods", "yearly_amounts")
+        if kind not in LIST_KINDS and name in given
     ]
 
 
