@@ -26,7 +26,12 @@ Two G values can apply on one day. The minimum income (0.5 G, § 8-3 second para
 (`common.grunnbelop_minimum_income`): a new G counts there only from the day NAV puts it into
 use, some weeks after 1 May (2026: from 1 June), as in spleis (`Grunnbeløp.kt`, the
 minimum-income G by virkningsdato). The 6 G cap of § 8-10 uses the ordinary G from 1 May.
-Between the two dates the threshold is still half of last year's G.
+Between the two dates the threshold is still half of last year's G. The higher requirement
+of § 8-51 is applied when `at` is after the 67th birthday; spleis applies it to every
+vedtaksperiode that ends after that birthday (`Minsteinntektsvurdering`), so a sick leave
+that runs past the 67th birthday on an income between 0.5 G and 2 G is paid up to the
+birthday only. That is not modelled here (a sick leave across the 67th birthday is assessed
+on `at`).
 
 The sick leave. The application gives its sick notes as periods (`sick_leave_periods`: from,
 to and grade, both ends included) and the earlier periods in which NAV paid sykepenger
