@@ -386,7 +386,8 @@ def _used_parameters(benefit: Benefit, params: Params) -> list[RecordParameter]:
                 short=short,
                 unit=u.unit,
                 legal_basis=u.legal_basis,
-                value=u.value,
+                # Not in force on the date: no value, but the day it stopped and the source.
+                value=u.value if u.in_force else None,
                 valid_from=u.valid_from,
                 source=u.source,
                 status=u.status,
@@ -473,7 +474,18 @@ def _explanation(record: DecisionRecord, rule: RecordRule, language: str) -> str
         labels = ", ".join(texts.fact_label(m, language) for m in rule.missing_facts)
         return render(texts.common_text("missing", language), {"missing": labels}, language)
     key = "text" if rule.kind == "calculation" else rule.status
+    if rule.kind == "calculation":
+        key = rule.computed.get(variant_name(rule.id), key)
     return render(texts.rule_text(rule.id, key, language), record.names, language)
+
+
+def variant_name(rule_id: str) -> str:
+    """The computed value by which a calculation picks another of its texts than `text`.
+
+    A calculation whose explanation must say different things (a cap in force or repealed on
+    the date) sets, under `if v.explaining:`, `v.<rule id>_text` to the key of the text to
+    use (`text_no_cap`); `texts.check_complete` requires every such text in all languages."""
+    return f"{rule_id}_text"
 
 
 def _frozen_rules(record: DecisionRecord) -> dict[str, str]:
@@ -579,12 +591,21 @@ def stored_params(record: DecisionRecord) -> Params:
                 table[y.year - first] = y.value
             values[p.short] = YearTable(parameter, first, table)
         else:
-            if p.value is None or p.valid_from is None:
+            if p.valid_from is None:
                 raise NotReplayable(f"the record has no value of {p.name}")
+            # A value None with its date: the parameter was not in force (DatedValue.in_force).
+            in_force = p.value is not None
             values[p.short] = p.value
             used.append(
                 UsedParameter(
-                    p.name, p.value, p.valid_from, p.unit, p.legal_basis, p.source, p.status
+                    p.name,
+                    p.value if p.value is not None else math.nan,
+                    p.valid_from,
+                    p.unit,
+                    p.legal_basis,
+                    p.source,
+                    p.status,
+                    in_force,
                 )
             )
     return Params(values, tuple(used), record.stale)

@@ -2,7 +2,9 @@
 
 Texts live in `texts/<benefit>.toml` next to this module so that they can be reviewed and
 translated without reading code: per fact a label, per rule a title and, for a condition,
-one text for met and one for not met; for a calculation, one text describing the result.
+one text for met and one for not met; for a calculation, one text describing the result (and,
+where the result must be told differently on some dates, other texts `text_<variant>` that
+the calculation picks itself).
 A fact whose label speaks to the person ("hvor mye du er sykmeldt") also has a staff label
 that speaks about them ("sykmeldingsgrad"), for the caseworkers' pages.
 Templates name facts, parameters and computed values (see `trygd.rules.formatting`).
@@ -92,7 +94,10 @@ def check_complete(benefit: Any) -> list[str]:
     for rule in benefit.rules:
         entry = texts.rules.get(rule.id, {})
         keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")
-        for key in keys:
+        # A calculation's other texts (`text_no_cap`), picked by the rule itself (see
+        # `trygd.rules.record.variant_name`), need every language as well.
+        variants = tuple(k for k in entry if k.startswith("text_")) if rule.kind != "condition" else ()
+        for key in (*keys, *variants):
             need(entry.get(key), f"rule {rule.id}.{key}")
     for name in benefit.parameters.values():
         need(_parameter_labels().get(name), f"parameter label of {name}")
