@@ -48,6 +48,7 @@ UNITS = frozenset(
         "weeks",
         "months",
         "days",
+        "hours",
         "hours/week",
         "count",
     }
