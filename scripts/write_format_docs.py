@@ -232,7 +232,9 @@ leave out what is not known (or give `null`). |
 
 Validation is strict. A wrong type (`"190000"` for a number, `1` for `true`), an impossible \
 date, a number outside its range, a field the benefit does not know, a date fact after the \
-claim date or the same year twice in a list of yearly amounts is refused: `trygd assess` prints \
+claim date, the same year twice in a list of yearly amounts or a count above the count that \
+includes it (uføretrygd's `children_with_both_parents` above `children`) is refused: \
+`trygd assess` prints \
 one line naming the field (for example `facts.income_12m: must be at least 0`) and exits with \
 code 2. Nothing is converted silently.
 
