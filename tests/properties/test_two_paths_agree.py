@@ -34,8 +34,11 @@ def value_strategy(fact: Fact, at: dt.date) -> st.SearchStrategy[Any]:
             st.sampled_from(
                 # 0.5, 1.5, 2, 3 and 6 G of 2025; 0.4, 1, 3.1 and 4.6 G (uføretrygd's
                 # inntektsgrense, the other parent's deduction and the barnetillegg's fribeløp)
-                [0.0, 65_080.0, 195_240.0, 260_320.0, 390_480.0, 780_960.0]
-                + [52_064.0, 130_160.0, 130_161.0, 403_496.0, 403_497.0, 598_736.0, 598_737.0]
+                [
+                    *(0.0, 65_080.0, 195_240.0, 260_320.0, 390_480.0, 780_960.0),
+                    *(52_064.0, 130_160.0, 130_161.0, 403_496.0, 403_497.0, 598_736.0),
+                    598_737.0,
+                ]
             ),
         )
     if fact.kind == "percent":

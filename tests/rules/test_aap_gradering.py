@@ -175,7 +175,9 @@ def test_a_short_meldeperiode_scales_the_normal_hours() -> None:
     )
 )
 def test_arrays_give_what_each_period_gives_alone(periods: list[tuple[Any, ...]]) -> None:
-    hours, capacity, weekdays, injury, opptrapping = (np.array(c) for c in zip(*periods, strict=True))
+    hours, capacity, weekdays, injury, opptrapping = (
+        np.array(c) for c in zip(*periods, strict=True)
+    )
     many = grade_for_work(
         hours,
         capacity,

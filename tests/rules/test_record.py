@@ -128,7 +128,9 @@ def _comparable(result: dict[str, Any]) -> dict[str, Any]:
         if p["name"] != "common.grunnbelop_minimum_income" or result["benefit"] != "sykepenger"
     }
     kept = {k: v for k, v in result.items() if k not in ("ruleset_version", "parameters")}
-    amounts = {k: v for k, v in result["amounts"].items() if f"{result['benefit']}.{k}" not in ADDED_RULES}
+    amounts = {
+        k: v for k, v in result["amounts"].items() if f"{result['benefit']}.{k}" not in ADDED_RULES
+    }
     return {
         **kept,
         "conditions": None,

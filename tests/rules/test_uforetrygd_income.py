@@ -146,9 +146,7 @@ JOINT = {"lives_with_partner": True, "children_with_both_parents": 1}
 def test_joint_child_fribelop_is_4_6_g(description: str, pension: float, reduction: float) -> None:
     result = run(**JOINT, other_parent_pension=pension)
     assert result.amounts["child_supplement_exempt_joint"] == pytest.approx(598_736)
-    assert result.amounts["child_supplement_reduction_joint"] == pytest.approx(
-        reduction, abs=1e-6
-    )
+    assert result.amounts["child_supplement_reduction_joint"] == pytest.approx(reduction, abs=1e-6)
     assert result.amounts["child_supplement_exempt_separate"] == 0
     assert result.amounts["child_supplement_net"] == pytest.approx(52_064 - reduction, abs=1e-6)
 
@@ -166,9 +164,7 @@ def test_the_other_parents_income_counts_less_one_g(
     result = run(
         **JOINT, other_parent_pension=AT_JOINT_FRIBELOP, other_parent_income=other_parent_income
     )
-    assert result.amounts["child_supplement_reduction_joint"] == pytest.approx(
-        reduction, abs=1e-6
-    )
+    assert result.amounts["child_supplement_reduction_joint"] == pytest.approx(reduction, abs=1e-6)
     joint = rule(result, "child_supplement_reduction_joint")
     assert joint.values["other_parent_deduction"] == min(other_parent_income, G_2025)
 
@@ -390,9 +386,7 @@ def test_a_not_in_force_entry_takes_no_value() -> None:
     reform_text = {
         "parameters": {
             "uforetrygd.max_reduction_share": {
-                "values": [
-                    {"from": D(2030, 1, 1), "in_force": False, "value": 0.7, "source": "t"}
-                ]
+                "values": [{"from": D(2030, 1, 1), "in_force": False, "value": 0.7, "source": "t"}]
             }
         }
     }

@@ -96,10 +96,12 @@ def _uforetrygd_column(
 ) -> np.ndarray | None:
     """Uføretrygd's facts about income while disabled and the family, made to fit together:
     four in ten work, about as much as the earning capacity left and some a little more (so
-    some lose uføretrygd to § 12-14), most have no other income, most have full trygdetid, and the children
-    living with both parents are some of the children. None for every other fact."""
+    some lose uføretrygd to § 12-14), most have no other income, most have full trygdetid,
+    and the children living with both parents are some of the children. None for every
+    other fact."""
     if name == "income_before_uforhet":
-        return np.round(np.maximum(level, 200_000) * noise, -2)
+        before: np.ndarray = np.round(np.maximum(level, 200_000) * noise, -2)
+        return before
     if name == "expected_income":
         before = columns.get("income_before_uforhet", np.round(level, -2))
         reduction = columns.get("earning_capacity_reduction", np.full(size, 100.0))

@@ -17,7 +17,7 @@ from trygd.rules.declarations import Benefit, Outcome
 from trygd.rules.formatting import LANGUAGES
 from trygd.rules.parameters import ParameterSet, Params, UsedParameter, load_default, resolve
 
-RULES_VERSION = "2026.11.1"
+RULES_VERSION = "2026.12.1"
 """Bumped whenever a rule's logic changes; the parameter files' digest is appended."""
 
 

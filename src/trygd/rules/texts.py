@@ -96,7 +96,9 @@ def check_complete(benefit: Any) -> list[str]:
         keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")
         # A calculation's other texts (`text_no_cap`), picked by the rule itself (see
         # `trygd.rules.record.variant_name`), need every language as well.
-        variants = tuple(k for k in entry if k.startswith("text_")) if rule.kind != "condition" else ()
+        variants = (
+            tuple(k for k in entry if k.startswith("text_")) if rule.kind != "condition" else ()
+        )
         for key in (*keys, *variants):
             need(entry.get(key), f"rule {rule.id}.{key}")
     for name in benefit.parameters.values():

@@ -76,13 +76,18 @@ QUESTIONS: tuple[Question, ...] = (
         "expected_income",
         "money",
         P_("How much do you expect to earn from work in a year besides uføretrygd?"),
-        P_("Before tax, in whole kroner. Count wages and income as self-employed. Write 0 if none."),
+        P_(
+            "Before tax, in whole kroner. Count wages and income as self-employed. Write 0 if none."
+        ),
     ),
     Q(
         "other_income",
         "money",
         P_("How much do you get in a year in other pensions and benefits, or from abroad?"),
-        P_("Before tax, in whole kroner. For example a pension from your employer. Write 0 if none."),
+        P_(
+            "Before tax, in whole kroner. For example a pension from your employer. "
+            "Write 0 if none."
+        ),
     ),
     Q(
         "other_parent_income",

@@ -380,7 +380,9 @@ def yearly_amount(f: Namespace, p: Any, v: Namespace) -> Any:
     return v.full_yearly_amount * v.uforegrad / 100
 
 
-@calculation("ftrl. § 12-14 første ledd", needs=("income_before_uforhet", "earning_capacity_reduction"))
+@calculation(
+    "ftrl. § 12-14 første ledd", needs=("income_before_uforhet", "earning_capacity_reduction")
+)
 def income_limit(f: Namespace, p: Any, v: Namespace) -> Any:
     """The inntektsgrense: inntekt etter uførhet (the part of the income before uførhet that the
     remaining earning capacity can still earn) plus a fribeløp of 0.4 G. Income up to it does
@@ -497,7 +499,9 @@ def child_supplement_exempt_joint(f: Namespace, p: Any, v: Namespace) -> Any:
     return ops.where(v.joint_children > 0, factor * p.g * v.trygdetid_share, 0.0)
 
 
-@calculation("ftrl. § 12-16 andre ledd", needs=("yearly_payment", "expected_income", "other_income"))
+@calculation(
+    "ftrl. § 12-16 andre ledd", needs=("yearly_payment", "expected_income", "other_income")
+)
 def personal_income(f: Namespace, p: Any, v: Namespace) -> Any:
     """The applicant's income for the barnetillegg's income test: personinntekt, that is the
     uføretrygd paid, the expected work and business income and other pensions, benefits and
@@ -507,7 +511,12 @@ def personal_income(f: Namespace, p: Any, v: Namespace) -> Any:
 
 @calculation(
     "ftrl. § 12-16 første ledd",
-    needs=("children", "child_supplement_after_cap", "child_supplement_exempt_separate", "personal_income"),
+    needs=(
+        "children",
+        "child_supplement_after_cap",
+        "child_supplement_exempt_separate",
+        "personal_income",
+    ),
 )
 def child_supplement_reduction_separate(f: Namespace, p: Any, v: Namespace) -> Any:
     """The barnetillegg for særkullsbarn is reduced by 50 % of the applicant's own income above
