@@ -182,6 +182,26 @@ def test_replaying_every_example_finds_no_difference(path: Path) -> None:
     assert not texts_changed(stored)
 
 
+def test_a_parameter_not_in_force_is_recorded_with_its_date_and_no_value() -> None:
+    """Uføretrygd's 95 % cap ended 2022-07-01 and the proposed 70 % maximum reduction is not
+    in force: the record keeps both (date and source, no value), a replay reads them as not in
+    force, and the explained result lists only the values that were used."""
+    from trygd.rules.record import stored_params
+
+    record = _through_json(_record_of(ROOT / "examples" / "uforetrygd-60-prosent.json"))
+    by_name = {p.name: p for p in record.parameters}
+    cap = by_name["uforetrygd.child_supplement_total_cap_share"]
+    assert (cap.value, cap.valid_from) == (None, dt.date(2022, 7, 1))
+    assert "arbeidogvelferd" in cap.source
+    assert by_name["uforetrygd.max_reduction_share"].value is None
+    params = stored_params(record)
+    assert params.total_cap_share is None and params.max_reduction_share is None
+    assert replay(record) == []
+    shown = {p.name for p in explain(record, "nb").parameters}
+    assert "uforetrygd.child_supplement_total_cap_share" not in shown
+    assert "uforetrygd.income_free_amount_factor" in shown
+
+
 def test_replay_needs_no_parameter_files_and_ignores_todays_g() -> None:
     """A record made under one G replays with its own G, whatever the installed files say."""
     path = ROOT / "examples" / "dagpenger-lost-job.json"
