@@ -55,6 +55,8 @@ def _allowed(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         return f"list of {{{fields}}}"
     if kind == "string" and schema.get("format") == "date":
         return "date `YYYY-MM-DD`"
+    if kind == "string" and "pattern" in schema:
+        return "month `YYYY-MM`"
     if kind == "boolean":
         return "`true` / `false`"
     words = {"integer": "whole number", "number": "number"}.get(str(kind), str(kind))
@@ -235,8 +237,10 @@ leave out what is not known (or give `null`). |
 
 Validation is strict. A wrong type (`"190000"` for a number, `1` for `true`), an impossible \
 date, a number outside its range, a field the benefit does not know, a date fact after the \
-claim date or the same year twice in a list of yearly amounts is refused: `trygd assess` prints \
-one line naming the field (for example `facts.income_12m: must be at least 0`) and exits with \
+claim date, the same year twice in a list of yearly amounts or the same month twice in a list \
+of monthly amounts, or a fact a benefit's own checks refuse (dagpenger: a month outside the \
+earning period, or a sum that contradicts the months) is refused: `trygd assess` prints one \
+line naming the field (for example `facts.income_12m: must be at least 0`) and exits with \
 code 2. Nothing is converted silently.
 
 A missing fact is never replaced by a default. Every condition and calculation that needs it \
@@ -249,7 +253,8 @@ Such a rule is decided, and lists the facts it did without under `not_needed`.
 
 Kinds: `money` is Norwegian kroner; `percent` is 0–100; `hours` are hours per week; `years`, \
 `days` and `count` are whole numbers; `yearly_amounts` is a list of `{"year", "amount"}`; \
-`periods` is a list of `{"from", "to"}` dates, both ends included.
+`monthly_amounts` is a list of `{"month", "amount"}` with the month written `YYYY-MM` (as \
+a-inntekt gives it); `periods` is a list of `{"from", "to"}` dates, both ends included.
 
 ## Facts per benefit
 """

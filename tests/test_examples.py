@@ -14,7 +14,15 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 EXPECTED = [
     # file, outcome, failing condition, {amount: value}
-    ("dagpenger-lost-job.json", "granted", None, {"total_daily": 530, "period_weeks": 52}),
+    # Indexed by G month by month (ftrl. § 4-11): the basis is 199 394, not the 190 000 paid.
+    (
+        "dagpenger-lost-job.json",
+        "granted",
+        None,
+        {"basis": 199_394, "total_daily": 553, "period_weeks": 52, "egenandel": 1_659},
+    ),
+    # The two sums alone cannot be indexed: the basis waits for the months.
+    ("dagpenger-totals-only.json", "manual_assessment", None, {"period_weeks": 52, "basis": None}),
     ("sykepenger-lisa.json", "granted", None, {"daily_payment": 1_615}),
     ("sykepenger-truls.json", "rejected", "sykepenger.earning_period", {}),
     ("sykepenger-gradert.json", "granted", None, {"daily_payment": 1_502}),

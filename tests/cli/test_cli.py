@@ -15,21 +15,11 @@ from trygd.cli.main import app
 
 runner = CliRunner()
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# The example's person, with her income per month (as a-inntekt gives it).
 GOOD = {
-    "benefit": "dagpenger",
-    "claim_date": "2025-06-10",
-    "facts": {
-        "birth_date": "1985-03-14",
-        "stays_in_norway": True,
-        "income_12m": 190000,
-        "income_36m": 400000,
-        "normal_working_hours": 37.5,
-        "current_working_hours": 0,
-        "registered_job_seeker": True,
-        "genuine_job_seeker": True,
-        "self_inflicted_unemployment": False,
-        "children": 2,
-    },
+    key: value
+    for key, value in json.loads((EXAMPLES / "dagpenger-lost-job.json").read_text()).items()
+    if key != "description"
 }
 
 
@@ -53,7 +43,7 @@ def test_assess_json_follows_the_published_output_schema(tmp_path: Path) -> None
     document = json.loads(result.output)
     jsonschema.validate(document, output_schema())
     assert document["outcome"] == "granted"
-    assert document["amounts"]["total_daily"] == 530
+    assert document["amounts"]["total_daily"] == 553
 
 
 def test_at_overrides_the_claim_date(tmp_path: Path) -> None:

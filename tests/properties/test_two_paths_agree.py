@@ -111,3 +111,118 @@ def test_population_path_equals_single_path(benefit_id: str) -> None:
                     assert same(expected, actual), (rule.rule.id, expected, actual, person, at)
 
     check()
+
+
+# -- dagpenger from income per month ------------------------------------------------------
+
+CLAIM_DATES = st.dates(min_value=dt.date(2019, 7, 1), max_value=dt.date(2026, 12, 31))
+
+
+@st.composite
+def dagpenger_batches(draw: st.DrawFn) -> tuple[dt.date, list[dict[str, Any]]]:
+    """Claims with income per month: some months of the earning period with income (a month
+    left out had none), amounts around the thresholds, and the other facts as above."""
+    from trygd.rules.benefits.dagpenger.rules import earning_months, month_text
+
+    at = draw(CLAIM_DATES)
+    window = list(earning_months(at, 5))
+    amount = st.one_of(
+        st.integers(min_value=0, max_value=120_000).map(float),
+        st.sampled_from([1.0, 16_270.0, 65_080.0, 780_960.0]),
+        st.floats(min_value=0, max_value=90_000, allow_nan=False).map(lambda x: round(x, 2)),
+    )
+    benefit = BENEFITS["dagpenger"]
+    others = {
+        fact.name: st.one_of(*[value_strategy(fact, at)] * 6, st.none())
+        for fact in benefit.facts
+        if not fact.name.startswith(("income_", "indexed_income_"))
+    }
+
+    @st.composite
+    def person(draw_person: st.DrawFn) -> dict[str, Any]:
+        months = draw_person(st.lists(st.sampled_from(window), unique=True, max_size=36))
+        facts = draw_person(st.fixed_dictionaries(others))
+        facts["monthly_income"] = [
+            {"month": month_text(m), "amount": draw_person(amount)} for m in months
+        ]
+        return facts
+
+    return at, draw(st.lists(person(), min_size=1, max_size=40))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(dagpenger_batches())
+def test_dagpenger_from_monthly_income_agrees_on_both_paths(
+    drawn: tuple[dt.date, list[dict[str, Any]]],
+) -> None:
+    """Each person's months are derived to the flat facts once; the single path (from the
+    months, as an application is assessed) and the population path (the derived columns)
+    give the same statuses, outcome and amounts."""
+    from trygd.rules.record import derived_facts
+
+    at, persons = drawn
+    benefit = BENEFITS["dagpenger"]
+    params = default_ruleset().params(benefit, at)
+    flats = [derived_facts(benefit, person, at, params) for person in persons]
+    for flat in flats:
+        for name in benefit.fact_names:
+            flat.setdefault(name, None)
+    columns, known = as_columns(benefit, flats)
+    many = evaluate_many(benefit, columns, params, at, known)
+    for index, flat in enumerate(flats):
+        one = evaluate_one(benefit, flat, params, at)
+        assert many.outcome[index] == one.outcome.code, (flat, at)
+        for rule in one.rules:
+            if rule.rule.kind == "condition":
+                assert many.statuses[rule.rule.id][index] == rule.status, (rule.rule.id, flat)
+            else:
+                expected = None if rule.status is Status.UNDETERMINED else rule.value
+                actual = many.values[rule.rule.id][index]
+                assert same(expected, actual), (rule.rule.id, expected, actual, flat, at)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dagpenger_batches())
+def test_dagpenger_invariants_of_the_income_per_month(
+    drawn: tuple[dt.date, list[dict[str, Any]]],
+) -> None:
+    """Indexing never lowers a period (G has never fallen); § 4-4 and § 4-15 come out the same
+    from the months as from their two sums; the basis is at most 6 G; the total per day is at
+    most the 90 % cap and at most rate plus child supplement; the egenandel is whole days."""
+    from trygd.rules.assessment import assess
+    from trygd.rules.record import derived_facts
+
+    at, persons = drawn
+    benefit = BENEFITS["dagpenger"]
+    params = default_ruleset().params(benefit, at)
+    for person in persons[:5]:
+        flat = derived_facts(benefit, person, at, params)
+        paid = [m["amount"] for m in person["monthly_income"]]
+        assert flat["income_36m"] == pytest.approx(sum(paid))
+        assert flat["income_12m"] <= flat["income_36m"] + 1e-6
+        assert flat["indexed_income_1_12m"] >= flat["income_12m"] - 1e-6
+        indexed = sum(flat[f"indexed_income_{p}"] for p in ("1_12m", "13_24m", "25_36m"))
+        assert indexed >= flat["income_36m"] - 1e-6
+        facts = {k: v for k, v in person.items() if v is not None}
+        from_months = assess("dagpenger", facts, at)
+        totals = {k: v for k, v in facts.items() if k != "monthly_income"}
+        totals.update(income_12m=flat["income_12m"], income_36m=flat["income_36m"])
+        from_sums = assess("dagpenger", totals, at)
+        for name in ("minimum_income",):
+            assert [c.status for c in from_months.conditions if c.id.endswith(name)] == [
+                c.status for c in from_sums.conditions if c.id.endswith(name)
+            ]
+        assert from_months.amounts["period_weeks"] == from_sums.amounts["period_weeks"]
+        assert from_months.amounts["basis"] <= params.max_basis_factor * params.g
+        total = from_months.amounts["total_daily"]
+        if total is not None:
+            calc = next(c for c in from_months.calculations if c.id == "dagpenger.total_daily")
+            assert total <= calc.values["daily_cap"]
+            assert (
+                total <= from_months.amounts["daily_rate"] + from_months.amounts["child_supplement"]
+            )
+            assert from_months.amounts["egenandel"] == params.egenandel_days * total

@@ -155,6 +155,47 @@ def test_an_assessment_with_a_reason_is_saved(site):
     assert int(version_in(page.text)) > int(version)
 
 
+def test_a_calculation_the_rules_could_not_make_is_completed_by_the_caseworker(site):
+    """Knut's dagpenger claim has no income (demo data). The caseworker gives the two sums for
+    the minimum income; the basis still needs the income indexed by G, which the sums cannot
+    give, so its step offers a form for the three indexed periods; with them the claim can
+    be granted."""
+    client = signed_in(site, "Z990301")
+    [case] = _tasks(client, benefit="dagpenger", kind="assess")
+    version = version_in(client.get(f"/staff/behandlinger/{case}").text)
+    sums = client.post(
+        f"/staff/behandlinger/{case}/assess",
+        data=form(
+            version=version,
+            condition="dagpenger.minimum_income",
+            reason="Inntekten er hentet fra a-ordningen for opptjeningsperioden.",
+            **{"fact.income_12m": "300000", "fact.income_36m": "800000"},
+        ),
+    )
+    assert sums.status_code == 303, sums.text
+    page = client.get(f"/staff/behandlinger/{case}").text
+    assert "Fyll inn opplysningene til dette beregningssteget" in page
+    assert 'name="condition" value="dagpenger.basis"' in page
+    assert 'name="fact.indexed_income_1_12m"' in page
+    basis = client.post(
+        f"/staff/behandlinger/{case}/assess",
+        data=form(
+            version=version_in(page),
+            condition="dagpenger.basis",
+            reason="Oppjustert inntekt per periode fra a-inntekt, måned for måned med G.",
+            **{
+                "fact.indexed_income_1_12m": "310000",
+                "fact.indexed_income_13_24m": "260000",
+                "fact.indexed_income_25_36m": "270000",
+            },
+        ),
+    )
+    assert basis.status_code == 303, basis.text
+    done = client.get(f"/staff/behandlinger/{case}").text
+    assert "Fyll inn opplysningene til dette beregningssteget" not in done
+    assert "Grunnlaget ditt er 310\u00a0000\u00a0kr" in done
+
+
 def test_a_request_for_information_needs_a_future_deadline(site):
     client = signed_in(site, "Z990101")
     case = _tasks(client, kind="assess")[0]

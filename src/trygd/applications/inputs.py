@@ -16,8 +16,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
+from trygd.rules.assessment import default_ruleset
 from trygd.rules.benefits import BENEFITS
 from trygd.rules.declarations import KIND_MAXIMUM, Benefit, Fact
+from trygd.rules.parameters import ParameterError
 
 
 class InputError(ValueError):
@@ -58,6 +60,13 @@ class YearlyAmount(_Strict):
     amount: Annotated[float, Field(ge=0, le=KIND_MAXIMUM["money"])]
 
 
+class MonthlyAmount(_Strict):
+    """An amount for one calendar month, written "YYYY-MM" (as a-inntekt gives it)."""
+
+    month: Annotated[str, Field(pattern=r"^(19[6-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$")]
+    amount: Annotated[float, Field(ge=0, le=KIND_MAXIMUM["money"])]
+
+
 def _field_type(fact: Fact) -> Any:
     bounds: dict[str, Any] = {"ge": fact.minimum if fact.minimum is not None else 0}
     if fact.upper_bound is not None:
@@ -75,6 +84,8 @@ def _field_type(fact: Fact) -> Any:
             return list[Period]
         case "yearly_amounts":
             return list[YearlyAmount]
+        case "monthly_amounts":
+            return list[MonthlyAmount]
         case _:
             return Annotated[float, Field(**bounds)]
 
@@ -114,6 +125,7 @@ _PROBLEMS = {
     "finite_number": "must be a finite number",
     "string_type": "must be a text",
     "list_type": "must be a list",
+    "string_pattern_mismatch": "must be a month written as YYYY-MM (for example 2025-03)",
     "model_type": "must be an object",
     "dict_type": "must be an object",
 }
@@ -186,8 +198,31 @@ def _check_consistency(benefit: Benefit, facts: dict[str, Any], claim_date: dt.d
             years = [item["year"] for item in value]
             if len(set(years)) != len(years):
                 problems.append((f"facts.{fact.name}", "has the same year more than once"))
+        if fact.kind == "monthly_amounts" and value:
+            months = [item["month"] for item in value]
+            if len(set(months)) != len(months):
+                problems.append((f"facts.{fact.name}", "has the same month more than once"))
+    if not problems and benefit.input_problems is not None:
+        problems = _benefit_problems(benefit, facts, claim_date)
     if problems:
         raise InputError(problems)
+
+
+def _benefit_problems(
+    benefit: Benefit, facts: dict[str, Any], claim_date: dt.date
+) -> list[tuple[str, str]]:
+    """The benefit's own checks, which need the claim date and the law on it (dagpenger: the
+    income months of the earning period), under the parameters shipped with trygd. A claim
+    date for which the parameters have no value is left to the assessment, which names it."""
+    assert benefit.input_problems is not None
+    try:
+        params = default_ruleset().params(benefit, claim_date)
+    except ParameterError:
+        return []
+    return [
+        (f"facts.{name}", problem)
+        for name, problem in benefit.input_problems(facts, claim_date, params)
+    ]
 
 
 TITLE = "trygd application"

@@ -64,7 +64,9 @@ def _column(
         share = 0.08 if any(word in name for word in rare) else 0.9
         return rng.random(size) < share
     if fact.kind == "money":
-        multiple = 3.0 if "36m" in name else 1.0
+        # A 36-month total is three years' income; dagpenger's indexed periods
+        # (indexed_income_1_12m, _13_24m, _25_36m) are one year each.
+        multiple = 3.0 if name.endswith("36m") and not name.startswith("indexed_") else 1.0
         return np.round(level * noise * multiple, -2)
     if fact.kind == "percent":
         return np.round(rng.uniform(0, 100, size))

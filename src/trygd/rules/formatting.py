@@ -197,6 +197,13 @@ def date(value: dt.date, language: str) -> str:
     return f"{value.day}. {month} {value.year}"
 
 
+def month(value: str, language: str) -> str:
+    """A calendar month written "YYYY-MM" (as a-inntekt gives it) in words: "mars 2025",
+    "March 2025"."""
+    year, number = value.split("-")
+    return f"{_MONTHS[language][int(number) - 1]} {int(year)}"
+
+
 class _TemplateFormatter(string.Formatter):
     def __init__(self, language: str) -> None:
         super().__init__()

@@ -111,6 +111,20 @@ class YearTable:
         return 0 <= offset < len(self.table) and not np.isnan(self.table[offset])
 
 
+@dataclass(frozen=True)
+class History:
+    """A dated parameter's whole list of values, for a rule that needs its value on other
+    days than the one assessed: dagpenger index each month's income by the G of that month
+    (ftrl. § 4-11). A benefit names such parameters in `Benefit.histories`; a decision record
+    stores the whole list, so that a replay needs no parameter files."""
+
+    parameter: Parameter
+
+    def value_at(self, when: dt.date) -> float:
+        """The value in force on `when` (a `ParameterError` before the first value)."""
+        return self.parameter.value_at(when).value
+
+
 def _source_and_status(name: str, entry: Mapping[str, Any], start: dt.date) -> tuple[str, str]:
     source = entry.get("source")
     if not source:
@@ -629,7 +643,8 @@ class Params:
     """The parameter values one benefit uses on one date, under the benefit's short names.
 
     A benefit declares a mapping from short names (`g`, `min_income_factor_12m`) to parameter
-    names; rules read `p.g`. By-year parameters appear as `YearTable`s.
+    names; rules read `p.g`. By-year parameters appear as `YearTable`s, and the histories a
+    benefit declares (`Benefit.histories`) as `History`s.
     """
 
     def __init__(
@@ -643,9 +658,18 @@ class Params:
         raise AttributeError(f"parameter {name!r} is not declared by this benefit")
 
 
-def resolve(parameter_set: ParameterSet, names: Mapping[str, str], when: dt.date) -> Params:
-    """Look up every declared parameter on `when` and note stale or unconfirmed values."""
-    values: dict[str, Any] = {}
+def resolve(
+    parameter_set: ParameterSet,
+    names: Mapping[str, str],
+    when: dt.date,
+    histories: Mapping[str, str] | None = None,
+) -> Params:
+    """Look up every declared parameter on `when` and note stale or unconfirmed values.
+
+    `histories` (short name to parameter name) are given whole, as a `History`."""
+    values: dict[str, Any] = {
+        short: History(parameter_set[full]) for short, full in (histories or {}).items()
+    }
     used: list[UsedParameter] = []
     stale: list[str] = []
     for short, full in names.items():

@@ -3,6 +3,7 @@
 Texts live in `texts/<benefit>.toml` next to this module so that they can be reviewed and
 translated without reading code: per fact a label, per rule a title and, for a condition,
 one text for met and one for not met; for a calculation, one text describing the result.
+A rule whose explanation has variants (`Rule.texts`) has one such text per variant.
 A fact whose label speaks to the person ("hvor mye du er sykmeldt") also has a staff label
 that speaks about them ("sykmeldingsgrad"), for the caseworkers' pages.
 Templates name facts, parameters and computed values (see `trygd.rules.formatting`).
@@ -113,7 +114,10 @@ def check_complete(benefit: Any) -> list[str]:
         need(labels, f"staff label of {name}")
     for rule in benefit.rules:
         entry = texts.rules.get(rule.id, {})
-        keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")
+        keys: tuple[str, ...] = ("met", "not_met") if rule.kind == "condition" else ("text",)
+        if rule.texts:  # one text per variant (see `Rule.texts`)
+            keys = tuple(f"{key}_{variant}" for key in keys for variant in rule.texts)
+        keys = ("title", *keys)
         for key in keys:
             need(entry.get(key), f"rule {rule.id}.{key}")
         # Texts for a rule decided with facts missing (`Rule.may_be_unknown`): which of them

@@ -21,6 +21,7 @@ from trygd.letters.build import headline_amount
 from trygd.privacy.policy import Role
 from trygd.rules import formatting
 from trygd.rules.benefits import BENEFITS as RULES
+from trygd.rules.declarations import LIST_KINDS
 from trygd.rules.texts import catalogue, parameter_label
 from trygd.services.casework import LONGEST_INFORMATION_DEADLINE
 from trygd.services.errors import Forbidden, InvalidInput
@@ -130,14 +131,16 @@ def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
 def _fact_fields(
     behandling: BehandlingView, assessment: dict[str, Any] | None, language: str
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per condition, the facts it needs as typed form fields, filled with today's values."""
+    """Per condition, and per calculation the rules could not make, the facts it needs as
+    typed form fields, filled with today's values."""
     if not assessment:
         return {}
     benefit = RULES[behandling.benefit]
     kinds = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
     texts = catalogue(benefit.id)
     fields: dict[str, list[dict[str, Any]]] = {}
-    for condition in assessment["conditions"]:
+    open_steps = [c for c in assessment["calculations"] if c["status"] == "undetermined"]
+    for condition in (*assessment["conditions"], *open_steps):
         names = [*condition["facts_used"], *condition["missing_facts"]]
         fields[condition["id"]] = [
             {
@@ -147,7 +150,7 @@ def _fact_fields(
                 "value": behandling.facts.get(name),
             }
             for name in dict.fromkeys(names)
-            if kinds.get(name) not in ("periods", "yearly_amounts")
+            if kinds.get(name) not in LIST_KINDS
         ]
     return fields
 
@@ -168,7 +171,7 @@ def benefit_fact_fields(
             "value": facts.get(name),
         }
         for name, kind in found.items()
-        if kind not in ("periods", "yearly_amounts")
+        if kind not in LIST_KINDS
     ]
 
 
