@@ -23,9 +23,9 @@ EXPECTED = [
     ),
     # The two sums alone cannot be indexed: the basis waits for the months.
     ("dagpenger-totals-only.json", "manual_assessment", None, {"period_weeks": 52, "basis": None}),
-    ("sykepenger-lisa.json", "granted", None, {"daily_payment": 1_615}),
+    ("sykepenger-lisa.json", "granted", None, {"daily_payment": 1_615, "days_used": 28}),
     ("sykepenger-truls.json", "rejected", "sykepenger.earning_period", {}),
-    ("sykepenger-gradert.json", "granted", None, {"daily_payment": 1_502}),
+    ("sykepenger-gradert.json", "granted", None, {"daily_payment": 1_502, "days_remaining": 225}),
     ("aap-after-sykepenger.json", "granted", None, {"daily_rate": 1_438, "total_daily": 1_514}),
     ("aap-young-no-income.json", "granted", None, {"daily_rate": 681}),  # A2, under 25
     ("aap-40-percent.json", "rejected", "aap.work_capacity_reduced", {}),

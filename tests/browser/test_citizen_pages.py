@@ -124,6 +124,21 @@ def test_the_apply_journey_works_with_the_keyboard_alone(page):
 
     tab_to("Start søknaden")
     keyboard.press("Enter")
+    # The sick note: two dates on one page, the first day then the last.
+    page.wait_for_url("**/q/sick_leave_periods")
+    page.locator("body").focus()
+    keyboard.press("Tab")  # the skip link
+    keyboard.press("Enter")  # to the main content
+    while page.evaluate("document.activeElement.id") != "answer":
+        keyboard.press("Tab")
+    first_day = dt.date.today() - dt.timedelta(days=10)
+    keyboard.type(first_day.strftime("%d.%m.%Y"))
+    keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "answer_to"
+    keyboard.type((first_day + dt.timedelta(days=30)).strftime("%d.%m.%Y"))
+    check_accessibility(page)
+    tab_to("Lagre og fortsett")
+    keyboard.press("Enter")
     page.wait_for_url("**/q/folketrygd_member")
     page.locator("body").focus()
     keyboard.press("Tab")  # the skip link

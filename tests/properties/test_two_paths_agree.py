@@ -226,3 +226,137 @@ def test_dagpenger_invariants_of_the_income_per_month(
                 total <= from_months.amounts["daily_rate"] + from_months.amounts["child_supplement"]
             )
             assert from_months.amounts["egenandel"] == params.egenandel_days * total
+
+
+# --- Sykepenger: random sick-note periods, derived, then evaluated both ways -----------------
+
+SYKEPENGER = BENEFITS["sykepenger"]
+GRADES = st.one_of(st.sampled_from([0.0, 15.0, 19.0, 20.0, 50.0, 100.0]), st.integers(0, 100))
+
+
+@st.composite
+def sick_notes(draw: st.DrawFn, at: dt.date) -> list[dict[str, Any]]:
+    """One to six periods from a day at most 60 days before `at` (a revurdering), with gaps
+    around the 16 days of § 8-19 and now and then a long one (182 days of § 8-12)."""
+    day = at - dt.timedelta(days=draw(st.integers(0, 60)))
+    periods = []
+    for _ in range(draw(st.integers(1, 6))):
+        length = draw(st.one_of(st.integers(1, 40), st.integers(100, 400)))
+        last = day + dt.timedelta(days=length - 1)
+        periods.append({"from": day, "to": last, "grade": float(draw(GRADES))})
+        gap = draw(st.one_of(st.integers(0, 20), st.integers(160, 200)))
+        day = last + dt.timedelta(days=gap + 1)
+    return periods
+
+
+@st.composite
+def nav_history(draw: st.DrawFn, before: dt.date) -> list[dict[str, Any]] | None:
+    if draw(st.booleans()):
+        return None if draw(st.booleans()) else []
+    end = before - dt.timedelta(days=draw(st.integers(1, 400)))
+    history = []
+    for _ in range(draw(st.integers(1, 4))):
+        start = end - dt.timedelta(days=draw(st.integers(0, 300)))
+        history.append({"from": start, "to": end})
+        end = start - dt.timedelta(days=draw(st.integers(1, 250)))
+    return history
+
+
+@st.composite
+def sick_leaves(draw: st.DrawFn) -> tuple[dt.date, bool, list[dict[str, Any]]]:
+    at = draw(DATES)
+    nav_practice = draw(st.booleans())
+
+    def person(periods: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+        flat = {
+            fact.name: st.one_of(*[value_strategy(fact, at)] * 6, st.none())
+            for fact in SYKEPENGER.input_facts
+            if fact.kind not in ("periods", "graded_periods")
+        }
+        flat["birth_date"] = st.one_of(
+            *[st.dates(min_value=dt.date(1948, 1, 1), max_value=dt.date(2005, 1, 1))] * 6,
+            st.none(),
+        )
+        return st.fixed_dictionaries(
+            {
+                **flat,
+                "sick_leave_periods": st.just(periods),
+                "sick_leave_history": nav_history(min(p["from"] for p in periods)),
+            }
+        )
+
+    persons = draw(st.lists(sick_notes(at).flatmap(person), min_size=1, max_size=25))
+    return at, nav_practice, persons
+
+
+def _ruleset(nav_practice: bool) -> Any:
+    if nav_practice:
+        return default_ruleset()
+    from trygd.rules.assessment import Ruleset
+    from trygd.rules.parameters import load_default
+
+    reform = {
+        "parameters": {
+            "sykepenger.reset_counts_nav_practice": {
+                "values": [{"from": dt.date(1997, 5, 1), "value": 0, "source": "test"}]
+            }
+        }
+    }
+    return Ruleset(load_default().with_reform(reform, "law's words"))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(sick_leaves())
+def test_sykepenger_periods_derived_then_both_paths_agree(
+    drawn: tuple[dt.date, bool, list[dict[str, Any]]],
+) -> None:
+    """Sick notes and histories drawn at random are derived once per person; the flat facts
+    then give the same statuses and values alone and as columns, and the counts keep their
+    invariants."""
+    at, nav_practice, raw_persons = drawn
+    params = _ruleset(nav_practice).params(SYKEPENGER, at)
+    assert SYKEPENGER.derive is not None
+    persons = [SYKEPENGER.derive(raw, at, params) for raw in raw_persons]
+    columns, known = as_columns(SYKEPENGER, [_filled(p) for p in persons])
+    many = evaluate_many(SYKEPENGER, columns, params, at, known)
+    for index, (raw, person) in enumerate(zip(raw_persons, persons, strict=True)):
+        one = evaluate_one(SYKEPENGER, person, params, at)
+        assert many.outcome[index] == one.outcome.code, (person, at)
+        for rule in one.rules:
+            if rule.rule.kind == "condition":
+                assert many.statuses[rule.rule.id][index] == rule.status, (rule.rule.id, person)
+            else:
+                expected = None if rule.status is Status.UNDETERMINED else rule.value
+                actual = many.values[rule.rule.id][index]
+                assert same(expected, actual), (rule.rule.id, expected, actual, person, at)
+        _check_invariants(raw, person, {r.rule.id: r for r in one.rules}, params)
+
+
+def _filled(person: dict[str, Any]) -> dict[str, Any]:
+    return {fact.name: person.get(fact.name) for fact in SYKEPENGER.facts}
+
+
+def _check_invariants(
+    raw: dict[str, Any], person: dict[str, Any], rules: dict[str, Any], params: Any
+) -> None:
+    periods = raw["sick_leave_periods"]
+    last_day = max(p["to"] for p in periods)
+    assert person["employer_period_last_day"] < person["first_nav_day"]
+    if person["sick_after_employer_period"]:
+        assert person["first_nav_day"] <= last_day
+    assert 0 <= person["sick_days_used"] <= params.max_days
+    if "sick_days_used_after_67" in person:
+        assert 0 <= person["sick_days_used_after_67"] <= params.max_days_after_67
+        assert person["sick_days_used_after_67"] <= person["sick_days_used"]
+        assert person["days_counted_to"] <= last_day
+        assert person["next_sick_weekday"] > person["days_counted_to"]
+    maksdato, refused = rules["maksdato"], rules["first_refused_day"]
+    if refused.status is not Status.UNDETERMINED:
+        assert refused.value > maksdato.value
+        assert refused.value.weekday() < 5
+        remaining = rules["days_remaining"].value
+        assert 0 <= remaining <= params.max_days - person["sick_days_used"]

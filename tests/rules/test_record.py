@@ -80,12 +80,31 @@ REWORDED = {
     "sykepenger.minimum_income",
     "sykepenger.basis",
     "sykepenger.earning_period",
+    "sykepenger.first_payment_day",
+    "sykepenger.maksdato",
     "aap.daily_rate",
 }
 
 # Conditions that since read the facts they may be decided without (three-valued logic:
 # 60 % is enough whether or not the member received AAP), not only a calculation from them.
 READS_MORE_FACTS = {"uforetrygd.reduced_earning_capacity"}
+
+# Sykepenger took its sick leave as periods (issue 15): the arbeidsgiverperiode became a rule of
+# its own, the maksdato counts from `days_counted_to`, and new results were added. The rules
+# that were there keep their status and their value; what they read and show moved on purpose.
+ADDED = {
+    "sykepenger.employer_period_end",
+    "sykepenger.beyond_employer_period",
+    "sykepenger.days_used",
+    "sykepenger.days_remaining",
+    "sykepenger.first_refused_day",
+    "sykepenger.employer_period_gap_days",
+    "sykepenger.reset_counts_nav_practice",
+}
+RECOUNTED = {
+    "sykepenger.first_payment_day": ("title", "facts_used", "values"),
+    "sykepenger.maksdato": ("facts_used",),
+}
 
 
 def _comparable(result: dict[str, Any]) -> dict[str, Any]:
@@ -98,16 +117,29 @@ def _comparable(result: dict[str, Any]) -> dict[str, Any]:
             for k, v in r.items()
             if not (k == "explanation" and r["id"] in REWORDED)
             and not (k == "facts_used" and r["id"] in READS_MORE_FACTS)
+            and k not in RECOUNTED.get(r["id"], ())
         }
         for r in (*result["conditions"], *result["calculations"])
+        if r["id"] not in ADDED
     ]
     parameters = {
         p["name"]: (p["value"], p["valid_from"], p["unit"])
         for p in result["parameters"]
-        if p["name"] != "common.grunnbelop_minimum_income" or result["benefit"] != "sykepenger"
+        if (p["name"] != "common.grunnbelop_minimum_income" or result["benefit"] != "sykepenger")
+        and p["name"] not in ADDED
+    }
+    amounts = {
+        k: v for k, v in result["amounts"].items() if f"{result['benefit']}.{k}" not in ADDED
     }
     kept = {k: v for k, v in result.items() if k not in ("ruleset_version", "parameters")}
-    return {**kept, "conditions": None, "calculations": None, "rules": rules, "p": parameters}
+    return {
+        **kept,
+        "conditions": None,
+        "calculations": None,
+        "rules": rules,
+        "p": parameters,
+        "amounts": amounts,
+    }
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -533,3 +533,18 @@ def test_the_case_page_writes_each_amount_as_its_kind(tmp_path, benefit):
     assert pages
     if benefit == "sykepenger":  # the maksdato and the first day paid are dates, not kroner
         assert any(re.search(r"<td>\d{1,2}\. \w+ \d{4}</td>", text) for text in pages)
+
+
+def test_a_fact_the_rules_derive_is_never_a_form_field():
+    """Sykepenger's days used and employer period come from the sick notes: an application
+    cannot give them, so a caseworker's form (omgjøring, assessing a condition) does not
+    offer them, and no list fact is a single field."""
+    from trygd.rules.benefits import BENEFITS
+    from trygd.web.routes.staff_case import benefit_fact_fields
+
+    names = {field["name"] for field in benefit_fact_fields("sykepenger", {}, "nb")}
+    given = {fact.name for fact in BENEFITS["sykepenger"].input_facts}
+    assert names <= given
+    assert "sick_days_used" not in names and "sick_after_employer_period" not in names
+    assert "sick_leave_periods" not in names and "sick_leave_history" not in names
+    assert {"yearly_income", "sick_leave_grade"} <= names

@@ -9,6 +9,7 @@ never silently converted.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -42,6 +43,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
+PERIOD_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+"""Periods are walked through day by day (sykepenger): far outside any real case is refused."""
+
+
 class Period(_Strict):
     """A period of days, both ends included."""
 
@@ -52,7 +57,17 @@ class Period(_Strict):
     def _ordered(self) -> Period:
         if self.to < self.from_:
             raise ValueError("'to' is before 'from'")
+        earliest, latest = PERIOD_RANGE
+        if self.from_ < earliest or self.to > latest:
+            raise ValueError(f"must lie between {earliest} and {latest}")
         return self
+
+
+class GradedPeriod(Period):
+    """A period of sick leave as a sick note gives it: both ends included, and the grade
+    (sykmeldingsgrad) in percent."""
+
+    grade: Annotated[float, Field(ge=0, le=100)]
 
 
 class YearlyAmount(_Strict):
@@ -82,6 +97,8 @@ def _field_type(fact: Fact) -> Any:
             return Annotated[float, Field(ge=0, le=100)]
         case "periods":
             return list[Period]
+        case "graded_periods":
+            return list[GradedPeriod]
         case "yearly_amounts":
             return list[YearlyAmount]
         case "monthly_amounts":
@@ -202,6 +219,8 @@ def _check_consistency(benefit: Benefit, facts: dict[str, Any], claim_date: dt.d
             months = [item["month"] for item in value]
             if len(set(months)) != len(months):
                 problems.append((f"facts.{fact.name}", "has the same month more than once"))
+        if fact.kind == "graded_periods" and value is not None:
+            problems.extend(_graded_period_problems(f"facts.{fact.name}", value, claim_date))
     if not problems and benefit.input_problems is not None:
         problems = _benefit_problems(benefit, facts, claim_date)
     if problems:
@@ -223,6 +242,36 @@ def _benefit_problems(
         (f"facts.{name}", problem)
         for name, problem in benefit.input_problems(facts, claim_date, params)
     ]
+
+
+def _graded_period_problems(
+    field: str, periods: list[dict[str, Any]], claim_date: dt.date
+) -> list[tuple[str, str]]:
+    """Sick notes must be given (an empty list is no sick leave), must not overlap (a day has
+    one grade) and must begin on or before the claim date: the claim date is the first day
+    of the sick leave (later in a revurdering)."""
+    if not periods:
+        return [(field, "must hold at least one period (leave the fact out if none is known)")]
+    ordered = sorted(periods, key=lambda item: (item["from"], item["to"]))
+    problems = []
+    for before, after in itertools.pairwise(ordered):
+        if after["from"] <= before["to"]:
+            problems.append(
+                (
+                    field,
+                    f"has periods that overlap ({before['from']} to {before['to']} and "
+                    f"{after['from']} to {after['to']}); give each day once",
+                )
+            )
+    if ordered[0]["from"] > claim_date:
+        problems.append(
+            (
+                field,
+                f"starts on {ordered[0]['from']}, after the claim date {claim_date}; the claim "
+                "date is the first day of the sick leave",
+            )
+        )
+    return problems
 
 
 TITLE = "trygd application"

@@ -52,8 +52,9 @@ class Outcome(StrEnum):
 _OUTCOME_CODES = {Outcome.REJECTED: 0, Outcome.GRANTED: 1, Outcome.MANUAL: 2}
 OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
 
-AmountKind = Literal["money", "date", "weeks", "percent"]
-"""How a result amount is read: NOK, a date, a number of weeks, or a percent (0-100)."""
+AmountKind = Literal["money", "date", "weeks", "days", "percent"]
+"""How a result amount is read: NOK, a date, a number of weeks, a number of days (such as
+sykepengedager), or a percent (0-100)."""
 
 FactKind = Literal[
     "money",
@@ -65,14 +66,21 @@ FactKind = Literal[
     "years",
     "percent",
     "periods",
+    "graded_periods",
     "yearly_amounts",
     "monthly_amounts",
 ]
-"""money: NOK; percent: 0-100; periods: a list of {from, to} dates; yearly_amounts: a list
-of {year, amount}; monthly_amounts: a list of {month: "YYYY-MM", amount}. The last three
-appear only as inputs that `Benefit.derive` flattens."""
+"""money: NOK; percent: 0-100; periods: a list of {from, to} dates; graded_periods: a list of
+{from, to, grade} (grade a percent, as on a sick note); yearly_amounts: a list of {year,
+amount}; monthly_amounts: a list of {month: "YYYY-MM", amount}. The last four appear only as
+inputs that `Benefit.derive` flattens."""
 
-LIST_KINDS: tuple[FactKind, ...] = ("periods", "yearly_amounts", "monthly_amounts")
+LIST_KINDS: tuple[FactKind, ...] = (
+    "periods",
+    "graded_periods",
+    "yearly_amounts",
+    "monthly_amounts",
+)
 """The kinds of fact that are lists of objects: inputs only, never read by a rule, and not
 typed into a form field."""
 

@@ -42,8 +42,10 @@ UNITS = frozenset(
         "days",
         "hours/week",
         "count",
+        "flag",
     }
 )
+"""A "flag" is a choice between two readings of a rule: 1 (yes) or 0 (no), nothing else."""
 
 
 class ParameterError(ValueError):
@@ -179,15 +181,22 @@ def _check_header(name: str, raw: Mapping[str, Any]) -> None:
             raise ParameterError(f"{name}: '{key}' is required")
 
 
+def _check_flag(name: str, unit: str, values: Iterable[DatedValue]) -> None:
+    if unit == "flag" and any(v.value not in (0.0, 1.0) for v in values):
+        raise ParameterError(f"{name}: a flag is 1 (yes) or 0 (no)")
+
+
 def parse_parameter(name: str, raw: Mapping[str, Any]) -> Parameter:
     _check_header(name, raw)
     by_year = "year" in (raw.get("values") or [{}])[0]
+    values = _parse_values(name, raw.get("values"), by_year=by_year)
+    _check_flag(name, raw["unit"], values)
     return Parameter(
         name=name,
         description=raw["description"],
         unit=raw["unit"],
         legal_basis=raw["legal_basis"],
-        values=_parse_values(name, raw.get("values"), by_year=by_year),
+        values=values,
         known_until=raw.get("known_until"),
         by_year=by_year,
     )
@@ -580,6 +589,7 @@ class ParameterSet:
                 digest.update(repr((name, g_changes)).encode())
                 continue
             values = _parse_values(f"reform {name}", raw.get("values"), by_year=base.by_year)
+            _check_flag(f"reform {name}", base.unit, values)
             known_until = raw.get("known_until", base.known_until)
             if known_until is not None and not isinstance(known_until, dt.date):
                 raise ParameterError(f"reform {name}: known_until must be a date")

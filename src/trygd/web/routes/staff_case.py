@@ -122,6 +122,7 @@ def _render_case(
     )
 
 
+
 def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
     benefit = RULES[benefit_id]
     texts = catalogue(benefit.id)
@@ -132,11 +133,15 @@ def _fact_fields(
     behandling: BehandlingView, assessment: dict[str, Any] | None, language: str
 ) -> dict[str, list[dict[str, Any]]]:
     """Per condition, and per calculation the rules could not make, the facts it needs as
-    typed form fields, filled with today's values."""
+    typed form fields, filled with today's values.
+
+    A fact the rules derive from a list (sykepenger's days used, from the sick notes) is
+    listed to be read but not `editable`: an application cannot give it, only the list."""
     if not assessment:
         return {}
     benefit = RULES[behandling.benefit]
     kinds = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
+    given = {fact.name for fact in benefit.input_facts}
     texts = catalogue(benefit.id)
     fields: dict[str, list[dict[str, Any]]] = {}
     open_steps = [c for c in assessment["calculations"] if c["status"] == "undetermined"]
@@ -148,6 +153,7 @@ def _fact_fields(
                 "kind": kinds.get(name, "money"),
                 "label": _label(texts, name, language),
                 "value": behandling.facts.get(name),
+                "editable": name in given,
             }
             for name in dict.fromkeys(names)
             if kinds.get(name) not in LIST_KINDS
@@ -163,6 +169,7 @@ def benefit_fact_fields(
     benefit = RULES[benefit_id]
     texts = catalogue(benefit.id)
     found = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
+    given = {fact.name for fact in benefit.input_facts}
     return [
         {
             "name": name,
@@ -171,7 +178,7 @@ def benefit_fact_fields(
             "value": facts.get(name),
         }
         for name, kind in found.items()
-        if kind not in LIST_KINDS
+        if kind not in LIST_KINDS and name in given
     ]
 
 
@@ -215,6 +222,8 @@ def parameter_value(value: Any, unit: str, language: Language, t: Translator) ->
         return t.gettext("%(amount)s a day", amount=formatting.kroner(value, language))
     if unit == "G":
         return f"{formatting.factor(value, language)} G"
+    if unit == "flag":  # a choice between two readings of a rule: 1 or 0
+        return t.gettext("Yes") if value else t.gettext("No")
     if unit in ("ratio", "factor"):
         return (formatting.percent if unit == "ratio" else formatting.factor)(value, language)
     if unit == "hours/week":
