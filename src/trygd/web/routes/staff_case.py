@@ -122,7 +122,6 @@ def _render_case(
     )
 
 
-
 def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
     benefit = RULES[benefit_id]
     texts = catalogue(benefit.id)
