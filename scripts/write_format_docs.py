@@ -239,10 +239,11 @@ Validation is strict. A wrong type (`"190000"` for a number, `1` for `true`), an
 date, a number outside its range, a field the benefit does not know, a date fact after the \
 claim date, the same year twice in a list of yearly amounts or the same month twice in a list \
 of monthly amounts, a period outside 1900–2100, sick-leave periods that are empty, overlap or \
-start after the claim date, or a fact a benefit's own checks refuse (dagpenger: a month outside \
-the earning period, or a sum that contradicts the months) is refused: `trygd assess` prints one \
-line naming the field (for example `facts.income_12m: must be at least 0`) and exits with \
-code 2. Nothing is converted silently.
+start after the claim date, a count above the count that includes it (uføretrygd's \
+`children_with_both_parents` above `children`), or a fact a benefit's own checks refuse \
+(dagpenger: a month outside the earning period, or a sum that contradicts the months) is \
+refused: `trygd assess` prints one line naming the field (for example \
+`facts.income_12m: must be at least 0`) and exits with code 2. Nothing is converted silently.
 
 A missing fact is never replaced by a default. Every condition and calculation that needs it \
 becomes `undetermined`, its explanation names the missing fact, and the outcome becomes \

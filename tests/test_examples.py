@@ -32,6 +32,14 @@ EXPECTED = [
     ("uforetrygd-60-prosent.json", "granted", None, {"uforegrad": 60, "monthly_amount": 20_501}),
     ("uforetrygd-40-prosent-uten-aap.json", "rejected", "uforetrygd.reduced_earning_capacity", {}),
     ("uforetrygd-ung-ufor.json", "granted", None, {"monthly_amount": 32_095}),
+    # Two children not living with both parents: 104 128 less 50 % of the income 586 570.21
+    # above 3.5 G (455 560), 65 505.10: 38 622.90 a year, 3 219 a month (ftrl. § 12-16).
+    (
+        "uforetrygd-barnetillegg.json",
+        "granted",
+        None,
+        {"monthly_amount": 36_381, "child_supplement_monthly": 3_219},
+    ),
 ]
 
 

@@ -131,6 +131,31 @@ def test_simulate_with_a_reform_reports_both_side_by_side(tmp_path: Path) -> Non
     assert figures["comparison"]["dagpenger"]["losers"] == 0
 
 
+EXAMPLE_REFORM = Path(__file__).resolve().parents[2] / "examples" / "reforms"
+
+
+@pytest.mark.parametrize(("at", "changes"), [("2026-12-31", False), ("2027-03-01", True)])
+def test_the_example_reform_of_a_70_percent_maximum_reduction(at: str, changes: bool) -> None:
+    """examples/reforms/uforetrygd-max-reduction-70.toml (Prop. 8 L (2025-2026), proposed,
+    from an illustrative 2027-01-01): some uføre who earn above the inntektsgrense keep more
+    uføretrygd, nobody loses, and no other benefit changes; before its date nothing does."""
+    reform = EXAMPLE_REFORM / "uforetrygd-max-reduction-70.toml"
+    result = runner.invoke(
+        app, ["simulate", "--persons", "20000", "--at", at, "--reform", str(reform), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    for benefit in ("dagpenger", "sykepenger", "aap"):
+        assert figures["reform"][benefit] == figures["baseline"][benefit]
+    base = figures["baseline"]["uforetrygd"]["yearly_cost"]
+    changed = figures["reform"]["uforetrygd"]["yearly_cost"]
+    assert figures["comparison"]["uforetrygd"]["losers"] == 0
+    if changes:
+        assert changed > base and figures["comparison"]["uforetrygd"]["winners"] > 0
+    else:
+        assert changed == base and figures["comparison"]["uforetrygd"]["winners"] == 0
+
+
 def test_simulate_with_a_g_reform(tmp_path: Path) -> None:
     """The README's G reform: a higher G from 2027 raises the 6 G caps and the thresholds."""
     reform = tmp_path / "g.toml"

@@ -31,7 +31,15 @@ def value_strategy(fact: Fact, at: dt.date) -> st.SearchStrategy[Any]:
     if fact.kind == "money":
         return st.one_of(
             st.integers(min_value=0, max_value=2_500_000).map(float),
-            st.sampled_from([0.0, 65_080.0, 195_240.0, 260_320.0, 390_480.0, 780_960.0]),
+            st.sampled_from(
+                # 0.5, 1.5, 2, 3 and 6 G of 2025; 0.4, 1, 3.1 and 4.6 G (uføretrygd's
+                # inntektsgrense, the other parent's deduction and the barnetillegg's fribeløp)
+                [
+                    *(0.0, 65_080.0, 195_240.0, 260_320.0, 390_480.0, 780_960.0),
+                    *(52_064.0, 130_160.0, 130_161.0, 403_496.0, 403_497.0, 598_736.0),
+                    598_737.0,
+                ]
+            ),
         )
     if fact.kind == "percent":
         return st.integers(min_value=0, max_value=100).map(float)
@@ -360,3 +368,79 @@ def _check_invariants(
         assert refused.value.weekday() < 5
         remaining = rules["days_remaining"].value
         assert 0 <= remaining <= params.max_days - person["sick_days_used"]
+
+
+UFORETRYGD_DAYS = [
+    dt.date(2015, 12, 31),
+    dt.date(2016, 1, 1),
+    dt.date(2022, 6, 30),
+    dt.date(2022, 7, 1),
+    dt.date(2025, 6, 1),
+    dt.date(2026, 6, 1),
+]
+"""Both sides of the 95 % cap (2016-01-01 to 2022-06-30) and two years of today's rules."""
+
+
+@st.composite
+def uforetrygd_families(draw: st.DrawFn) -> tuple[dt.date, list[dict[str, Any]]]:
+    """Consistent families (the children living with both parents are some of the children)
+    with incomes in the range of the thresholds on the date drawn: the other parent's income
+    one krone either side of the 1 G deduction, expected income one krone either side of the
+    inntektsgrense of 100 % ufør and of the 80 % ceiling, other income and pensions around the
+    fribeløp of 3.1 G and 4.6 G (+ 0.4 G per extra child)."""
+    at = draw(st.sampled_from(UFORETRYGD_DAYS))
+    g = default_ruleset().params(BENEFITS["uforetrygd"], at).g
+    near = st.sampled_from([-1.0, 0.0, 1.0])
+    persons = []
+    for _ in range(draw(st.integers(min_value=1, max_value=40))):
+        children = draw(st.integers(min_value=0, max_value=4))
+        with_both = draw(st.integers(min_value=0, max_value=children))
+        before = draw(st.sampled_from([200_000.0, 300_000.0, 450_000.0, 650_000.0]))
+        factor = draw(st.sampled_from([0.4, 3.1, 3.5, 4.6, 5.0]))
+        person = {
+            "birth_date": dt.date(1975, 3, 10),
+            "membership_years": 30,
+            "continued_membership": True,
+            "treatment_completed": True,
+            "illness_main_cause": True,
+            "earning_capacity_reduction": float(draw(st.sampled_from([50, 60, 100]))),
+            "received_aap": False,
+            "occupational_injury": draw(st.booleans()),
+            "uforetidspunkt": dt.date(at.year - 1, 1, 1),
+            "illness_onset_date": dt.date(at.year - 2, 1, 1),
+            "lives_with_partner": with_both > 0 or draw(st.booleans()),
+            "children": children,
+            "children_with_both_parents": with_both,
+            "trygdetid_years": draw(st.sampled_from([0, 20, 39, 40, 41])),
+            "income_before_uforhet": before,
+            "expected_income": draw(
+                st.sampled_from([0.0, 0.4 * g, 0.4 * g + 1, 0.8 * before, 0.8 * before + 1])
+            ),
+            "other_income": max(factor * g - 300_000 + draw(near), 0.0),
+            "other_parent_income": g + draw(near),
+            "other_parent_pension": max(factor * g - 500_000 + draw(near), 0.0),
+        }
+        for year in range(1, 6):
+            person[f"income_year_{year}"] = draw(st.sampled_from([0.0, 300_000.0, 900_000.0]))
+        persons.append(person)
+    return at, persons
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(uforetrygd_families())
+def test_uforetrygd_income_tests_agree_at_their_thresholds(
+    drawn: tuple[dt.date, list[dict[str, Any]]],
+) -> None:
+    at, persons = drawn
+    benefit = BENEFITS["uforetrygd"]
+    params = default_ruleset().params(benefit, at)
+    columns, known = as_columns(benefit, persons)
+    many = evaluate_many(benefit, columns, params, at, known)
+    for index, person in enumerate(persons):
+        one = evaluate_one(benefit, person, params, at)
+        assert many.outcome[index] == one.outcome.code
+        for rule in one.rules:
+            if rule.rule.kind == "calculation":
+                assert same(rule.value, many.values[rule.rule.id][index]), (rule.rule.id, at)
+            else:
+                assert many.statuses[rule.rule.id][index] == rule.status

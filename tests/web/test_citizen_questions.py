@@ -95,6 +95,27 @@ def test_the_36_month_income_cannot_be_below_the_12_month_income():
     assert q.check_against_others("dagpenger", "income_36m", "1", {}, NB) is None
 
 
+def test_the_children_living_with_both_parents_are_some_of_the_children():
+    """Uføretrygd's barnetillegg (ftrl. § 12-16): the count of children living with both
+    parents cannot exceed the children supported, whichever is answered last; one more is
+    questioned, the same number is fine."""
+    more = q.check_against_others(
+        "uforetrygd", "children_with_both_parents", "3", {"children": "2"}, NB
+    )
+    assert more is not None and "Hvor mange barn forsørger du?" in more and "(2)" in more
+    fewer = q.check_against_others(
+        "uforetrygd", "children", "1", {"children_with_both_parents": "2"}, NB
+    )
+    assert fewer is not None and "(2)" in fewer
+    assert (
+        q.check_against_others(
+            "uforetrygd", "children_with_both_parents", "2", {"children": "2"}, NB
+        )
+        is None
+    )
+    assert q.check_against_others("uforetrygd", "children", "0", {}, NB) is None
+
+
 def test_dagpenger_asks_the_date_applied_from_within_what_the_services_take():
     """Not before today (nothing is paid for days before the claim), at most as far ahead as
     intake accepts a claim; the answer becomes the application's claim date, not a fact."""

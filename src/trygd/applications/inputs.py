@@ -211,6 +211,9 @@ def _check_consistency(benefit: Benefit, facts: dict[str, Any], claim_date: dt.d
         value = facts.get(fact.name)
         if fact.kind == "date" and value is not None and value > claim_date:
             problems.append((f"facts.{fact.name}", "is after the claim date"))
+        bound = facts.get(fact.at_most) if fact.at_most else None
+        if value is not None and bound is not None and value > bound:
+            problems.append((f"facts.{fact.name}", f"is more than {fact.at_most} ({bound})"))
         if fact.kind == "yearly_amounts" and value:
             years = [item["year"] for item in value]
             if len(set(years)) != len(years):

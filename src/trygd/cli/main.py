@@ -181,7 +181,7 @@ def parameters_command(
             continue
         table.add_row(
             parameter.name,
-            f"{value.value:g}",
+            f"{value.value:g}" if value.in_force else "not in force",
             parameter.unit,
             value.start.isoformat(),
             parameter.legal_basis,

@@ -136,6 +136,14 @@ def _uforetrygd(reduction: int | None) -> dict[str, Any]:
         "illness_onset_date": "2021-10-15",
         "lives_with_partner": True,
         "children": 1,
+        "children_with_both_parents": 1,
+        # NAV fixes these two (ftrl. §§ 12-9 and 12-12); the demo gives them as NAV set them.
+        "trygdetid_years": 40,
+        "income_before_uforhet": 490000,
+        "expected_income": 196000,
+        "other_income": 0,
+        "other_parent_income": 250000,
+        "other_parent_pension": 0,
         "income_history": [
             {"year": year, "amount": amount}
             for year, amount in zip(

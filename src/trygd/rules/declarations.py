@@ -109,6 +109,10 @@ class Fact:
     description: str
     minimum: float | None = None
     maximum: float | None = None
+    at_most: str | None = None
+    """Another fact of the same application this one can never exceed (the children who
+    live with both parents are some of the children): an application that gives both with
+    this one larger contradicts itself and is refused, naming the field."""
 
     @property
     def upper_bound(self) -> float | None:

@@ -7,6 +7,13 @@ before the next value. Values that are renewed regularly (G each 1 May, child su
 each 1 January) say until when they are known to hold; assessing a later date still works
 but produces a warning that the value may be stale.
 
+A rule that was repealed, or that is proposed but not (yet) law, has a dated entry without a
+value: `{ from = 2022-07-01, in_force = false, source = ... }` says that from that day the
+parameter is not in force (the 95 % cap on uføretrygd plus barnetillegg ended then). The
+benefit's rules then read `None` for it and leave the rule out; a reform can bring it back
+with a dated value, or end it with an entry of its own. A number such as 0 or 1 would
+pretend to be a value the law gives.
+
 G (grunnbeløpet) is the one parameter kept differently: a single dated list of G changes
 (`GList`), each change with the day it takes effect, the day NAV starts using it in
 minimum-income tests, the amount and, on the year's last change, the average G of that
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -40,6 +48,7 @@ UNITS = frozenset(
         "weeks",
         "months",
         "days",
+        "hours",
         "hours/week",
         "count",
         "flag",
@@ -54,13 +63,17 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class DatedValue:
-    """One value of a parameter, from the day it takes effect, with where it comes from."""
+    """One value of a parameter, from the day it takes effect, with where it comes from.
+
+    `in_force` False: from `start` the parameter is not in force (repealed, or only proposed);
+    `value` is then NaN and must not be read (`Params` holds None for it)."""
 
     start: dt.date
     value: float
     source: str
     status: str
     note: str | None = None
+    in_force: bool = True
 
 
 @dataclass(frozen=True)
@@ -160,9 +173,19 @@ def _parse_values(name: str, raw: Any, *, by_year: bool) -> tuple[DatedValue, ..
             if not isinstance(given, dt.date):
                 raise ParameterError(f"{name}: every value needs a 'from' date")
             start = given
-        value = _number(name, entry, "value", start)
+        in_force = entry.get("in_force", True)
+        if not isinstance(in_force, bool):
+            raise ParameterError(f"{name}: in_force from {start} must be true or false")
+        if in_force:
+            value = _number(name, entry, "value", start)
+        elif "value" in entry or by_year:
+            raise ParameterError(
+                f"{name}: the entry from {start} says in_force = false, so it takes no value"
+            )
+        else:
+            value = math.nan
         source, status = _source_and_status(name, entry, start)
-        parsed.append(DatedValue(start, value, source, status, entry.get("note")))
+        parsed.append(DatedValue(start, value, source, status, entry.get("note"), in_force))
     starts = [v.start for v in parsed]
     if starts != sorted(starts) or len(set(starts)) != len(starts):
         raise ParameterError(f"{name}: values must be in ascending order of date, without repeats")
@@ -638,7 +661,10 @@ def load_default() -> ParameterSet:
 
 @dataclass(frozen=True)
 class UsedParameter:
-    """A parameter value as used by one assessment: enough to reproduce it years later."""
+    """A parameter value as used by one assessment: enough to reproduce it years later.
+
+    `in_force` False: the parameter was looked up but was not in force on the date (from
+    `valid_from`, see `DatedValue`); `value` is then NaN."""
 
     name: str
     value: float
@@ -647,14 +673,17 @@ class UsedParameter:
     legal_basis: str
     source: str
     status: str
+    in_force: bool = True
 
 
 class Params:
     """The parameter values one benefit uses on one date, under the benefit's short names.
 
     A benefit declares a mapping from short names (`g`, `min_income_factor_12m`) to parameter
-    names; rules read `p.g`. By-year parameters appear as `YearTable`s, and the histories a
-    benefit declares (`Benefit.histories`) as `History`s.
+    names; rules read `p.g`. By-year parameters appear as `YearTable`s, the histories a
+    benefit declares (`Benefit.histories`) as `History`s, and a parameter that is not in force
+    on the date (see `DatedValue.in_force`) as None: the same for every person of a
+    population, so a rule may test it with a plain `if`.
     """
 
     def __init__(
@@ -688,7 +717,7 @@ def resolve(
             values[short] = parameter_set.year_table(full)
             continue
         dated = parameter.value_at(when)
-        values[short] = dated.value
+        values[short] = dated.value if dated.in_force else None
         used.append(
             UsedParameter(
                 full,
@@ -698,6 +727,7 @@ def resolve(
                 parameter.legal_basis,
                 dated.source,
                 dated.status,
+                dated.in_force,
             )
         )
         is_newest = dated is parameter.values[-1]

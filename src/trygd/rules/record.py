@@ -427,7 +427,8 @@ def _used_parameters(benefit: Benefit, params: Params) -> list[RecordParameter]:
                 short=short,
                 unit=u.unit,
                 legal_basis=u.legal_basis,
-                value=u.value,
+                # Not in force on the date: no value, but the day it stopped and the source.
+                value=u.value if u.in_force else None,
                 valid_from=u.valid_from,
                 source=u.source,
                 status=u.status,
@@ -648,12 +649,21 @@ def stored_params(record: DecisionRecord) -> Params:
                 table[y.year - first] = y.value
             values[p.short] = YearTable(parameter, first, table)
         else:
-            if p.value is None or p.valid_from is None:
+            if p.valid_from is None:
                 raise NotReplayable(f"the record has no value of {p.name}")
+            # A value None with its date: the parameter was not in force (DatedValue.in_force).
+            in_force = p.value is not None
             values[p.short] = p.value
             used.append(
                 UsedParameter(
-                    p.name, p.value, p.valid_from, p.unit, p.legal_basis, p.source, p.status
+                    p.name,
+                    p.value if p.value is not None else math.nan,
+                    p.valid_from,
+                    p.unit,
+                    p.legal_basis,
+                    p.source,
+                    p.status,
+                    in_force,
                 )
             )
     return Params(values, tuple(used), record.stale)

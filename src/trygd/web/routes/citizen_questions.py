@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from trygd.rules import formatting
-from trygd.rules.benefits import PROFILES
+from trygd.rules.benefits import BENEFITS, PROFILES
 from trygd.rules.profiles import CLAIM_DATE as CLAIM_DATE
 from trygd.rules.profiles import Question as Question
 from trygd.services.intake import LONGEST_AHEAD
@@ -191,6 +191,9 @@ def check_against_others(
     includes the first (`Application.nested_amounts`: dagpenger's income of the last 12 and
     36 months), so it cannot be smaller; the person is asked to check whichever of the two
     they answer last."""
+    bounded = _bounded_by(benefit, fact, stored, answers, t)
+    if bounded is not None:
+        return bounded
     nested = PROFILES[benefit].application.nested_amounts if benefit in PROFILES else None
     if nested is None or fact not in nested:
         return None
@@ -215,6 +218,45 @@ def check_against_others(
         "include the last 12, so check both amounts.",
         amount=amount,
     )
+
+
+def _bounded_by(
+    benefit: str, fact: str, stored: str, answers: dict[str, str], t: Translator
+) -> str | None:
+    """A message when a count is larger than the count that includes it (`Fact.at_most`:
+    the children living with both parents are some of the children), whichever is answered
+    last; None when they fit or the other is not answered."""
+    facts = {f.name: f for f in BENEFITS[benefit].input_facts} if benefit in BENEFITS else {}
+    part = facts.get(fact)
+    if part is not None and part.at_most:
+        smaller, larger_fact, other = stored, part.at_most, answers.get(part.at_most)
+        if other is None or not other.isdigit() or not stored.isdigit():
+            return None
+        if int(smaller) <= int(other):
+            return None
+        other_question = question(benefit, larger_fact)
+        asked = t.gettext(other_question.text) if other_question else larger_fact
+        return t.gettext(
+            "This is more than your answer to “%(question)s” (%(answer)s). Check both answers.",
+            question=asked,
+            answer=other,
+        )
+    for candidate in facts.values():
+        if candidate.at_most != fact:
+            continue
+        part_answer = answers.get(candidate.name)
+        if part_answer is None or not part_answer.isdigit() or not stored.isdigit():
+            continue
+        if int(part_answer) <= int(stored):
+            continue
+        part_question = question(benefit, candidate.name)
+        asked = t.gettext(part_question.text) if part_question else candidate.name
+        return t.gettext(
+            "This is less than your answer to “%(question)s” (%(answer)s). Check both answers.",
+            question=asked,
+            answer=part_answer,
+        )
+    return None
 
 
 def shown(q: Question, stored: str) -> str:
