@@ -365,6 +365,40 @@ def test_the_two_sums_alone_decide_4_4_and_4_15_but_cannot_be_indexed() -> None:
     assert result.amounts["total_daily"] is None and result.amounts["egenandel"] is None
 
 
+SIX_G_JUNE_2025 = 6 * 130_160  # G from 2025-05-01 (navikt/g), the G on JUNE_2025
+
+
+@pytest.mark.parametrize(
+    ("income_12m", "basis"),
+    [
+        (SIX_G_JUNE_2025 - 1, None),  # one krone below 6 G: the months are needed
+        (SIX_G_JUNE_2025, SIX_G_JUNE_2025),  # 6 G as paid is at least 6 G indexed
+        (SIX_G_JUNE_2025 + 1, SIX_G_JUNE_2025),
+    ],
+)
+def test_the_short_form_settles_the_basis_only_when_12_months_reach_6g(
+    income_12m: int, basis: int | None
+) -> None:
+    result = run(income_12m=income_12m, income_36m=3 * income_12m, language="en")
+    assert result.amounts["basis"] == basis
+    if basis is None:
+        assert rule(result, "basis").status == "undetermined"
+        assert result.outcome.value == "manual_assessment"
+    else:
+        assert result.outcome.value == "granted"
+        explanation = rule(result, "basis").explanation
+        assert "Indexing by G can only make income higher" in explanation
+
+
+def test_the_short_form_and_the_months_agree_at_6g() -> None:
+    """The same 12 months as one total and month by month give the same basis."""
+    months = income(JUNE_2025, SIX_G_JUNE_2025, 100_000, 100_000)
+    from_months = run(monthly_income=months)
+    short = run(income_12m=SIX_G_JUNE_2025, income_36m=SIX_G_JUNE_2025 + 200_000)
+    assert from_months.amounts["basis"] == short.amounts["basis"] == SIX_G_JUNE_2025
+    assert from_months.amounts["total_daily"] == short.amounts["total_daily"]
+
+
 def test_the_short_form_still_rejects_on_minimum_income() -> None:
     result = run(income_12m=100_000, income_36m=200_000)
     assert result.outcome.value == "rejected"

@@ -179,6 +179,11 @@ def round_half_up_exact(value: Num) -> Num:
     kroner the error is under a ten-millionth). Both paths use NumPy's rounding for that
     step, so they agree.
     """
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, Partial):
+        values, known = parts(value)
+        return partial(np.floor(np.round(values, EXACT_DECIMALS) + 0.5), known)
     if isinstance(value, np.ndarray):
         return np.floor(np.round(value, EXACT_DECIMALS) + 0.5)
     return float(np.floor(np.round(value, EXACT_DECIMALS) + 0.5))

@@ -68,6 +68,7 @@ from trygd.rules.declarations import (
     condition,
 )
 from trygd.rules.parameters import Params
+from trygd.rules.unknowns import UNKNOWN
 
 MONTHS_PER_PERIOD = 12
 """The months in each period of the earning period (the "12 months" of §§ 4-4 and 4-11)."""
@@ -378,18 +379,40 @@ def genuine_job_seeker(f: Namespace, p: Any, v: Namespace) -> Any:
     return f.genuine_job_seeker
 
 
-@calculation("ftrl. § 4-11", needs=tuple(fact.name for fact in INDEXED_FACTS))
+@calculation(
+    "ftrl. § 4-11",
+    needs=(*(fact.name for fact in INDEXED_FACTS), "income_12m"),
+    may_be_unknown=(*(fact.name for fact in INDEXED_FACTS), "income_12m"),
+    texts=("months", "latest_reaches_cap", "reaches_cap"),
+)
 def basis(f: Namespace, p: Any, v: Namespace) -> Any:
     """Each of the three periods, indexed by G month by month, counts with at most 6 G (the G
     on `at`); the basis is the higher of the latest period and the average of the three,
     rounded to whole kroner (dp-behandling `Dagpengegrunnlag.kt`: `minstAv` per period,
-    `høyesteAv`, `avrund`)."""
+    `høyesteAv`, `avrund`).
+
+    The short form (only the sums as paid, no months) can still settle one case exactly:
+    indexing multiplies a month by G on the claim date over G in that month, and G has never
+    been lowered, so 12 months that reach 6 G as paid reach it indexed too. The latest
+    period then counts with exactly 6 G, the average of three capped periods cannot pass it,
+    and the basis is 6 G whatever the months were. Below 6 G the months are needed: the
+    basis stays unknown and a caseworker fetches them (a-inntekt)."""
     v.basis_cap = p.max_basis_factor * p.g
     v.capped_1_12m = ops.minimum(f.indexed_income_1_12m, v.basis_cap)
     v.capped_13_24m = ops.minimum(f.indexed_income_13_24m, v.basis_cap)
     v.capped_25_36m = ops.minimum(f.indexed_income_25_36m, v.basis_cap)
     v.average_36m = (v.capped_1_12m + v.capped_13_24m + v.capped_25_36m) / PERIODS
-    return ops.round_half_up_exact(ops.maximum(v.capped_1_12m, v.average_36m))
+    from_months = ops.round_half_up_exact(ops.maximum(v.capped_1_12m, v.average_36m))
+    reaches_cap = ops.any_of(f.income_12m >= v.basis_cap, f.indexed_income_1_12m >= v.basis_cap)
+    if v.explaining:
+        periods = (f.indexed_income_1_12m, f.indexed_income_13_24m, f.indexed_income_25_36m)
+        if all(period is not UNKNOWN for period in periods):
+            v.basis_text = "months"
+        elif f.indexed_income_1_12m is not UNKNOWN:
+            v.basis_text = "latest_reaches_cap"
+        else:
+            v.basis_text = "reaches_cap"
+    return ops.where(reaches_cap, ops.round_half_up_exact(v.basis_cap), from_months)
 
 
 @calculation("ftrl. § 4-12", needs=("basis",))
