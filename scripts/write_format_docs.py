@@ -55,6 +55,8 @@ def _allowed(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         return f"list of {{{fields}}}"
     if kind == "string" and schema.get("format") == "date":
         return "date `YYYY-MM-DD`"
+    if kind == "string" and "pattern" in schema:
+        return "month `YYYY-MM`"
     if kind == "boolean":
         return "`true` / `false`"
     words = {"integer": "whole number", "number": "number"}.get(str(kind), str(kind))
@@ -235,9 +237,13 @@ leave out what is not known (or give `null`). |
 
 Validation is strict. A wrong type (`"190000"` for a number, `1` for `true`), an impossible \
 date, a number outside its range, a field the benefit does not know, a date fact after the \
-claim date or the same year twice in a list of yearly amounts is refused: `trygd assess` prints \
-one line naming the field (for example `facts.income_12m: must be at least 0`) and exits with \
-code 2. Nothing is converted silently.
+claim date, the same year twice in a list of yearly amounts or the same month twice in a list \
+of monthly amounts, a period outside 1900–2100, sick-leave periods that are empty, overlap or \
+start after the claim date, a count above the count that includes it (uføretrygd's \
+`children_with_both_parents` above `children`), or a fact a benefit's own checks refuse \
+(dagpenger: a month outside the earning period, or a sum that contradicts the months) is \
+refused: `trygd assess` prints one line naming the field (for example \
+`facts.income_12m: must be at least 0`) and exits with code 2. Nothing is converted silently.
 
 A missing fact is never replaced by a default. Every condition and calculation that needs it \
 becomes `undetermined`, its explanation names the missing fact, and the outcome becomes \
@@ -249,7 +255,10 @@ Such a rule is decided, and lists the facts it did without under `not_needed`.
 
 Kinds: `money` is Norwegian kroner; `percent` is 0–100; `hours` are hours per week; `years`, \
 `days` and `count` are whole numbers; `yearly_amounts` is a list of `{"year", "amount"}`; \
-`periods` is a list of `{"from", "to"}` dates, both ends included.
+`monthly_amounts` is a list of `{"month", "amount"}` with the month written `YYYY-MM` (as \
+a-inntekt gives it); `periods` is a list of `{"from", "to"}` dates, both ends included; \
+`graded_periods` is a list of `{"from", "to", "grade"}` (a sick note: both ends included, the \
+grade in percent).
 
 ## Facts per benefit
 """
@@ -274,7 +283,8 @@ because facts are missing. |
 | `conditions` | One entry per condition (vilkår), in the order of the law module. |
 | `calculations` | One entry per calculation step (beregning), in order. |
 | `amounts` | The benefit's headline figures by rule id: kroner unless the name says \
-otherwise (`period_weeks` in weeks, `uforegrad` in percent); `null` where undetermined. |
+otherwise (`period_weeks` in weeks, `uforegrad` in percent, `days_used` in days, dates as \
+dates); `null` where undetermined. |
 | `parameters` | Every dated parameter value the assessment used: `name`, `value`, `unit`, \
 `valid_from` (the date that value took effect), `legal_basis`, `source` and `status` \
 (`confirmed` or `unconfirmed`). Year tables such as the yearly average of G are not listed. |

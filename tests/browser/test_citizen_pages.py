@@ -11,8 +11,10 @@ from conftest import check_accessibility, sign_in
 GRANTED_DAGPENGER = [
     (None, dt.datetime.now(dt.UTC).strftime("%d.%m.%Y")),  # applies from today (the server's)
     ("yes", None),  # lives in Norway
-    (None, "420000"),
-    (None, "1200000"),
+    # At least 6 G in the last 12 months: the two sums settle the basis without the months
+    # (at 6 G as paid, indexing cannot change it), so the decision can be automatic.
+    (None, "850000"),
+    (None, "2400000"),
     (None, "37,5"),
     (None, "0"),
     ("yes", None),
@@ -123,6 +125,21 @@ def test_the_apply_journey_works_with_the_keyboard_alone(page):
         raise AssertionError(f"{name!r} is not reachable with Tab")
 
     tab_to("Start søknaden")
+    keyboard.press("Enter")
+    # The sick note: two dates on one page, the first day then the last.
+    page.wait_for_url("**/q/sick_leave_periods")
+    page.locator("body").focus()
+    keyboard.press("Tab")  # the skip link
+    keyboard.press("Enter")  # to the main content
+    while page.evaluate("document.activeElement.id") != "answer":
+        keyboard.press("Tab")
+    first_day = dt.date.today() - dt.timedelta(days=10)
+    keyboard.type(first_day.strftime("%d.%m.%Y"))
+    keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "answer_to"
+    keyboard.type((first_day + dt.timedelta(days=30)).strftime("%d.%m.%Y"))
+    check_accessibility(page)
+    tab_to("Lagre og fortsett")
     keyboard.press("Enter")
     page.wait_for_url("**/q/folketrygd_member")
     page.locator("body").focus()

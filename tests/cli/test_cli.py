@@ -15,21 +15,11 @@ from trygd.cli.main import app
 
 runner = CliRunner()
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# The example's person, with her income per month (as a-inntekt gives it).
 GOOD = {
-    "benefit": "dagpenger",
-    "claim_date": "2025-06-10",
-    "facts": {
-        "birth_date": "1985-03-14",
-        "stays_in_norway": True,
-        "income_12m": 190000,
-        "income_36m": 400000,
-        "normal_working_hours": 37.5,
-        "current_working_hours": 0,
-        "registered_job_seeker": True,
-        "genuine_job_seeker": True,
-        "self_inflicted_unemployment": False,
-        "children": 2,
-    },
+    key: value
+    for key, value in json.loads((EXAMPLES / "dagpenger-lost-job.json").read_text()).items()
+    if key != "description"
 }
 
 
@@ -53,7 +43,7 @@ def test_assess_json_follows_the_published_output_schema(tmp_path: Path) -> None
     document = json.loads(result.output)
     jsonschema.validate(document, output_schema())
     assert document["outcome"] == "granted"
-    assert document["amounts"]["total_daily"] == 530
+    assert document["amounts"]["total_daily"] == 553
 
 
 def test_at_overrides_the_claim_date(tmp_path: Path) -> None:
@@ -139,6 +129,31 @@ def test_simulate_with_a_reform_reports_both_side_by_side(tmp_path: Path) -> Non
     assert changed["yearly_cost"] > base["yearly_cost"]
     assert figures["comparison"]["dagpenger"]["winners"] > 0
     assert figures["comparison"]["dagpenger"]["losers"] == 0
+
+
+EXAMPLE_REFORM = Path(__file__).resolve().parents[2] / "examples" / "reforms"
+
+
+@pytest.mark.parametrize(("at", "changes"), [("2026-12-31", False), ("2027-03-01", True)])
+def test_the_example_reform_of_a_70_percent_maximum_reduction(at: str, changes: bool) -> None:
+    """examples/reforms/uforetrygd-max-reduction-70.toml (Prop. 8 L (2025-2026), proposed,
+    from an illustrative 2027-01-01): some uføre who earn above the inntektsgrense keep more
+    uføretrygd, nobody loses, and no other benefit changes; before its date nothing does."""
+    reform = EXAMPLE_REFORM / "uforetrygd-max-reduction-70.toml"
+    result = runner.invoke(
+        app, ["simulate", "--persons", "20000", "--at", at, "--reform", str(reform), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    for benefit in ("dagpenger", "sykepenger", "aap"):
+        assert figures["reform"][benefit] == figures["baseline"][benefit]
+    base = figures["baseline"]["uforetrygd"]["yearly_cost"]
+    changed = figures["reform"]["uforetrygd"]["yearly_cost"]
+    assert figures["comparison"]["uforetrygd"]["losers"] == 0
+    if changes:
+        assert changed > base and figures["comparison"]["uforetrygd"]["winners"] > 0
+    else:
+        assert changed == base and figures["comparison"]["uforetrygd"]["winners"] == 0
 
 
 def test_simulate_with_a_g_reform(tmp_path: Path) -> None:

@@ -76,6 +76,9 @@ def test_money_refuses_what_is_not_a_number(value):
         (dt.date(2026, 12, 10), "date", "en", "10 December 2026"),
         (52, "weeks", "nn", "52\u00a0veker"),
         (1, "weeks", "en", "1\u00a0week"),
+        (240, "days", "nb", "240\u00a0dager"),
+        (1, "days", "en", "1\u00a0day"),
+        (2, "days", "nn", "2\u00a0dagar"),
         (60.0, "percent", "nb", "60\u00a0%"),
         (1479, "money", "nb", "1\u00a0479\u00a0kr"),
     ],
@@ -88,4 +91,4 @@ def test_every_amount_of_every_benefit_has_a_kind_a_page_can_write():
     from trygd.rules.benefits import BENEFITS
 
     for benefit in BENEFITS.values():
-        assert set(benefit.amounts.values()) <= {"money", "date", "weeks", "percent"}
+        assert set(benefit.amounts.values()) <= {"money", "date", "weeks", "days", "percent"}

@@ -183,3 +183,48 @@ def test_legal_bases_registry_is_loaded_with_the_parameters_and_kept_by_a_reform
     assert PARAMETERS.with_reform(reform, "r").legal_bases == PARAMETERS.legal_bases
     with pytest.raises(ParameterError, match="needs a 'text' and a 'source'"):
         parse_legal_bases(b'[x]\ntext = "fvl. \\u00a7 1"\n')
+
+
+def test_a_parameter_not_in_force_resolves_to_none_with_its_date_and_source() -> None:
+    """`in_force = false`: repealed (the 95 % cap on uføretrygd and barnetillegg from
+    2022-07-01) or only proposed; rules read None, and the used parameter says so."""
+    names = {"cap": "uforetrygd.child_supplement_total_cap_share"}
+    in_force = resolve(PARAMETERS, names, dt.date(2022, 6, 30))
+    ended = resolve(PARAMETERS, names, dt.date(2022, 7, 1))
+    assert in_force.cap == 0.95 and in_force.used[0].in_force
+    assert ended.cap is None
+    (used,) = ended.used
+    assert not used.in_force and used.valid_from == dt.date(2022, 7, 1) and used.source
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"in_force": False, "value": 1, "source": "s"}, "takes no value"),
+        ({"in_force": "no", "source": "s"}, "in_force from 2030-01-01 must be true or false"),
+        ({"in_force": False}, "has no source"),
+    ],
+)
+def test_a_not_in_force_entry_is_checked(entry: dict, message: str) -> None:
+    reform = {
+        "parameters": {"aap.max_total_share": {"values": [{"from": dt.date(2030, 1, 1), **entry}]}}
+    }
+    with pytest.raises(ParameterError, match=message):
+        PARAMETERS.with_reform(reform, "t")
+
+
+def test_a_reform_can_switch_a_parameter_off_and_on_again() -> None:
+    reform = {
+        "parameters": {
+            "aap.max_total_share": {
+                "values": [
+                    {"from": dt.date(2030, 1, 1), "in_force": False, "source": "off"},
+                    {"from": dt.date(2031, 1, 1), "value": 0.85, "source": "on"},
+                ]
+            }
+        }
+    }
+    changed = PARAMETERS.with_reform(reform, "t")["aap.max_total_share"]
+    assert changed.value_at(dt.date(2029, 12, 31)).value == 0.9
+    assert not changed.value_at(dt.date(2030, 6, 1)).in_force
+    assert changed.value_at(dt.date(2031, 1, 1)).value == 0.85

@@ -7,6 +7,7 @@ from typing import Any
 
 from trygd.api.identity import DemoTokens
 from trygd.demo.users import BY_ID
+from trygd.rules.benefits.dagpenger.rules import earning_months, month_text
 from trygd.store.models import Person
 
 # The tests run on a fixed "today", inside the parameters' known period.
@@ -46,12 +47,30 @@ def citizen_headers(person: Person) -> dict[str, str]:
 CLAIM_DATE = "2026-11-13"
 
 
-def dagpenger_application(**facts: Any) -> dict[str, Any]:
-    """Granted automatically unless the facts say otherwise."""
-    base = {
+def monthly_income(
+    last_12m: int, earlier_24m: int, claim_date: str = CLAIM_DATE
+) -> list[dict[str, Any]]:
+    """Income per month for a claim on `claim_date`: the last 12 months' income in the last
+    six months of the earning period (for CLAIM_DATE, May to October 2026, under the G of the
+    claim date, so indexing leaves it as paid), the rest spread over the 24 months before the
+    last 12."""
+    window = [month_text(m) for m in earning_months(dt.date.fromisoformat(claim_date), 5)]
+    months: list[dict[str, Any]] = []
+    for names, total in ((window[:6], last_12m), (window[12:], earlier_24m)):
+        share, rest = divmod(total, len(names))
+        months += [{"month": m, "amount": share} for m in names]
+        months[-len(names)]["amount"] += rest
+    return [m for m in months if m["amount"]]
+
+
+def dagpenger_application(claim_date: str = CLAIM_DATE, **facts: Any) -> dict[str, Any]:
+    """Granted automatically unless the facts say otherwise: the basis is 260 000 kr (the
+    last 12 months' income; the average of the three periods is lower). Given the two sums
+    instead of the months (`income_12m`, `income_36m`), the rules decide the minimum income
+    and the period from them but leave the basis to a caseworker."""
+    base: dict[str, Any] = {
         "stays_in_norway": True,
-        "income_12m": 260000,
-        "income_36m": 720000,
+        "monthly_income": monthly_income(260000, 460000, claim_date),
         "normal_working_hours": 37.5,
         "current_working_hours": 0,
         "registered_job_seeker": True,
@@ -59,8 +78,10 @@ def dagpenger_application(**facts: Any) -> dict[str, Any]:
         "self_inflicted_unemployment": False,
         "children": 2,
     }
+    if {"income_12m", "income_36m"} & facts.keys():
+        del base["monthly_income"]
     base.update(facts)
-    return {"benefit": "dagpenger", "claim_date": CLAIM_DATE, "facts": base}
+    return {"benefit": "dagpenger", "claim_date": claim_date, "facts": base}
 
 
 def aap_application(**facts: Any) -> dict[str, Any]:

@@ -18,7 +18,13 @@ from typing import Any
 
 import pypdf
 from sqlalchemy import select
-from support import TOKENS, citizen_headers, dagpenger_application, employee_headers
+from support import (
+    TOKENS,
+    citizen_headers,
+    dagpenger_application,
+    employee_headers,
+    monthly_income,
+)
 
 from trygd.store.models import Event, Klage, Letter
 
@@ -176,7 +182,11 @@ def test_omgjoring_the_unit_changes_its_own_decision(client, make_person, servic
             "change-decision",
             version=klage["version"],
             reason="Lønnsslippene viser høyere inntekt enn vi la til grunn.",
-            facts={"income_12m": 300000, "income_36m": 700000},
+            facts={
+                "monthly_income": monthly_income(300000, 400000),
+                "income_12m": 300000,
+                "income_36m": 700000,
+            },
         )
     )
     assert (changed["state"], changed["closed_reason"]) == ("closed", "omgjort")

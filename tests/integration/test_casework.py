@@ -467,6 +467,48 @@ def test_reported_change_gives_a_revurdering_with_a_new_vedtak(client, make_pers
     assert report.facts == {"children": 3}
 
 
+def test_a_change_in_a_later_month_keeps_the_dagpenger_basis_of_the_claim(
+    client, make_person, service, clock
+):
+    """A change from February 2027 moves the earning period a revurdering on that date would
+    count (to February 2024 – January 2027), so the income months of the claim would lie
+    outside it; the revurdering keeps the claim's earning period and indexing
+    (`basis_claim_date`), and so its basis."""
+    me = citizen_headers(make_person("Geir Moen"))
+    case = apply(client, me, dagpenger_application(children=2))
+    clock.advance(dt.timedelta(days=60))
+    answer = client.post(
+        f"{API}/cases/{case['sak_id']}/changes",
+        json={"effective_date": "2027-02-15", "facts": {"children": 3}},
+        headers=me,
+    )
+    assert answer.status_code == 201, answer.text
+    revurdering = answer.json()
+    assert (revurdering["state"], revurdering["automatic"]) == ("decided", True)
+    by_id = {str(v.id): v for v in rows(service, Vedtak)}
+    new = by_id[revurdering["vedtak_id"]]
+    assert new.facts["basis_claim_date"] == case_claim_date(by_id[case["vedtak_id"]])
+    amounts = {
+        key: client.get(f"{API}/vedtak/{v}?lang=en", headers=me).json()["amounts"]
+        for key, v in (("claim", case["vedtak_id"]), ("change", revurdering["vedtak_id"]))
+    }
+    assert amounts["change"]["basis"] == amounts["claim"]["basis"] == 260000
+    # A second change builds on the first and keeps the same claim date.
+    clock.advance(dt.timedelta(days=60))
+    again = client.post(
+        f"{API}/cases/{case['sak_id']}/changes",
+        json={"effective_date": "2027-04-20", "facts": {"children": 1}},
+        headers=me,
+    )
+    assert again.status_code == 201, again.text
+    latest = {str(v.id): v for v in rows(service, Vedtak)}[again.json()["vedtak_id"]]
+    assert latest.facts["basis_claim_date"] == new.facts["basis_claim_date"]
+
+
+def case_claim_date(vedtak: Vedtak) -> str:
+    return vedtak.effective_from.isoformat()
+
+
 def test_a_revurdering_decided_in_the_same_instant_names_its_own_vedtak(client, make_person):
     """Both vedtak have the same decided_at (the clock stands still): the answer must still
     name the revurdering's own vedtak, not whichever of the two sorts first."""

@@ -18,7 +18,7 @@ import pytest
 from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
-from support import NOW, TOKENS, citizen_headers, dagpenger_application
+from support import NOW, TOKENS, citizen_headers, dagpenger_application, monthly_income
 from typer.testing import CliRunner
 
 from trygd.api.demo import demo_claims
@@ -114,7 +114,7 @@ def test_a_vedtak_reads_the_same_in_every_language_after_g_changes(
     client, make_person, service, monkeypatch
 ):
     person = make_person()
-    application = dagpenger_application(income_12m=900_000, income_36m=2_400_000)
+    application = dagpenger_application(monthly_income=monthly_income(900_000, 1_500_000))
     answer = client.post("/api/v1/applications", json=application, headers=citizen_headers(person))
     assert answer.status_code == 201, answer.text
     vedtak_id = answer.json()["vedtak_id"]

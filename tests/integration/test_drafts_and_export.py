@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
-from support import NOW, TODAY
+from support import NOW, TODAY, monthly_income
 
 from trygd.privacy.policy import Actor, Role
 from trygd.services.errors import Conflict, Forbidden, InvalidInput
@@ -30,13 +30,13 @@ def caseworker() -> RequestContext:
 
 
 def granted_dagpenger() -> dict:
+    claim = (TODAY - dt.timedelta(days=3)).isoformat()
     return {
         "benefit": "dagpenger",
-        "claim_date": (TODAY - dt.timedelta(days=3)).isoformat(),
+        "claim_date": claim,
         "facts": {
             "stays_in_norway": True,
-            "income_12m": 420000,
-            "income_36m": 1200000,
+            "monthly_income": monthly_income(420000, 780000, claim),
             "normal_working_hours": 37.5,
             "current_working_hours": 0,
             "registered_job_seeker": True,
@@ -123,7 +123,8 @@ def test_the_export_holds_the_persons_data_and_is_audited(service, make_person):
     assert data["person"]["name"] == "Anna Dahl"
     (case,) = data["saker"]
     assert case["benefit"] == "dagpenger" and case["vedtak"][0]["automatic"] is True
-    assert case["soknader"][0]["facts"]["income_12m"] == 420000
+    months = case["soknader"][0]["facts"]["monthly_income"]
+    assert sum(m["amount"] for m in months) == 1200000
     assert case["letters"] and data["drafts"][0]["submitted_at"] == NOW.isoformat()
     pdf = service.export_own_data_pdf(me, "nb")
     assert pdf.startswith(b"%PDF-")

@@ -111,12 +111,10 @@ def test_a_claim_after_the_covered_period_is_a_new_claim(client, make_person, se
     first = created(client.post(f"{API}/applications", json=dagpenger_application(), headers=me))
     covered_until = dt.date(2027, 11, 11)
     clock.advance(covered_until - TODAY)  # a claim may be dated at most a year ahead
-    inside = dagpenger_application()
-    inside["claim_date"] = covered_until.isoformat()
+    inside = dagpenger_application(covered_until.isoformat())
     refused(client.post(f"{API}/applications", json=inside, headers=me), "claim_covered")
 
-    later = dagpenger_application()
-    later["claim_date"] = (covered_until + dt.timedelta(days=1)).isoformat()
+    later = dagpenger_application((covered_until + dt.timedelta(days=1)).isoformat())
     second = created(client.post(f"{API}/applications", json=later, headers=me))
     assert (second["outcome"], second["sak_id"]) == ("granted", first["sak_id"])
     assert second["vedtak_id"] != first["vedtak_id"]

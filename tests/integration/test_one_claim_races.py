@@ -177,8 +177,7 @@ def test_a_later_period_stays_open_after_the_races(service: CaseService) -> None
     person = new_person(service)
     me = citizen(person)
     _, first = service.submit_application(me, dagpenger_application())
-    later = dagpenger_application()
-    later["claim_date"] = (dt.date(2027, 11, 12)).isoformat()
+    later = dagpenger_application(dt.date(2027, 11, 12).isoformat())
     service.settings.clock.advance(dt.timedelta(days=300))  # type: ignore[attr-defined]
     _, second = service.submit_application(me, later)
     assert second["outcome"] == "granted" and second["sak_id"] == first["sak_id"]

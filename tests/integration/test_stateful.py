@@ -644,7 +644,7 @@ def test_a_second_change_builds_on_the_first_even_in_the_same_instant(
     first = client.post(f"{API}/applications", json=dagpenger_application(), headers=me).json()
     assert first["automatic"] is True
     changes = []
-    for facts in ({"children": 3}, {"income_12m": 300000}):
+    for facts in ({"children": 3}, {"normal_working_hours": 40}):
         response = client.post(
             f"{API}/cases/{first['sak_id']}/changes",
             json={"effective_date": TODAY.isoformat(), "facts": facts},

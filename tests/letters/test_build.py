@@ -481,7 +481,8 @@ def test_vedtak_result_is_one_plain_sentence(language: Language) -> None:
 def test_vedtak_amounts_are_formatted_for_the_language(language: Language) -> None:
     letter = build_letter(VEDTAK_SCENARIOS["dagpenger granted, automatic"](language))
     plain = letter.plain_text()
-    expected = {"nb": "530\u00a0kr", "nn": "530\u00a0kr", "en": "NOK\u00a0530"}[language]
+    # 553 kr: the example's basis is indexed by G month by month (ftrl. § 4-11).
+    expected = {"nb": "553\u00a0kr", "nn": "553\u00a0kr", "en": "NOK\u00a0553"}[language]
     assert expected in plain
     label = catalogue("dagpenger").fact_label("income_12m", language)
     assert f"{label[0].upper()}{label[1:]}: " in plain

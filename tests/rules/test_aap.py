@@ -2,7 +2,7 @@
 
 Worked cases A1-A4, A8 and A9 come from shared/rules/test-cases.md. A5-A7 (reduction of the
 payment for hours worked in a meldeperiode, § 11-23) are not part of the assessment of the
-right and are not tested here.
+right: they are tested with the pure function in tests/rules/test_aap_gradering.py.
 
 G used below: 99 858 from 2019-05-01, 124 028 from 2024-05-01, 130 160 from 2025-05-01,
 136 549 from 2026-05-01. Average G: 2020 100 853, 2021 104 716, 2022 109 784, 2023 116 239.
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trygd.rules.assessment import assess, default_ruleset
+from trygd.rules.assessment import Ruleset, assess, default_ruleset
 from trygd.rules.benefits.aap.rules import AAP, derive, graded_daily_amount
 from trygd.rules.evaluation import evaluate_many
 from trygd.rules.formatting import LANGUAGES
@@ -356,6 +356,64 @@ def test_cap_for_an_ordinary_receiver_is_ninety_percent_of_the_basis() -> None:
     total = next(r for r in result.calculations if r.id == "aap.total_daily")
     assert total.values["daily_cap"] == 2703
     assert result.amounts["total_daily"] == 2703
+
+
+def test_the_90_percent_cap_is_unconfirmed_and_cites_both_sources() -> None:
+    """NAV's AAP system today applies no cap (aap-behandlingsflyt BeregnTilkjentYtelseService);
+    the older sources give 90 %. Until that is settled the cap stays, marked unconfirmed."""
+    parameter = default_ruleset().parameters["aap.max_total_share"]
+    (value,) = parameter.values
+    assert value.status == "unconfirmed"
+    assert "compendia24" in value.source and "BeregnTilkjentYtelseService" in value.source
+
+
+NO_CAP_FROM = D(2027, 1, 1)
+NO_CAP = Ruleset(
+    default_ruleset().parameters.with_reform(
+        {
+            "parameters": {
+                "aap.max_total_share": {
+                    "values": [
+                        {
+                            "from": NO_CAP_FROM,
+                            "in_force": False,
+                            "source": "test: the cap switched off once settled",
+                        }
+                    ]
+                }
+            }
+        },
+        "no AAP cap",
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("at", "ruleset", "total", "cut"),
+    [
+        # G 136 549: minimum 2.041 G = 278 696.51, 1 072 a day; cap round(0.9 x 278 696.51 /
+        # 0.66 / 260) = 1 462; 12 children x 38 = 456 would give 1 528, so 66 is cut.
+        (NO_CAP_FROM - dt.timedelta(days=1), None, 1462, 66),
+        (NO_CAP_FROM, None, 1462, 66),
+        (NO_CAP_FROM - dt.timedelta(days=1), NO_CAP, 1462, 66),
+        # switched off: rate and the whole child supplement, as aap-behandlingsflyt pays
+        (NO_CAP_FROM, NO_CAP, 1528, None),
+    ],
+    ids=["baseline-day-before", "baseline-from", "no-cap-day-before", "no-cap-from"],
+)
+def test_the_cap_can_be_switched_off_from_a_date(
+    at: dt.date, ruleset: Ruleset | None, total: int, cut: int | None
+) -> None:
+    given = facts(capacity_reduced_date=D(2026, 1, 5), children=12)
+    result = assess("aap", given, at, ruleset=ruleset)
+    assert result.amounts["daily_rate"] == 1072
+    assert result.amounts["total_daily"] == total
+    rule = next(r for r in result.calculations if r.id == "aap.total_daily")
+    assert rule.values.get("cut") == cut
+    if cut is None:
+        assert "ikke noe tak" in rule.explanation
+    else:
+        assert "ikke være mer enn 90" in rule.explanation
 
 
 def test_annual_amount_is_the_daily_amount_times_260() -> None:

@@ -141,10 +141,15 @@ def test_period_is_long_when_the_36_month_average_reaches_2_g_whatever_the_12_mo
     assert open_.status == "undetermined" and open_.missing_facts == ("income_12m",)
 
 
-def test_the_basis_still_needs_both_incomes() -> None:
-    """The basis is the higher of the two (§ 4-11): no "or" decides it."""
+def test_the_basis_still_needs_all_three_indexed_periods() -> None:
+    """The basis is the higher of the latest indexed period and the average of three, each
+    capped (§ 4-11): no "or" decides it, and nominal totals cannot stand in for it."""
     result = dagpenger(income_12m=threshold("min_income_factor_12m"))
-    assert rule(result, "dagpenger", "dagpenger.basis").missing_facts == ("income_36m",)
+    assert rule(result, "dagpenger", "dagpenger.basis").missing_facts == (
+        "indexed_income_1_12m",
+        "indexed_income_13_24m",
+        "indexed_income_25_36m",
+    )
     assert result.outcome == "manual_assessment"
 
 

@@ -131,6 +131,11 @@ def test_s8_work_ability_reduced_15_percent() -> None:
 USED_UP = [{"from": D(2023, 1, 2), "to": D(2023, 12, 13)}]
 
 
+def law_reading() -> Ruleset:
+    """The 26 weeks counted by the law's words ("helt arbeidsfør"), not as NAV counts them."""
+    return reformed("reset_counts_nav_practice", 0, since=D(1997, 5, 1))
+
+
 @pytest.mark.parametrize(
     ("description", "ill_again", "outcome", "used"),
     [
@@ -139,15 +144,57 @@ USED_UP = [{"from": D(2023, 1, 2), "to": D(2023, 12, 13)}]
         ("fit for 183 days: new right", D(2024, 6, 14), Outcome.GRANTED, 0),
     ],
 )
-def test_s9_26_weeks_fit_before_a_new_right(
+def test_s9_26_weeks_fully_fit_by_the_laws_words(
     description: str, ill_again: dt.date, outcome: Outcome, used: int
 ) -> None:
+    """The law's reading (parameter 0): only the days at work before the new sick leave
+    count; its arbeidsgiverperiode is passed over (§ 8-12 second paragraph)."""
     assert np.busday_count(D(2023, 1, 2), D(2023, 12, 14)) == 248
-    result = assess("sykepenger", facts(sick_leave_history=USED_UP), ill_again)
+    result = assess(
+        "sykepenger", facts(sick_leave_history=USED_UP), ill_again, ruleset=law_reading()
+    )
     assert result.outcome is outcome, description
     assert value(result, "maksdato", "days_left") == 248 - used
     if outcome is Outcome.REJECTED:
         assert result.failing_conditions == ("sykepenger.maximum_period",)
+
+
+@pytest.mark.parametrize(
+    ("description", "ill_again", "outcome", "used"),
+    [
+        (
+            "165 days at work + 16 employer days = 181: no new right",
+            D(2024, 5, 27),
+            Outcome.REJECTED,
+            248,
+        ),
+        (
+            "166 days at work + 16 employer days = 182: new right",
+            D(2024, 5, 28),
+            Outcome.GRANTED,
+            0,
+        ),
+        (
+            "S9 in NAV's practice: 181 days at work + 16 = 197: new right",
+            D(2024, 6, 12),
+            Outcome.GRANTED,
+            0,
+        ),
+    ],
+)
+def test_s9_26_weeks_without_sykepenger_as_nav_counts_them(
+    description: str, ill_again: dt.date, outcome: Outcome, used: int
+) -> None:
+    """NAV's practice (the default): 182 days without sykepenger, the new arbeidsgiverperiode
+    counted (navikt/helse-spleis, MaksdatoberegningTest, "ny maksdato dersom 182 dager frisk
+    - nav utbetaler arbeidsgiverperioden": 166 days at work and 16 employer days)."""
+    result = assess("sykepenger", facts(sick_leave_history=USED_UP), ill_again)
+    assert result.outcome is outcome, description
+    assert value(result, "maksdato", "days_left") == 248 - used
+    if outcome is Outcome.REJECTED:
+        # The maksdato stays the day the last sykepengedag was used.
+        assert result.amounts["maksdato"] == D(2023, 12, 13)
+        assert result.amounts["first_refused_day"] == ill_again + dt.timedelta(days=16)
 
 
 # --- Examples from the brochure -----------------------------------------------------------
@@ -160,8 +207,12 @@ def test_lisa_broken_leg_is_granted() -> None:
         "basis": 420_000,
         "daily_basis": 1615,  # 420 000 / 260 = 1 615.38
         "daily_payment": 1615,
+        "employer_period_end": D(2025, 6, 17),
         "first_payment_day": D(2025, 6, 18),
         "maksdato": D(2026, 5, 29),
+        "days_used": 0,
+        "days_remaining": 248,
+        "first_refused_day": D(2026, 6, 1),
     }
 
 
@@ -267,6 +318,9 @@ AGE_69 = D(1957, 1, 15)
         (D(2026, 5, 15), UNDER_67, 65_080, 65_080, "met"),
         (D(2026, 5, 15), UNDER_67, 65_081, 65_080, "met"),
         (D(2026, 5, 31), UNDER_67, 65_080, 65_080, "met"),
+        (D(2026, 5, 31), UNDER_67, 65_079, 65_080, "not_met"),
+        (D(2026, 5, 31), AGE_69, 260_320, 260_320, "met"),
+        (D(2026, 5, 31), AGE_69, 260_319, 260_320, "not_met"),
         (D(2026, 5, 15), AGE_69, 260_319, 260_320, "not_met"),
         (D(2026, 5, 15), AGE_69, 260_320, 260_320, "met"),
         (D(2026, 5, 15), AGE_69, 260_321, 260_320, "met"),
@@ -350,9 +404,11 @@ def test_annual_amount_is_260_daily_payments() -> None:
 
 
 def test_employer_period_and_first_day_nav_pays() -> None:
+    """Without sick-leave periods the arbeidsgiverperiode is the 16 days from `at`."""
     result = assess("sykepenger", facts(), AT)
-    assert value(result, "first_payment_day", "employer_period_end") == D(2025, 6, 17)
+    assert result.amounts["employer_period_end"] == D(2025, 6, 17)
     assert result.amounts["first_payment_day"] == D(2025, 6, 18)  # day 17
+    assert status(result, "beyond_employer_period") == "met"
 
 
 def test_parameters_exist_from_the_act_coming_into_force() -> None:
@@ -365,28 +421,37 @@ def test_parameters_exist_from_the_act_coming_into_force() -> None:
 
 
 @pytest.mark.parametrize(
-    ("description", "history", "outcome", "maksdato"),
+    ("description", "history", "outcome", "maksdato", "refused"),
     [
         (
             "247 days used: one day left, the first day NAV pays",
             [{"from": D(2024, 6, 20), "to": D(2025, 5, 30)}],
             Outcome.GRANTED,
             D(2025, 6, 18),
+            D(2025, 6, 19),
         ),
         (
-            "248 days used: none left",
+            "248 days used: none left; the maksdato is the day the last one was used",
             [{"from": D(2024, 6, 19), "to": D(2025, 5, 30)}],
             Outcome.REJECTED,
-            D(2025, 6, 17),
+            D(2025, 5, 30),
+            D(2025, 6, 18),
         ),
     ],
 )
 def test_maximum_248_days(
-    description: str, history: list[dict[str, Any]], outcome: Outcome, maksdato: dt.date
+    description: str,
+    history: list[dict[str, Any]],
+    outcome: Outcome,
+    maksdato: dt.date,
+    refused: dt.date,
 ) -> None:
+    """When the quota is used up, the maksdato stays the day the last quota day was used, not
+    a day computed from the new sick leave (shared/rules/corrections-2026-12.md)."""
     result = assess("sykepenger", facts(sick_leave_history=history), AT)
     assert result.outcome is outcome, description
     assert result.amounts["maksdato"] == maksdato, description
+    assert result.amounts["first_refused_day"] == refused, description
 
 
 def test_maksdato_counts_weekdays_only() -> None:
@@ -578,11 +643,14 @@ def test_population_path_agrees_with_single_assessments() -> None:
         assert population.values["annual_amount"][index] == single.amounts["daily_payment"] * 260
 
 
-def reformed(name: str, value: float) -> Ruleset:
+REFORM_FROM = D(2025, 1, 1)
+
+
+def reformed(name: str, value: float, since: dt.date = REFORM_FROM) -> Ruleset:
     reform = {
         "parameters": {
             f"sykepenger.{name}": {
-                "values": [{"from": D(2025, 1, 1), "value": value, "source": "test reform"}]
+                "values": [{"from": since, "value": value, "source": "test reform"}]
             }
         }
     }

@@ -44,6 +44,15 @@ BASE: dict[str, Any] = {
     "income_year_3": 7 * AVG_G[2021],
     "income_year_4": 2 * AVG_G[2022],
     "income_year_5": 5 * AVG_G[2023],
+    # § 12-14 and § 12-16 (issue 15): no income besides the uføretrygd, full trygdetid, no
+    # child living with both parents.
+    "children_with_both_parents": 0,
+    "trygdetid_years": 40,
+    "income_before_uforhet": 650_000,
+    "expected_income": 0,
+    "other_income": 0,
+    "other_parent_income": 0,
+    "other_parent_pension": 0,
 }
 NO_INCOME = {fact.name: 0.0 for fact in INCOME_FACTS}
 AT = D(2025, 6, 1)
@@ -280,6 +289,16 @@ MISSING_CASES = [
     ("illness_onset_date", "uforetrygd.minimum_level"),
     ("lives_with_partner", "uforetrygd.minimum_level"),
     ("children", "uforetrygd.child_supplement_gross"),
+    ("trygdetid_years", "uforetrygd.child_supplement_gross"),
+    ("income_before_uforhet", "uforetrygd.income_limit"),
+    ("income_before_uforhet", "uforetrygd.income_reduction"),
+    ("income_before_uforhet", "uforetrygd.child_supplement_after_cap"),
+    ("expected_income", "uforetrygd.income_reduction"),
+    ("expected_income", "uforetrygd.personal_income"),
+    ("other_income", "uforetrygd.personal_income"),
+    ("children_with_both_parents", "uforetrygd.child_supplement_exempt_joint"),
+    ("other_parent_income", "uforetrygd.child_supplement_reduction_joint"),
+    ("other_parent_pension", "uforetrygd.child_supplement_reduction_joint"),
 ]
 
 
@@ -476,18 +495,40 @@ def test_brochure_60_percent_gives_60_percent_of_full_uforetrygd() -> None:
 
 
 def test_child_supplement_is_04_g_per_child_before_the_income_test() -> None:
+    """Three særkullsbarn: the fribeløp 3.1 G + 2 x 0.4 G = 507 624 is above the income of
+    429 528 (the uføretrygd alone), so the whole gross barnetillegg is paid."""
     assessment = run({"children": 3})
     assert assessment.amounts["child_supplement_gross"] == pytest.approx(3 * 0.4 * G_2025)
+    assert assessment.amounts["child_supplement_net"] == pytest.approx(3 * 0.4 * G_2025)
     evaluation = evaluate_one(
         UFORETRYGD, {**BASE, "children": 3}, default_ruleset().params(UFORETRYGD, AT), AT
     )
     assert evaluation.values.annual_amount == pytest.approx(429528 + 3 * 0.4 * G_2025)
-    text = next(r for r in assessment.calculations if r.id == "uforetrygd.child_supplement_gross")
-    assert "NAV" in text.explanation  # says the income test is applied separately
 
 
 def test_no_children_no_child_supplement() -> None:
-    assert run({"children": 0}).amounts["child_supplement_gross"] == 0
+    amounts = run({"children": 0}).amounts
+    assert amounts["child_supplement_gross"] == 0
+    assert amounts["child_supplement_net"] == 0
+    assert amounts["child_supplement_exempt_separate"] == 0
+    assert amounts["child_supplement_exempt_joint"] == 0
+
+
+def test_the_uforegrad_explanation_says_its_rounding_step_is_unconfirmed() -> None:
+    """§ 12-10: the 5 % step is not confirmed (parameter uforetrygd.uforegrad_step)."""
+    texts = {
+        language: next(
+            r.explanation
+            for r in run(language=language).calculations
+            if r.id == "uforetrygd.uforegrad"
+        )
+        for language in ("nb", "nn", "en")
+    }
+    assert "ikke bekreftet" in texts["nb"]
+    assert "ikkje stadfesta" in texts["nn"]
+    assert "not been confirmed" in texts["en"]
+    parameter = default_ruleset().parameters["uforetrygd.uforegrad_step"]
+    assert {value.status for value in parameter.values} == {"unconfirmed"}
 
 
 def test_the_first_year_of_uforetrygd_can_be_assessed() -> None:

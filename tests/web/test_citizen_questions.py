@@ -95,6 +95,27 @@ def test_the_36_month_income_cannot_be_below_the_12_month_income():
     assert q.check_against_others("dagpenger", "income_36m", "1", {}, NB) is None
 
 
+def test_the_children_living_with_both_parents_are_some_of_the_children():
+    """Uføretrygd's barnetillegg (ftrl. § 12-16): the count of children living with both
+    parents cannot exceed the children supported, whichever is answered last; one more is
+    questioned, the same number is fine."""
+    more = q.check_against_others(
+        "uforetrygd", "children_with_both_parents", "3", {"children": "2"}, NB
+    )
+    assert more is not None and "Hvor mange barn forsørger du?" in more and "(2)" in more
+    fewer = q.check_against_others(
+        "uforetrygd", "children", "1", {"children_with_both_parents": "2"}, NB
+    )
+    assert fewer is not None and "(2)" in fewer
+    assert (
+        q.check_against_others(
+            "uforetrygd", "children_with_both_parents", "2", {"children": "2"}, NB
+        )
+        is None
+    )
+    assert q.check_against_others("uforetrygd", "children", "0", {}, NB) is None
+
+
 def test_dagpenger_asks_the_date_applied_from_within_what_the_services_take():
     """Not before today (nothing is paid for days before the claim), at most as far ahead as
     intake accepts a claim; the answer becomes the application's claim date, not a fact."""
@@ -123,6 +144,7 @@ def test_every_benefits_answers_make_a_valid_application(benefit):
             "yesno": "no",
             "date": "01.02.2025",
             "from_date": TODAY.strftime("%d.%m.%Y"),
+            "period": "02.11.2026\u201331.12.2026",
             "percent": "60",
             "hours": "37,5",
         }.get(question.kind, "3")
@@ -133,6 +155,48 @@ def test_every_benefits_answers_make_a_valid_application(benefit):
     claim_date = q.claim_date_from(benefit, answers, TODAY)
     body = {"benefit": benefit, "claim_date": claim_date.isoformat(), "facts": facts}
     assert parse_application(json.dumps(body)).facts.keys() == facts.keys()
+
+
+def test_sykepenger_asks_one_sick_note_that_becomes_a_period_and_the_claim_date():
+    """The pages ask one sick note (first and last day) and the grade; the application gets
+    one period with that grade, and the claim date is its first day (the skjæringstidspunkt)."""
+    question = q.question("sykepenger", "sick_leave_periods")
+    assert question is not None and question.kind == "period"
+    stored, problems = q.check_period("02.11.2026", "31.12.2026", NB, TODAY)
+    assert (stored, problems) == ("2026-11-02/2026-12-31", {})
+    assert q.shown(question, stored) == "02.11.2026\u201331.12.2026"
+    assert q.period_parts(stored) == ("02.11.2026", "31.12.2026")
+    answers = {"sick_leave_periods": stored, "sick_leave_grade": "60"}
+    facts = q.facts_from("sykepenger", answers)
+    assert facts["sick_leave_periods"] == [{"from": "2026-11-02", "to": "2026-12-31", "grade": 60}]
+    assert facts["sick_leave_grade"] == 60
+    assert q.claim_date_from("sykepenger", answers, TODAY) == dt.date(2026, 11, 2)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "field", "message"),
+    [
+        ("", "31.12.2026", "answer", "Skriv datoen som dd.mm.åååå"),
+        ("02.11.2026", "", "answer_to", "Skriv datoen som dd.mm.åååå"),
+        ("24.11.2026", "31.12.2026", "answer", "ikke senere enn i dag"),  # not begun yet
+        ("02.11.2026", "01.11.2026", "answer_to", "Siste dag kan ikke være før første dag"),
+        ("31.02.2026", "31.12.2026", "answer", "Datoen finnes ikke"),
+        ("02.11.2026", "25.11.2027", "answer_to", "ikke senere enn 24.11.2027"),  # too far ahead
+    ],
+)
+def test_a_sick_note_period_that_cannot_be_used_says_which_day_is_wrong(
+    first, last, field, message
+):
+    stored, problems = q.check_period(first, last, NB, TODAY)
+    assert stored is None and field in problems and message in problems[field]
+
+
+def test_the_last_day_of_a_sick_note_may_be_ahead_up_to_what_the_services_take():
+    from trygd.services.intake import LONGEST_AHEAD
+
+    latest = TODAY + LONGEST_AHEAD
+    stored, problems = q.check_period("23.11.2026", latest.strftime("%d.%m.%Y"), NB, TODAY)
+    assert problems == {} and stored == f"2026-11-23/{latest.isoformat()}"
 
 
 @pytest.mark.parametrize(

@@ -439,6 +439,59 @@ def test_dagpenger_asks_the_date_and_sends_it_as_the_claim_date(site):
         assert claim in list(claim_dates)
 
 
+def test_sykepenger_asks_the_sick_note_and_sends_it_as_one_period(site):
+    """The sick note is one page with its first and last day; each day has its own error, the
+    first day becomes the claim date, and the application carries one period with the grade
+    the next question gives."""
+    client, service = site
+    _as(client, service, "Liv Sand")
+    today = service.settings.clock().date()
+    start = client.post("/apply/sykepenger", data=form())
+    assert start.headers["location"] == "/apply/sykepenger/q/sick_leave_periods"
+    page = client.get(start.headers["location"]).text
+    assert "Når er du sykmeldt?" in page and 'name="answer_to"' in page
+    first, last = today - dt.timedelta(days=20), today + dt.timedelta(days=20)
+    typed = {"answer": first.strftime("%d.%m.%Y"), "answer_to": last.strftime("%d.%m.%Y")}
+    wrong = client.post(
+        "/apply/sykepenger/q/sick_leave_periods",
+        data=form(
+            answer=typed["answer"], answer_to=(first - dt.timedelta(days=1)).strftime("%d.%m.%Y")
+        ),
+    )
+    assert wrong.status_code == 400
+    assert "Siste dag kan ikke være før første dag" in _messages(wrong.text)
+    assert f'value="{typed["answer"]}"' in wrong.text  # the first day stays as typed
+    saved = client.post("/apply/sykepenger/q/sick_leave_periods", data=form(**typed))
+    assert saved.status_code == 303
+    back = client.get("/apply/sykepenger/q/sick_leave_periods").text
+    assert f'value="{typed["answer"]}"' in back and f'value="{typed["answer_to"]}"' in back
+    answers = {
+        "folketrygd_member": "yes",
+        "days_in_work": "400",
+        "incapacity_due_to_illness": "yes",
+        "loses_pensionable_income": "yes",
+        "yearly_income": "420000",
+        "sick_leave_grade": "60",
+        "sick_leave_history": "no",
+    }
+    for fact, answer in answers.items():
+        assert (
+            client.post(f"/apply/sykepenger/q/{fact}", data=form(answer=answer)).status_code == 303
+        )
+    check = client.get("/apply/sykepenger/check").text
+    assert f"{typed['answer']}\u2013{typed['answer_to']}" in check
+    sent = client.post("/apply/sykepenger/check", data=form(confirm="yes"))
+    assert sent.status_code == 303, _messages(sent.text)
+    draft_id = uuid.UUID(sent.headers["location"].rsplit("/", 1)[-1])
+    with service.sessions() as session:
+        sak_id = session.get(Draft, draft_id).sak_id
+        soknad = session.scalars(select(Soknad).where(Soknad.sak_id == sak_id)).one()
+        assert soknad.claim_date == first
+        assert soknad.facts["sick_leave_periods"] == [
+            {"from": first.isoformat(), "to": last.isoformat(), "grade": 60.0}
+        ]
+
+
 def test_each_question_redirects_and_back_shows_the_answer(site):
     """The application's steps are POST-redirect-GET too: Back is a GET of the question
     before, with the saved answer in its field."""

@@ -155,6 +155,47 @@ def test_an_assessment_with_a_reason_is_saved(site):
     assert int(version_in(page.text)) > int(version)
 
 
+def test_a_calculation_the_rules_could_not_make_is_completed_by_the_caseworker(site):
+    """Knut's dagpenger claim has no income (demo data). The caseworker gives the two sums for
+    the minimum income; the basis still needs the income indexed by G, which the sums cannot
+    give, so its step offers a form for the three indexed periods; with them the claim can
+    be granted."""
+    client = signed_in(site, "Z990301")
+    [case] = _tasks(client, benefit="dagpenger", kind="assess")
+    version = version_in(client.get(f"/staff/behandlinger/{case}").text)
+    sums = client.post(
+        f"/staff/behandlinger/{case}/assess",
+        data=form(
+            version=version,
+            condition="dagpenger.minimum_income",
+            reason="Inntekten er hentet fra a-ordningen for opptjeningsperioden.",
+            **{"fact.income_12m": "300000", "fact.income_36m": "800000"},
+        ),
+    )
+    assert sums.status_code == 303, sums.text
+    page = client.get(f"/staff/behandlinger/{case}").text
+    assert "Fyll inn opplysningene til dette beregningssteget" in page
+    assert 'name="condition" value="dagpenger.basis"' in page
+    assert 'name="fact.indexed_income_1_12m"' in page
+    basis = client.post(
+        f"/staff/behandlinger/{case}/assess",
+        data=form(
+            version=version_in(page),
+            condition="dagpenger.basis",
+            reason="Oppjustert inntekt per periode fra a-inntekt, måned for måned med G.",
+            **{
+                "fact.indexed_income_1_12m": "310000",
+                "fact.indexed_income_13_24m": "260000",
+                "fact.indexed_income_25_36m": "270000",
+            },
+        ),
+    )
+    assert basis.status_code == 303, basis.text
+    done = client.get(f"/staff/behandlinger/{case}").text
+    assert "Fyll inn opplysningene til dette beregningssteget" not in done
+    assert "Grunnlaget ditt er 310\u00a0000\u00a0kr" in done
+
+
 def test_a_request_for_information_needs_a_future_deadline(site):
     client = signed_in(site, "Z990101")
     case = _tasks(client, kind="assess")[0]
@@ -492,3 +533,18 @@ def test_the_case_page_writes_each_amount_as_its_kind(tmp_path, benefit):
     assert pages
     if benefit == "sykepenger":  # the maksdato and the first day paid are dates, not kroner
         assert any(re.search(r"<td>\d{1,2}\. \w+ \d{4}</td>", text) for text in pages)
+
+
+def test_a_fact_the_rules_derive_is_never_a_form_field():
+    """Sykepenger's days used and employer period come from the sick notes: an application
+    cannot give them, so a caseworker's form (omgjøring, assessing a condition) does not
+    offer them, and no list fact is a single field."""
+    from trygd.rules.benefits import BENEFITS
+    from trygd.web.routes.staff_case import benefit_fact_fields
+
+    names = {field["name"] for field in benefit_fact_fields("sykepenger", {}, "nb")}
+    given = {fact.name for fact in BENEFITS["sykepenger"].input_facts}
+    assert names <= given
+    assert "sick_days_used" not in names and "sick_after_employer_period" not in names
+    assert "sick_leave_periods" not in names and "sick_leave_history" not in names
+    assert {"yearly_income", "sick_leave_grade"} <= names

@@ -9,6 +9,7 @@ never silently converted.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -16,8 +17,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
+from trygd.rules.assessment import default_ruleset
 from trygd.rules.benefits import BENEFITS
 from trygd.rules.declarations import KIND_MAXIMUM, Benefit, Fact
+from trygd.rules.parameters import ParameterError
 
 
 class InputError(ValueError):
@@ -40,6 +43,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
+PERIOD_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+"""Periods are walked through day by day (sykepenger): far outside any real case is refused."""
+
+
 class Period(_Strict):
     """A period of days, both ends included."""
 
@@ -50,11 +57,28 @@ class Period(_Strict):
     def _ordered(self) -> Period:
         if self.to < self.from_:
             raise ValueError("'to' is before 'from'")
+        earliest, latest = PERIOD_RANGE
+        if self.from_ < earliest or self.to > latest:
+            raise ValueError(f"must lie between {earliest} and {latest}")
         return self
+
+
+class GradedPeriod(Period):
+    """A period of sick leave as a sick note gives it: both ends included, and the grade
+    (sykmeldingsgrad) in percent."""
+
+    grade: Annotated[float, Field(ge=0, le=100)]
 
 
 class YearlyAmount(_Strict):
     year: Annotated[int, Field(ge=1967, le=2100)]
+    amount: Annotated[float, Field(ge=0, le=KIND_MAXIMUM["money"])]
+
+
+class MonthlyAmount(_Strict):
+    """An amount for one calendar month, written "YYYY-MM" (as a-inntekt gives it)."""
+
+    month: Annotated[str, Field(pattern=r"^(19[6-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$")]
     amount: Annotated[float, Field(ge=0, le=KIND_MAXIMUM["money"])]
 
 
@@ -73,8 +97,12 @@ def _field_type(fact: Fact) -> Any:
             return Annotated[float, Field(ge=0, le=100)]
         case "periods":
             return list[Period]
+        case "graded_periods":
+            return list[GradedPeriod]
         case "yearly_amounts":
             return list[YearlyAmount]
+        case "monthly_amounts":
+            return list[MonthlyAmount]
         case _:
             return Annotated[float, Field(**bounds)]
 
@@ -114,6 +142,7 @@ _PROBLEMS = {
     "finite_number": "must be a finite number",
     "string_type": "must be a text",
     "list_type": "must be a list",
+    "string_pattern_mismatch": "must be a month written as YYYY-MM (for example 2025-03)",
     "model_type": "must be an object",
     "dict_type": "must be an object",
 }
@@ -182,12 +211,70 @@ def _check_consistency(benefit: Benefit, facts: dict[str, Any], claim_date: dt.d
         value = facts.get(fact.name)
         if fact.kind == "date" and value is not None and value > claim_date:
             problems.append((f"facts.{fact.name}", "is after the claim date"))
+        bound = facts.get(fact.at_most) if fact.at_most else None
+        if value is not None and bound is not None and value > bound:
+            problems.append((f"facts.{fact.name}", f"is more than {fact.at_most} ({bound})"))
         if fact.kind == "yearly_amounts" and value:
             years = [item["year"] for item in value]
             if len(set(years)) != len(years):
                 problems.append((f"facts.{fact.name}", "has the same year more than once"))
+        if fact.kind == "monthly_amounts" and value:
+            months = [item["month"] for item in value]
+            if len(set(months)) != len(months):
+                problems.append((f"facts.{fact.name}", "has the same month more than once"))
+        if fact.kind == "graded_periods" and value is not None:
+            problems.extend(_graded_period_problems(f"facts.{fact.name}", value, claim_date))
+    if not problems and benefit.input_problems is not None:
+        problems = _benefit_problems(benefit, facts, claim_date)
     if problems:
         raise InputError(problems)
+
+
+def _benefit_problems(
+    benefit: Benefit, facts: dict[str, Any], claim_date: dt.date
+) -> list[tuple[str, str]]:
+    """The benefit's own checks, which need the claim date and the law on it (dagpenger: the
+    income months of the earning period), under the parameters shipped with trygd. A claim
+    date for which the parameters have no value is left to the assessment, which names it."""
+    assert benefit.input_problems is not None
+    try:
+        params = default_ruleset().params(benefit, claim_date)
+    except ParameterError:
+        return []
+    return [
+        (f"facts.{name}", problem)
+        for name, problem in benefit.input_problems(facts, claim_date, params)
+    ]
+
+
+def _graded_period_problems(
+    field: str, periods: list[dict[str, Any]], claim_date: dt.date
+) -> list[tuple[str, str]]:
+    """Sick notes must be given (an empty list is no sick leave), must not overlap (a day has
+    one grade) and must begin on or before the claim date: the claim date is the first day
+    of the sick leave (later in a revurdering)."""
+    if not periods:
+        return [(field, "must hold at least one period (leave the fact out if none is known)")]
+    ordered = sorted(periods, key=lambda item: (item["from"], item["to"]))
+    problems = []
+    for before, after in itertools.pairwise(ordered):
+        if after["from"] <= before["to"]:
+            problems.append(
+                (
+                    field,
+                    f"has periods that overlap ({before['from']} to {before['to']} and "
+                    f"{after['from']} to {after['to']}); give each day once",
+                )
+            )
+    if ordered[0]["from"] > claim_date:
+        problems.append(
+            (
+                field,
+                f"starts on {ordered[0]['from']}, after the claim date {claim_date}; the claim "
+                "date is the first day of the sick leave",
+            )
+        )
+    return problems
 
 
 TITLE = "trygd application"

@@ -29,6 +29,7 @@ from trygd.cli.vedtak import vedtak_app
 from trygd.population.simulation import simulate
 from trygd.rules.assessment import Assessment, Ruleset, assess, default_ruleset
 from trygd.rules.benefits import BENEFITS
+from trygd.rules.declarations import FactError
 from trygd.rules.parameters import ParameterError
 
 app = typer.Typer(
@@ -76,14 +77,18 @@ def assess_file(path: Path, at: dt.date | None, language: str) -> Assessment:
         fail(f"{path}: cannot read the file ({error.strerror})")
     try:
         application = parse_application(text)
-        return assess(
-            application.benefit,
-            application.facts,
-            at or application.claim_date,
-            language=language,
-        )
+        facts = application.facts
+        keeps = BENEFITS[application.benefit].claim_date_fact
+        if at is not None and keeps is not None and facts.get(keeps) is None:
+            # Assessed on another day, as a revurdering is: the rules keep counting from the
+            # application's claim date where they must (dagpenger's earning period).
+            facts = {**facts, keeps: application.claim_date}
+        return assess(application.benefit, facts, at or application.claim_date, language=language)
     except InputError as error:
         fail(f"{path}: " + "; ".join(f"{field}: {problem}" for field, problem in error.problems))
+    except FactError as error:
+        found = "; ".join(f"facts.{name}: {problem}" for name, problem in error.problems)
+        fail(f"{path}: {found}")
     except ParameterError as error:
         fail(f"{path}: at: {error}")
 
@@ -176,7 +181,7 @@ def parameters_command(
             continue
         table.add_row(
             parameter.name,
-            f"{value.value:g}",
+            f"{value.value:g}" if value.in_force else "not in force",
             parameter.unit,
             value.start.isoformat(),
             parameter.legal_basis,

@@ -18,6 +18,9 @@ from sqlalchemy import select
 from trygd.demo.users import BY_ID
 from trygd.domain.identity import synthetic_identity_number
 from trygd.privacy.policy import Actor, Role, clearances_from, roles_from
+from trygd.rules.assessment import default_ruleset
+from trygd.rules.benefits.dagpenger import DAGPENGER
+from trygd.rules.benefits.dagpenger.rules import MONTHS_PER_PERIOD, earning_months, month_text
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
@@ -54,10 +57,27 @@ PERSONS = (
 KLAGE_HISTORY_DAYS = 60
 
 
-def _dagpenger(income_12m: int | None) -> dict[str, Any]:
+def _monthly_income(claim: dt.date, last_12m: int, income_36m: int) -> list[dict[str, Any]]:
+    """Income per month as a-inntekt would give it: `last_12m` spread evenly over the last 12
+    months of the earning period of `claim`, the rest of `income_36m` over the 24 before."""
+    params = default_ruleset().params(DAGPENGER, claim)
+    window = [month_text(m) for m in earning_months(claim, int(params.reporting_deadline_day))]
+    months: list[dict[str, Any]] = []
+    for names, total in (
+        (window[:MONTHS_PER_PERIOD], last_12m),
+        (window[MONTHS_PER_PERIOD:], income_36m - last_12m),
+    ):
+        share, rest = divmod(total, len(names))
+        months += [{"month": m, "amount": share} for m in names]
+        months[-len(names)]["amount"] += rest
+    return months
+
+
+def _dagpenger(claim: dt.date, income_12m: int | None, income_36m: int = 720000) -> dict[str, Any]:
+    """A dagpenger application; with the income per month unless `income_12m` is None (the
+    income is then missing, and a caseworker must find it)."""
     facts: dict[str, Any] = {
         "stays_in_norway": True,
-        "income_36m": 720000,
         "normal_working_hours": 37.5,
         "current_working_hours": 0,
         "registered_job_seeker": True,
@@ -66,7 +86,7 @@ def _dagpenger(income_12m: int | None) -> dict[str, Any]:
         "children": 2,
     }
     if income_12m is not None:
-        facts["income_12m"] = income_12m
+        facts["monthly_income"] = _monthly_income(claim, income_12m, income_36m)
     return facts
 
 
@@ -116,6 +136,14 @@ def _uforetrygd(reduction: int | None) -> dict[str, Any]:
         "illness_onset_date": "2021-10-15",
         "lives_with_partner": True,
         "children": 1,
+        "children_with_both_parents": 1,
+        # NAV fixes these two (ftrl. §§ 12-9 and 12-12); the demo gives them as NAV set them.
+        "trygdetid_years": 40,
+        "income_before_uforhet": 490000,
+        "expected_income": 196000,
+        "other_income": 0,
+        "other_parent_income": 250000,
+        "other_parent_pension": 0,
         "income_history": [
             {"year": year, "amount": amount}
             for year, amount in zip(
@@ -158,10 +186,11 @@ def _klage_ready_to_decide(service: CaseService, person: Person, today: dt.date)
     clock = FixedClock(start)
     past = CaseService(service.engine, dataclasses.replace(service.settings, clock=clock))
     citizen = _citizen(person)
+    claim = start.date() - dt.timedelta(days=7)
     body = {
         "benefit": "dagpenger",
-        "claim_date": (start.date() - dt.timedelta(days=7)).isoformat(),
-        "facts": {**_dagpenger(110000), "income_36m": 160000},
+        "claim_date": claim.isoformat(),
+        "facts": _dagpenger(claim, 110000, 160000),
     }
     past.submit_application(citizen, body)
     past.run_due_jobs()
@@ -211,10 +240,10 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
             session.add(person)
             persons.append(person)
     by_name = {p.name.split()[0]: p for p in persons}
-    claim = (today - dt.timedelta(days=10)).isoformat()
+    claim = today - dt.timedelta(days=10)
 
     def apply(first_name: str, benefit: str, facts: dict[str, Any]) -> dict[str, Any]:
-        body = {"benefit": benefit, "claim_date": claim, "facts": facts}
+        body = {"benefit": benefit, "claim_date": claim.isoformat(), "facts": facts}
         return service.submit_application(_citizen(by_name[first_name]), body)[1]
 
     def act(user: str, action: str, case: dict[str, Any], **body: Any) -> dict[str, Any]:
@@ -227,9 +256,9 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
         )
 
     # Automatic decisions: granted (then a reported change), granted, rejected.
-    anna = apply("Anna", "dagpenger", _dagpenger(260000))
+    anna = apply("Anna", "dagpenger", _dagpenger(claim, 260000))
     apply("Bjørn", "sykepenger", _sykepenger(420000))
-    apply("Camilla", "dagpenger", {**_dagpenger(90000), "income_36m": 150000})
+    apply("Camilla", "dagpenger", _dagpenger(claim, 90000, 150000))
     service.run_due_jobs()
     service.report_change(
         _citizen(by_name["Anna"]),
@@ -268,7 +297,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
     # A protected person (Nav Vikafossen), a skjermet person, a missing income.
     apply("Ivar", "aap", _aap(65))
     apply("Jorunn", "sykepenger", _sykepenger(None))
-    apply("Knut", "dagpenger", _dagpenger(None))
+    apply("Knut", "dagpenger", _dagpenger(claim, None))
     service.run_due_jobs()
     # Camilla appeals her rejection; Nav Arbeid og ytelser keeps its decision and sends the
     # klage to NAV Klageinstans (Lise's queue). Bjørn complains about the service.

@@ -261,9 +261,13 @@ def _fact_value(value: object, kind: str | None, tr: Translator) -> str:
 
 
 def _list_item(item: object, tr: Translator) -> str:
-    """One entry of a list fact: a year's income ({year, amount}) or a period ({from, to})."""
+    """One entry of a list fact: a year's or a month's income ({year, amount}, {month,
+    amount}) or a period ({from, to})."""
     if isinstance(item, Mapping) and {"year", "amount"} <= item.keys():
         return f"{item['year']}: {formatting.kroner(item['amount'], tr.language)}"
+    if isinstance(item, Mapping) and {"month", "amount"} <= item.keys():
+        when = formatting.month(str(item["month"]), tr.language)
+        return f"{when}: {formatting.kroner(item['amount'], tr.language)}"
     if isinstance(item, Mapping) and {"from", "to"} <= item.keys():
         start, end = _iso_date(item["from"]), _iso_date(item["to"])
         if start and end:

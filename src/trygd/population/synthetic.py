@@ -48,6 +48,9 @@ def _column(
 ) -> np.ndarray:
     name = fact.name
     noise = rng.uniform(0.85, 1.15, size)
+    special = _uforetrygd_column(name, rng, size, level, noise, columns)
+    if special is not None:
+        return special
     if fact.kind == "date":
         if name == "birth_date":
             age_days = rng.integers(16 * 365, 76 * 365, size)
@@ -64,7 +67,9 @@ def _column(
         share = 0.08 if any(word in name for word in rare) else 0.9
         return rng.random(size) < share
     if fact.kind == "money":
-        multiple = 3.0 if "36m" in name else 1.0
+        # A 36-month total is three years' income; dagpenger's indexed periods
+        # (indexed_income_1_12m, _13_24m, _25_36m) are one year each.
+        multiple = 3.0 if name.endswith("36m") and not name.startswith("indexed_") else 1.0
         return np.round(level * noise * multiple, -2)
     if fact.kind == "percent":
         return np.round(rng.uniform(0, 100, size))
@@ -81,3 +86,39 @@ def _column(
     if fact.kind == "count":
         return np.minimum(rng.poisson(0.8, size), 8).astype(np.int64)
     raise ValueError(f"cannot generate the fact {name!r} of kind {fact.kind!r}")
+
+
+def _uforetrygd_column(
+    name: str,
+    rng: np.random.Generator,
+    size: int,
+    level: np.ndarray,
+    noise: np.ndarray,
+    columns: Columns,
+) -> np.ndarray | None:
+    """Uføretrygd's facts about income while disabled and the family, made to fit together:
+    four in ten work, about as much as the earning capacity left and some a little more (so
+    some lose uføretrygd to § 12-14), most have no other income, most have full trygdetid,
+    and the children living with both parents are some of the children. None for every
+    other fact."""
+    if name == "income_before_uforhet":
+        before: np.ndarray = np.round(np.maximum(level, 200_000) * noise, -2)
+        return before
+    if name == "expected_income":
+        before = columns.get("income_before_uforhet", np.round(level, -2))
+        reduction = columns.get("earning_capacity_reduction", np.full(size, 100.0))
+        works = rng.random(size) < 0.4
+        extra = rng.uniform(0, 0.25, size)  # some earn more than the capacity left
+        return np.round(before * ((100 - reduction) / 100 + extra) * works, -2)
+    if name in ("other_income", "other_parent_pension"):
+        return np.round(rng.lognormal(np.log(80_000), 0.6, size) * (rng.random(size) < 0.15), -2)
+    if name == "other_parent_income":
+        return np.round(rng.lognormal(np.log(450_000), 0.5, size) * (rng.random(size) < 0.8), -2)
+    if name == "trygdetid_years":
+        return np.where(rng.random(size) < 0.85, 40, rng.integers(5, 40, size)).astype(np.int64)
+    if name == "children_with_both_parents":
+        children = columns.get("children")
+        if children is None:
+            return np.zeros(size, dtype=np.int64)
+        return rng.binomial(children, 0.6).astype(np.int64)
+    return None

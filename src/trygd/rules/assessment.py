@@ -42,7 +42,7 @@ class Ruleset:
         if params is None:
             if len(self._resolved) > 4096:
                 self._resolved.clear()
-            params = resolve(self.parameters, benefit.parameters, at)
+            params = resolve(self.parameters, benefit.parameters, at, benefit.histories)
             self._resolved[key] = params
         return params
 

@@ -116,6 +116,20 @@ def add_weekdays(date: DateLike, count: Any) -> DateLike:
     return result.astype(dt.date)
 
 
+def weekdays_after(after: DateLike, through: DateLike) -> Any:
+    """The weekdays Monday to Friday after `after` up to and including `through`; 0 when
+    `through` is not later. Sykepengedager left are counted so (ftrl. § 8-11: five days a
+    week), as NAV's `ukedager` does."""
+    if _is_array(after) or _is_array(through):
+        start = np.asarray(after, dtype="datetime64[D]") + _DAY
+        end = np.asarray(through, dtype="datetime64[D]") + _DAY
+        start, end = np.broadcast_arrays(start, end)
+        return np.maximum(np.busday_count(start, np.maximum(start, end)), 0)
+    if through <= after:
+        return 0
+    return int(np.busday_count(after + dt.timedelta(days=1), through + dt.timedelta(days=1)))
+
+
 def year_of(date: DateLike) -> Any:
     if _is_array(date):
         offsets = _table_offsets(date)

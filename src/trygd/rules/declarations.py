@@ -10,11 +10,21 @@ population (see `trygd.rules.evaluation`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
 
 from trygd.rules.parameters import Params
+
+
+class FactError(ValueError):
+    """Input facts the rules refuse to flatten (see `Benefit.input_problems`); `problems` are
+    (fact name, problem). The application format refuses the same facts earlier, naming the
+    field; this is for callers that assess facts it did not check (or on another date)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in problems))
 
 
 class Status(IntEnum):
@@ -42,8 +52,9 @@ class Outcome(StrEnum):
 _OUTCOME_CODES = {Outcome.REJECTED: 0, Outcome.GRANTED: 1, Outcome.MANUAL: 2}
 OUTCOME_BY_CODE = {code: outcome for outcome, code in _OUTCOME_CODES.items()}
 
-AmountKind = Literal["money", "date", "weeks", "percent"]
-"""How a result amount is read: NOK, a date, a number of weeks, or a percent (0-100)."""
+AmountKind = Literal["money", "date", "weeks", "days", "percent"]
+"""How a result amount is read: NOK, a date, a number of weeks, a number of days (such as
+sykepengedager), or a percent (0-100)."""
 
 FactKind = Literal[
     "money",
@@ -55,10 +66,23 @@ FactKind = Literal[
     "years",
     "percent",
     "periods",
+    "graded_periods",
     "yearly_amounts",
+    "monthly_amounts",
 ]
-"""money: NOK; percent: 0-100; periods: a list of {from, to} dates; yearly_amounts: a list
-of {year, amount}. The last two appear only as inputs that `Benefit.derive` flattens."""
+"""money: NOK; percent: 0-100; periods: a list of {from, to} dates; graded_periods: a list of
+{from, to, grade} (grade a percent, as on a sick note); yearly_amounts: a list of {year,
+amount}; monthly_amounts: a list of {month: "YYYY-MM", amount}. The last four appear only as
+inputs that `Benefit.derive` flattens."""
+
+LIST_KINDS: tuple[FactKind, ...] = (
+    "periods",
+    "graded_periods",
+    "yearly_amounts",
+    "monthly_amounts",
+)
+"""The kinds of fact that are lists of objects: inputs only, never read by a rule, and not
+typed into a form field."""
 
 
 # The largest value of each kind of number that any application may give, where a fact does
@@ -85,6 +109,10 @@ class Fact:
     description: str
     minimum: float | None = None
     maximum: float | None = None
+    at_most: str | None = None
+    """Another fact of the same application this one can never exceed (the children who
+    live with both parents are some of the children): an application that gives both with
+    this one larger contradicts itself and is refused, naming the field."""
 
     @property
     def upper_bound(self) -> float | None:
@@ -118,7 +146,12 @@ Formula = Callable[[Namespace, Any, Namespace], Any]
 @dataclass(frozen=True)
 class Rule:
     """A condition (its formula returns whether it is met) or a calculation step (its formula
-    returns an amount, a date or a count). The result is stored under the rule's id."""
+    returns an amount, a date or a count). The result is stored under the rule's id.
+
+    `texts` names the variants of the rule's explanation where one text cannot fit every
+    case (a rule that changed on a date and must say which version applied): the formula
+    then sets `v.<rule id>_text` to one of them when `v.explaining`, and the explanation is
+    the catalogue's `text_<variant>` (`met_<variant>`, `not_met_<variant>` for a condition)."""
 
     id: str
     kind: Literal["condition", "calculation"]
@@ -132,25 +165,44 @@ class Rule:
     `ops.any_of`, `ops.all_of` or `ops.where`; the rule is undetermined only if its result
     is unknown. A missing input not listed here makes the rule undetermined at once."""
 
+    texts: tuple[str, ...] = ()
+
+    @property
+    def text_variable(self) -> str:
+        """The computed value that names the variant of the explanation (see `texts`)."""
+        return f"{self.id}_text"
+
 
 def condition(
-    legal_basis: str, *, needs: tuple[str, ...], may_be_unknown: tuple[str, ...] = ()
+    legal_basis: str,
+    *,
+    needs: tuple[str, ...],
+    may_be_unknown: tuple[str, ...] = (),
+    texts: tuple[str, ...] = (),
 ) -> Callable[[Formula], Rule]:
     """Declare a condition (vilkår): `@condition("ftrl. § 4-4", needs=("income_12m",))`."""
 
     def declare(formula: Formula) -> Rule:
-        return Rule(formula.__name__, "condition", legal_basis, needs, formula, may_be_unknown)
+        return Rule(
+            formula.__name__, "condition", legal_basis, needs, formula, may_be_unknown, texts
+        )
 
     return declare
 
 
 def calculation(
-    legal_basis: str, *, needs: tuple[str, ...], may_be_unknown: tuple[str, ...] = ()
+    legal_basis: str,
+    *,
+    needs: tuple[str, ...],
+    may_be_unknown: tuple[str, ...] = (),
+    texts: tuple[str, ...] = (),
 ) -> Callable[[Formula], Rule]:
     """Declare a calculation step (beregning) whose result later rules may need."""
 
     def declare(formula: Formula) -> Rule:
-        return Rule(formula.__name__, "calculation", legal_basis, needs, formula, may_be_unknown)
+        return Rule(
+            formula.__name__, "calculation", legal_basis, needs, formula, may_be_unknown, texts
+        )
 
     return declare
 
@@ -174,6 +226,20 @@ class Benefit:
     reform reaches the derived facts as it reaches the rules."""
     inputs: tuple[Fact, ...] = ()
     """The facts an application gives, where they differ from `facts` (see `derive`)."""
+    histories: Mapping[str, str] = field(default_factory=dict)
+    """Parameters `derive` needs on other days than `at`, whole (short name to parameter
+    name; each is a `History` in the params): dagpenger index each month's income by the G
+    of that month."""
+    input_problems: Callable[[dict[str, Any], Any, Params], list[tuple[str, str]]] | None = None
+    """What is wrong with the input facts given `at` and the benefit's parameters on `at`,
+    as (fact name, problem), for checks that need the claim date and the law (dagpenger:
+    income months outside the months the law counts). The application format refuses an
+    application with such a problem, and `derive` refuses to flatten it."""
+    claim_date_fact: str | None = None
+    """An input date fact that keeps the claim date a later behandling of the same right (a
+    revurdering, an omgjøring) counts from, where the rules need it besides `at`: the services
+    set it to the claim date of the vedtak they change when its facts lack it (dagpenger: the
+    earning period and the G of the basis are those of the claim)."""
 
     def __post_init__(self) -> None:
         known = {fact.name for fact in self.facts} | {"at"}
@@ -192,6 +258,10 @@ class Benefit:
         for name in (*self.amounts, self.annual_amount):
             if name not in known:
                 raise ValueError(f"{self.id}: amount {name!r} is not a rule id")
+        if self.claim_date_fact is not None:
+            kinds = {fact.name: fact.kind for fact in self.input_facts}
+            if kinds.get(self.claim_date_fact) != "date":
+                raise ValueError(f"{self.id}: {self.claim_date_fact!r} is not an input date fact")
 
     @property
     def conditions(self) -> tuple[Rule, ...]:

@@ -174,6 +174,14 @@ def weeks(value: float, language: str) -> str:
     return f"{number(value, language)}{_NBSP}{one if value == 1 else many}"
 
 
+_DAYS = {"nb": ("dag", "dager"), "nn": ("dag", "dagar"), "en": ("day", "days")}
+
+
+def days(value: float, language: str) -> str:
+    one, many = _DAYS[language]
+    return f"{number(value, language)}{_NBSP}{one if value == 1 else many}"
+
+
 def amount(value: Any, kind: str, language: str) -> str:
     """A result of an assessment written as its kind says (see `AmountKind`); a date may
     come as an ISO text, as results are stored as JSON."""
@@ -181,6 +189,8 @@ def amount(value: Any, kind: str, language: str) -> str:
         return date(dt.date.fromisoformat(value) if isinstance(value, str) else value, language)
     if kind == "weeks":
         return weeks(value, language)
+    if kind == "days":
+        return days(value, language)
     if kind == "percent":
         return percent(_numeric(value) / 100, language)
     if kind == "money":
@@ -195,6 +205,13 @@ def date(value: dt.date, language: str) -> str:
     if language == "en":
         return f"{value.day} {month} {value.year}"
     return f"{value.day}. {month} {value.year}"
+
+
+def month(value: str, language: str) -> str:
+    """A calendar month written "YYYY-MM" (as a-inntekt gives it) in words: "mars 2025",
+    "March 2025"."""
+    year, number = value.split("-")
+    return f"{_MONTHS[language][int(number) - 1]} {int(year)}"
 
 
 class _TemplateFormatter(string.Formatter):

@@ -164,6 +164,31 @@ def round_half_up(value: Num) -> Num:
     return float(math.floor(value + 0.5))
 
 
+EXACT_DECIMALS = 6
+"""The decimals to which `round_half_up_exact` first takes a value."""
+
+
+def round_half_up_exact(value: Num) -> Num:
+    """`round_half_up` of a value whose exact decimal value may be a half that binary floating
+    point cannot hold: 425 625 × 0.0024 is exactly 1021.5, which NAV's BigDecimal arithmetic
+    rounds to 1022 (navikt/dp-behandling `12-DagpengensStørrelse.feature`), but the float
+    product is 1021.4999999999999 and would round to 1021.
+
+    The value is first taken to the nearest millionth (`EXACT_DECIMALS`): far below an øre,
+    and far above the float's error on any amount a rule computes (below a thousand million
+    kroner the error is under a ten-millionth). Both paths use NumPy's rounding for that
+    step, so they agree.
+    """
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, Partial):
+        values, known = parts(value)
+        return partial(np.floor(np.round(values, EXACT_DECIMALS) + 0.5), known)
+    if isinstance(value, np.ndarray):
+        return np.floor(np.round(value, EXACT_DECIMALS) + 0.5)
+    return float(np.floor(np.round(value, EXACT_DECIMALS) + 0.5))
+
+
 def sum_of_best(count: int, values: list[Num]) -> Num:
     """The sum of the `count` largest of `values` (e.g. the 3 best of 5 income years).
 

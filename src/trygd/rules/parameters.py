@@ -7,6 +7,13 @@ before the next value. Values that are renewed regularly (G each 1 May, child su
 each 1 January) say until when they are known to hold; assessing a later date still works
 but produces a warning that the value may be stale.
 
+A rule that was repealed, or that is proposed but not (yet) law, has a dated entry without a
+value: `{ from = 2022-07-01, in_force = false, source = ... }` says that from that day the
+parameter is not in force (the 95 % cap on uføretrygd plus barnetillegg ended then). The
+benefit's rules then read `None` for it and leave the rule out; a reform can bring it back
+with a dated value, or end it with an entry of its own. A number such as 0 or 1 would
+pretend to be a value the law gives.
+
 G (grunnbeløpet) is the one parameter kept differently: a single dated list of G changes
 (`GList`), each change with the day it takes effect, the day NAV starts using it in
 minimum-income tests, the amount and, on the year's last change, the average G of that
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -40,10 +48,13 @@ UNITS = frozenset(
         "weeks",
         "months",
         "days",
+        "hours",
         "hours/week",
         "count",
+        "flag",
     }
 )
+"""A "flag" is a choice between two readings of a rule: 1 (yes) or 0 (no), nothing else."""
 
 
 class ParameterError(ValueError):
@@ -52,13 +63,17 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class DatedValue:
-    """One value of a parameter, from the day it takes effect, with where it comes from."""
+    """One value of a parameter, from the day it takes effect, with where it comes from.
+
+    `in_force` False: from `start` the parameter is not in force (repealed, or only proposed);
+    `value` is then NaN and must not be read (`Params` holds None for it)."""
 
     start: dt.date
     value: float
     source: str
     status: str
     note: str | None = None
+    in_force: bool = True
 
 
 @dataclass(frozen=True)
@@ -111,6 +126,20 @@ class YearTable:
         return 0 <= offset < len(self.table) and not np.isnan(self.table[offset])
 
 
+@dataclass(frozen=True)
+class History:
+    """A dated parameter's whole list of values, for a rule that needs its value on other
+    days than the one assessed: dagpenger index each month's income by the G of that month
+    (ftrl. § 4-11). A benefit names such parameters in `Benefit.histories`; a decision record
+    stores the whole list, so that a replay needs no parameter files."""
+
+    parameter: Parameter
+
+    def value_at(self, when: dt.date) -> float:
+        """The value in force on `when` (a `ParameterError` before the first value)."""
+        return self.parameter.value_at(when).value
+
+
 def _source_and_status(name: str, entry: Mapping[str, Any], start: dt.date) -> tuple[str, str]:
     source = entry.get("source")
     if not source:
@@ -144,9 +173,19 @@ def _parse_values(name: str, raw: Any, *, by_year: bool) -> tuple[DatedValue, ..
             if not isinstance(given, dt.date):
                 raise ParameterError(f"{name}: every value needs a 'from' date")
             start = given
-        value = _number(name, entry, "value", start)
+        in_force = entry.get("in_force", True)
+        if not isinstance(in_force, bool):
+            raise ParameterError(f"{name}: in_force from {start} must be true or false")
+        if in_force:
+            value = _number(name, entry, "value", start)
+        elif "value" in entry or by_year:
+            raise ParameterError(
+                f"{name}: the entry from {start} says in_force = false, so it takes no value"
+            )
+        else:
+            value = math.nan
         source, status = _source_and_status(name, entry, start)
-        parsed.append(DatedValue(start, value, source, status, entry.get("note")))
+        parsed.append(DatedValue(start, value, source, status, entry.get("note"), in_force))
     starts = [v.start for v in parsed]
     if starts != sorted(starts) or len(set(starts)) != len(starts):
         raise ParameterError(f"{name}: values must be in ascending order of date, without repeats")
@@ -165,15 +204,22 @@ def _check_header(name: str, raw: Mapping[str, Any]) -> None:
             raise ParameterError(f"{name}: '{key}' is required")
 
 
+def _check_flag(name: str, unit: str, values: Iterable[DatedValue]) -> None:
+    if unit == "flag" and any(v.value not in (0.0, 1.0) for v in values):
+        raise ParameterError(f"{name}: a flag is 1 (yes) or 0 (no)")
+
+
 def parse_parameter(name: str, raw: Mapping[str, Any]) -> Parameter:
     _check_header(name, raw)
     by_year = "year" in (raw.get("values") or [{}])[0]
+    values = _parse_values(name, raw.get("values"), by_year=by_year)
+    _check_flag(name, raw["unit"], values)
     return Parameter(
         name=name,
         description=raw["description"],
         unit=raw["unit"],
         legal_basis=raw["legal_basis"],
-        values=_parse_values(name, raw.get("values"), by_year=by_year),
+        values=values,
         known_until=raw.get("known_until"),
         by_year=by_year,
     )
@@ -566,6 +612,7 @@ class ParameterSet:
                 digest.update(repr((name, g_changes)).encode())
                 continue
             values = _parse_values(f"reform {name}", raw.get("values"), by_year=base.by_year)
+            _check_flag(f"reform {name}", base.unit, values)
             known_until = raw.get("known_until", base.known_until)
             if known_until is not None and not isinstance(known_until, dt.date):
                 raise ParameterError(f"reform {name}: known_until must be a date")
@@ -614,7 +661,10 @@ def load_default() -> ParameterSet:
 
 @dataclass(frozen=True)
 class UsedParameter:
-    """A parameter value as used by one assessment: enough to reproduce it years later."""
+    """A parameter value as used by one assessment: enough to reproduce it years later.
+
+    `in_force` False: the parameter was looked up but was not in force on the date (from
+    `valid_from`, see `DatedValue`); `value` is then NaN."""
 
     name: str
     value: float
@@ -623,13 +673,17 @@ class UsedParameter:
     legal_basis: str
     source: str
     status: str
+    in_force: bool = True
 
 
 class Params:
     """The parameter values one benefit uses on one date, under the benefit's short names.
 
     A benefit declares a mapping from short names (`g`, `min_income_factor_12m`) to parameter
-    names; rules read `p.g`. By-year parameters appear as `YearTable`s.
+    names; rules read `p.g`. By-year parameters appear as `YearTable`s, the histories a
+    benefit declares (`Benefit.histories`) as `History`s, and a parameter that is not in force
+    on the date (see `DatedValue.in_force`) as None: the same for every person of a
+    population, so a rule may test it with a plain `if`.
     """
 
     def __init__(
@@ -643,9 +697,18 @@ class Params:
         raise AttributeError(f"parameter {name!r} is not declared by this benefit")
 
 
-def resolve(parameter_set: ParameterSet, names: Mapping[str, str], when: dt.date) -> Params:
-    """Look up every declared parameter on `when` and note stale or unconfirmed values."""
-    values: dict[str, Any] = {}
+def resolve(
+    parameter_set: ParameterSet,
+    names: Mapping[str, str],
+    when: dt.date,
+    histories: Mapping[str, str] | None = None,
+) -> Params:
+    """Look up every declared parameter on `when` and note stale or unconfirmed values.
+
+    `histories` (short name to parameter name) are given whole, as a `History`."""
+    values: dict[str, Any] = {
+        short: History(parameter_set[full]) for short, full in (histories or {}).items()
+    }
     used: list[UsedParameter] = []
     stale: list[str] = []
     for short, full in names.items():
@@ -654,7 +717,7 @@ def resolve(parameter_set: ParameterSet, names: Mapping[str, str], when: dt.date
             values[short] = parameter_set.year_table(full)
             continue
         dated = parameter.value_at(when)
-        values[short] = dated.value
+        values[short] = dated.value if dated.in_force else None
         used.append(
             UsedParameter(
                 full,
@@ -664,6 +727,7 @@ def resolve(parameter_set: ParameterSet, names: Mapping[str, str], when: dt.date
                 parameter.legal_basis,
                 dated.source,
                 dated.status,
+                dated.in_force,
             )
         )
         is_newest = dated is parameter.values[-1]

@@ -55,7 +55,10 @@ MELDEKORT = (
 """How a benefit paid by meldekort is paid (dagpenger, AAP): a payment section's wording;
 `{days}` is the benefit's meldeperiode (`Letters.days_parameter`)."""
 
-QuestionKind = Literal["yesno", "money", "hours", "whole", "percent", "date", "from_date"]
+QuestionKind = Literal["yesno", "money", "hours", "whole", "percent", "date", "from_date", "period"]
+"""How a question is answered. "period": the first and the last day of one period on one
+page (a sick note), for a list fact of graded periods; the first day is the claim date, and
+the grade is the answer to the question `Application.period_grade` names."""
 
 CLAIM_DATE = "claim_date"
 """The date a person applies from: not a fact of the application but its `claim_date`, asked
@@ -118,11 +121,14 @@ class Application:
 
     `nested_amounts` is a pair of money facts where the second covers a longer period that
     includes the first, so it can never be smaller (the page asks to check both).
-    `looked_up` are list facts NAV finds itself: sent as an empty list, never asked."""
+    `looked_up` are list facts NAV finds itself: sent as an empty list, never asked.
+    `period_grade` is the percent question whose answer is the grade of the one period a
+    "period" question gives (the pages ask one period; a list of several is for the API)."""
 
     questions: tuple[Question, ...]
     nested_amounts: tuple[str, str] | None = None
     looked_up: tuple[str, ...] = ()
+    period_grade: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,12 @@
 
 A `DecisionRecord` holds everything a rule result rests on, in no language: the input facts
 (before `Benefit.derive`, so the case can be replayed), the date, every parameter value used
-(by-year tables included, so a replay needs no parameter files), the status and value of each
-rule with the intermediate values it computed, and the amounts. It also holds every name the
-text templates may refer to, so that `explain` renders the explanation in bokmål, nynorsk or
-English from the record alone: a reader sees the figures that were decided, not those of
-today's parameters. Records never change; a new run of the rules makes a new record.
+(by-year tables and histories whole, so a replay needs no parameter files), the status and
+value of each rule with the intermediate values it computed, and the amounts. It also holds
+every name the text templates may refer to, so that `explain` renders the explanation in
+bokmål, nynorsk or English from the record alone: a reader sees the figures that were
+decided, not those of today's parameters. Records never change; a new run of the rules makes
+a new record.
 
 `evaluate_record` makes a record and `explain` renders one (both pure); `assess` in
 `trygd.rules.assessment` is the two in a row. `replay` runs a stored record again with the
@@ -48,7 +49,14 @@ from trygd.rules.assessment import (
 from trygd.rules.declarations import Benefit, Outcome, Status
 from trygd.rules.evaluation import evaluate_one
 from trygd.rules.formatting import LANGUAGES, render
-from trygd.rules.parameters import DatedValue, Parameter, Params, UsedParameter, YearTable
+from trygd.rules.parameters import (
+    DatedValue,
+    History,
+    Parameter,
+    Params,
+    UsedParameter,
+    YearTable,
+)
 from trygd.rules.texts import catalogue
 
 FORMAT = "trygd.decision/1"
@@ -67,11 +75,23 @@ class YearValue:
 
 
 @dataclass(frozen=True)
+class HistoryValue:
+    """One value of a parameter stored whole (`Benefit.histories`), from the day it took
+    effect."""
+
+    start: dt.date
+    value: float
+    source: str
+    status: str
+
+
+@dataclass(frozen=True)
 class RecordParameter:
     """A parameter as one decision used it, under its full name and the benefit's short name.
 
     A scalar parameter has `value` and `valid_from`; a by-year parameter has `years` (the
-    whole table as it was, so that a replay can look up any year the rules asked for)."""
+    whole table as it was, so that a replay can look up any year the rules asked for); a
+    history (`Benefit.histories`) has `history`, every dated value as it was."""
 
     name: str
     short: str
@@ -82,6 +102,7 @@ class RecordParameter:
     source: str = ""
     status: str = "confirmed"
     years: tuple[YearValue, ...] = ()
+    history: tuple[HistoryValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +241,13 @@ def _parameter_json(p: RecordParameter) -> dict[str, Any]:
         origins = list(dict.fromkeys((y.source, y.status) for y in p.years))
         entry["origins"] = [list(o) for o in origins]
         entry["years"] = [[y.year, y.value, origins.index((y.source, y.status))] for y in p.years]
+    elif p.history:
+        # As compact as `years`: [from, value, i].
+        origins = list(dict.fromkeys((h.source, h.status) for h in p.history))
+        entry["origins"] = [list(o) for o in origins]
+        entry["history"] = [
+            [h.start, h.value, origins.index((h.source, h.status))] for h in p.history
+        ]
     else:
         entry.update(value=p.value, valid_from=p.valid_from, source=p.source, status=p.status)
     return entry
@@ -237,6 +265,9 @@ def _parameter_from_json(p: Mapping[str, Any]) -> RecordParameter:
         status=p.get("status", "confirmed"),
         years=tuple(
             YearValue(year, value, *p["origins"][i]) for year, value, i in p.get("years", ())
+        ),
+        history=tuple(
+            HistoryValue(start, value, *p["origins"][i]) for start, value, i in p.get("history", ())
         ),
     )
 
@@ -332,7 +363,7 @@ def _evaluate(
     names: dict[str, Any] = {k: plain(v) for k, v in vars(evaluation.facts).items()}
     for short in benefit.parameters:
         value = getattr(params, short)
-        if not isinstance(value, YearTable):
+        if not isinstance(value, YearTable | History):
             names[short] = plain(value)
     names.update((k, plain(v)) for k, v in vars(evaluation.values).items() if k != "explaining")
     rules = []
@@ -396,10 +427,24 @@ def _used_parameters(benefit: Benefit, params: Params) -> list[RecordParameter]:
                 short=short,
                 unit=u.unit,
                 legal_basis=u.legal_basis,
-                value=u.value,
+                # Not in force on the date: no value, but the day it stopped and the source.
+                value=u.value if u.in_force else None,
                 valid_from=u.valid_from,
                 source=u.source,
                 status=u.status,
+            )
+        )
+    for short, full in benefit.histories.items():
+        parameter = getattr(params, short).parameter
+        found.append(
+            RecordParameter(
+                name=full,
+                short=short,
+                unit=parameter.unit,
+                legal_basis=parameter.legal_basis,
+                history=tuple(
+                    HistoryValue(v.start, v.value, v.source, v.status) for v in parameter.values
+                ),
             )
         )
     return found
@@ -484,6 +529,9 @@ def _explanation(record: DecisionRecord, rule: RecordRule, language: str) -> str
         labels = ", ".join(texts.fact_label(m, language) for m in rule.missing_facts)
         return render(texts.common_text("missing", language), {"missing": labels}, language)
     key = "text" if rule.kind == "calculation" else rule.status
+    variant = rule.computed.get(f"{rule.id}_text")
+    if variant is not None:
+        key = f"{key}_{variant}"
     if not rule.not_needed:
         return render(texts.rule_text(rule.id, key, language), record.names, language)
     # Decided with facts missing: the rule's text for the side that decided it, then which
@@ -587,7 +635,10 @@ def stored_params(record: DecisionRecord) -> Params:
     values: dict[str, Any] = {}
     used = []
     for p in record.parameters:
-        if p.years:
+        if p.history:
+            dated = tuple(DatedValue(h.start, h.value, h.source, h.status) for h in p.history)
+            values[p.short] = History(Parameter(p.name, "", p.unit, p.legal_basis, dated))
+        elif p.years:
             dated = tuple(
                 DatedValue(dt.date(y.year, 1, 1), y.value, y.source, y.status) for y in p.years
             )
@@ -598,12 +649,21 @@ def stored_params(record: DecisionRecord) -> Params:
                 table[y.year - first] = y.value
             values[p.short] = YearTable(parameter, first, table)
         else:
-            if p.value is None or p.valid_from is None:
+            if p.valid_from is None:
                 raise NotReplayable(f"the record has no value of {p.name}")
+            # A value None with its date: the parameter was not in force (DatedValue.in_force).
+            in_force = p.value is not None
             values[p.short] = p.value
             used.append(
                 UsedParameter(
-                    p.name, p.value, p.valid_from, p.unit, p.legal_basis, p.source, p.status
+                    p.name,
+                    p.value if p.value is not None else math.nan,
+                    p.valid_from,
+                    p.unit,
+                    p.legal_basis,
+                    p.source,
+                    p.status,
+                    in_force,
                 )
             )
     return Params(values, tuple(used), record.stale)
@@ -620,7 +680,8 @@ def replay(record: DecisionRecord) -> list[Difference]:
         raise NotInstalled(record.rules_logic_version)
     benefit = benefit_by_id(record.benefit)
     params = stored_params(record)
-    missing = [short for short in benefit.parameters if short not in vars(params)]
+    declared = (*benefit.parameters, *benefit.histories)
+    missing = [short for short in declared if short not in vars(params)]
     if missing:
         raise NotReplayable(f"the record has no value of {', '.join(missing)}")
     facts = dict(record.input_facts)

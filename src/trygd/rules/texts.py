@@ -3,6 +3,9 @@
 Texts live in `texts/<benefit>.toml` next to this module so that they can be reviewed and
 translated without reading code: per fact a label, per rule a title and, for a condition,
 one text for met and one for not met; for a calculation, one text describing the result.
+A rule whose explanation has variants (`Rule.texts`) has one such text per variant, and a
+calculation that must be told differently on some dates has other texts `text_<variant>`
+that it picks itself by setting `v.<rule id>_text` to the variant.
 A fact whose label speaks to the person ("hvor mye du er sykmeldt") also has a staff label
 that speaks about them ("sykmeldingsgrad"), for the caseworkers' pages.
 Templates name facts, parameters and computed values (see `trygd.rules.formatting`).
@@ -113,8 +116,17 @@ def check_complete(benefit: Any) -> list[str]:
         need(labels, f"staff label of {name}")
     for rule in benefit.rules:
         entry = texts.rules.get(rule.id, {})
-        keys = ("title", "met", "not_met") if rule.kind == "condition" else ("title", "text")
-        for key in keys:
+        keys: tuple[str, ...] = ("met", "not_met") if rule.kind == "condition" else ("text",)
+        if rule.texts:  # one text per variant (see `Rule.texts`)
+            keys = tuple(f"{key}_{variant}" for key in keys for variant in rule.texts)
+        # A calculation's other texts (`text_no_cap`), picked by the rule itself, need every
+        # language as well.
+        variants = (
+            tuple(k for k in entry if k.startswith("text_") and k not in keys)
+            if rule.kind != "condition"
+            else ()
+        )
+        for key in ("title", *keys, *variants):
             need(entry.get(key), f"rule {rule.id}.{key}")
         # Texts for a rule decided with facts missing (`Rule.may_be_unknown`): which of them
         # a rule can need depends on its formula, so the property tests explain random cases
@@ -126,7 +138,7 @@ def check_complete(benefit: Any) -> list[str]:
             status, _, facts = key.partition("_without")
             named = facts.removeprefix("_").split("_and_") if facts else []
             if (
-                status not in keys[1:]
+                status not in keys
                 or not rule.may_be_unknown
                 or any(name not in rule.may_be_unknown for name in named)
             ):

@@ -49,6 +49,7 @@ from trygd.services.records import (
     enqueue,
     facts_as_json,
     get_or_404,
+    keep_claim_date,
     open_behandling,
     open_oppgave,
     parse_id,
@@ -437,7 +438,7 @@ def _start_behandling(
     caseworker: a decision after a klage is always made by a person."""
     if open_behandling(uow, sak) is not None:
         raise Conflict("the case already has an open behandling; finish it first")
-    merged = {**vedtak.facts, **facts}
+    merged = {**keep_claim_date(sak.benefit, vedtak.facts, vedtak.effective_from), **facts}
     application = validate_facts(sak.benefit, vedtak.effective_from, merged)
     new = Behandling(
         id=uuid.uuid4(),

@@ -79,14 +79,18 @@ def _require_state(behandling: Behandling, state: State, doing: str) -> None:
 def assess_condition(
     uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]
 ) -> dict[str, Any]:
-    """The caseworker establishes the facts behind a condition, with a written reason."""
+    """The caseworker establishes the facts behind a condition, with a written reason; or
+    behind a calculation the rules could not make (dagpenger's basis without the income per
+    month), which is then named in `condition` like a condition."""
     sak, behandling, _person = load_for_change(
         uow, behandling_id, Access.ASSESS, body.get("version")
     )
     _require_state(behandling, State.ASSESSING, "assess conditions of")
     condition = body.get("condition")
     known = {
-        f"{sak.benefit}.{r.id}": r for r in _rules_of(uow, behandling) if r.kind == "condition"
+        f"{sak.benefit}.{r.id}": r
+        for r in _rules_of(uow, behandling)
+        if r.kind == "condition" or r.status == "undetermined"
     }
     if not isinstance(condition, str) or condition not in known:
         raise InvalidInput([("condition", f"must be one of: {', '.join(sorted(known))}")])

@@ -18,6 +18,7 @@ from trygd.domain.advance_notice import AdvanceNotice, advance_notice, against_p
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
 from trygd.domain.automation import may_decide_automatically
 from trygd.domain.behandling import Action
+from trygd.rules.declarations import FactError
 from trygd.rules.parameters import ParameterError
 from trygd.rules.record import FORMAT as RECORD_FORMAT
 from trygd.rules.record import DecisionRecord, evaluate_record
@@ -59,6 +60,9 @@ def run_rules(
         # The shipped parameter files are checked when loaded; here the error can only mean
         # that the date (or a year in the facts) lies outside the law's known values.
         raise InvalidInput([("claim_date", f"cannot be assessed on this date: {error}")]) from None
+    except FactError as error:  # checked when the facts were validated; kept as a safeguard
+        problems = [(f"facts.{name}", problem) for name, problem in error.problems]
+        raise InvalidInput(problems) from None
     row = DecisionRecordRow(
         id=uuid.uuid4(),
         benefit=record.benefit,

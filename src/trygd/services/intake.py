@@ -25,6 +25,7 @@ from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.records import (
     facts_as_json,
     get_or_404,
+    keep_claim_date,
     move,
     open_behandling,
     validate_facts,
@@ -166,10 +167,11 @@ def report_change(uow: UnitOfWork, sak_id: uuid.UUID, body: dict[str, Any]) -> d
         if open_now.kind == Kind.REVURDERING.value and State(open_now.state) in JOINABLE:
             return _join_revurdering(uow, sak, open_now, report, changes)
         raise claims.in_process(sak, open_now)
-    merged = {**old.facts, **changes}
+    kept = keep_claim_date(sak.benefit, old.facts, old.effective_from)
+    merged = {**kept, **changes}
     application = validate_facts(sak.benefit, effective, merged)
     facts = facts_as_json(application.facts)
-    if facts == old.facts:
+    if facts == kept:
         raise Conflict(
             f"nothing changes: the vedtak in force already rests on these facts (vedtak {old.id})",
             code="no_change",

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from trygd.applications.inputs import Application, InputError, parse_application
 from trygd.domain.behandling import Action, IllegalTransition, Kind, State, next_state
-from trygd.rules.assessment import jsonable
+from trygd.rules.assessment import benefit_by_id, jsonable
 from trygd.rules.record import DecisionRecord, decode, explain
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.unit_of_work import UnitOfWork
@@ -69,6 +69,16 @@ def validate_facts(benefit: str, claim_date: dt.date, facts: dict[str, Any]) -> 
         return parse_application(json.dumps(document))
     except InputError as error:
         raise InvalidInput(error.problems) from None
+
+
+def keep_claim_date(benefit: str, facts: dict[str, Any], claim_date: dt.date) -> dict[str, Any]:
+    """A vedtak's facts (as JSON values) carried into a later behandling of the same right,
+    with the claim date the rules must keep counting from (`Benefit.claim_date_fact`; for
+    dagpenger the earning period of the basis) set to the vedtak's own when they lack it."""
+    name = benefit_by_id(benefit).claim_date_fact
+    if name is None or facts.get(name) is not None:
+        return facts
+    return {**facts, name: claim_date.isoformat()}
 
 
 def facts_as_json(facts: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.files import MAX_FILE_BYTES
+from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, file_reason, files, from_service_error, text
 from trygd.web.routes import citizen_questions as questions
 from trygd.web.routes.citizen_common import page, refusal, service, t, today
@@ -74,6 +75,7 @@ def _question_page(
     value: str,
     change: bool,
     errors: FormErrors | None = None,
+    value_to: str = "",
 ) -> Response:
     number = questions.QUESTIONS[benefit].index(q) + 1
     previous = questions.before(benefit, q.fact)
@@ -91,6 +93,7 @@ def _question_page(
         benefit=benefit,
         q=q,
         value=value,
+        value_to=value_to,
         change=change,
         number=number,
         total=len(questions.QUESTIONS[benefit]),
@@ -107,6 +110,9 @@ def question_page(request: Request, benefit: str, fact: str, change: bool = Fals
         raise NotFound("no such question")
     draft = _existing_draft(request, benefit)
     stored = draft["answers"].get(fact) if draft else None
+    if q.kind == "period":
+        first, last = questions.period_parts(stored) if stored else ("", "")
+        return _question_page(request, benefit, q, first, change, value_to=last)
     return _question_page(request, benefit, q, questions.shown(q, stored) if stored else "", change)
 
 
@@ -120,6 +126,16 @@ def answer_question(
         raise NotFound("no such question")
     tr = t(request)
     raw = text(form, "answer")
+    if q.kind == "period":  # two fields: the first and the last day
+        raw_to = text(form, "answer_to")
+        stored, problems = questions.check_period(raw, raw_to, tr, today(request))
+        if problems:
+            errors = FormErrors()
+            for field, message in problems.items():
+                errors.add(field, message)
+            return _question_page(request, benefit, q, raw, change, errors, value_to=raw_to)
+        assert stored is not None
+        return _save_answer(request, context, benefit, fact, stored, change)
     stored, problem = questions.check(q, raw, tr, today(request))
     if problem is None and stored is not None:
         existing = _existing_draft(request, benefit)
@@ -130,6 +146,17 @@ def answer_question(
         errors = FormErrors()
         errors.add("answer", problem)
         return _question_page(request, benefit, q, raw, change, errors)
+    return _save_answer(request, context, benefit, fact, stored, change)
+
+
+def _save_answer(
+    request: Request,
+    context: RequestContext,
+    benefit: str,
+    fact: str,
+    stored: str | None,
+    change: bool,
+) -> Response:
     draft = service(request).open_draft(context, benefit)
     service(request).save_draft_answers(context, draft["id"], {fact: stored})
     following = questions.after(benefit, fact)

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from trygd.rules import formatting
-from trygd.rules.benefits import PROFILES
+from trygd.rules.benefits import BENEFITS, PROFILES
 from trygd.rules.profiles import CLAIM_DATE as CLAIM_DATE
 from trygd.rules.profiles import Question as Question
 from trygd.services.intake import LONGEST_AHEAD
@@ -38,6 +38,7 @@ MISSING = {
     "percent": N_("Write a number from 0 to 100"),
     "date": N_("Write the date as dd.mm.yyyy"),
     "from_date": N_("Write the date as dd.mm.yyyy"),
+    "period": N_("Write the date as dd.mm.yyyy"),
 }
 WRONG = {
     "yesno": N_("Choose yes or no"),
@@ -47,7 +48,12 @@ WRONG = {
     "percent": N_("Write a whole number from 0 to 100"),
     "date": N_("Write a real date as dd.mm.yyyy, no later than today"),
     "from_date": N_("Write a date from %(earliest)s to %(latest)s, as dd.mm.yyyy"),
+    "period": N_("Write a real date as dd.mm.yyyy, no later than today"),
 }
+PERIOD_LAST_WRONG = N_("Write a real date as dd.mm.yyyy, no later than %(latest)s")
+PERIOD_ORDER_WRONG = N_("The last day cannot be before the first day")
+PERIOD_SEPARATOR = "/"
+"""A "period" answer is stored as "FIRST/LAST" (ISO dates)."""
 
 
 def question(benefit: str, fact: str) -> Question | None:
@@ -77,6 +83,10 @@ def check(q: Question, raw: str, t: Translator, today: dt.date) -> tuple[str | N
         return None, t.gettext(MISSING[q.kind])
     if q.kind in ("date", "from_date"):
         return _check_date(q, value, t, today)
+    if q.kind == "period":  # as `shown` writes it: first–last
+        first, _, last = value.partition("\u2013")
+        stored, problems = check_period(first, last, t, today)
+        return stored, next(iter(problems.values()), None)
     wrong = t.gettext(WRONG[q.kind], maximum=q.maximum or 0)
     if q.kind == "yesno":
         return (value, None) if value in ("yes", "no") else (None, wrong)
@@ -127,6 +137,51 @@ def _check_date(
     return day.isoformat(), None
 
 
+def check_period(
+    first: str, last: str, t: Translator, today: dt.date
+) -> tuple[str | None, dict[str, str]]:
+    """A "period" answer typed as two dates: ("FIRST/LAST", {}) or (None, the message per
+    field: "answer" for the first day, "answer_to" for the last). The first day is the claim
+    date (no later than today: the sick leave has begun); the last may lie ahead, no further
+    than the services take a claim."""
+    problems: dict[str, str] = {}
+    days: dict[str, dt.date] = {}
+    for field, raw in (("answer", first), ("answer_to", last)):
+        if not raw.strip():
+            problems[field] = t.gettext(MISSING["period"])
+            continue
+        day, problem = read_date(raw)
+        if problem == "calendar":
+            problems[field] = t.gettext(DATE_DOES_NOT_EXIST)
+        elif day is None or day.year < 1900:
+            problems[field] = t.gettext(WRONG["period"])
+        else:
+            days[field] = day
+    latest = today + LONGEST_AHEAD
+    if "answer" in days and days["answer"] > today:
+        problems["answer"] = t.gettext(WRONG["period"])
+    if "answer_to" in days and days["answer_to"] > latest:
+        problems["answer_to"] = t.gettext(PERIOD_LAST_WRONG, latest=latest.strftime("%d.%m.%Y"))
+    if not problems and days["answer_to"] < days["answer"]:
+        problems["answer_to"] = t.gettext(PERIOD_ORDER_WRONG)
+    if problems:
+        return None, problems
+    return f"{days['answer'].isoformat()}{PERIOD_SEPARATOR}{days['answer_to'].isoformat()}", {}
+
+
+def period_parts(stored: str) -> tuple[str, str]:
+    """A stored "period" answer as the person typed its two days (dd.mm.yyyy)."""
+    first, _, last = stored.partition(PERIOD_SEPARATOR)
+    return tuple(_typed_date(day) for day in (first, last))  # type: ignore[return-value]
+
+
+def _typed_date(stored: str) -> str:
+    try:
+        return dt.date.fromisoformat(stored).strftime("%d.%m.%Y")
+    except ValueError:
+        return stored
+
+
 def check_against_others(
     benefit: str, fact: str, stored: str, answers: dict[str, str], t: Translator
 ) -> str | None:
@@ -136,6 +191,9 @@ def check_against_others(
     includes the first (`Application.nested_amounts`: dagpenger's income of the last 12 and
     36 months), so it cannot be smaller; the person is asked to check whichever of the two
     they answer last."""
+    bounded = _bounded_by(benefit, fact, stored, answers, t)
+    if bounded is not None:
+        return bounded
     nested = PROFILES[benefit].application.nested_amounts if benefit in PROFILES else None
     if nested is None or fact not in nested:
         return None
@@ -162,13 +220,52 @@ def check_against_others(
     )
 
 
+def _bounded_by(
+    benefit: str, fact: str, stored: str, answers: dict[str, str], t: Translator
+) -> str | None:
+    """A message when a count is larger than the count that includes it (`Fact.at_most`:
+    the children living with both parents are some of the children), whichever is answered
+    last; None when they fit or the other is not answered."""
+    facts = {f.name: f for f in BENEFITS[benefit].input_facts} if benefit in BENEFITS else {}
+    part = facts.get(fact)
+    if part is not None and part.at_most:
+        smaller, larger_fact, other = stored, part.at_most, answers.get(part.at_most)
+        if other is None or not other.isdigit() or not stored.isdigit():
+            return None
+        if int(smaller) <= int(other):
+            return None
+        other_question = question(benefit, larger_fact)
+        asked = t.gettext(other_question.text) if other_question else larger_fact
+        return t.gettext(
+            "This is more than your answer to “%(question)s” (%(answer)s). Check both answers.",
+            question=asked,
+            answer=other,
+        )
+    for candidate in facts.values():
+        if candidate.at_most != fact:
+            continue
+        part_answer = answers.get(candidate.name)
+        if part_answer is None or not part_answer.isdigit() or not stored.isdigit():
+            continue
+        if int(part_answer) <= int(stored):
+            continue
+        part_question = question(benefit, candidate.name)
+        asked = t.gettext(part_question.text) if part_question else candidate.name
+        return t.gettext(
+            "This is less than your answer to “%(question)s” (%(answer)s). Check both answers.",
+            question=asked,
+            answer=part_answer,
+        )
+    return None
+
+
 def shown(q: Question, stored: str) -> str:
-    """A stored answer as the person typed it back into the field."""
+    """A stored answer as the person typed it back into the field ("period": both days,
+    first–last, as the summary shows them)."""
     if q.kind in ("date", "from_date"):
-        try:
-            return dt.date.fromisoformat(stored).strftime("%d.%m.%Y")
-        except ValueError:
-            return stored
+        return _typed_date(stored)
+    if q.kind == "period":
+        return "\u2013".join(period_parts(stored))
     return stored
 
 
@@ -214,19 +311,33 @@ def first_problem(
 
 
 def claim_date_from(benefit: str, answers: dict[str, str], today: dt.date) -> dt.date:
-    """The date the application is from: the person's answer where the benefit asks it,
-    else the day it is sent."""
-    asked = question(benefit, CLAIM_DATE) is not None
-    return dt.date.fromisoformat(answers[CLAIM_DATE]) if asked else today
+    """The date the application is from: the person's answer where the benefit asks it, the
+    first day of the period where it asks a period (the sick leave began then), else the day
+    it is sent."""
+    if question(benefit, CLAIM_DATE) is not None:
+        return dt.date.fromisoformat(answers[CLAIM_DATE])
+    period = next((q for q in QUESTIONS[benefit] if q.kind == "period"), None)
+    if period is not None:
+        return dt.date.fromisoformat(answers[period.fact].partition(PERIOD_SEPARATOR)[0])
+    return today
 
 
 def facts_from(benefit: str, answers: dict[str, str]) -> dict[str, Any]:
     """The facts of the application format from the stored answers (unanswered left out)."""
+    application = PROFILES[benefit].application
     facts = {
         q.fact: fact_value(q, answers[q.fact])
         for q in QUESTIONS[benefit]
-        if q.fact in answers and q.fact != CLAIM_DATE
+        if q.fact in answers and q.fact != CLAIM_DATE and q.kind != "period"
     }
-    for looked_up in PROFILES[benefit].application.looked_up:
+    for q in QUESTIONS[benefit]:
+        if q.kind == "period" and q.fact in answers:
+            # One sick note: its days, and its grade from the grade question.
+            first, _, last = answers[q.fact].partition(PERIOD_SEPARATOR)
+            period: dict[str, Any] = {"from": first, "to": last}
+            if application.period_grade is not None and application.period_grade in answers:
+                period["grade"] = int(answers[application.period_grade])
+            facts[q.fact] = [period]
+    for looked_up in application.looked_up:
         facts[looked_up] = []  # e.g. earlier sick leave, which NAV looks up itself
     return facts

@@ -21,6 +21,7 @@ from trygd.letters.build import headline_amount
 from trygd.privacy.policy import Role
 from trygd.rules import formatting
 from trygd.rules.benefits import BENEFITS as RULES
+from trygd.rules.declarations import LIST_KINDS
 from trygd.rules.texts import catalogue, parameter_label
 from trygd.services.casework import LONGEST_INFORMATION_DEADLINE
 from trygd.services.errors import Forbidden, InvalidInput
@@ -130,14 +131,20 @@ def _fact_labels(benefit_id: str, language: str) -> dict[str, str]:
 def _fact_fields(
     behandling: BehandlingView, assessment: dict[str, Any] | None, language: str
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per condition, the facts it needs as typed form fields, filled with today's values."""
+    """Per condition, and per calculation the rules could not make, the facts it needs as
+    typed form fields, filled with today's values.
+
+    A fact the rules derive from a list (sykepenger's days used, from the sick notes) is
+    listed to be read but not `editable`: an application cannot give it, only the list."""
     if not assessment:
         return {}
     benefit = RULES[behandling.benefit]
     kinds = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
+    given = {fact.name for fact in benefit.input_facts}
     texts = catalogue(benefit.id)
     fields: dict[str, list[dict[str, Any]]] = {}
-    for condition in assessment["conditions"]:
+    open_steps = [c for c in assessment["calculations"] if c["status"] == "undetermined"]
+    for condition in (*assessment["conditions"], *open_steps):
         names = [*condition["facts_used"], *condition["missing_facts"]]
         fields[condition["id"]] = [
             {
@@ -145,9 +152,10 @@ def _fact_fields(
                 "kind": kinds.get(name, "money"),
                 "label": _label(texts, name, language),
                 "value": behandling.facts.get(name),
+                "editable": name in given,
             }
             for name in dict.fromkeys(names)
-            if kinds.get(name) not in ("periods", "yearly_amounts")
+            if kinds.get(name) not in LIST_KINDS
         ]
     return fields
 
@@ -160,6 +168,7 @@ def benefit_fact_fields(
     benefit = RULES[benefit_id]
     texts = catalogue(benefit.id)
     found = {fact.name: fact.kind for fact in (*benefit.facts, *benefit.input_facts)}
+    given = {fact.name for fact in benefit.input_facts}
     return [
         {
             "name": name,
@@ -168,7 +177,7 @@ def benefit_fact_fields(
             "value": facts.get(name),
         }
         for name, kind in found.items()
-        if kind not in ("periods", "yearly_amounts")
+        if kind not in LIST_KINDS and name in given
     ]
 
 
@@ -212,6 +221,8 @@ def parameter_value(value: Any, unit: str, language: Language, t: Translator) ->
         return t.gettext("%(amount)s a day", amount=formatting.kroner(value, language))
     if unit == "G":
         return f"{formatting.factor(value, language)} G"
+    if unit == "flag":  # a choice between two readings of a rule: 1 or 0
+        return t.gettext("Yes") if value else t.gettext("No")
     if unit in ("ratio", "factor"):
         return (formatting.percent if unit == "ratio" else formatting.factor)(value, language)
     if unit == "hours/week":

@@ -6,11 +6,14 @@ work capacity reduced by at least half, or by 30 % when a recognised occupationa
 the cause (§ 11-5 with § 11-22), illness or injury as the main cause (§ 11-5) and the need
 for treatment or work-oriented help to get or keep work (§ 11-6). Calculation: basis
 (§ 11-19), yearly amount with the minimum amounts (§ 11-20 first paragraph), daily rate
-(§ 11-20 second paragraph), child supplement and the 90 % cap (§ 11-20).
+(§ 11-20 second paragraph), child supplement and the 90 % cap (§ 11-20; UNCONFIRMED, see
+`total_daily`). The grading of a meldeperiode for work (§ 11-23) is a pure function in
+`gradering.py`, for the meldekort.
 
 `at` is the date the right is assessed from (virkningsdato). The amounts are those paid for a
 day with full payment; reductions for work, meldeplikt or samordning in a meldeperiode
-(§ 11-23 and others) are outside this assessment (see `graded_daily_amount`).
+(§ 11-23 and others) are outside this assessment (see `graded_daily_amount` and
+`gradering.grade_for_work`).
 
 Rounding follows NAV's AAP system (navikt/aap-behandlingsflyt, `BeregnTilkjentYtelseService`):
 kroner are rounded HALF_UP only for the amount per day; the basis and the yearly amount are
@@ -244,7 +247,14 @@ def child_supplement(f: Namespace, p: Any, v: Namespace) -> Any:
 
 @calculation("ftrl. § 11-20", needs=("daily_rate", "child_supplement"))
 def total_daily(f: Namespace, p: Any, v: Namespace) -> Any:
-    """AAP and child supplement together may not exceed 90 % of the basis per day.
+    """AAP and child supplement together may not exceed 90 % of the basis per day, where the
+    cap's parameter is in force.
+
+    The cap is UNCONFIRMED: NAV's AAP system today (aap-behandlingsflyt
+    `BeregnTilkjentYtelseService`) applies none, its first payment model did, and no repeal
+    was found in the law. The parameter keeps it until that is settled; an entry that is not
+    in force (in the files or a reform) switches it off from its date, and then the amount
+    is the rate plus the whole child supplement.
 
     For a member paid the minimum amount, the cap is measured against the basis that would
     give that minimum (minimum / 66 %), as NAV's first AAP payment model did
@@ -253,6 +263,10 @@ def total_daily(f: Namespace, p: Any, v: Namespace) -> Any:
     the cap can only cut the child supplement, never the AAP itself. The daily cap is
     rounded HALF_UP.
     """
+    if p.max_total_share is None:
+        if v.explaining:
+            v.total_daily_text = "no_cap"
+        return v.daily_rate + v.child_supplement
     v.cap_basis = ops.maximum(v.basis, v.yearly_amount / p.benefit_rate)
     v.daily_cap = ops.round_half_up(p.max_total_share * v.cap_basis / p.working_days_per_year)
     v.cut = ops.clip(v.daily_rate + v.child_supplement - v.daily_cap, 0.0, v.child_supplement)

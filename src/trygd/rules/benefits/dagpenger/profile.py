@@ -34,6 +34,11 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Q("stays_in_norway", "yesno", P_("Do you live in Norway now?")),
+    # The person is asked the two sums, not the income of each of 36 months: the sums decide
+    # the minimum income (§ 4-4) and the period (§ 4-15) exactly as the months would, so a
+    # rejection is automatic. The basis (§ 4-11) indexes each month by G; without the months
+    # (from a-inntekt, given by a caseworker or through the API as `monthly_income`) it is
+    # undetermined and the claim goes to a caseworker.
     Q(
         "income_12m",
         "money",
@@ -110,7 +115,11 @@ PROFILE = BenefitProfile(
         status="confirmed",
         note="4450 is the domestic dagpenger unit in Kabal's list of first-instance units",
     ),
-    automation=Automation(True, "All conditions are assessed from register and application facts."),
+    automation=Automation(
+        True,
+        "All conditions are assessed from register and application facts; the basis needs the "
+        "income per month from a-inntekt, without which a caseworker completes it.",
+    ),
     # The stønadsperiode of § 4-15, as calendar weeks.
     coverage=Coverage("weeks_amount", "period_weeks"),
     guide=Guide(

@@ -23,6 +23,12 @@ ID = "sykepenger"
 
 QUESTIONS: tuple[Question, ...] = (
     Q(
+        "sick_leave_periods",
+        "period",
+        P_("When are you on sick leave?"),
+        P_("Write the first and the last day on your sick note (sykmelding)."),
+    ),
+    Q(
         "folketrygd_member",
         "yesno",
         P_("Are you a member of folketrygden?"),
@@ -71,8 +77,11 @@ PROFILE = BenefitProfile(
         letter=L_("sickness benefit"),
         letter_title=L_("sickness benefit (sykepenger)"),
     ),
-    # Earlier sick leave is looked up by NAV itself.
-    application=Application(QUESTIONS, looked_up=("sick_leave_history",)),
+    # Earlier sick leave is looked up by NAV itself. The pages ask one sick note (its first day
+    # is the claim date) and take its grade from the grade question; the API takes a list.
+    application=Application(
+        QUESTIONS, looked_up=("sick_leave_history",), period_grade="sick_leave_grade"
+    ),
     changeable={
         "sick_leave_grade": P_("How many percent you are sick-listed"),
         "yearly_income": P_("Your yearly income"),

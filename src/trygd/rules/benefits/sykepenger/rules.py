@@ -4,15 +4,17 @@ chapter 8 (arbeidstaker).
 Conditions: age (§ 8-3 first paragraph: nothing from the 70th birthday), membership in
 folketrygden (chapter 2), earning period of four weeks in work (§ 8-2), incapacity caused by
 illness or injury (§ 8-4), loss of pensionable income (§ 8-3 first paragraph), minimum income
-(§ 8-3 second paragraph: 0.5 G; § 8-51: 2 G after the 67th birthday) and minimum grade
-(§ 8-13: at least 20 %). Calculation: sykepengegrunnlag capped at 6 G (§ 8-10), daily basis
-(§ 8-10 third paragraph), daily payment (dekningsgrad § 8-16, grade § 8-13), the employer
-period and the first day NAV pays (§§ 8-17, 8-19), the maksdato (§ 8-12, § 8-51, § 8-3),
-the condition that sykepengedager are left (§ 8-12, § 8-51) and the yearly amount.
+(§ 8-3 second paragraph: 0.5 G; § 8-51: 2 G after the 67th birthday), minimum grade
+(§ 8-13: at least 20 %), sick leave beyond the arbeidsgiverperiode (§ 8-17) and sykepengedager
+left (§ 8-12, § 8-51). Calculation: sykepengegrunnlag capped at 6 G (§ 8-10), daily basis
+(§ 8-10 third paragraph), daily payment (dekningsgrad § 8-16, grade § 8-13), the end of the
+arbeidsgiverperiode and the first day NAV pays (§§ 8-17, 8-19), the maksdato (§ 8-12, § 8-51,
+§ 8-3), the sykepengedager used and left, the first day refused, and the yearly amount.
 
-`at` is the skjæringstidspunkt: the first day of the incapacity for work the application is
-assessed on. Only arbeidstakere are modelled (dekningsgrad 100 %, the employer pays the first
-16 days); selvstendig næringsdrivende and frilansere (§§ 8-34 to 8-43) are not.
+`at` is the skjæringstidspunkt: the first day of the sick leave the application is assessed
+on (a revurdering is assessed from the day of the change instead). Only arbeidstakere are
+modelled (dekningsgrad 100 %, the employer pays the first 16 days); selvstendig
+næringsdrivende and frilansere (§§ 8-34 to 8-43) are not.
 
 Rounding follows NAV's sykepenger system (navikt/helse-spleis, `Inntekt.rundTilDaglig`,
 HALF_UP): the sykepengegrunnlag is kept in kroner as given; the daily basis (grunnlag / 260)
@@ -24,46 +26,71 @@ Two G values can apply on one day. The minimum income (0.5 G, § 8-3 second para
 (`common.grunnbelop_minimum_income`): a new G counts there only from the day NAV puts it into
 use, some weeks after 1 May (2026: from 1 June), as in spleis (`Grunnbeløp.kt`, the
 minimum-income G by virkningsdato). The 6 G cap of § 8-10 uses the ordinary G from 1 May.
-Between the two dates the threshold is still half of last year's G.
+Between the two dates the threshold is still half of last year's G. The higher requirement
+of § 8-51 is applied when `at` is after the 67th birthday; spleis applies it to every
+vedtaksperiode that ends after that birthday (`Minsteinntektsvurdering`), so a sick leave
+that runs past the 67th birthday on an income between 0.5 G and 2 G is paid up to the
+birthday only. That is not modelled here (a sick leave across the 67th birthday is assessed
+on `at`).
 
-The maksdato (§ 8-12). Sykepengedager are the weekdays Monday to Friday for which NAV pays
-(§ 8-11); public holidays are not skipped and a day with graded sykepenger counts as a whole
-day, as in spleis. The application gives the earlier periods in which NAV paid sykepenger
-(`sick_leave_history`, after the employer periods); `derive` turns them into the number of
-sykepengedager already used (`sick_days_used`), the number of those after the 67th birthday
-(`sick_days_used_after_67`) and whether they all stay counted until the maksdato
-(`used_days_stay_in_window`). The readings followed:
+The sick leave. The application gives its sick notes as periods (`sick_leave_periods`: from,
+to and grade, both ends included) and the earlier periods in which NAV paid sykepenger
+(`sick_leave_history`, after the employer periods). `derive` walks through the days
+(`timeline.py`, where the readings are described) and gives the rules flat facts:
 
-* The 26-week rule (§ 8-12 second paragraph). Earlier days stop counting when the member has
-  been without sykepenger for at least 26 weeks = 182 calendar days (spleis,
-  `TILSTREKKELIG_OPPHOLD_I_SYKEDAGER = 26 * 7`). Spleis counts those days up to the next day
-  NAV pays and so also counts the employer period of the new illness; this module follows the
-  law's words "helt arbeidsfør" instead and counts the gap before the new incapacity only:
-  the calendar days after the last paid day up to the day before `at`. The days of the new
-  illness, its employer period included, are not days fully fit for work. (Worked case S9:
-  181 days fit is not enough, 182 is.) Gaps between the earlier periods count as fit days,
-  as the history does not say more.
-* The three-year window (§ 8-12 first paragraph). Days count if they lie within three years
-  before the first day NAV pays in the new period (`first_payment_day`). Days can leave the
-  window while the new period runs, which would move the maksdato later. This is not computed:
-  when a counted day could leave the window before the latest possible maksdato,
-  `derive` leaves out `used_days_stay_in_window`, and the maksdato and the condition that
-  days are left become undetermined (a caseworker counts them). When all days are used
-  already, the right is taken as used up on the first day (spleis does not give days back to
-  a member in that state either).
-* Age 67 (§ 8-51, § 8-12 fourth paragraph). From the day after the 67th birthday at most 60
-  sykepengedager can be paid, including earlier days after that birthday; the higher minimum
-  income (2 G) applies from the same day (spleis `forhøyetInntektskrav`: dato > 67-årsdagen).
-* Age 70 (§ 8-3). The last possible day is the day before the 70th birthday; the maksdato is
-  the last weekday before that birthday at the latest (spleis `sisteVirkedagFør`).
-* The new employer period is taken to be a full 16 days from `at`. An incapacity that starts
-  within 16 days after an earlier one shares its employer period (§ 8-19 third paragraph);
-  that is not modelled.
+* the arbeidsgiverperiode of the last sick leave: 16 calendar days counted over the periods,
+  a gap of fewer than 16 days between two periods continuing it (§ 8-19); its last day
+  (`employer_period_last_day`), the first day of sick leave after it (`first_nav_day`) and
+  whether the sick leave goes on after it on a weekday (`sick_after_employer_period`);
+* the sykepengedager used by the end of the sick leave (`sick_days_used`, and
+  `sick_days_used_after_67`), counted as NAV counts them: weekdays after the
+  arbeidsgiverperiode (§ 8-11), public holidays not skipped, a graded day a whole day; a
+  weekday with a grade under 20 % is refused and not counted;
+* the day they are counted to (`days_counted_to`): the last weekday of the sick leave (but
+  not after the last weekday before the 70th birthday), or, when every day is used, the day
+  the last one was used. When the quota is used up, the maksdato stays that day, however
+  later a new sick leave starts (shared/rules corrections 2026-12; spleis
+  `MaksdatoberegningTest`, "opphold på mindre enn 26 uker skal ikke nullstille telleren");
+* the first weekday after that day on which NAV would pay if days were left
+  (`next_sick_weekday`): the first refused day is the later of it and the weekday after the
+  maksdato.
 
-`derive` needs the 3-year window, the 26 weeks, the employer period, the 248 days and the age
-67 to summarise the history. It gets them as the benefit's parameters on `at` from the
-rule-set the assessment runs under, so a reform of these values reaches the summary as it
-reaches the rules below.
+The maksdato is then computed as spleis does (`Maksdatokontekst.beregnMaksdato`): the
+days left counted as weekdays after `days_counted_to`; from the day after the 67th birthday
+at most 60 days (§ 8-51, § 8-12 fourth paragraph), earlier days after that birthday
+included; and never on or after the 70th birthday (§ 8-3; spleis `sisteVirkedagFør`). The
+earliest of the three is the maksdato. (Spleis does not cap the ordinary maksdato at the 70th
+birthday when it comes before the 67 limit; this module does, as § 8-3 says.) After the sick
+leave the maksdato assumes the member stays sick without a break.
+
+The 26-week rule (§ 8-12 second paragraph) follows NAV's practice by default: 182 calendar
+days without sykepenger, the days of a new arbeidsgiverperiode counted (spleis
+`TILSTREKKELIG_OPPHOLD_I_SYKEDAGER`). The law's words ("helt arbeidsfør i 26 uker") are the
+other reading, chosen with the parameter `sykepenger.reset_counts_nav_practice` = 0; see
+`timeline.py` for both. (Worked case S9: after 181 days at work the new arbeidsgiverperiode
+makes 197 days without sykepenger, a new right in NAV's practice but not by the law's words.)
+
+The three-year window (§ 8-12 first paragraph) is moved as spleis moves it: to three years
+before the first day paid after a pause. After the sick leave, days could leave the window
+while the member stays sick; spleis does not move the window then, but the words "de siste
+tre årene" could be read so. This module stays careful: when a counted day could leave the
+window before the latest possible maksdato, `derive` leaves out `used_days_stay_in_window`,
+and the maksdato and the condition that days are left become undetermined (a caseworker
+counts them). When all days are used already, the right is taken as used up.
+
+An application without `sick_leave_periods` (the format before them) is a sick leave from
+`at` that is taken to go on without a break: the arbeidsgiverperiode is the 16 days from
+`at`, and the days used are counted before it, from the history alone. Without the history
+the days used are not known, and the maksdato is undetermined.
+
+`sick_leave_grade` is the grade the daily payment and § 8-13 are assessed on. With periods
+it is the grade of the last period, unless the application gives it as well (a change of the
+grade reported later, which applies from the day of the change).
+
+`derive` needs the 16 days, the 26 weeks, the three years, the 248 and 60 days, the ages and
+the minimum grade. It gets them as the benefit's parameters on `at` from the rule-set the
+assessment runs under, so a reform of these values reaches the derived facts as it reaches
+the rules below.
 """
 
 from __future__ import annotations
@@ -71,14 +98,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
-
 from trygd.rules import dates, ops
+from trygd.rules.benefits.sykepenger import timeline
 from trygd.rules.declarations import Benefit, Fact, Namespace, calculation, condition
 from trygd.rules.parameters import Params
 
 DAYS_PER_WEEK = 7
 """Calendar days in a week, to turn the 26 weeks of § 8-12 into days."""
+
+PERCENT = 100
+"""A grade is given in percent; the parameter `min_grade` is a share."""
 
 FACTS = (
     Fact("birth_date", "date", "The applicant's date of birth."),
@@ -112,14 +141,33 @@ FACTS = (
         "sick_leave_grade",
         "percent",
         "How much the ability to work is reduced (sykmeldingsgrad), 0-100; 100 means fully "
-        "sick-listed.",
+        "sick-listed. With sick_leave_periods, the grade of the last period unless given.",
+    ),
+    Fact(
+        "employer_period_last_day",
+        "date",
+        "The last day of the arbeidsgiverperiode of the last sick leave: its 16th calendar "
+        "day, or where that would be if the sick leave went on (derived from "
+        "sick_leave_periods; without them the 16th day from `at`).",
+    ),
+    Fact(
+        "first_nav_day",
+        "date",
+        "The first day of sick leave after the arbeidsgiverperiode, from which NAV pays "
+        "(derived; without sick_leave_periods the 17th day from `at`).",
+    ),
+    Fact(
+        "sick_after_employer_period",
+        "bool",
+        "Whether the sick leave goes on after the arbeidsgiverperiode on at least one weekday "
+        "(derived; without sick_leave_periods the sick leave is taken to go on).",
     ),
     Fact(
         "sick_days_used",
         "count",
-        "Sykepengedager NAV has already paid that still count towards the maximum: after the "
-        "last 26 weeks without sykepenger and within the last three years (derived from "
-        "sick_leave_history).",
+        "Sykepengedager NAV has paid, or pays in the sick leave, that count towards the "
+        "maximum: after the last 26 weeks without sykepenger and within the three-year window, "
+        "up to days_counted_to (derived from sick_leave_history and sick_leave_periods).",
         minimum=0,
         maximum=10_000,
     ),
@@ -131,6 +179,20 @@ FACTS = (
         maximum=10_000,
     ),
     Fact(
+        "days_counted_to",
+        "date",
+        "The day sick_days_used is counted to: the last weekday of the sick leave (not after "
+        "the last weekday before the 70th birthday), or the day the last sykepengedag was "
+        "used when all are used (derived; needs the birth date).",
+    ),
+    Fact(
+        "next_sick_weekday",
+        "date",
+        "The first weekday after days_counted_to, and after the arbeidsgiverperiode, on which "
+        "the member is on sick leave; after the end of the sick leave it is taken to go on "
+        "(derived).",
+    ),
+    Fact(
         "used_days_stay_in_window",
         "bool",
         "True when none of sick_days_used can leave the three-year window before the maksdato. "
@@ -140,10 +202,30 @@ FACTS = (
     ),
 )
 
-DERIVED = ("sick_days_used", "sick_days_used_after_67", "used_days_stay_in_window")
+EMPLOYER_PERIOD_FACTS = (
+    "employer_period_last_day",
+    "first_nav_day",
+    "sick_after_employer_period",
+)
+COUNT_FACTS = (
+    "sick_days_used",
+    "sick_days_used_after_67",
+    "days_counted_to",
+    "next_sick_weekday",
+    "used_days_stay_in_window",
+)
+DERIVED = (*EMPLOYER_PERIOD_FACTS, *COUNT_FACTS)
 
 INPUTS = (
     *(fact for fact in FACTS if fact.name not in DERIVED),
+    Fact(
+        "sick_leave_periods",
+        "graded_periods",
+        "The sick notes (sykmeldinger) of the sick leave: from, to (both included) and grade "
+        "in percent. Days between the periods are days at work. The first period starts on "
+        "the claim date (or before it, in a revurdering). Left out: a sick leave from the "
+        "claim date that goes on (the format before periods).",
+    ),
     Fact(
         "sick_leave_history",
         "periods",
@@ -165,10 +247,12 @@ PARAMETERS = {
     "max_basis_factor": "sykepenger.max_basis_factor",
     "coverage_rate": "sykepenger.coverage_rate_employee",
     "employer_period_days": "sykepenger.employer_period_days",
+    "employer_period_gap_days": "sykepenger.employer_period_gap_days",
     "max_days": "sykepenger.max_days",
     "max_days_after_67": "sykepenger.max_days_after_67",
     "lookback_years": "sykepenger.lookback_years",
     "reset_weeks": "sykepenger.reset_weeks",
+    "reset_counts_nav_practice": "sykepenger.reset_counts_nav_practice",
 }
 
 
@@ -178,90 +262,184 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-def _weekdays(first: dt.date, last: dt.date) -> int:
-    """Weekdays Monday to Friday from `first` to `last`, both included."""
-    if last < first:
-        return 0
-    return int(np.busday_count(first, last + dt.timedelta(days=1)))
-
-
-def _merged(history: list[dict[str, Any]], before: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """The paid periods in date order, overlapping or adjoining ones joined, cut before `before`."""
-    periods = sorted(
-        (_as_date(item["from"]), min(_as_date(item["to"]), before - dt.timedelta(days=1)))
-        for item in history
+def limits(p: Params, birth_date: dt.date | None) -> timeline.Limits:
+    """The numbers the day-by-day counts need: the benefit's parameters on `at`."""
+    return timeline.Limits(
+        employer_period_days=int(p.employer_period_days),
+        employer_period_gap_days=int(p.employer_period_gap_days),
+        reset_days=int(p.reset_weeks) * DAYS_PER_WEEK,
+        lookback_years=int(p.lookback_years),
+        max_days=int(p.max_days),
+        max_days_after_67=int(p.max_days_after_67),
+        min_grade=float(p.min_grade),
+        nav_practice=bool(p.reset_counts_nav_practice),
+        birthday_67=None
+        if birth_date is None
+        else dates.add_years(birth_date, int(p.reduced_right_age)),
+        birthday_70=None if birth_date is None else dates.add_years(birth_date, int(p.max_age)),
     )
-    merged: list[tuple[dt.date, dt.date]] = []
-    for start, end in periods:
-        if end < start:
-            continue
-        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+
+
+def _history_days(history: list[dict[str, Any]], before: dt.date) -> set[dt.date]:
+    """The days NAV paid, cut before `before` (the new sick leave)."""
+    last = before - dt.timedelta(days=1)
+    periods = ((_as_date(item["from"]), min(_as_date(item["to"]), last)) for item in history)
+    return timeline.days_of(timeline.merged(periods))
+
+
+def _sick_days(periods: list[dict[str, Any]]) -> dict[dt.date, float]:
+    """Day → grade over the sick notes; where two overlap (the input format refuses that),
+    the one that starts later decides."""
+    sick: dict[dt.date, float] = {}
+    ordered = sorted(periods, key=lambda item: (_as_date(item["from"]), _as_date(item["to"])))
+    for item in ordered:
+        grade = float(item["grade"])
+        for day in timeline.days_of([(_as_date(item["from"]), _as_date(item["to"]))]):
+            sick[day] = grade
+    return sick
+
+
+def _counted(
+    used: timeline.Used,
+    end: dt.date,
+    nav_sick: list[dt.date],
+    first_nav_day: dt.date,
+    rules: timeline.Limits,
+    lookback_years: int,
+) -> dict[str, Any]:
+    """The flat facts of the count: the days used, the day they are counted to, the next
+    sick weekday and whether the days used stay in the window."""
+    facts: dict[str, Any] = {"sick_days_used": len(used.days)}
+    last_weekday = timeline.last_weekday_on_or_before(end)
+    days_left = rules.max_days - len(used.days)
+    if not used.days or days_left <= 0:
+        facts["used_days_stay_in_window"] = True
+    else:
+        latest_maksdato = dates.add_weekdays(last_weekday + timeline.ONE_DAY, days_left - 1)
+        if used.days[0] >= dates.add_years(latest_maksdato, -lookback_years):
+            facts["used_days_stay_in_window"] = True
+    if rules.birthday_67 is None or rules.birthday_70 is None:
+        return facts  # the age limits decide what counts: nothing more without them
+    after_67 = used.after(rules.birthday_67)
+    facts["sick_days_used_after_67"] = after_67
+    used_up = days_left <= 0 or after_67 >= rules.max_days_after_67
+    if used_up and used.days:
+        counted_to = used.days[-1]
+    else:
+        before_70 = timeline.last_weekday_on_or_before(rules.birthday_70 - timeline.ONE_DAY)
+        counted_to = min(last_weekday, before_70)
+    facts["days_counted_to"] = counted_to
+    after = max(counted_to, first_nav_day - timeline.ONE_DAY)
+    facts["next_sick_weekday"] = next(
+        (day for day in nav_sick if day > after), timeline.first_weekday_after(max(after, end))
+    )
+    return facts
+
+
+def summarise_periods(
+    periods: list[dict[str, Any]],
+    history: list[dict[str, Any]] | None,
+    birth_date: dt.date | None,
+    p: Params,
+) -> dict[str, Any]:
+    """The flat facts from the sick notes and the history (see the module docstring)."""
+    rules = limits(p, birth_date)
+    sick = _sick_days(periods)
+    paid_before = _history_days(history or [], min(sick))
+    kinds, employer = timeline.classify(sick, paid_before, rules)
+    used = timeline.count_used(kinds, rules, window_at=None)
+    nav_sick = sorted(
+        day
+        for day, kind in kinds.items()
+        if day >= employer.first_nav_day and kind in (timeline.Day.PAID, timeline.Day.LOW_GRADE)
+    )
+    return {
+        "employer_period_last_day": employer.last_day,
+        "first_nav_day": employer.first_nav_day,
+        "sick_after_employer_period": employer.nav_has_days,
+        **_counted(used, max(sick), nav_sick, employer.first_nav_day, rules, int(p.lookback_years)),
+    }
 
 
 def summarise_history(
     history: list[dict[str, Any]], at: dt.date, birth_date: dt.date | None, p: Params
 ) -> dict[str, Any]:
-    """The flat facts about sykepengedager already used, from the periods NAV paid.
-
-    `p` is the benefit's parameters on `at` (the 26 weeks, the employer period, the three
-    years, the 248 days and the age 67 are read from it). See the module docstring for the
-    readings of the 26-week rule and the three-year window.
-    """
-    reset_days = int(p.reset_weeks) * DAYS_PER_WEEK
-    periods = _merged(history, at)
-    # The 26-week rule: keep only the periods after the last gap of 26 weeks without
-    # sykepenger, the gap before the new incapacity included.
-    ends = [*(start for start, _ in periods[1:]), at]
-    kept_from = 0
-    for index, (_, end) in enumerate(periods):
-        if (ends[index] - end).days - 1 >= reset_days:
-            kept_from = index + 1
-    periods = periods[kept_from:]
-    first_payment_day = at + dt.timedelta(days=int(p.employer_period_days))
-    window_start = dates.add_years(first_payment_day, -int(p.lookback_years))
-    counted = [(max(start, window_start), end) for start, end in periods if end >= window_start]
-    used = sum(_weekdays(start, end) for start, end in counted)
-    facts: dict[str, Any] = {"sick_days_used": used}
-    if birth_date is not None:
-        after_67 = dates.add_years(birth_date, int(p.reduced_right_age)) + dt.timedelta(days=1)
-        facts["sick_days_used_after_67"] = sum(
-            _weekdays(max(start, after_67), end) for start, end in counted
-        )
-    days_left = int(p.max_days) - used
-    if not counted or days_left <= 0:
-        facts["used_days_stay_in_window"] = True
-    else:
-        latest_maksdato = dates.add_weekdays(first_payment_day, days_left - 1)
-        oldest_kept = dates.add_years(latest_maksdato, -int(p.lookback_years))
-        if counted[0][0] >= oldest_kept:
-            facts["used_days_stay_in_window"] = True
-    return facts
+    """The flat facts of a sick leave from `at` that goes on (no periods given): the days
+    used before it, from the periods NAV paid, counted up to the end of its
+    arbeidsgiverperiode (the 16 days from `at`)."""
+    rules = limits(p, birth_date)
+    period_end = at + dt.timedelta(days=int(p.employer_period_days) - 1)
+    kinds = {day: timeline.Day.PAID for day in _history_days(history, at)}
+    for day in kinds:
+        if not timeline.is_weekday(day):
+            kinds[day] = timeline.Day.SICK_WEEKEND
+    for day in timeline.days_of([(at, period_end)]):
+        kinds[day] = timeline.Day.EMPLOYER
+    first_nav_day = period_end + timeline.ONE_DAY
+    used = timeline.count_used(kinds, rules, window_at=first_nav_day)
+    return _counted(used, period_end, [], first_nav_day, rules, int(p.lookback_years))
 
 
 def derive(raw: dict[str, Any], at: Any, params: Params) -> dict[str, Any]:
-    """The flat facts of an application: the used sykepengedager from the sick-leave history.
+    """The flat facts of an application: the arbeidsgiverperiode and the sykepengedager used
+    from the sick notes and the history.
 
     Flat facts given directly are kept, except a `used_days_stay_in_window` of False, which
-    is dropped (not certain means undetermined). With a history, the derived facts are
-    computed from it and replace any given directly. Without a history they stay missing
-    unless given, so the maksdato is undetermined. `sick_days_used_after_67` also needs the
-    birth date.
+    is dropped (not certain means undetermined). With sick-leave periods, every derived fact
+    is computed from them and the history and replaces any given directly. Without periods the
+    sick leave runs from `at` and goes on: the arbeidsgiverperiode is the 16 days from `at`,
+    and the days used come from the history; without a history they stay missing unless
+    given, so the maksdato is undetermined. `sick_days_used_after_67`, `days_counted_to`
+    and `next_sick_weekday` also need the birth date, as the age limits decide what counts.
     """
     facts = {fact.name: raw[fact.name] for fact in FACTS if raw.get(fact.name) is not None}
     if facts.get("used_days_stay_in_window") is False:
         del facts["used_days_stay_in_window"]
+    birth = raw.get("birth_date")
+    birth_date = None if birth is None else _as_date(birth)
     history = raw.get("sick_leave_history")
-    if history is not None:
-        birth = raw.get("birth_date")
+    periods = raw.get("sick_leave_periods")
+    if periods:
         for name in DERIVED:
             facts.pop(name, None)
-        birth_date = None if birth is None else _as_date(birth)
+        facts.update(summarise_periods(list(periods), history, birth_date, params))
+        if "sick_leave_grade" not in facts:
+            last = max(periods, key=lambda item: (_as_date(item["from"]), _as_date(item["to"])))
+            facts["sick_leave_grade"] = last["grade"]
+        return facts
+    period_end = at + dt.timedelta(days=int(params.employer_period_days) - 1)
+    facts.setdefault("employer_period_last_day", period_end)
+    facts.setdefault("first_nav_day", period_end + timeline.ONE_DAY)
+    facts.setdefault("sick_after_employer_period", True)
+    if history is not None:
+        for name in COUNT_FACTS:
+            facts.pop(name, None)
         facts.update(summarise_history(list(history), at, birth_date, params))
+        return facts
+    facts.update(_counted_as_given(facts, period_end, birth_date, params))
     return facts
+
+
+def _counted_as_given(
+    facts: dict[str, Any], period_end: dt.date, birth_date: dt.date | None, p: Params
+) -> dict[str, Any]:
+    """Without periods and history, the day the days given directly are counted to: the end
+    of the arbeidsgiverperiode, when none of the maxima is reached (the day a maximum was
+    reached is not known)."""
+    found: dict[str, Any] = {}
+    used, after_67 = facts.get("sick_days_used"), facts.get("sick_days_used_after_67")
+    if birth_date is None or used is None or after_67 is None:
+        return found
+    if used >= int(p.max_days) or after_67 >= int(p.max_days_after_67):
+        return found
+    birthday_70 = dates.add_years(birth_date, int(p.max_age))
+    before_70 = timeline.last_weekday_on_or_before(birthday_70 - timeline.ONE_DAY)
+    counted_to = min(timeline.last_weekday_on_or_before(period_end), before_70)
+    if "days_counted_to" not in facts:
+        found["days_counted_to"] = counted_to
+    if "next_sick_weekday" not in facts:
+        found["next_sick_weekday"] = timeline.first_weekday_after(max(counted_to, period_end))
+    return found
 
 
 @condition("ftrl. § 8-3 første ledd", needs=("birth_date", "at"))
@@ -339,17 +517,34 @@ def daily_payment(f: Namespace, p: Any, v: Namespace) -> Any:
     return ops.round_half_up(v.daily_basis * p.coverage_rate * v.grade_share)
 
 
-@calculation("ftrl. §§ 8-17 og 8-19", needs=("at",))
+@calculation("ftrl. § 8-19", needs=("employer_period_last_day",))
+def employer_period_end(f: Namespace, p: Any, v: Namespace) -> Any:
+    """The employer pays the first 16 calendar days of the sick leave; sick leaves with fewer
+    than 16 days between them are one arbeidsgiverperiode (counted by `derive`)."""
+    return f.employer_period_last_day
+
+
+@calculation("ftrl. §§ 8-17 og 8-19", needs=("first_nav_day", "employer_period_end"))
 def first_payment_day(f: Namespace, p: Any, v: Namespace) -> Any:
-    """The employer pays the first 16 calendar days; NAV pays from day 17 (weekdays only)."""
-    v.employer_period_end = dates.add_days(f.at, p.employer_period_days - 1)
-    return dates.add_days(f.at, p.employer_period_days)
+    """NAV pays from the first day of sick leave after the arbeidsgiverperiode (weekdays
+    only, § 8-11)."""
+    return f.first_nav_day
+
+
+@condition(
+    "ftrl. § 8-17 første ledd bokstav a",
+    needs=("sick_after_employer_period", "employer_period_end"),
+)
+def beyond_employer_period(f: Namespace, p: Any, v: Namespace) -> Any:
+    """NAV pays only for sick leave after the arbeidsgiverperiode: a sick leave that ends
+    within it is the employer's alone."""
+    return f.sick_after_employer_period
 
 
 @calculation(
     "ftrl. § 8-12, § 8-51, § 8-3",
     needs=(
-        "first_payment_day",
+        "days_counted_to",
         "birth_date",
         "sick_days_used",
         "sick_days_used_after_67",
@@ -359,17 +554,20 @@ def first_payment_day(f: Namespace, p: Any, v: Namespace) -> Any:
 def maksdato(f: Namespace, p: Any, v: Namespace) -> Any:
     """The last day sykepenger can be paid: the earliest of the day the 248 days are used up,
     the day the 60 days after the 67th birthday are used up, and the last weekday before the
-    70th birthday. Assumes the member stays sick without a break from `at`.
+    70th birthday. The days left are weekdays after `days_counted_to`; when all are used,
+    that is the day the last one was used, and the maksdato stays there. After the sick
+    leave it assumes the member stays sick without a break.
 
     `used_days_stay_in_window` is only needed: without it the days that may leave the
     three-year window are not known and the maksdato is undetermined.
     """
     v.days_left = p.max_days - f.sick_days_used
-    v.by_max_days = dates.add_weekdays(v.first_payment_day, v.days_left - 1)
+    first_counted = dates.add_days(f.days_counted_to, 1)
+    v.by_max_days = dates.add_weekdays(first_counted, v.days_left - 1)
     v.birthday_67 = dates.add_years(f.birth_date, int(p.reduced_right_age))
     v.days_left_after_67 = p.max_days_after_67 - f.sick_days_used_after_67
-    first_day_after_67 = ops.maximum(v.first_payment_day, dates.add_days(v.birthday_67, 1))
-    v.by_age_67 = dates.add_weekdays(first_day_after_67, v.days_left_after_67 - 1)
+    first_counted_after_67 = dates.add_days(ops.maximum(f.days_counted_to, v.birthday_67), 1)
+    v.by_age_67 = dates.add_weekdays(first_counted_after_67, v.days_left_after_67 - 1)
     v.by_age_70 = dates.add_weekdays(dates.add_years(f.birth_date, int(p.max_age)), -1)
     return ops.minimum(ops.minimum(v.by_max_days, v.by_age_67), v.by_age_70)
 
@@ -378,6 +576,30 @@ def maksdato(f: Namespace, p: Any, v: Namespace) -> Any:
 def maximum_period(f: Namespace, p: Any, v: Namespace) -> Any:
     """Sykepengedager are left: the maksdato is not before the first day NAV pays."""
     return v.maksdato >= v.first_payment_day
+
+
+@calculation("ftrl. § 8-12", needs=("sick_days_used", "days_counted_to"))
+def days_used(f: Namespace, p: Any, v: Namespace) -> Any:
+    """The sykepengedager used by the end of the sick leave (by `days_counted_to`)."""
+    return f.sick_days_used
+
+
+@calculation("ftrl. § 8-12, § 8-51, § 8-3", needs=("maksdato", "days_counted_to"))
+def days_remaining(f: Namespace, p: Any, v: Namespace) -> Any:
+    """The sykepengedager left after the sick leave: the weekdays after `days_counted_to`
+    up to and including the maksdato (so the limits at 67 and 70 are in it), as spleis
+    counts `gjenståendeDager`."""
+    return dates.weekdays_after(f.days_counted_to, v.maksdato)
+
+
+@calculation("ftrl. § 8-12, § 8-51, § 8-3", needs=("maksdato", "next_sick_weekday"))
+def first_refused_day(f: Namespace, p: Any, v: Namespace) -> Any:
+    """The first day NAV cannot pay: the first weekday after the maksdato, but not before
+    the next weekday of sick leave (a sick leave after a used-up quota is refused from its
+    first day after the arbeidsgiverperiode). Within the sick leave it is a day refused;
+    after it, the day NAV would stop if the sick leave went on."""
+    v.day_after_maksdato = dates.add_weekdays(dates.add_days(v.maksdato, 1), 0)
+    return ops.maximum(f.next_sick_weekday, v.day_after_maksdato)
 
 
 @calculation("ftrl. § 8-10 tredje ledd", needs=("daily_payment",))
@@ -402,17 +624,26 @@ SYKEPENGER = Benefit(
         basis,
         daily_basis,
         daily_payment,
+        employer_period_end,
         first_payment_day,
+        beyond_employer_period,
         maksdato,
         maximum_period,
+        days_used,
+        days_remaining,
+        first_refused_day,
         annual_amount,
     ),
     amounts={
         "basis": "money",
         "daily_basis": "money",
         "daily_payment": "money",
+        "employer_period_end": "date",
         "first_payment_day": "date",
         "maksdato": "date",
+        "days_used": "days",
+        "days_remaining": "days",
+        "first_refused_day": "date",
     },
     annual_amount="annual_amount",
     derive=derive,

@@ -65,7 +65,48 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Q("lives_with_partner", "yesno", P_("Do you live with a spouse or partner?")),
     Q("children", "whole", P_("How many children do you support?"), None, 30),
+    Q(
+        "children_with_both_parents",
+        "whole",
+        P_("How many of these children live with both you and their other parent?"),
+        P_("Write 0 if none, or if you support no children."),
+        30,
+    ),
+    Q(
+        "expected_income",
+        "money",
+        P_("How much do you expect to earn from work in a year besides uføretrygd?"),
+        P_(
+            "Before tax, in whole kroner. Count wages and income as self-employed. Write 0 if none."
+        ),
+    ),
+    Q(
+        "other_income",
+        "money",
+        P_("How much do you get in a year in other pensions and benefits, or from abroad?"),
+        P_(
+            "Before tax, in whole kroner. For example a pension from your employer. "
+            "Write 0 if none."
+        ),
+    ),
+    Q(
+        "other_parent_income",
+        "money",
+        P_("How much does the other parent of those children earn in a year?"),
+        P_(
+            "Before tax, in whole kroner, without uføretrygd or pension from NAV. Write 0 if no "
+            "child lives with both of you."
+        ),
+    ),
+    Q(
+        "other_parent_pension",
+        "money",
+        P_("How much does the other parent get in uføretrygd or pension from NAV in a year?"),
+        P_("Before tax, in whole kroner. Write 0 if none, or if no child lives with both of you."),
+    ),
 )
+"""The income before uførhet and the trygdetid are not asked: NAV fixes them (§§ 12-9 and
+12-12), and until then they are missing and a caseworker completes them."""
 
 PROFILE = BenefitProfile(
     id=ID,
@@ -82,6 +123,11 @@ PROFILE = BenefitProfile(
         "earning_capacity_reduction": P_("How much your ability to earn money is reduced"),
         "lives_with_partner": P_("Whether you live with a spouse or partner"),
         "children": P_("How many children you support"),
+        "children_with_both_parents": P_("How many of the children live with both parents"),
+        "expected_income": P_("How much you expect to earn from work"),
+        "other_income": P_("Other pensions and benefits, or income from abroad"),
+        "other_parent_income": P_("The other parent's income"),
+        "other_parent_pension": P_("The other parent's uføretrygd or pension from NAV"),
     },
     letters=Letters(
         headline=("monthly_amount", "month"),
