@@ -294,6 +294,10 @@ def derive(raw: dict[str, Any], at: dt.date, params: Params) -> dict[str, Any]:
     and `indexed_income_25_36m` are the three periods, the latest first, each month's income
     times G on the claim date divided by G in that month (for the basis).
 
+    Given only the two sums (the short form), nothing can be indexed: the basis stays
+    undetermined for a caseworker to fetch the months, except where the 12 months as paid
+    reach 6 G, which settles the basis at 6 G (see `basis`).
+
     Refused, naming the fact (the application format refuses the same): a month outside the
     earning period or listed twice, an indexed figure given as well, a 12- or 36-month sum
     that is not the sum of the months, and months for a claim before 2019-07-01, when the
