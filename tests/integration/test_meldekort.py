@@ -199,3 +199,39 @@ def test_parallel_corrections_make_distinct_versions(pg_service: CaseService) ->
         versions = sorted(session.scalars(select(MeldekortCard.version)))
     assert versions == list(range(1, len(versions) + 1))  # no version twice, none skipped
     assert count(pg_service, MeldekortResult, MeldekortResult.status == "approved") == 1
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def test_api_send_read_and_correct(client: Any, make_person: Any) -> None:
+    from support import citizen_headers
+
+    person = make_person()
+    headers = citizen_headers(person)
+    made = client.post("/api/v1/applications", json=dagpenger_application(), headers=headers)
+    assert made.status_code == 201, made.text
+    sak_id = made.json()["sak_id"]
+    listed = client.get("/api/v1/meldekort", headers=headers).json()["items"]
+    assert any(i["period_start"] == FIRST and i["state"] == "open" for i in listed)
+    url = f"/api/v1/meldekort/{sak_id}/{FIRST}"
+    bad = client.post(url, json=week([1, 2, 24.5]), headers=headers)
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert [p["field"] for p in bad.json()["errors"]] == ["days[2].hours_worked"]
+    wrong_type = client.post(url, json={"days": [{"sick": "yes"}]}, headers=headers)
+    assert wrong_type.status_code == 422
+    assert wrong_type.json()["errors"][0]["field"] == "days[0].sick"
+    sent = client.post(url, json=week([0] * 14), headers=headers)
+    assert sent.status_code == 201, sent.text
+    assert client.post(url, json=week([0] * 14), headers=headers).status_code == 409
+    no_reason = client.post(f"{url}/corrections", json=week([0] * 14), headers=headers)
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"][0]["field"] == "correction_reason"
+    body = {**week([0] * 14), "correction_reason": "Wrong day"}
+    corrected = client.post(f"{url}/corrections", json=body, headers=headers)
+    assert corrected.status_code == 201 and corrected.json()["version"] == 2
+    read = client.get(url, headers=headers).json()
+    assert [v["version"] for v in read["versions"]] == [1, 2]
+    other = citizen_headers(make_person(name="Someone Else"))
+    assert client.get(url, headers=other).status_code == 403
