@@ -34,11 +34,17 @@ def _url(sak_id: str, period_start: str, tail: str = "") -> str:
 
 
 def _limits(period_start: str) -> dict[str, float]:
+    p = domain.parameters_on(_period(period_start).start)
+    return {"max_hours": p.max_hours_per_day, "hours_step": p.hours_step}
+
+
+def _period(period_start: str) -> domain.Meldeperiode:
+    """The period an address names; "not found" (a page, not a field error) for a day no
+    meldeperiode starts on."""
     try:
-        p = domain.parameters_on(dt.date.fromisoformat(period_start))
+        return domain.Meldeperiode.starting(dt.date.fromisoformat(period_start))
     except ValueError:
         raise NotFound("no such meldeperiode") from None
-    return {"max_hours": p.max_hours_per_day, "hours_step": p.hours_step}
 
 
 def _answers_from_form(form: FormData) -> dict[str, Any]:
@@ -136,6 +142,7 @@ def my_meldekort(request: Request) -> Response:
 def meldekort_page(request: Request, sak_id: str, period_start: str) -> Response:
     """A sent card: the receipt and calculation; an open one: the form."""
     context = require_context(request)
+    _period(period_start)
     card = service(request).get_meldekort(context, sak_id, period_start)
     if card["versions"]:
         return page(request, "citizen/meldekort_sent.html", section="meldekort", card=card)
@@ -147,6 +154,7 @@ def meldekort_page(request: Request, sak_id: str, period_start: str) -> Response
 def check_meldekort(request: Request, sak_id: str, period_start: str, form: Form) -> Response:
     """Keep the answers as a draft and show them for checking before they are sent."""
     context = require_context(request)
+    _period(period_start)
     svc = service(request)
     card = svc.get_meldekort(context, sak_id, period_start)
     answers = _answers_from_form(form)
@@ -179,6 +187,7 @@ def check_meldekort(request: Request, sak_id: str, period_start: str, form: Form
 @router.post("/my/meldekort/{sak_id}/{period_start}/send")
 def send_meldekort(request: Request, sak_id: str, period_start: str, form: Form) -> Response:
     context = require_context(request)
+    _period(period_start)
     svc = service(request)
     card = svc.get_meldekort(context, sak_id, period_start)
     answers = (card["draft"] or {}).get("answers")
@@ -198,6 +207,7 @@ def send_meldekort(request: Request, sak_id: str, period_start: str, form: Form)
 @router.get("/my/meldekort/{sak_id}/{period_start}/correct")
 def correct_form(request: Request, sak_id: str, period_start: str) -> Response:
     context = require_context(request)
+    _period(period_start)
     card = service(request).get_meldekort(context, sak_id, period_start)
     if not card["versions"]:
         return RedirectResponse(_url(sak_id, period_start), status_code=303)
@@ -209,6 +219,7 @@ def correct_form(request: Request, sak_id: str, period_start: str) -> Response:
 @router.post("/my/meldekort/{sak_id}/{period_start}/correct")
 def send_correction(request: Request, sak_id: str, period_start: str, form: Form) -> Response:
     context = require_context(request)
+    _period(period_start)
     svc = service(request)
     card = svc.get_meldekort(context, sak_id, period_start)
     answers = _answers_from_form(form)
