@@ -23,7 +23,7 @@ from trygd.services.clock import FixedClock
 from trygd.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine
-from trygd.store.models import Job, MeldekortCard, MeldekortDraft, MeldekortResult, Oppgave
+from trygd.store.models import Event, Job, MeldekortCard, MeldekortDraft, MeldekortResult, Oppgave
 
 __all__ = ["pg_url"]
 
@@ -150,6 +150,8 @@ def test_jobs_remind_then_stop_payment_and_open_a_task(
     clock.advance(dt.timedelta(days=1))  # after the first period's due day
     service.run_due_jobs()
     assert count(service, Oppgave, Oppgave.reason == "meldekort_missing") == 1
+    assert count(service, Event, Event.type == "meldekort_reminder_sent") == 1
+    assert count(service, Event, Event.type == "meldekort_missing") == 1
     # The second period's card is sent in time: its deadline job opens no task.
     clock.advance(dt.timedelta(days=7))  # Tuesday 1 December: the 16 Nov period is open
     service.send_meldekort(me, sak_id, SECOND, week([0] * 14))
