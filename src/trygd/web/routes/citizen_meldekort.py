@@ -199,8 +199,10 @@ def send_meldekort(request: Request, sak_id: str, period_start: str, form: Form)
         svc.send_meldekort(context, sak_id, period_start, body, f"web:{sak_id}:{period_start}")
     except InvalidInput as error:
         return _form(request, card, answers, _errors(error, t(request), _limits(period_start)))
-    except Conflict:
-        pass  # sent already (a second click): the receipt shows the card as it was sent
+    except Conflict as error:
+        if error.code != "meldekort_already_sent":  # not open yet: back to the form
+            return RedirectResponse(_url(sak_id, period_start), status_code=303)
+        # Sent already (a second click): the receipt shows the card as it was sent.
     return RedirectResponse(_url(sak_id, period_start, "?sent=1"), status_code=303)
 
 
