@@ -136,12 +136,15 @@ def test_dagpenger_is_granted_automatically_and_the_job_implements_the_vedtak(
         {"letter": "vedtak", "vedtak_id": case["vedtak_id"]},
     )
 
-    assert service.run_due_jobs() == 2  # iverksetting and the vedtak letter
+    # iverksetting, the vedtak letter, and the reminder of the first meldekort (planned by the
+    # iverksetting; the period of the claim date is due on the tests' today)
+    assert service.run_due_jobs() == 3
     assert service.run_due_jobs() == 0  # done once, never again
     sak = client.get(f"{API}/cases/{case['sak_id']}", headers=me).json()
     assert sak["behandlinger"][0]["state"] == "implemented"
     assert sak["vedtak"][0]["implemented_at"] is not None
-    assert {j.status for j in rows(service, Job)} == {"done"}
+    # Done, but the meldekort jobs of later days (deadlines, the next period's reminder).
+    assert {j.status for j in rows(service, Job) if not j.kind.startswith("meldekort_")} == {"done"}
 
 
 def test_dagpenger_with_too_low_income_is_rejected_automatically(client, make_person):
@@ -409,7 +412,8 @@ def test_a_failing_job_is_retried_later_and_does_not_block_other_jobs(
         )
     case = apply(client, citizen_headers(make_person("Eli Aas")), dagpenger_application())
 
-    assert service.run_due_jobs() == 3  # the broken job, iverksetting, the vedtak letter
+    # the broken job, iverksetting, the vedtak letter, the first meldekort reminder
+    assert service.run_due_jobs() == 4
     [job] = rows(service, Job, Job.id == broken)
     assert (job.status, job.attempts) == ("pending", 1)
     assert "KeyError" in job.last_error
@@ -427,7 +431,15 @@ def test_a_failing_job_is_retried_later_and_does_not_block_other_jobs(
         assert job.attempts == attempt
     assert job.status == "failed"  # given up after the last attempt, kept for a person to see
     clock.advance(dt.timedelta(days=1))
-    assert service.run_due_jobs() == 0
+    # Only the first meldekort's deadline (its card was not sent) runs; the failed job not.
+    assert service.run_due_jobs() == 1
+    assert [
+        j.kind
+        for j in rows(service, Job)
+        if j.finished_at and utc(j.finished_at) > NOW + dt.timedelta(hours=5)
+    ] == ["meldekort_deadline"]
+    [job] = rows(service, Job, Job.id == broken)
+    assert (job.status, job.attempts) == ("failed", 5)
 
 
 # -- endringsmelding ------------------------------------------------------------------------------
@@ -632,7 +644,10 @@ def test_case_events_list_every_transition_in_order(client, make_person, service
 
     answer = client.get(f"{API}/cases/{case['sak_id']}/events", headers=me)
     assert answer.status_code == 200, answer.text
-    events = answer.json()["items"]
+    every_event = answer.json()["items"]
+    # The first meldekort's reminder (planned by the iverksetting) is a job of its own.
+    events = [e for e in every_event if not e["type"].startswith("meldekort_")]
+    assert len(every_event) == len(events) + 1
     assert [e["type"] for e in events][:-2] == [
         "soknad_received",
         "start",
@@ -660,7 +675,7 @@ def test_case_events_list_every_transition_in_order(client, make_person, service
     assert actors["implement"] == ("system:worker", "system")
 
     page = client.get(f"{API}/cases/{case['sak_id']}/events?limit=3&offset=3", headers=me).json()
-    assert (page["total"], page["limit"], page["offset"]) == (11, 3, 3)
+    assert (page["total"], page["limit"], page["offset"]) == (12, 3, 3)
     assert [e["id"] for e in page["items"]] == [e["id"] for e in events[3:6]]
 
 

@@ -17,7 +17,9 @@ def test_automatic_decision_is_marked_and_explained(client, make_person, service
     assert vedtak["automatic"] is True
     assert "automatically" in vedtak["automatic_notice"]
     assert all(c["legal_basis"].startswith("ftrl.") for c in vedtak["criteria"])
-    assert service.run_due_jobs() == 2  # iverksetting and the vedtak letter
+    # iverksetting, the vedtak letter, and the reminder of the first meldekort (due 23
+    # November, the tests' today), planned by the iverksetting
+    assert service.run_due_jobs() == 3
     sak = client.get(f"/api/v1/cases/{case['sak_id']}", headers=me).json()
     assert sak["behandlinger"][0]["state"] == "implemented"
 

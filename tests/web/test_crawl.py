@@ -71,6 +71,23 @@ def _request_pairs(session: Session) -> list[Owned]:
     ]
 
 
+def _meldekort_pairs(session: Session) -> list[Owned]:
+    """Each planned meldeperiode of a case with meldekort, and a day no period starts on."""
+    rows = session.execute(
+        select(
+            models.MeldekortPlan.sak_id, models.MeldekortPlan.period_start, models.Sak.person_id
+        ).join(models.Sak, models.Sak.id == models.MeldekortPlan.sak_id)
+    ).all()
+    found: list[Owned] = [
+        ({"sak_id": str(sak), "period_start": start.isoformat()}, str(person))
+        for sak, start, person in rows
+    ]
+    if rows:
+        sak, _start, person = rows[0]
+        found.append(({"sak_id": str(sak), "period_start": "2026-11-03"}, str(person)))
+    return found
+
+
 def _question_pairs(_session: Session) -> list[Owned]:
     return [
         ({"benefit": benefit, "fact": question.fact}, None)
@@ -102,6 +119,7 @@ VALUES: dict[tuple[str, ...], Callable[[Session], list[Owned]]] = {
     ("benefit",): lambda _s: [({"": benefit}, None) for benefit in [*BENEFITS, "nonsense"]],
     ("benefit", "fact"): _question_pairs,
     ("request_id", "sak_id"): _request_pairs,
+    ("period_start", "sak_id"): _meldekort_pairs,
 }
 STATIC = {
     "/static/{name}": [p.name for p in assets.STATIC.iterdir()],

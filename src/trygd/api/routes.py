@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic.config import JsonDict
 
 from trygd.api.identity import InvalidToken, actor_from_claims, authenticate, session_ends
@@ -611,3 +611,103 @@ def send_advance_notice(
 ) -> Any:
     """Forhåndsvarsel (fvl. § 16): sent as a letter with a deadline to comment."""
     return _json(svc.advance_notice(ctx, behandling_id, _dump(body), send=True), 202)
+
+
+# --- meldekort (ftrl. §§ 4-8, 11-10) --------------------------------------------------------
+
+PeriodStart = Annotated[
+    str,
+    Path(
+        description="First day (a Monday) of the meldeperiode, YYYY-MM-DD",
+        json_schema_extra={"format": "date"},
+    ),
+]
+Hours = StrictInt | StrictFloat | StrictStr | None
+
+
+class MeldekortDayBody(_Body):
+    date: dt.date | None = Field(default=None, description="The day (checked, may be left out)")
+    hours_worked: Hours = Field(
+        default=None, description="Hours worked that day: whole or half hours, 0 to 24"
+    )
+    sick: StrictBool | None = Field(default=None, description="Sick that day")
+    absent: StrictBool | None = Field(
+        default=None, description="On holiday or away for another reason that day"
+    )
+    tiltak: StrictBool | None = Field(default=None, description="In a measure (tiltak, kurs)")
+
+
+class MeldekortBody(_Body):
+    days: list[MeldekortDayBody] = Field(
+        default_factory=list, max_length=14, description="The 14 days of the period, in order"
+    )
+    still_job_seeker: StrictBool | None = Field(
+        default=None, description="Do you still want to be registered as a job seeker?"
+    )
+
+
+class MeldekortCorrectionBody(MeldekortBody):
+    correction_reason: str = Field(max_length=2000, description="Why the card is corrected")
+
+
+def _card(body: MeldekortBody) -> dict[str, Any]:
+    payload = body.model_dump(mode="json", exclude_none=True)
+    reject_nul(payload, "body")
+    return payload
+
+
+@router.get("/meldekort", tags=["citizen"], summary="My meldekort, newest period first")
+def list_meldekort(svc: Service, ctx: Context) -> Any:
+    return _json(svc.list_meldekort(ctx))
+
+
+@router.get("/meldekort/{sak_id}/{period_start}", tags=["citizen"], summary="One meldekort")
+def get_meldekort(svc: Service, ctx: Context, sak_id: Id, period_start: PeriodStart) -> Any:
+    """The period's dates, every sent version with its calculation, and the draft."""
+    return _json(svc.get_meldekort(ctx, sak_id, period_start))
+
+
+@router.put("/meldekort/{sak_id}/{period_start}/draft", tags=["citizen"], summary="Save a draft")
+def save_meldekort_draft(
+    svc: Service, ctx: Context, sak_id: Id, period_start: PeriodStart, body: MeldekortBody
+) -> Any:
+    return _json(svc.save_meldekort_draft(ctx, sak_id, period_start, _card(body)))
+
+
+@router.post(
+    "/meldekort/{sak_id}/{period_start}",
+    status_code=201,
+    tags=["citizen"],
+    summary="Send the meldekort of a period",
+)
+def send_meldekort(
+    svc: Service,
+    ctx: Context,
+    sak_id: Id,
+    period_start: PeriodStart,
+    body: MeldekortBody,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Sent once per period (409 `meldekort_already_sent` after that: send a correction)."""
+    reject_nul(idempotency_key, "Idempotency-Key")
+    status, answer = svc.send_meldekort(ctx, sak_id, period_start, _card(body), idempotency_key)
+    return _json(answer, status)
+
+
+@router.post(
+    "/meldekort/{sak_id}/{period_start}/corrections",
+    status_code=201,
+    tags=["citizen"],
+    summary="Correct a sent meldekort (a new version with a reason)",
+)
+def correct_meldekort(
+    svc: Service,
+    ctx: Context,
+    sak_id: Id,
+    period_start: PeriodStart,
+    body: MeldekortCorrectionBody,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    reject_nul(idempotency_key, "Idempotency-Key")
+    status, answer = svc.correct_meldekort(ctx, sak_id, period_start, _card(body), idempotency_key)
+    return _json(answer, status)

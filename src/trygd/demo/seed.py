@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from trygd.demo.users import BY_ID
+from trygd.domain import meldekort
 from trygd.domain.identity import synthetic_identity_number
 from trygd.privacy.policy import Actor, Role, clearances_from, roles_from
 from trygd.rules.assessment import default_ruleset
@@ -51,6 +52,7 @@ PERSONS = (
     DemoPerson("Knut Aas", dt.date(1979, 2, 28), "5001"),
     DemoPerson("Liv Sand", dt.date(1991, 10, 9), "0301"),
     DemoPerson("Mona Eide", dt.date(1987, 7, 3), "0301"),
+    DemoPerson("Nora Berge", dt.date(1986, 1, 22), "0301"),
 )
 # Mona's klage was sent on to NAV Klageinstans this long ago, so the person's time to
 # comment on the statement is over and the klage is ready to decide.
@@ -217,6 +219,30 @@ def _klage_ready_to_decide(service: CaseService, person: Person, today: dt.date)
     past.run_due_jobs()
 
 
+def meldekort_claim_date(today: dt.date) -> dt.date:
+    """The first day of the latest meldeperiode whose card can be sent today: Nora's
+    dagpenger run from then, so she has one open meldekort (in time, unless today falls on
+    the Monday to Thursday of the second week, when NAV's calendar has no card open in time
+    and hers is late)."""
+    period = meldekort.period_containing(today)
+    while not meldekort.schedule(period).is_open(today):
+        period = meldekort.Meldeperiode(period.number - 1)
+    return period.start
+
+
+def _meldekort_to_send(service: CaseService, person: Person, today: dt.date) -> None:
+    """Nora gets dagpenger, granted automatically, from the start of the meldeperiode whose
+    meldekort she can send now (see `meldekort_claim_date`)."""
+    claim = meldekort_claim_date(today)
+    body = {
+        "benefit": "dagpenger",
+        "claim_date": claim.isoformat(),
+        "facts": _dagpenger(claim, 300000),
+    }
+    service.submit_application(_citizen(person), body)
+    service.run_due_jobs()
+
+
 def seed(service: CaseService, today: dt.date | None = None) -> bool:
     """Create the demo persons and cases; False if they were there already."""
     today = today or dt.date.today()
@@ -321,6 +347,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
         },
     )
     _klage_ready_to_decide(service, by_name["Mona"], today)
+    _meldekort_to_send(service, by_name["Nora"], today)
     service.submit_serviceklage(
         _citizen(by_name["Bjørn"]),
         {

@@ -67,6 +67,7 @@ class Action(StrEnum):
     ANSWER_SERVICEKLAGE = "answer_serviceklage"
     KEEP_DRAFT = "keep_draft"  # the person's own application drafts and their documents
     EXPORT_OWN_DATA = "export_own_data"  # the person downloads everything about themselves
+    SEND_MELDEKORT = "send_meldekort"  # the person's own meldekort: drafts, sending, corrections
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
@@ -86,6 +87,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SUBMIT_SERVICEKLAGE,
             Action.KEEP_DRAFT,
             Action.EXPORT_OWN_DATA,
+            Action.SEND_MELDEKORT,
         }
     ),
     Role.CASEWORKER: frozenset(

@@ -34,6 +34,7 @@ from trygd.services import (
     intake,
     jobs,
     letters,
+    meldekort,
     processing_times,
     serviceklager,
     verification,
@@ -463,6 +464,77 @@ class CaseService:
         return self._idempotent(
             context, f"draft:{did}", body, lambda uow: drafts.submit(uow, did, body)
         )
+
+    # -- meldekort ------------------------------------------------------------------------------
+
+    def list_meldekort(self, context: RequestContext) -> dict[str, Any]:
+        return self._run(context, meldekort.list_own)
+
+    def get_meldekort(
+        self, context: RequestContext, sak_id: str, period_start: str
+    ) -> dict[str, Any]:
+        return self._run(context, lambda uow: meldekort.get_one(uow, sak_id, period_start))
+
+    def save_meldekort_draft(
+        self, context: RequestContext, sak_id: str, period_start: str, body: Any
+    ) -> dict[str, Any]:
+        return self._run(
+            context,
+            lambda uow: meldekort.save_draft(uow, sak_id, period_start, body),
+            again=RACE_RETRIES,
+        )
+
+    def send_meldekort(
+        self,
+        context: RequestContext,
+        sak_id: str,
+        period_start: str,
+        body: Any,
+        idempotency_key: str | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """Send a period's card once: a second send (a double click, or a parallel request
+        that lost the race for version 1) is refused with 409 naming the sent card."""
+        return self._idempotent(
+            context,
+            idempotency_key,
+            body,
+            lambda uow: meldekort.send(uow, sak_id, period_start, body),
+        )
+
+    def correct_meldekort(
+        self,
+        context: RequestContext,
+        sak_id: str,
+        period_start: str,
+        body: Any,
+        idempotency_key: str | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        return self._idempotent(
+            context,
+            idempotency_key,
+            body,
+            lambda uow: meldekort.correct(uow, sak_id, period_start, body),
+        )
+
+    def approved_meldekort_periods(
+        self, context: RequestContext, sak_id: str
+    ) -> list[meldekort.ApprovedPeriod]:
+        sid = parse_id(sak_id, "sak_id")
+        return self._run(context, lambda uow: meldekort.approved_periods(uow, sid))
+
+    def plan_meldekort(self, sak_id: str, until: dt.date) -> int:
+        """Plan the reminder and deadline jobs of a sak's meldeperioder (the demo and tests;
+        in normal running, iverksetting and each deadline job plan them)."""
+        sid = parse_id(sak_id, "sak_id")
+
+        return self._run(
+            RequestContext(actor=SYSTEM_ACTOR),
+            lambda uow: meldekort.plan_for_sak(uow, sid, until),
+            again=RACE_RETRIES,
+        )
+
+    def purge_meldekort_drafts(self) -> int:
+        return self._run(RequestContext(actor=SYSTEM_ACTOR), meldekort.purge_expired_drafts)
 
     def export_own_data(self, context: RequestContext, language: str) -> dict[str, Any]:
         return self._run(context, lambda uow: export.export_own_data(uow, language))

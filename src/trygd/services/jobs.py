@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
-from trygd.services import access, appeals, letters
+from trygd.services import access, appeals, letters, meldekort
 from trygd.services.records import move, open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
@@ -98,6 +98,8 @@ def implement_vedtak(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     vedtak = uow.session.scalars(select(Vedtak).where(Vedtak.behandling_id == behandling.id)).one()
     vedtak.implemented_at = uow.now
     move(uow, sak, behandling, Action.IMPLEMENT, vedtak_id=str(vedtak.id))
+    # A running benefit with meldeplikt: the reminder and deadline jobs of its meldeperioder.
+    meldekort.plan_periods(uow, sak, meldekort.today(uow))
 
 
 HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
@@ -107,6 +109,8 @@ HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
     "send_letter": letters.send_letter,
     "klage_grounds_deadline": appeals.grounds_deadline_passed,
     "appeal_deadline": appeals.appeal_deadline,
+    "meldekort_reminder": meldekort.reminder_job,
+    "meldekort_deadline": meldekort.deadline_job,
 }
 
 

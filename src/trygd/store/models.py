@@ -566,3 +566,86 @@ class RevokedSession(Base):
     session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     revoked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class MeldekortCard(Base):
+    """One version of a sent meldekort for one sak and meldeperiode (ftrl. §§ 4-8, 11-10).
+
+    A correction is a new row with the next `version` and its reason; a sent version is never
+    changed. The unique (sak, period start, version) lets only one of two parallel sends of
+    the same version through: the database, not the code, keeps one card per period."""
+
+    __tablename__ = "meldekort"
+    __table_args__ = (
+        UniqueConstraint("sak_id", "period_start", "version", name="uq_meldekort_version"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]]
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_by: Mapped[str] = mapped_column(String(64))
+
+
+class MeldekortDraft(Base):
+    """A meldekort the person has started but not sent: kept until `expires_at`."""
+
+    __tablename__ = "meldekort_drafts"
+    __table_args__ = (UniqueConstraint("sak_id", "period_start", name="uq_meldekort_draft_period"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    answers: Mapped[dict[str, Any]]
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class MeldekortResult(Base):
+    """What one card version gives (`trygd.rules.meldekort.PeriodResult.to_json`).
+
+    `approved` rows are what the payments read; a correction's result supersedes the earlier
+    one, and the partial unique index keeps at most one approved result per sak and period.
+    `undetermined` rows (a late card) wait for a caseworker and pay nothing."""
+
+    __tablename__ = "meldekort_results"
+    __table_args__ = (
+        Index(
+            "uq_meldekort_results_approved",
+            "sak_id",
+            "period_start",
+            unique=True,
+            sqlite_where=text("status = 'approved'"),
+            postgresql_where=text("status = 'approved'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
+    meldekort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meldekort.id"), unique=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer)
+    gross_ore: Mapped[int] = mapped_column(BigInteger)
+    calculation: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MeldekortPlan(Base):
+    """That the reminder and deadline jobs of one sak's meldeperiode exist: planned once."""
+
+    __tablename__ = "meldekort_plans"
+    __table_args__ = (UniqueConstraint("sak_id", "period_start", name="uq_meldekort_plan"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -8,10 +8,15 @@ benefit itself. To add a benefit, add its home here (see docs/architecture.md).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from trygd.rules import profiles
 from trygd.rules.benefits import aap, dagpenger, sykepenger, uforetrygd
+from trygd.rules.benefits.aap import meldekort as aap_meldekort
+from trygd.rules.benefits.dagpenger import meldekort as dagpenger_meldekort
 from trygd.rules.declarations import Benefit
+from trygd.rules.meldekort import PeriodInput, PeriodResult
+from trygd.rules.parameters import ParameterSet
 from trygd.rules.profiles import BenefitProfile
 
 BENEFITS: dict[str, Benefit] = {
@@ -22,6 +27,13 @@ BENEFITS: dict[str, Benefit] = {
 PROFILES: dict[str, BenefitProfile] = {
     profile.id: profile
     for profile in (dagpenger.PROFILE, sykepenger.PROFILE, aap.PROFILE, uforetrygd.PROFILE)
+}
+
+# The benefits with meldeplikt (a meldekort every meldeperiode) and the rule that says what a
+# period gives: dagpenger (ftrl. § 4-8) and AAP (§ 11-10).
+MELDEKORT: dict[str, Callable[[PeriodInput, ParameterSet], PeriodResult]] = {
+    dagpenger.DAGPENGER.id: dagpenger_meldekort.calculate,
+    aap.AAP.id: aap_meldekort.calculate,
 }
 
 

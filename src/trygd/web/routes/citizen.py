@@ -20,6 +20,7 @@ from trygd.web.routes import (
     citizen_change,
     citizen_data,
     citizen_guide,
+    citizen_meldekort,
     citizen_serviceklage,
 )
 from trygd.web.routes.citizen_cases import case_overview
@@ -33,6 +34,7 @@ router.include_router(citizen_change.router)
 router.include_router(citizen_serviceklage.router)
 router.include_router(citizen_guide.router)
 router.include_router(citizen_data.router)
+router.include_router(citizen_meldekort.router)
 
 
 @router.get("/my")

@@ -62,6 +62,7 @@ ACTIONS: dict[str, str] = {
     Action.ANSWER_SERVICEKLAGE: N_("Answer a serviceklage"),
     Action.KEEP_DRAFT: N_("Keep an application draft"),
     Action.EXPORT_OWN_DATA: N_("Download own data"),
+    Action.SEND_MELDEKORT: N_("Own meldekort"),
 }
 
 # The kinds of object the services name in `access.check(object_type=...)`.
