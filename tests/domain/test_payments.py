@@ -134,13 +134,30 @@ def test_uforetrygd_pays_whole_months_on_the_payment_day_from_the_month_after() 
     # a right from the 1st is paid from that month
     first = payment_plan("uforetrygd", SAK, [_ufore(D(2026, 1, 1), 100.0)], D(2026, 1, 31), RULES)
     assert [p.key.period_start for p in first.payments] == [D(2026, 1, 1)]
-    # a month not over by `until` is not planned yet... unless whole: the last day counts
-    assert (
-        payment_plan(
-            "uforetrygd", SAK, [_ufore(D(2026, 1, 1), 100.0)], D(2026, 1, 30), RULES
-        ).payments
-        == ()
+    # a month is planned from its payment day: one day before, it waits
+    on_the_day = payment_plan(
+        "uforetrygd", SAK, [_ufore(D(2026, 1, 1), 100.0)], D(2026, 1, 20), RULES
     )
+    assert len(on_the_day.payments) == 1
+    day_before = payment_plan(
+        "uforetrygd", SAK, [_ufore(D(2026, 1, 1), 100.0)], D(2026, 1, 19), RULES
+    )
+    assert day_before.payments == ()
+
+
+def test_a_revurdering_from_the_middle_of_a_month_starts_with_the_next_month() -> None:
+    plan = payment_plan(
+        "uforetrygd",
+        SAK,
+        [_ufore(D(2026, 1, 1), 200.0), _ufore(D(2026, 2, 10), 100.0)],
+        D(2026, 3, 31),
+        RULES,
+    )
+    assert [(p.key.period_start.month, p.gross_ore) for p in plan.payments] == [
+        (1, 20000),
+        (2, 20000),
+        (3, 10000),
+    ]
 
 
 def test_a_revurdering_replaces_the_plan_from_its_effective_date() -> None:

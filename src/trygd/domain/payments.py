@@ -284,21 +284,26 @@ def _first_whole_month(day: dt.date) -> dt.date:
 
 
 def plan_uforetrygd(
-    sak_id: uuid.UUID, vedtak: VedtakInForce, window: tuple[dt.date, dt.date], rules: PaymentRules
+    sak_id: uuid.UUID,
+    vedtak: VedtakInForce,
+    window: tuple[dt.date, dt.date],
+    rules: PaymentRules,
+    until: dt.date,
 ) -> list[PlannedPayment]:
-    """Uføretrygd and barnetillegg per month, paid on the payment day of that month."""
+    """Uføretrygd and barnetillegg per month, paid on the payment day of that month. A month
+    belongs to the vedtak in force on its first day; months due after `until` wait."""
     monthly = kroner_to_ore(vedtak.amounts.get("monthly_amount"), "monthly_amount")
     supplement_value = vedtak.amounts.get("child_supplement_monthly")
     supplement = (
-        kroner_to_ore(supplement_value, "child_supplement_monthly") if (supplement_value) else 0
+        kroner_to_ore(supplement_value, "child_supplement_monthly") if supplement_value else 0
     )
     out: list[PlannedPayment] = []
-    month = _first_whole_month(max(window[0], vedtak.effective_from))
+    month = _first_whole_month(window[0])
     while month <= window[1]:
         last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        if last > window[1]:
-            break  # a month the window does not cover whole belongs to the next vedtak
         due = month.replace(day=rules.uforetrygd_payment_day)
+        if due > until:
+            break
         for kind, amount in (("uforetrygd", monthly), ("uforetrygd_barnetillegg", supplement)):
             if amount > 0:
                 out.append(
@@ -347,20 +352,20 @@ def payment_plan(
     rules: PaymentRules,
     meldekort: Iterable[MeldekortPeriod] = (),
 ) -> Plan:
-    """The whole plan of a sak up to `until`: each vedtak from its effective date to the day
-    before the next one's (a revurdering replaces the plan from its date). A vedtak that
-    is not granted pays nothing from its date."""
+    """The plan of a sak: every payment due on or before `until`. Each vedtak counts from its
+    effective date to the day before the next one's (a revurdering replaces the plan from its
+    date); a vedtak that is not granted pays nothing from its date."""
     if benefit in ("dagpenger", "aap"):
         granted = any(v.outcome == "granted" for v in chain)
         periods = plan_meldekort(sak_id, benefit, meldekort, rules) if granted else []
-        return Plan(tuple(p for p in periods if p.key.period_end <= until))
+        return Plan(tuple(p for p in periods if p.due <= until))
     ordered = sorted(chain, key=lambda v: v.effective_from)
     payments: list[PlannedPayment] = []
     undetermined: list[Undetermined] = []
     for index, vedtak in enumerate(ordered):
         if vedtak.outcome != "granted":
             continue
-        end = until
+        end = dt.date.max
         if index + 1 < len(ordered):
             end = min(end, ordered[index + 1].effective_from - dt.timedelta(days=1))
         window = (vedtak.effective_from, end)
@@ -368,9 +373,10 @@ def payment_plan(
             continue
         try:
             if benefit == "sykepenger":
-                payments += plan_sykepenger(sak_id, vedtak, window, rules)
+                planned = plan_sykepenger(sak_id, vedtak, window, rules)
+                payments += [p for p in planned if p.due <= until]
             elif benefit == "uforetrygd":
-                payments += plan_uforetrygd(sak_id, vedtak, window, rules)
+                payments += plan_uforetrygd(sak_id, vedtak, window, rules, until)
             else:
                 raise Undetermined("benefit", f"no payment plan for {benefit}")
         except Undetermined as error:
