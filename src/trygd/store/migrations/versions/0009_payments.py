@@ -123,18 +123,14 @@ def upgrade() -> None:
     op.create_index("ix_bank_statuses_line_id", "bank_statuses", ["line_id"])
     op.create_table(
         "payment_simulations",
-        sa.Column(
-            "behandling_id", sa.Uuid(), sa.ForeignKey("behandlinger.id"), primary_key=True
-        ),
+        sa.Column("behandling_id", sa.Uuid(), sa.ForeignKey("behandlinger.id"), primary_key=True),
         sa.Column("simulation", JSONDoc, nullable=False),
         sa.Column("made_by", sa.String(64), nullable=False),
         sa.Column("made_at", WHEN, nullable=False),
     )
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        role = bind.execute(
-            sa.text(f"SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}'")
-        ).first()
+        role = bind.execute(sa.text(f"SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}'")).first()
         if role is not None:
             # The ledger is append-only for the application, like the audit log.
             op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON ledger_postings FROM {APP_ROLE}")
