@@ -280,6 +280,53 @@ def test_the_ledger_is_append_only(service, make_person):
         session.execute(LedgerPosting.__table__.delete())
 
 
+def test_approval_is_blocked_when_the_simulation_differs_by_one_krone(
+    client, service, make_person, monkeypatch
+):
+    """Simulation must equal execution: the caseworker's simulation is kept with the proposal
+    and run again at approval; one krone more in one period blocks the approval (409)."""
+    from support import aap_application, citizen_headers, employee_headers
+
+    me = citizen_headers(make_person("Sara Dahl"))
+    case = client.post("/api/v1/applications", json=aap_application(), headers=me).json()
+    bid = case["behandling_id"]
+    gross = {"value": 1023000}
+    periods = lambda uow, sid: [  # noqa: E731 - the approved meldekort of the test
+        ApprovedPeriod(
+            uuid.UUID(int=1), dt.date(2026, 11, 2), dt.date(2026, 11, 15), 1, gross["value"]
+        )
+    ]
+    monkeypatch.setattr(payments, "meldekort_periods", periods)
+    kari, ola = employee_headers("Z990101"), employee_headers("Z990102")
+    proposed = client.post(
+        f"/api/v1/behandlinger/{bid}/propose", json={"version": case["version"]}, headers=kari
+    )
+    assert proposed.status_code == 200, proposed.text
+    stored = _system(service, lambda uow: payments.stored_simulation(uow, uuid.UUID(bid)))
+    assert [(p.kind, p.proposed_ore, p.paid_ore) for p in stored.periods] == [("aap", 1023000, 0)]
+    assert stored.etterbetaling_ore == 1023000
+    gross["value"] += 100  # one krone more now
+    blocked = client.post(
+        f"/api/v1/behandlinger/{bid}/approve",
+        json={"version": proposed.json()["version"]},
+        headers=ola,
+    )
+    assert blocked.status_code == 409, blocked.text
+    assert blocked.headers["content-type"].startswith("application/problem+json")
+    problem = blocked.json()
+    assert problem["code"] == "simulation_differs"
+    assert "aap 2026-11-02–2026-11-15" in problem["detail"]
+    with service.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Vedtak)) == 0
+    gross["value"] -= 100
+    approved = client.post(
+        f"/api/v1/behandlinger/{bid}/approve",
+        json={"version": proposed.json()["version"]},
+        headers=ola,
+    )
+    assert approved.status_code == 200, approved.text
+
+
 # -- the run, the ledger and reconciliation (these need trygd.bank) --------------------------
 
 

@@ -56,6 +56,7 @@ from trygd.services.records import open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import (
     BankStatus,
+    PaymentSimulation,
     Behandling,
     DecisionRecordRow,
     LedgerPosting,
@@ -971,3 +972,54 @@ def simulate_behandling(uow: UnitOfWork, behandling: Behandling, until: dt.date)
         )
     ]
     return plan_domain.simulate(plan, paid)
+
+
+def store_simulation(uow: UnitOfWork, behandling: Behandling) -> Simulation:
+    """Simulate the proposal and keep it with the proposal (with the date it ran to, so the
+    approver's run covers the same periods)."""
+    until = uow.now.date()
+    simulation = simulate_behandling(uow, behandling, until)
+    document = {**simulation.to_json(), "until": until.isoformat()}
+    stored = uow.session.get(PaymentSimulation, behandling.id)
+    if stored is None:
+        uow.session.add(
+            PaymentSimulation(
+                behandling_id=behandling.id,
+                simulation=document,
+                made_by=uow.actor.id,
+                made_at=uow.now,
+            )
+        )
+    else:
+        stored.simulation = document
+        stored.made_by = uow.actor.id
+        stored.made_at = uow.now
+    return simulation
+
+
+def stored_simulation(uow: UnitOfWork, behandling_id: uuid.UUID) -> Simulation | None:
+    stored = uow.session.get(PaymentSimulation, behandling_id)
+    return None if stored is None else Simulation.from_json(stored.simulation)
+
+
+def check_simulation(uow: UnitOfWork, behandling: Behandling) -> None:
+    """Simulation must equal execution: the approver's simulation, run again now over the
+    same periods, must equal the caseworker's to the øre and the period, or the approval is
+    refused (409, `simulation_differs`, naming each difference). A proposal without a stored
+    simulation (made before simulations were kept) is simulated and stored now instead."""
+    stored = uow.session.get(PaymentSimulation, behandling.id)
+    if stored is None:
+        store_simulation(uow, behandling)
+        return
+    before = Simulation.from_json(stored.simulation)
+    until = dt.date.fromisoformat(stored.simulation["until"])
+    after = simulate_behandling(uow, behandling, until)
+    differences = plan_domain.simulation_differences(before, after)
+    if differences:
+        raise Conflict(
+            "the payments simulated now differ from the caseworker's simulation: "
+            + "; ".join(differences),
+            [("simulation", difference) for difference in differences],
+            code="simulation_differs",
+            facts={"differences": str(len(differences))},
+        )
