@@ -34,12 +34,17 @@ def _check_kontonummer(digits: str, what: str) -> str:
         raise InvalidAccount(
             f"{what} has {len(digits)} digits; a Norwegian account number has {_BBAN_LENGTH}"
         )
+    if digits.startswith("0000"):
+        # python-stdnum reads 0000 + 7 digits as an old 7-digit postgiro number; no bank has
+        # registration number 0000, so it cannot be paid to as an 11-digit account.
+        raise InvalidAccount(f"{what}: bank registration number 0000 does not exist")
     try:
-        return str(kontonr.validate(digits))
+        kontonr.validate(digits)
     except InvalidChecksum:
         raise InvalidAccount(f"{what}: the check digit (MOD11) is wrong") from None
     except _StdnumError:
         raise InvalidAccount(f"{what} is not a Norwegian account number") from None
+    return digits
 
 
 def _check_iban(compact: str) -> str:
