@@ -105,7 +105,7 @@ def _text_problems(where: str, value: str, limit: int) -> list[str]:
         return [f"{where}: is empty"]
     if len(value) > limit:
         return [f"{where}: {len(value)} characters, at most {limit} allowed"]
-    if any(ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF or ord(c) > 0xFFFD for c in value):
+    if any(ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF or c in "\ufffe\uffff" for c in value):
         return [f"{where}: contains control or non-printable characters"]
     return []
 
