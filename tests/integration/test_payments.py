@@ -395,21 +395,22 @@ def test_a_table_card_without_a_table_amount_holds_the_payment(service, make_per
 
 
 def _status_file(order: PaymentOrder, lines: list[PaymentLine], statuses: list[str]) -> bytes:
-    from trygd.bank.pain002 import StatusReport, TransferStatus, write_pain002
+    from trygd.bank.pain002 import TransferStatus, write_pain002
 
+    codes = {"accepted": "ACSC", "rejected": "RJCT", "accepted_with_warning": "ACWC"}
     return write_pain002(
-        StatusReport(
-            message_id=f"STATUS-{order.message_id[-12:]}",
-            original_message_id=order.message_id,
-            transfers=[
-                TransferStatus(
-                    end_to_end_id=line.id.hex,
-                    status=status,
-                    reason="AC01" if status == "rejected" else None,
-                )
-                for line, status in zip(lines, statuses, strict=True)
-            ],
-        )
+        f"STATUS-{order.message_id[-12:]}",
+        NOW,
+        order.message_id,
+        [
+            TransferStatus(
+                line.id.hex,
+                status,  # type: ignore[arg-type]
+                codes[status],
+                "AC01: wrong account number" if status == "rejected" else None,
+            )
+            for line, status in zip(lines, statuses, strict=True)
+        ],
     )
 
 

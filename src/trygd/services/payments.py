@@ -56,7 +56,6 @@ from trygd.services.records import open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import (
     BankStatus,
-    PaymentSimulation,
     Behandling,
     DecisionRecordRow,
     LedgerPosting,
@@ -64,6 +63,7 @@ from trygd.store.models import (
     PaymentDetails,
     PaymentOrder,
     PaymentRun,
+    PaymentSimulation,
     Person,
     Sak,
     Vedtak,
@@ -71,6 +71,7 @@ from trygd.store.models import (
 from trygd.store.models import PaymentLine as LineRow
 
 PLAN_BATCH = 500  # saker planned per transaction
+MAX_CREDITOR_NAME = 70  # ISO 20022 Max70Text
 PAID_STATUSES = ("ordered", "accepted", "accepted_with_warning")
 OPEN_STATUSES = ("planned", "held")
 DEBTOR_NAME = "NAV"
@@ -464,10 +465,13 @@ def order_due(
         line.held_reason = None
         if line.payee == "person":
             line.payee_account = details[line.person_id].account_number
-        line.status = "ordered"
         postings += ledger.payment_postings(
             line.id, line.person_id, line.benefit, line.gross_ore, withholding.tax_ore
         )
+        if line.net_ore == 0:  # all of it withheld: nothing goes to the bank
+            line.status = "withheld_in_full"
+            continue
+        line.status = "ordered"
         transfers.append(_Transfer(line, person.name))
     order_id = message_id = None
     net_total = sum(t.line.net_ore or 0 for t in transfers)
@@ -562,7 +566,7 @@ def order_file(
 
     content: bytes = write_pain001(
         message_id=message_id,
-        created=created,
+        created_at=created,
         debtor=Debtor(
             name=DEBTOR_NAME, account=DEBTOR_ACCOUNT, organisation_number=DEBTOR_ORGANISATION
         ),
@@ -570,7 +574,7 @@ def order_file(
             Transfer(
                 end_to_end_id=t.line.id.hex,
                 amount_ore=int(t.line.net_ore or 0),
-                creditor_name=t.name,
+                creditor_name=t.name[:MAX_CREDITOR_NAME],
                 creditor_account=str(t.line.payee_account),
                 remittance=_remittance(t.line),
                 requested_date=run_date,
@@ -659,7 +663,7 @@ def reconcile(uow: UnitOfWork, content: bytes) -> Reconciliation:
     """Read a pain.002 status report, record each status once, reopen rejected payments (a
     new attempt line and a task to check the account), and compare the order, the bank's
     answer and the ledger."""
-    from trygd.bank.pain002 import InvalidStatusFile, read_pain002
+    from trygd.bank.pain002 import InvalidStatusFile, TransferStatus, read_pain002
 
     try:
         report = read_pain002(content)
@@ -688,7 +692,13 @@ def reconcile(uow: UnitOfWork, content: bytes) -> Reconciliation:
         )
     )
     saker: dict[uuid.UUID, Sak] = {}
-    for status in report.transfers:
+    statuses = list(report.transfers)
+    if not statuses and report.group_status == "RJCT":
+        # the whole file was rejected without listing its transfers: each one is rejected
+        statuses = [
+            TransferStatus(key, "rejected", "RJCT", "the whole order was rejected") for key in lines
+        ]
+    for status in statuses:
         line = lines.get(status.end_to_end_id)
         if status.end_to_end_id in seen:
             result.already_read += 1
@@ -701,7 +711,7 @@ def reconcile(uow: UnitOfWork, content: bytes) -> Reconciliation:
                 end_to_end_id=status.end_to_end_id,
                 line_id=line.id if line is not None else None,
                 status=status.status,
-                reason=getattr(status, "reason", None),
+                reason=status.reason,
                 received_at=uow.now,
             )
         )
@@ -727,7 +737,7 @@ def reconcile(uow: UnitOfWork, content: bytes) -> Reconciliation:
         }.get(line.status)
         if tally is not None:
             tally.add(net)
-        elif line.id.hex in {s.end_to_end_id for s in report.transfers}:
+        elif line.id.hex in {s.end_to_end_id for s in statuses}:
             result.pending.add(net)
         else:
             result.missing.add(net)
