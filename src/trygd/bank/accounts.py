@@ -75,9 +75,7 @@ def check_account(value: str) -> str:
         return _check_kontonummer(compact, "account number")
     if compact[:2].isalpha() and compact[2:].isalnum():
         return _check_iban(compact)
-    raise InvalidAccount(
-        "account number must be 11 digits (spaces and dots allowed) or an IBAN"
-    )
+    raise InvalidAccount("account number must be 11 digits (spaces and dots allowed) or an IBAN")
 
 
 def is_norwegian(account: str) -> bool:

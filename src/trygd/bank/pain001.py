@@ -118,9 +118,7 @@ def _account_problems(where: str, value: str) -> list[str]:
     return []
 
 
-def _input_problems(
-    message_id: str, debtor: Debtor, transfers: Sequence[Transfer]
-) -> list[str]:
+def _input_problems(message_id: str, debtor: Debtor, transfers: Sequence[Transfer]) -> list[str]:
     problems = _text_problems("message_id", message_id, MAX_ID)
     problems += _text_problems("debtor.name", debtor.name, MAX_NAME)
     problems += _account_problems("debtor.account", debtor.account)
@@ -299,8 +297,8 @@ def validate_pain001(xml: bytes) -> None:
         for index, amount in enumerate(amounts)
         if amount.get("Ccy") != CURRENCY
     ]
-    header = root.find(f"{_N}CstmrCdtTrfInitn/{_N}GrpHdr")
-    problems += _sum_problems("GrpHdr", header, [a.text or "" for a in amounts])  # type: ignore[arg-type]
+    header = root.find(f"{_N}CstmrCdtTrfInitn/{_N}GrpHdr")  # present: the XSD requires it
+    problems += _sum_problems("GrpHdr", header, [a.text or "" for a in amounts])
     for block in root.iter(_N + "PmtInf"):
         block_amounts = [a.text or "" for a in block.iter(_N + "InstdAmt")]
         where = f"PmtInf {block.findtext(_N + 'PmtInfId')}"

@@ -91,14 +91,14 @@ class InvalidStatusFile(ValueError):
 
 
 def _required(parent: etree._Element, path: str) -> str:
-    text = parent.findtext("/".join(_N + tag for tag in path.split("/")))
+    text: str | None = parent.findtext("/".join(_N + tag for tag in path.split("/")))
     if text is None or not text.strip():
         raise InvalidStatusFile(f"{path} is missing or empty")
     return text.strip()
 
 
 def _optional(parent: etree._Element, tag: str) -> str | None:
-    text = parent.findtext(_N + tag)
+    text: str | None = parent.findtext(_N + tag)
     return text.strip() if text is not None and text.strip() else None
 
 
