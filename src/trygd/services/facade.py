@@ -231,6 +231,13 @@ class CaseService:
         bid = parse_id(behandling_id, "behandling_id")
         return self._run(context, lambda uow: views.get_behandling(uow, bid, language))
 
+    def payment_simulation(
+        self, context: RequestContext, behandling_id: str
+    ) -> payments.Simulation | None:
+        """Simulering for the case page (stored with the proposal, or fresh before it)."""
+        bid = parse_id(behandling_id, "behandling_id")
+        return self._run(context, lambda uow: payments.read_simulation(uow, bid))
+
     def get_vedtak(self, context: RequestContext, vedtak_id: str, language: str) -> VedtakView:
         """The vedtak explained in `language`, with `klage_terms`: its klagefrist and the other
         dates of appealing it, as of today."""

@@ -1033,3 +1033,22 @@ def check_simulation(uow: UnitOfWork, behandling: Behandling) -> None:
             code="simulation_differs",
             facts={"differences": str(len(differences))},
         )
+
+
+def read_simulation(uow: UnitOfWork, behandling_id: uuid.UUID) -> Simulation | None:
+    """The simulation of a behandling for the case page: the one stored with the proposal,
+    or, before a proposal, a fresh one (not stored). Audited as a read of the case."""
+    behandling = uow.session.get(Behandling, behandling_id)
+    if behandling is None:
+        return None
+    sak = uow.session.get(Sak, behandling.sak_id)
+    assert sak is not None
+    access.check_case(
+        uow, Action.READ_CASE, sak, object_type="payment_simulation", object_id=behandling.id
+    )
+    stored = stored_simulation(uow, behandling.id)
+    if stored is not None:
+        return stored
+    if behandling.state != "assessing" or behandling.outcome not in ("granted", "rejected"):
+        return None
+    return simulate_behandling(uow, behandling, uow.now.date())
