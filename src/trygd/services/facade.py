@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from trygd.domain.payments import Simulation
 from trygd.privacy.policy import Actor, Role
 from trygd.services import (
     appeals,
@@ -233,7 +234,7 @@ class CaseService:
 
     def payment_simulation(
         self, context: RequestContext, behandling_id: str
-    ) -> payments.Simulation | None:
+    ) -> Simulation | None:
         """Simulering for the case page (stored with the proposal, or fresh before it)."""
         bid = parse_id(behandling_id, "behandling_id")
         return self._run(context, lambda uow: payments.read_simulation(uow, bid))
