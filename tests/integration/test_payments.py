@@ -130,7 +130,11 @@ def _vedtak(
 
 
 def _details(
-    service: CaseService, person: Person, account: str | None, card: dict | None = None
+    service: CaseService,
+    person: Person,
+    account: str | None,
+    card: dict | None = None,
+    updated: dt.datetime = NOW,
 ) -> None:
     with service.sessions.begin() as session:
         session.merge(
@@ -140,7 +144,7 @@ def _details(
                 account_source="test",
                 tax_card=card,
                 tax_card_year=2026,
-                updated_at=NOW,
+                updated_at=updated,
             )
         )
 
@@ -448,8 +452,12 @@ def test_reconcile_counts_and_sums_and_reopens_a_rejected_payment(service, make_
     # the same file read again changes nothing
     again = service.payments_reconcile(content)
     assert again.already_read == 2 and again.reopened == 0
-    # the new attempt is paid by the next run (the held reason is gone once paid)
-    next_run = service.payment_run(dt.date(2026, 11, 24))
+    # the new attempt waits until the account is changed, then the next run pays it
+    waiting = service.payment_run(dt.date(2026, 11, 24))
+    assert (waiting.order.ordered, waiting.order.held) == (0, 1)
+    person = next(p for p in people if p.id == rejected.person_id)
+    _details(service, person, ACCOUNTS[4], {"kind": "frikort"}, NOW + dt.timedelta(hours=1))
+    next_run = service.payment_run(dt.date(2026, 11, 25))
     assert next_run.order.ordered == 1
     assert service.ledger_total() == 0
 
@@ -490,6 +498,32 @@ def test_the_daily_check_finds_a_period_paid_twice(service, make_person):
     assert service.double_payment_check() == 1  # found again, but the task is not repeated
     with service.sessions() as session:
         assert list(session.scalars(select(Oppgave.reason))) == ["double_payment_suspected"]
+
+
+def test_a_raise_paid_as_a_correction_is_not_a_double_payment(service, make_person):
+    """A revurdering that doubles the amount pays the same sum again as a correction line:
+    the plan says so, so the check finds nothing."""
+    person = make_person()
+    sak_id, _ = _vedtak(
+        service, person, "uforetrygd", dt.date(2026, 11, 1), {"monthly_amount": 1000.0}
+    )
+    _details(service, person, ACCOUNTS[0], None)
+    service.payment_run(dt.date(2026, 11, 23))
+    _vedtak(
+        service,
+        person,
+        "uforetrygd",
+        dt.date(2026, 11, 1),
+        {"monthly_amount": 2000.0},
+        sak_id=sak_id,
+        decided=NOW + dt.timedelta(minutes=1),
+    )
+    service.payment_run(dt.date(2026, 11, 24))
+    assert [(line.correction, line.gross_ore, line.status) for line in _lines(service)] == [
+        (0, 100000, "ordered"),
+        (1, 100000, "ordered"),
+    ]
+    assert service.double_payment_check() == 0
 
 
 def test_the_scheduled_job_runs_the_payments_and_queues_the_next_day(service, make_person):

@@ -428,6 +428,11 @@ def order_due(
         if sak.id not in checked:
             access.check_case(uow, Action.RUN_JOB, sak, object_type="payment", object_id=sak.id)
             checked.add(sak.id)
+        if line.held_reason == "payment_rejected" and not _details_changed_since(
+            details.get(line.person_id), line.created_at
+        ):
+            held += 1  # the bank refused the account: wait until the account is changed
+            continue
         line.updated_at = uow.now
         if line.gross_ore < 0:
             line.status = "recovery"
@@ -505,6 +510,10 @@ def order_due(
         held,
         recoveries,
     )
+
+
+def _details_changed_since(details: PaymentDetails | None, moment: dt.datetime) -> bool:
+    return details is not None and _aware(details.updated_at) > _aware(moment)
 
 
 def _tax_card(details: PaymentDetails | None) -> Any:
@@ -875,11 +884,14 @@ def status_alarms(uow: UnitOfWork) -> int:
 # -- the daily double-payment check ------------------------------------------------------------
 
 
+SETTLED_STATUSES = (*PAID_STATUSES, "withheld_in_full", "recovery")
+
+
 def double_payments(uow: UnitOfWork) -> list[tuple[uuid.UUID, str, dt.date, dt.date]]:
-    """Look for money paid twice for the same thing, whatever the constraints say: for each
-    sak and kind, two paid periods that overlap, or a period whose paid lines add up to more
-    than its first line (a correction upwards is an etterbetaling; two full payments of the
-    same period are not). Each finding opens a task, once."""
+    """Look for money paid twice, whatever the constraints say: a period whose paid lines
+    add up to more than the plan (from the stored records) gives it, with no recovery line
+    waiting, or two paid periods of one sak and kind that overlap. Each finding opens a
+    `double_payment_suspected` task on the sak, once."""
     access.check(uow, Action.RUN_JOB, object_type="payment_check", object_id="double_payment")
     rows = uow.session.execute(
         select(
@@ -887,34 +899,61 @@ def double_payments(uow: UnitOfWork) -> list[tuple[uuid.UUID, str, dt.date, dt.d
             LineRow.kind,
             LineRow.period_start,
             LineRow.period_end,
-            LineRow.correction,
             LineRow.gross_ore,
+            LineRow.status,
             LineRow.vedtak_id,
-        )
-        .where(LineRow.status.in_(PAID_STATUSES))
-        .order_by(LineRow.sak_id, LineRow.kind, LineRow.period_start, LineRow.correction)
+        ).order_by(LineRow.sak_id, LineRow.kind, LineRow.period_start, LineRow.correction)
     ).all()
-    by_period: dict[tuple[uuid.UUID, str, dt.date, dt.date], list[Any]] = {}
-    for row in rows:
-        by_period.setdefault((row[0], row[1], row[2], row[3]), []).append(row)
-    findings: list[tuple[uuid.UUID, str, dt.date, dt.date]] = []
-    previous: tuple[uuid.UUID, str, dt.date, dt.date] | None = None
-    for key, paid in by_period.items():
-        positive = [r for r in paid if r[5] > 0]
-        if len(positive) > 1 and sum(r[5] for r in paid) >= 2 * positive[0][5]:
-            findings.append(key)
-        if previous is not None and previous[:2] == key[:2] and key[2] <= previous[3]:
+    paid: dict[PaymentKey, int] = {}
+    waiting: set[PaymentKey] = set()
+    vedtak_of: dict[uuid.UUID, uuid.UUID | None] = {}
+    for sak_id, kind, start, end, gross, status, vedtak_id in rows:
+        key = PaymentKey(sak_id, kind, start, end)
+        vedtak_of[sak_id] = vedtak_id
+        if status in SETTLED_STATUSES:
+            paid[key] = paid.get(key, 0) + gross
+        elif status in OPEN_STATUSES and gross < 0:
+            waiting.add(key)
+    findings: list[PaymentKey] = []
+    previous: PaymentKey | None = None
+    for key in paid:  # in order of sak, kind and period
+        if (
+            previous is not None
+            and (previous.sak_id, previous.kind) == (key.sak_id, key.kind)
+            and key.period_start <= previous.period_end
+            and paid[key] > 0
+            and paid[previous] > 0
+        ):
             findings.append(key)
         previous = key
-    for sak_id, kind, start, _end in findings:
-        sak = uow.session.get(Sak, sak_id)
-        assert sak is not None
+    by_sak: dict[uuid.UUID, list[PaymentKey]] = {}
+    for key in paid:
+        by_sak.setdefault(key.sak_id, []).append(key)
+    sak_ids = sorted(by_sak)
+    today = uow.now.date()
+    found = set(findings)
+    for first in range(0, len(sak_ids), PLAN_BATCH):
+        part = sak_ids[first : first + PLAN_BATCH]
+        chains = _chain(uow, part)
+        for sak in uow.session.scalars(select(Sak).where(Sak.id.in_(part))):
+            planned = {
+                p.key: p.gross_ore
+                for p in sak_plan(uow, sak, chains.get(sak.id, []), today).payments
+            }
+            for key in by_sak[sak.id]:
+                if key in waiting or key in found:
+                    continue
+                if paid[key] > planned.get(key, 0) and paid[key] > 0:
+                    findings.append(key)
+                    found.add(key)
+    for key in findings:
+        flagged = uow.session.get(Sak, key.sak_id)
+        assert flagged is not None
         person = access.check_case(
-            uow, Action.RUN_JOB, sak, object_type="payment", object_id=sak_id
+            uow, Action.RUN_JOB, flagged, object_type="payment", object_id=flagged.id
         )
-        vedtak_id = by_period[(sak_id, kind, start, _end)][0][6]
-        _task_once(uow, sak, person, vedtak_id, "double_payment_suspected")
-    return findings
+        _task_once(uow, flagged, person, vedtak_of.get(flagged.id), "double_payment_suspected")
+    return [(k.sak_id, k.kind, k.period_start, k.period_end) for k in findings]
 
 
 # -- ledger balances ----------------------------------------------------------------------------
