@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from trygd.domain import ledger
@@ -49,7 +49,7 @@ from trygd.domain.payments import (
 )
 from trygd.domain.tax import card_from_fact, tax_rules, withhold
 from trygd.privacy.policy import Action
-from trygd.rules.record import DecisionRecord
+from trygd.rules.record import DecisionRecord, decode
 from trygd.services import access
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import open_oppgave
@@ -72,6 +72,8 @@ from trygd.store.models import PaymentLine as LineRow
 
 PLAN_BATCH = 500  # saker planned per transaction
 MAX_CREDITOR_NAME = 70  # ISO 20022 Max70Text
+LINES = cast(Table, LineRow.__table__)
+POSTINGS = cast(Table, LedgerPosting.__table__)
 PAID_STATUSES = ("ordered", "accepted", "accepted_with_warning")
 OPEN_STATUSES = ("planned", "held")
 DEBTOR_NAME = "NAV"
@@ -107,18 +109,28 @@ class RunBusy(Conflict):
 
 
 def _chain(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[VedtakInForce]]:
-    """Every vedtak of the saker with its stored decision record, oldest first."""
+    """Every vedtak of the saker with its stored decision record's outcome, amounts and input
+    facts, oldest first. Only those two parts of each record are read from the database (a
+    record also holds every name its texts use: far more than a plan needs)."""
     rows = uow.session.execute(
-        select(Vedtak.id, Vedtak.sak_id, Vedtak.effective_from, Vedtak.outcome, DecisionRecordRow)
+        select(
+            Vedtak.id,
+            Vedtak.sak_id,
+            Vedtak.effective_from,
+            Vedtak.outcome,
+            DecisionRecordRow.record["amounts"],
+            DecisionRecordRow.record["input_facts"],
+        )
         .join(DecisionRecordRow, DecisionRecordRow.id == Vedtak.record_id)
         .where(Vedtak.sak_id.in_(sak_ids))
         .order_by(Vedtak.decided_at)
     ).all()
     out: dict[uuid.UUID, list[VedtakInForce]] = {}
-    for vedtak_id, sak_id, effective_from, outcome, row in rows:
-        record = DecisionRecord.from_json(row.record)
+    for vedtak_id, sak_id, effective_from, outcome, amounts, facts in rows:
         out.setdefault(sak_id, []).append(
-            VedtakInForce(vedtak_id, effective_from, outcome, record.amounts, record.input_facts)
+            VedtakInForce(
+                vedtak_id, effective_from, outcome, decode(amounts or {}), decode(facts or {})
+            )
         )
     return out
 
@@ -167,7 +179,8 @@ def _insert_ignoring_existing(uow: UnitOfWork, rows: list[dict[str, Any]]) -> No
         return
     dialect = uow.session.get_bind().dialect.name
     upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    uow.session.execute(upsert(LineRow).on_conflict_do_nothing(), rows)
+    # Core executemany (psycopg pipelines it): no ORM bookkeeping for rows nothing reads back.
+    uow.session.connection().execute(upsert(LINES).on_conflict_do_nothing(), rows)
 
 
 def plan_saker(uow: UnitOfWork, saker: Sequence[Sak], until: dt.date) -> tuple[int, int]:
@@ -175,6 +188,10 @@ def plan_saker(uow: UnitOfWork, saker: Sequence[Sak], until: dt.date) -> tuple[i
     whose plan is undetermined). An undetermined plan opens a task, once."""
     chains = _chain(uow, [s.id for s in saker])
     existing = _existing(uow, [s.id for s in saker])
+    # Loaded in one query and held here, so the access checks find them in the session.
+    persons = list(
+        uow.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in saker})))
+    )
     rows: list[dict[str, Any]] = []
     undetermined = 0
     for sak in saker:
@@ -217,6 +234,7 @@ def plan_saker(uow: UnitOfWork, saker: Sequence[Sak], until: dt.date) -> tuple[i
                 }
             )
     _insert_ignoring_existing(uow, rows)
+    del persons
     return len(rows), undetermined
 
 
@@ -549,22 +567,20 @@ def _post(uow: UnitOfWork, postings: Sequence[ledger.Posting], order_id: uuid.UU
     if not postings:
         return
     uow.flush()
-    uow.session.execute(
-        insert(LedgerPosting),
-        [
-            {
-                "line_id": p.line_id,
-                "person_id": p.person_id,
-                "benefit": p.benefit,
-                "transaction": p.transaction,
-                "account": p.account,
-                "amount_ore": p.amount_ore,
-                "order_id": order_id,
-                "posted_at": uow.now,
-            }
-            for p in postings
-        ],
-    )
+    rows = [
+        {
+            "line_id": p.line_id,
+            "person_id": p.person_id,
+            "benefit": p.benefit,
+            "transaction": p.transaction,
+            "account": p.account,
+            "amount_ore": p.amount_ore,
+            "order_id": order_id,
+            "posted_at": uow.now,
+        }
+        for p in postings
+    ]
+    uow.session.connection().execute(POSTINGS.insert(), rows)
 
 
 def order_file(
