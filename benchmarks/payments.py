@@ -187,15 +187,16 @@ def main() -> None:
         started = time.perf_counter()
         result = service.payment_run(run_date, batch=2000)
         seconds = time.perf_counter() - started
-        (order,) = service.payment_orders_to_export(run_date)
+        orders = service.payment_orders_to_export(run_date)
         started = time.perf_counter()
-        validate_pain001(order[2])
+        for order in orders:
+            validate_pain001(order[2])
         validate_seconds = time.perf_counter() - started
         started = time.perf_counter()
         again = service.payment_run(run_date, batch=2000)
         again_seconds = time.perf_counter() - started
         with app_engine.connect() as connection:
-            size = connection.scalar(select(func.length(PaymentOrder.content)))
+            size = connection.scalar(select(func.sum(func.length(PaymentOrder.content))))
         figures = {
             "persons": args.persons,
             "fill_seconds": round(filled, 1),
@@ -203,6 +204,7 @@ def main() -> None:
             "persons_per_second": round(args.persons / seconds),
             "lines_planned": result.lines_added,
             "payments_ordered": result.order.ordered,
+            "order_files": len(orders),
             "order_file_bytes": size,
             "validate_seconds": round(validate_seconds, 1),
             "second_run_seconds": round(again_seconds, 1),

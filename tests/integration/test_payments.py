@@ -388,6 +388,29 @@ def test_a_run_pays_each_due_line_once_and_the_ledger_balances(service, make_per
     assert service.ledger_total() == 0
 
 
+def test_a_large_run_is_ordered_in_batches_of_one_file_each(service, make_person):
+    _many(service, make_person, 5)  # 5 persons x 3 months
+    result = service.payment_run(dt.date(2026, 11, 23), order_batch=4)
+    assert result.order.ordered == 15
+    assert len(result.order.message_ids) == 4  # 4 + 4 + 4 + 3
+    _once_each(service, 15)
+    assert service.payment_run(dt.date(2026, 11, 23), order_batch=4).order.ordered == 0
+
+
+def test_a_held_payment_is_a_task_a_caseworker_of_the_unit_can_take(client, service, make_person):
+    from support import employee_headers
+
+    person = make_person()
+    _vedtak(service, person, "uforetrygd", dt.date(2026, 11, 1), {"monthly_amount": 1000.0})
+    service.payment_run(dt.date(2026, 11, 23))  # no payment details: held
+    nils = employee_headers("Z990301")  # caseworker at 4450, the unit of the sak
+    tasks = client.get("/api/v1/tasks", headers=nils).json()["items"]
+    (task,) = [t for t in tasks if t["kind"] == "payment"]
+    assert task["reason"] == "payment_held_account_number"
+    taken = client.post(f"/api/v1/tasks/{task['id']}/claim", headers=nils)
+    assert taken.status_code == 200, taken.text
+
+
 def test_a_table_card_without_a_table_amount_holds_the_payment(service, make_person):
     person = make_person()
     _vedtak(service, person, "uforetrygd", dt.date(2026, 11, 1), {"monthly_amount": 20501.0})

@@ -118,7 +118,8 @@ def run_command(
     table.add_row("held (a task is open)", str(order.held))
     table.add_row("recoveries (feilutbetaling)", str(order.recoveries))
     table.add_row("saker with an undetermined plan", str(result.undetermined))
-    table.add_row("order message id", order.message_id or "-")
+    table.add_row("order files", str(len(order.message_ids)))
+    table.add_row("first order message id", order.message_id or "-")
     console.print(table)
 
 

@@ -232,9 +232,7 @@ class CaseService:
         bid = parse_id(behandling_id, "behandling_id")
         return self._run(context, lambda uow: views.get_behandling(uow, bid, language))
 
-    def payment_simulation(
-        self, context: RequestContext, behandling_id: str
-    ) -> Simulation | None:
+    def payment_simulation(self, context: RequestContext, behandling_id: str) -> Simulation | None:
         """Simulering for the case page (stored with the proposal, or fresh before it)."""
         bid = parse_id(behandling_id, "behandling_id")
         return self._run(context, lambda uow: payments.read_simulation(uow, bid))
@@ -563,10 +561,12 @@ class CaseService:
         *,
         holder: str | None = None,
         batch: int = payments.PLAN_BATCH,
+        order_batch: int = payments.ORDER_BATCH,
         checkpoint: Checkpoint | None = None,
     ) -> PaymentRunResult:
         """The payment run for `run_date` (`trygd payments run`): claim, plan a batch of saker
-        per transaction, order what is due in one transaction, raise status alarms, finish.
+        per transaction, order what is due `order_batch` lines per transaction (one pain.001
+        each), raise status alarms, finish.
         `checkpoint(step)` is called inside each transaction just before it commits (the
         crash tests stop the process there)."""
         context = RequestContext(actor=SYSTEM_ACTOR)
@@ -591,12 +591,23 @@ class CaseService:
             added += more
             undetermined += unknown
 
-        def order(uow: UnitOfWork) -> payments.OrderResult:
-            result = payments.order_due(uow, run_id, holder, run_date)
-            mark("order")
-            return result
+        ordered = payments.OrderResult(None, None, 0, 0, 0, 0, 0)
+        while True:
+            after = ordered.last
 
-        ordered = self._run(context, order)
+            def order(
+                uow: UnitOfWork, after: tuple[uuid.UUID, uuid.UUID] | None = after
+            ) -> payments.OrderResult:
+                result = payments.order_due(
+                    uow, run_id, holder, run_date, after=after, limit=order_batch
+                )
+                mark("order")
+                return result
+
+            batch_result = self._run(context, order)
+            ordered = ordered.plus(batch_result)
+            if batch_result.lines_seen < order_batch:
+                break
         alarms = self._run(context, payments.status_alarms)
         self._run(context, lambda uow: payments.finish_run(uow, run_id, holder))
         return PaymentRunResult(run_date, added, undetermined, ordered, alarms)

@@ -122,7 +122,14 @@ def payment_run(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     )
     for start in range(0, len(saker), payments.PLAN_BATCH):
         payments.plan_saker(uow, saker[start : start + payments.PLAN_BATCH], day)
-    payments.order_due(uow, run_id, holder, day)
+    after = None
+    while True:
+        batch = payments.order_due(
+            uow, run_id, holder, day, after=after, limit=payments.ORDER_BATCH
+        )
+        if batch.lines_seen < payments.ORDER_BATCH:
+            break
+        after = batch.last
     payments.finish_run(uow, run_id, holder)
     enqueue(uow, "payment_run", _next_day(uow, day), date=(day + dt.timedelta(days=1)).isoformat())
 

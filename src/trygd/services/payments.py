@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from trygd.domain import ledger
@@ -71,6 +71,7 @@ from trygd.store.models import (
 from trygd.store.models import PaymentLine as LineRow
 
 PLAN_BATCH = 500  # saker planned per transaction
+ORDER_BATCH = 20_000  # lines per order transaction and pain.001 file
 MAX_CREDITOR_NAME = 70  # ISO 20022 Max70Text
 LINES = cast(Table, LineRow.__table__)
 POSTINGS = cast(Table, LedgerPosting.__table__)
@@ -399,6 +400,24 @@ class OrderResult:
     tax_ore: int
     held: int
     recoveries: int
+    lines_seen: int = 0
+    last: tuple[uuid.UUID, uuid.UUID] | None = None  # where the next batch starts
+    message_ids: tuple[str, ...] = ()
+
+    def plus(self, other: OrderResult) -> OrderResult:
+        """Two batches' results together (the first order's id and message id stay)."""
+        return OrderResult(
+            self.order_id or other.order_id,
+            self.message_id or other.message_id,
+            self.ordered + other.ordered,
+            self.ordered_net_ore + other.ordered_net_ore,
+            self.tax_ore + other.tax_ore,
+            self.held + other.held,
+            self.recoveries + other.recoveries,
+            self.lines_seen + other.lines_seen,
+            other.last or self.last,
+            self.message_ids + other.message_ids,
+        )
 
 
 @dataclass
@@ -408,9 +427,17 @@ class _Transfer:
 
 
 def order_due(
-    uow: UnitOfWork, run_id: uuid.UUID, holder: str | None, run_date: dt.date
+    uow: UnitOfWork,
+    run_id: uuid.UUID,
+    holder: str | None,
+    run_date: dt.date,
+    *,
+    after: tuple[uuid.UUID, uuid.UUID] | None = None,
+    limit: int | None = None,
 ) -> OrderResult:
-    """Order every planned (or held) line due by `run_date`, in this one transaction."""
+    """Order the planned (or held) lines due by `run_date`, in this one transaction: all of
+    them, or the first `limit` after the (person, line) `after`; the run calls it batch by
+    batch (one order file each) until a batch comes back short."""
     if holder is not None:
         renew(uow, run_id, holder)
     query = (
@@ -418,6 +445,10 @@ def order_due(
         .where(LineRow.status.in_(OPEN_STATUSES), LineRow.due_date <= run_date)
         .order_by(LineRow.person_id, LineRow.id)
     )
+    if after is not None:
+        query = query.where(tuple_(LineRow.person_id, LineRow.id) > tuple_(*after))
+    if limit is not None:
+        query = query.limit(limit)
     if uow.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     lines = list(uow.session.scalars(query))
@@ -527,6 +558,9 @@ def order_due(
         sum(t.line.tax_ore or 0 for t in transfers),
         held,
         recoveries,
+        len(lines),
+        (lines[-1].person_id, lines[-1].id),
+        (message_id,) if message_id else (),
     )
 
 
