@@ -9,10 +9,10 @@ One payment run for a date (`run`, called by `trygd payments run` and the schedu
    read from the stored decision records) against the lines stored, and insert the new lines
    under their deterministic ids (INSERT ... ON CONFLICT DO NOTHING), a batch of saker per
    transaction;
-3. order: in one transaction, take every planned line due by the date (on PostgreSQL
-   `FOR UPDATE SKIP LOCKED`, so two runs never take one line), withhold tax by the person's
-   tax card, write one pain.001 order (`trygd.bank`), store it, mark the lines ordered and
-   post the ledger;
+3. order: per transaction, take a batch of planned (or held) lines due by the date (on
+   PostgreSQL `FOR UPDATE SKIP LOCKED`, so two runs never take one line), withhold tax by the
+   person's tax card, write one pain.001 order (`trygd.bank`), store it, mark the lines
+   ordered and post the ledger;
 4. mark the run finished.
 
 Every step is idempotent: a repeated run finds the lines stored and settled, and nothing due
