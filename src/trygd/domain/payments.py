@@ -38,20 +38,15 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol
 
 from trygd.rules.assessment import default_ruleset
+from trygd.rules.benefits import PROFILES
 from trygd.rules.parameters import ParameterSet
+from trygd.rules.profiles import Payments
 
 NAMESPACE = uuid.UUID("6c1f4a52-2d0e-5b5e-9a0e-7a1d9a3f1f16")
 """The namespace of payment line ids (a fixed, random value; changing it changes every id)."""
 
 Payee = Literal["person", "employer"]
-KINDS = (
-    "sykepenger",
-    "sykepenger_refusjon",
-    "uforetrygd",
-    "uforetrygd_barnetillegg",
-    "dagpenger",
-    "aap",
-)
+REFUND_SUFFIX = "_refusjon"  # the kind of a payment refunded to the employer (ftrl. § 22-3)
 
 
 class Undetermined(ValueError):
@@ -234,26 +229,37 @@ def _date(value: Any, name: str) -> dt.date:
     raise Undetermined(name, "the vedtak has no date")
 
 
-def plan_sykepenger(
-    sak_id: uuid.UUID, vedtak: VedtakInForce, window: tuple[dt.date, dt.date], rules: PaymentRules
+def plan_per_weekday(
+    sak_id: uuid.UUID,
+    benefit: str,
+    declared: Payments,
+    vedtak: VedtakInForce,
+    window: tuple[dt.date, dt.date],
+    rules: PaymentRules,
 ) -> list[PlannedPayment]:
-    """Sykepenger per weekday of sick leave, a line per calendar month (ftrl. §§ 8-11, 22-3)."""
+    """A daily amount for every weekday of the periods (ftrl. § 8-11), a line per calendar
+    month, to the person or refunded to the employer (ftrl. § 22-3)."""
     amounts, facts = vedtak.amounts, vedtak.input_facts
-    daily = kroner_to_ore(amounts.get("daily_payment"), "daily_payment")
-    first = _date(amounts.get("first_payment_day"), "first_payment_day")
-    refused = amounts.get("first_refused_day")
-    last_allowed = _date(refused, "first_refused_day") - dt.timedelta(days=1) if refused else None
+    daily_name = declared.amounts[0][1]
+    daily = kroner_to_ore(amounts.get(daily_name), daily_name)
+    first = _date(amounts.get(declared.first_day_amount), declared.first_day_amount)
+    refused = amounts.get(declared.first_refused_day_amount)
+    last_allowed = (
+        _date(refused, declared.first_refused_day_amount) - dt.timedelta(days=1)
+        if refused
+        else None
+    )
     refund = facts.get("employer_refund")
     if not isinstance(refund, bool):
         raise Undetermined(
             "employer_refund", "whether the employer pays the salary and claims a refund"
         )
-    kind, payee = ("sykepenger_refusjon", "employer") if refund else ("sykepenger", "person")
-    periods = facts.get("sick_leave_periods") or []
+    kind, payee = (benefit + REFUND_SUFFIX, "employer") if refund else (benefit, "person")
+    periods = facts.get(declared.periods_fact) or []
     out: list[PlannedPayment] = []
     for period in periods:
-        start = max(_date(period.get("from"), "sick_leave_periods"), first, window[0])
-        end = min(_date(period.get("to"), "sick_leave_periods"), window[1])
+        start = max(_date(period.get("from"), declared.periods_fact), first, window[0])
+        end = min(_date(period.get("to"), declared.periods_fact), window[1])
         if last_allowed is not None:
             end = min(end, last_allowed)
         for chunk_start, chunk_end in month_chunks(start, end):
@@ -267,7 +273,7 @@ def plan_sykepenger(
                     daily * days,
                     chunk_end + dt.timedelta(days=rules.sykepenger_lag_days),
                     payee,  # type: ignore[arg-type]
-                    f"vedtak {vedtak.vedtak_id}: daily_payment × {days} days",
+                    f"vedtak {vedtak.vedtak_id}: {daily_name} × {days} days",
                     vedtak.vedtak_id,
                     days,
                 )
@@ -283,20 +289,24 @@ def _first_whole_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def plan_uforetrygd(
+def plan_per_month(
     sak_id: uuid.UUID,
+    benefit: str,
+    declared: Payments,
     vedtak: VedtakInForce,
     window: tuple[dt.date, dt.date],
     rules: PaymentRules,
     until: dt.date,
 ) -> list[PlannedPayment]:
-    """Uføretrygd and barnetillegg per month, paid on the payment day of that month. A month
-    belongs to the vedtak in force on its first day; months due after `until` wait."""
-    monthly = kroner_to_ore(vedtak.amounts.get("monthly_amount"), "monthly_amount")
-    supplement_value = vedtak.amounts.get("child_supplement_monthly")
-    supplement = (
-        kroner_to_ore(supplement_value, "child_supplement_monthly") if supplement_value else 0
-    )
+    """Each declared monthly amount per whole month, paid on the payment day of that month. A
+    month belongs to the vedtak in force on its first day; months due after `until` wait.
+    The first amount must be known; a supplement that is missing or zero pays nothing."""
+    monthly: list[tuple[str, int]] = []
+    for index, (suffix, name) in enumerate(declared.amounts):
+        value = vedtak.amounts.get(name)
+        if index > 0 and not value:
+            continue
+        monthly.append((benefit + suffix, kroner_to_ore(value, name)))
     out: list[PlannedPayment] = []
     month = _first_whole_month(window[0])
     while month <= window[1]:
@@ -304,7 +314,7 @@ def plan_uforetrygd(
         due = month.replace(day=rules.uforetrygd_payment_day)
         if due > until:
             break
-        for kind, amount in (("uforetrygd", monthly), ("uforetrygd_barnetillegg", supplement)):
+        for kind, amount in monthly:
             if amount > 0:
                 out.append(
                     PlannedPayment(
@@ -355,7 +365,11 @@ def payment_plan(
     """The plan of a sak: every payment due on or before `until`. Each vedtak counts from its
     effective date to the day before the next one's (a revurdering replaces the plan from its
     date); a vedtak that is not granted pays nothing from its date."""
-    if benefit in ("dagpenger", "aap"):
+    profile = PROFILES.get(benefit)
+    declared = profile.payments if profile is not None else None
+    if declared is None:
+        return Plan((), (Undetermined("benefit", f"no payment plan for {benefit}"),))
+    if declared.schedule == "per_meldekort":
         granted = any(v.outcome == "granted" for v in chain)
         periods = plan_meldekort(sak_id, benefit, meldekort, rules) if granted else []
         return Plan(tuple(p for p in periods if p.due <= until))
@@ -372,13 +386,11 @@ def payment_plan(
         if window[1] < window[0]:
             continue
         try:
-            if benefit == "sykepenger":
-                planned = plan_sykepenger(sak_id, vedtak, window, rules)
+            if declared.schedule == "per_weekday":
+                planned = plan_per_weekday(sak_id, benefit, declared, vedtak, window, rules)
                 payments += [p for p in planned if p.due <= until]
-            elif benefit == "uforetrygd":
-                payments += plan_uforetrygd(sak_id, vedtak, window, rules, until)
             else:
-                raise Undetermined("benefit", f"no payment plan for {benefit}")
+                payments += plan_per_month(sak_id, benefit, declared, vedtak, window, rules, until)
         except Undetermined as error:
             undetermined.append(error)
     return Plan(tuple(payments), tuple(undetermined))

@@ -49,6 +49,7 @@ from trygd.domain.payments import (
 )
 from trygd.domain.tax import card_from_fact, tax_rules, withhold
 from trygd.privacy.policy import Action
+from trygd.rules.benefits import PROFILES
 from trygd.rules.record import DecisionRecord, decode
 from trygd.services import access
 from trygd.services.errors import Conflict, InvalidInput
@@ -167,7 +168,8 @@ def sak_plan(
 ) -> Plan:
     """The payment plan of one sak up to `until`, from its vedtak chain."""
     periods: Iterable[MeldekortPeriod] = ()
-    if sak.benefit in ("dagpenger", "aap"):
+    profile = PROFILES.get(sak.benefit)
+    if profile is not None and profile.payments and profile.payments.schedule == "per_meldekort":
         periods = (source or meldekort_periods)(uow, sak.id)
     return plan_domain.payment_plan(
         sak.benefit, sak.id, chain, until, plan_domain.payment_rules(until), periods
