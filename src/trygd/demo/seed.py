@@ -25,7 +25,7 @@ from trygd.rules.benefits.dagpenger.rules import MONTHS_PER_PERIOD, earning_mont
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
-from trygd.store.models import Person
+from trygd.store.models import PaymentDetails, Person
 
 
 @dataclass(frozen=True)
@@ -243,6 +243,33 @@ def _meldekort_to_send(service: CaseService, person: Person, today: dt.date) -> 
     service.run_due_jobs()
 
 
+_KONTONUMMER_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def demo_account(index: int) -> str:
+    """A valid Norwegian account number (kontonummer, MOD 11 check digit) for demo person
+    `index`: bank registration number 1503 (invented for the demo), the rest counted up,
+    skipping numbers whose check digit would be 10 (those are never issued)."""
+    number = 1503_000_000 + index * 7
+    while True:
+        digits = f"{number:010d}"
+        remainder = sum(int(d) * w for d, w in zip(digits, _KONTONUMMER_WEIGHTS, strict=True)) % 11
+        check = 0 if remainder == 0 else 11 - remainder
+        if check != 10:
+            return digits + str(check)
+        number += 1
+
+
+def demo_tax_card(index: int) -> dict[str, Any] | None:
+    """Tax cards for the demo persons: mostly percentage cards; every fifth has none (so 50 %
+    is withheld) and every seventh a table card without a table amount (held, with a task)."""
+    if index % 7 == 6:
+        return {"kind": "table", "table_number": "8010"}
+    if index % 5 == 4:
+        return None
+    return {"kind": "percentage", "percentage": str(25 + index % 3 * 5)}
+
+
 def seed(service: CaseService, today: dt.date | None = None) -> bool:
     """Create the demo persons and cases; False if they were there already."""
     today = today or dt.date.today()
@@ -265,6 +292,18 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
             )
             session.add(person)
             persons.append(person)
+        session.flush()
+        for index, person in enumerate(persons):
+            session.add(
+                PaymentDetails(
+                    person_id=person.id,
+                    account_number=demo_account(index),
+                    account_source="demo",
+                    tax_card=demo_tax_card(index),
+                    tax_card_year=today.year,
+                    updated_at=dt.datetime.now(dt.UTC),
+                )
+            )
     by_name = {p.name.split()[0]: p for p in persons}
     claim = today - dt.timedelta(days=10)
 

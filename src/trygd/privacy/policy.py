@@ -142,6 +142,7 @@ TASK_ROLES: dict[str, Role] = {
     "klage": Role.CASEWORKER,  # the first instance reviews the klage before sending it on
     "approve": Role.APPROVER,
     "klageinstans": Role.APPEALS,
+    "payment": Role.CASEWORKER,  # a payment held or rejected, a missing bank status, a check
 }
 
 # Actions where the caller must say why (logged with the audit record).

@@ -176,6 +176,24 @@ class Guide:
 
 
 @dataclass(frozen=True)
+class Payments:
+    """How a running benefit is paid (read by `trygd.domain.payments`; ftrl. § 22-10).
+
+    `per_weekday`: the record's amount `amounts[0][1]` for every weekday of the periods in
+    the input fact `periods_fact` (ftrl. § 8-11), a line per calendar month, paid to the person
+    or, when the fact `employer_refund` says so, refunded to the employer (ftrl. § 22-3);
+    `per_month`: each (kind suffix, amount) per whole month, on the payment day;
+    `per_meldekort`: the gross of each approved meldekort period. A payment's kind is the
+    benefit id followed by the suffix ("" for the benefit itself)."""
+
+    schedule: Literal["per_weekday", "per_month", "per_meldekort"]
+    amounts: tuple[tuple[str, str], ...] = ()
+    periods_fact: str = ""
+    first_day_amount: str = ""
+    first_refused_day_amount: str = ""
+
+
+@dataclass(frozen=True)
 class BenefitProfile:
     """Everything trygd says about one benefit besides its rules (`Benefit`)."""
 
@@ -190,3 +208,4 @@ class BenefitProfile:
     automation: Automation
     coverage: Coverage
     guide: Guide
+    payments: Payments | None = None

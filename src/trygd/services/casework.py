@@ -16,7 +16,7 @@ from sqlalchemy import update
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
 from trygd.rules.record import RecordRule
-from trygd.services import access, free_text
+from trygd.services import access, free_text, payments
 from trygd.services.decisions import make_vedtak, run_rules, start_of_day_after
 from trygd.services.errors import Conflict, Forbidden, InvalidInput
 from trygd.services.intake import summary
@@ -266,6 +266,7 @@ def propose(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> 
     behandling.proposal_reason = note
     behandling.approved_by = None
     move(uow, sak, behandling, Action.PROPOSE, outcome=behandling.outcome)
+    payments.store_simulation(uow, behandling)  # simulering, kept with the proposal
     close_oppgaver(uow, behandling)
     open_oppgave(uow, sak, behandling, person, "approve", "totrinnskontroll")
     return summary(uow, sak, behandling)
@@ -285,6 +286,7 @@ def approve(uow: UnitOfWork, behandling_id: uuid.UUID, body: dict[str, Any]) -> 
     )
     _require_state(behandling, State.PROPOSED, "approve")
     _second_person(uow, behandling)
+    payments.check_simulation(uow, behandling)  # simulation must equal execution
     behandling.approved_by = uow.actor.id
     move(uow, sak, behandling, Action.APPROVE)
     move(uow, sak, behandling, Action.DECIDE)

@@ -20,11 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from trygd.domain.payments import Simulation
 from trygd.privacy.policy import Actor, Role
 from trygd.services import (
     appeals,
@@ -35,6 +36,7 @@ from trygd.services import (
     jobs,
     letters,
     meldekort,
+    payments,
     processing_times,
     serviceklager,
     verification,
@@ -43,10 +45,22 @@ from trygd.services import (
 from trygd.services.clock import Clock, system_clock
 from trygd.services.errors import Conflict, InvalidInput, ServiceError
 from trygd.services.read_models import BehandlingView, KlageTerms, VedtakView
-from trygd.services.records import parse_id
+from trygd.services.records import enqueue, parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
 from trygd.store import audit_chain
 from trygd.store.models import IdempotencyKey, Job, Vedtak
+
+Checkpoint = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PaymentRunResult:
+    run_date: dt.date
+    lines_added: int
+    undetermined: int
+    order: payments.OrderResult
+    alarms: int
+
 
 T = TypeVar("T")
 
@@ -218,6 +232,11 @@ class CaseService:
     ) -> BehandlingView:
         bid = parse_id(behandling_id, "behandling_id")
         return self._run(context, lambda uow: views.get_behandling(uow, bid, language))
+
+    def payment_simulation(self, context: RequestContext, behandling_id: str) -> Simulation | None:
+        """Simulering for the case page (stored with the proposal, or fresh before it)."""
+        bid = parse_id(behandling_id, "behandling_id")
+        return self._run(context, lambda uow: payments.read_simulation(uow, bid))
 
     def get_vedtak(self, context: RequestContext, vedtak_id: str, language: str) -> VedtakView:
         """The vedtak explained in `language`, with `klage_terms`: its klagefrist and the other
@@ -605,6 +624,106 @@ class CaseService:
     def who_is_calling(self, context: RequestContext) -> Actor:
         """The caller, with their person id if they are in the population register."""
         return self._run(context, lambda uow: uow.actor)
+
+    # -- payments ---------------------------------------------------------------------------------
+
+    def payment_run(
+        self,
+        run_date: dt.date,
+        *,
+        holder: str | None = None,
+        batch: int = payments.PLAN_BATCH,
+        order_batch: int = payments.ORDER_BATCH,
+        checkpoint: Checkpoint | None = None,
+    ) -> PaymentRunResult:
+        """The payment run for `run_date` (`trygd payments run`): claim, plan a batch of saker
+        per transaction, order what is due `order_batch` lines per transaction (one pain.001
+        each), raise status alarms, finish.
+        `checkpoint(step)` is called inside each transaction just before it commits (the
+        crash tests stop the process there)."""
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        holder = holder or payments.this_holder()
+        mark = checkpoint or (lambda _step: None)
+
+        def claim(uow: UnitOfWork) -> uuid.UUID:
+            return payments.claim_run(uow, run_date, holder)
+
+        run_id = self._run(context, claim, again=1)
+        sak_ids = self._run(context, payments.saker_with_vedtak)
+        added = undetermined = 0
+        for start in range(0, len(sak_ids), batch):
+            part = sak_ids[start : start + batch]
+
+            def plan(uow: UnitOfWork, part: list[uuid.UUID] = part) -> tuple[int, int]:
+                found = payments.plan_batch(uow, run_id, holder, part, run_date)
+                mark("plan")
+                return found
+
+            more, unknown = self._run(context, plan, again=1)
+            added += more
+            undetermined += unknown
+
+        ordered = payments.OrderResult(None, None, 0, 0, 0, 0, 0)
+        while True:
+            after = ordered.last
+
+            def order(
+                uow: UnitOfWork, after: tuple[uuid.UUID, uuid.UUID] | None = after
+            ) -> payments.OrderResult:
+                result = payments.order_due(
+                    uow, run_id, holder, run_date, after=after, limit=order_batch
+                )
+                mark("order")
+                return result
+
+            batch_result = self._run(context, order)
+            ordered = ordered.plus(batch_result)
+            if batch_result.lines_seen < order_batch:
+                break
+        alarms = self._run(context, payments.status_alarms)
+        self._run(context, lambda uow: payments.finish_run(uow, run_id, holder))
+        return PaymentRunResult(run_date, added, undetermined, ordered, alarms)
+
+    def payment_orders_to_export(
+        self, run_date: dt.date | None = None
+    ) -> list[tuple[uuid.UUID, str, bytes]]:
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        return self._run(context, lambda uow: payments.unexported_orders(uow, run_date))
+
+    def mark_payment_orders_exported(self, order_ids: list[uuid.UUID]) -> None:
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        self._run(context, lambda uow: payments.mark_exported(uow, order_ids))
+
+    def payments_reconcile(self, content: bytes) -> payments.Reconciliation:
+        """Read a pain.002 status report back (`trygd payments reconcile`)."""
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        result = self._run(context, lambda uow: payments.reconcile(uow, content), again=1)
+        self._run(context, payments.status_alarms)
+        return result
+
+    def double_payment_check(self) -> int:
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        return len(self._run(context, payments.double_payments))
+
+    def ledger_total(self) -> int:
+        return self._run(RequestContext(actor=SYSTEM_ACTOR), payments.ledger_total)
+
+    def schedule_payment_jobs(self, first_day: dt.date) -> int:
+        """Queue the daily payment run and checks from `first_day`, unless queued already."""
+
+        def schedule(uow: UnitOfWork) -> int:
+            queued = 0
+            for kind in ("payment_run", "payment_checks"):
+                pending = uow.session.scalars(
+                    select(Job.id).where(Job.kind == kind, Job.status == "pending")
+                ).first()
+                if pending is None:
+                    run_at = dt.datetime.combine(first_day, dt.time(jobs.PAYMENT_RUN_HOUR), dt.UTC)
+                    enqueue(uow, kind, run_at, date=first_day.isoformat())
+                    queued += 1
+            return queued
+
+        return self._run(RequestContext(actor=SYSTEM_ACTOR), schedule)
 
     # -- background jobs -------------------------------------------------------------------------
 

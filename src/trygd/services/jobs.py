@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
-from trygd.services import access, appeals, letters, meldekort
-from trygd.services.records import move, open_oppgave
+from trygd.services import access, appeals, letters, meldekort, payments
+from trygd.services.records import enqueue, move, open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
 
@@ -88,7 +88,8 @@ def information_deadline(uow: UnitOfWork, payload: dict[str, Any]) -> None:
 
 
 def implement_vedtak(uow: UnitOfWork, payload: dict[str, Any]) -> None:
-    """Iverksetting: carry out the vedtak (payments are built later; here it is recorded)."""
+    """Iverksetting: carry out the vedtak: store the payment lines it makes due now
+    (etterbetaling, or the corrections of a revurdering); the payment run pays them."""
     behandling = uow.session.get(Behandling, uuid.UUID(payload["behandling_id"]))
     assert behandling is not None
     if behandling.state != State.DECIDED.value:
@@ -97,9 +98,52 @@ def implement_vedtak(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     assert sak is not None
     vedtak = uow.session.scalars(select(Vedtak).where(Vedtak.behandling_id == behandling.id)).one()
     vedtak.implemented_at = uow.now
+    payments.on_vedtak(uow, vedtak)
     move(uow, sak, behandling, Action.IMPLEMENT, vedtak_id=str(vedtak.id))
     # A running benefit with meldeplikt: the reminder and deadline jobs of its meldeperioder.
     meldekort.plan_periods(uow, sak, meldekort.today(uow))
+
+
+PAYMENT_RUN_HOUR = 6  # the scheduled run starts at 06:00 UTC, before the banks' first batch
+
+
+def _next_day(uow: UnitOfWork, day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(PAYMENT_RUN_HOUR), dt.UTC)
+
+
+def payment_run(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """The scheduled payment run for a day, whole in this job's transaction: the job's row
+    lock and its done mark commit with the lines and the order, so a worker killed half-way
+    leaves nothing done and the job pending, and two workers never run it both (SKIP LOCKED).
+    The next day's run is queued in the same transaction."""
+    day = dt.date.fromisoformat(payload["date"])
+    holder = f"job:{payload['date']}"
+    run_id = payments.claim_run(uow, day, holder)
+    saker = list(
+        uow.session.scalars(select(Sak).where(Sak.id.in_(payments.saker_with_vedtak(uow))))
+    )
+    for start in range(0, len(saker), payments.PLAN_BATCH):
+        payments.plan_saker(uow, saker[start : start + payments.PLAN_BATCH], day)
+    after = None
+    while True:
+        batch = payments.order_due(
+            uow, run_id, holder, day, after=after, limit=payments.ORDER_BATCH
+        )
+        if batch.lines_seen < payments.ORDER_BATCH:
+            break
+        after = batch.last
+    payments.finish_run(uow, run_id, holder)
+    enqueue(uow, "payment_run", _next_day(uow, day), date=(day + dt.timedelta(days=1)).isoformat())
+
+
+def payment_checks(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """The daily checks: double payments and orders without a bank status in time."""
+    day = dt.date.fromisoformat(payload["date"])
+    payments.double_payments(uow)
+    payments.status_alarms(uow)
+    enqueue(
+        uow, "payment_checks", _next_day(uow, day), date=(day + dt.timedelta(days=1)).isoformat()
+    )
 
 
 HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
@@ -111,6 +155,8 @@ HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
     "appeal_deadline": appeals.appeal_deadline,
     "meldekort_reminder": meldekort.reminder_job,
     "meldekort_deadline": meldekort.deadline_job,
+    "payment_run": payment_run,
+    "payment_checks": payment_checks,
 }
 
 

@@ -649,3 +649,146 @@ class MeldekortPlan(Base):
     sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
     period_start: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PaymentDetails(Base):
+    """The facts a payment needs about a person, as the registers give them: the account
+    number (from the person's own report or the bank account register, kontoregisteret) and
+    the tax card (skattekort, from Skatteetaten, JSON as `trygd.domain.tax.card_from_fact`
+    reads it; NULL means Skatteetaten has no card for the person)."""
+
+    __tablename__ = "payment_details"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    account_number: Mapped[str | None] = mapped_column(String(34))
+    account_source: Mapped[str | None] = mapped_column(String(64))
+    tax_card: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    tax_card_year: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PaymentOrder(Base):
+    """One payment order file (pain.001) as sent to the bank: its message id is unique, and
+    the file is kept whole so that it can be sent again byte for byte."""
+
+    __tablename__ = "payment_orders"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    message_id: Mapped[str] = mapped_column(String(35), unique=True)
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment_runs.id"), index=True)
+    run_date: Mapped[dt.date] = mapped_column(Date)
+    transfers: Mapped[int] = mapped_column(Integer)
+    total_ore: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    exported_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status_deadline: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    alarm_raised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PaymentRun(Base):
+    """A payment run for one date. `holder` and `lease_until` are its claim: a run that dies
+    leaves the claim to expire, and the next run takes it over instead of waiting for ever."""
+
+    __tablename__ = "payment_runs"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    run_date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    holder: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PaymentLine(Base):
+    """One payment (or recovery) for one sak, kind and period. The id is deterministic
+    (`trygd.domain.payments.line_id`) and the primary key: the same payment can be stored
+    once only, however often a run is repeated or a message replayed. A change to a period
+    already paid is a new line with the next correction number."""
+
+    __tablename__ = "payment_lines"
+    __table_args__ = (
+        UniqueConstraint(
+            "sak_id", "kind", "period_start", "period_end", "correction", name="uq_payment_line"
+        ),
+        Index("ix_payment_lines_due", "status", "due_date"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    vedtak_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("vedtak.id"))
+    benefit: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    correction: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    gross_ore: Mapped[int] = mapped_column(BigInteger)
+    tax_ore: Mapped[int | None] = mapped_column(BigInteger)
+    net_ore: Mapped[int | None] = mapped_column(BigInteger)
+    payee: Mapped[str] = mapped_column(String(16))
+    payee_account: Mapped[str | None] = mapped_column(String(34))
+    basis: Mapped[str] = mapped_column(Text)
+    tax_basis: Mapped[str | None] = mapped_column(Text)
+    # planned, held (a fact is missing: a task is open), ordered, accepted,
+    # accepted_with_warning, rejected (a new attempt line follows), recovery (a negative line)
+    status: Mapped[str] = mapped_column(String(24))
+    held_reason: Mapped[str | None] = mapped_column(String(64))
+    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payment_orders.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LedgerPosting(Base):
+    """One side of a double entry (`trygd.domain.ledger`): debit positive, credit negative,
+    in øre. Every transaction's postings sum to zero. Never changed or deleted: a correction
+    is new postings (on PostgreSQL the application role may only read and insert)."""
+
+    __tablename__ = "ledger_postings"
+    __table_args__ = (Index("ix_ledger_person", "person_id", "benefit", "account"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment_lines.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    benefit: Mapped[str] = mapped_column(String(32))
+    transaction: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(16))
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    order_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    posted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BankStatus(Base):
+    """A status the bank reported for a payment (pain.002), as read back: one row per
+    status report and transfer, the report's message id and the transfer's end-to-end id
+    unique together, so a report read twice is recognised."""
+
+    __tablename__ = "bank_statuses"
+    __table_args__ = (
+        UniqueConstraint("report_message_id", "end_to_end_id", name="uq_bank_status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    report_message_id: Mapped[str] = mapped_column(String(35))
+    original_message_id: Mapped[str] = mapped_column(String(35), index=True)
+    end_to_end_id: Mapped[str] = mapped_column(String(35))
+    line_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    status: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PaymentSimulation(Base):
+    """The simulation (simulering) stored with a proposal, to be compared at approval."""
+
+    __tablename__ = "payment_simulations"
+
+    behandling_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("behandlinger.id"), primary_key=True
+    )
+    simulation: Mapped[dict[str, Any]]
+    made_by: Mapped[str] = mapped_column(String(64))
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

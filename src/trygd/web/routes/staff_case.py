@@ -87,6 +87,7 @@ def _render_case(
         "rejected",
     ):
         preview = svc.preview_vedtak_letter(ctx, behandling.id, language, heading_level=3)
+    simulation = svc.payment_simulation(ctx, behandling.id)
     actor = ctx.actor
     state = behandling.state
     done = request.query_params.get("done")
@@ -104,6 +105,7 @@ def _render_case(
         amount=_headline(behandling, assessment),
         fact_labels=_fact_labels(behandling.benefit, language),
         preview=preview,
+        simulation=simulation,
         can_assess=has_role(actor, Role.CASEWORKER) and state == "assessing",
         can_propose=has_role(actor, Role.CASEWORKER)
         and state == "assessing"

@@ -41,6 +41,7 @@ TASK_KINDS = {
     "approve": N_("Approval"),
     "klage": N_("Klage"),
     "klageinstans": N_("Klageinstans"),
+    "payment": N_("Payment"),
 }
 
 TASK_REASONS = {
@@ -64,6 +65,14 @@ TASK_REASONS = {
     "klageinstans_omgjort": N_("Carry out Klageinstans' change"),
     "klageinstans_delvis_omgjort": N_("Carry out Klageinstans' partial change"),
     "klageinstans_opphevet": N_("New assessment after Klageinstans cancelled the vedtak"),
+    "payment_plan_undetermined": N_("The payments cannot be planned: a fact is missing"),
+    "payment_held_account_number": N_("Payment held: no account number"),
+    "payment_held_account_number_invalid": N_("Payment held: the account number is not valid"),
+    "payment_held_tax_table_amount": N_("Payment held: the tax table amount is missing"),
+    "payment_held_tax_card_invalid": N_("Payment held: the tax card cannot be read"),
+    "payment_rejected": N_("The bank rejected a payment"),
+    "payment_status_missing": N_("No answer from the bank for a payment order"),
+    "double_payment_suspected": N_("A period may have been paid twice"),
 }
 
 BEHANDLING_STATES = {

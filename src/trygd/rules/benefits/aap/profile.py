@@ -16,6 +16,7 @@ from trygd.rules.profiles import (
     Guide,
     Letters,
     Names,
+    Payments,
     Question,
     Routing,
 )
@@ -106,4 +107,5 @@ PROFILE = BenefitProfile(
         situations={"ill": 2, "reduced": 1, "disabled": 2},
         facts={"stays_in_norway": "lives_in_norway", "reduced_work_capacity": "reduction"},
     ),
+    payments=Payments("per_meldekort"),
 )

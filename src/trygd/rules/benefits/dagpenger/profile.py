@@ -16,6 +16,7 @@ from trygd.rules.profiles import (
     Guide,
     Letters,
     Names,
+    Payments,
     Question,
     Routing,
 )
@@ -132,4 +133,5 @@ PROFILE = BenefitProfile(
             "current_working_hours": "hours_now",
         },
     ),
+    payments=Payments("per_meldekort"),
 )

@@ -14,6 +14,7 @@ from trygd.rules.profiles import (
     Guide,
     Letters,
     Names,
+    Payments,
     Question,
     Routing,
 )
@@ -123,5 +124,12 @@ PROFILE = BenefitProfile(
     guide=Guide(
         situations={"ill": 1},
         facts={"yearly_income": "income", "sick_leave_grade": "reduction"},
+    ),
+    payments=Payments(
+        "per_weekday",
+        amounts=(("", "daily_payment"),),
+        periods_fact="sick_leave_periods",
+        first_day_amount="first_payment_day",
+        first_refused_day_amount="first_refused_day",
     ),
 )

@@ -14,6 +14,7 @@ from trygd.rules.profiles import (
     Guide,
     Letters,
     Names,
+    Payments,
     Question,
     Routing,
 )
@@ -158,5 +159,9 @@ PROFILE = BenefitProfile(
     guide=Guide(
         situations={"reduced": 2, "disabled": 1},
         facts={"earning_capacity_reduction": "reduction"},
+    ),
+    payments=Payments(
+        "per_month",
+        amounts=(("", "monthly_amount"), ("_barnetillegg", "child_supplement_monthly")),
     ),
 )
