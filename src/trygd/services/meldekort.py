@@ -491,9 +491,16 @@ def approved_periods(uow: UnitOfWork, sak_id: uuid.UUID) -> list[ApprovedPeriod]
     period order: what the payments pay. Checked and audited as a read of the case."""
     sak = _sak(uow, sak_id)
     access.check_case(uow, Access.READ_CASE, sak, object_type="meldekort", object_id=sak.id)
+    return approved_periods_checked(uow, sak.id)
+
+
+def approved_periods_checked(uow: UnitOfWork, sak_id: uuid.UUID) -> list[ApprovedPeriod]:
+    """`approved_periods` for a use case that has already checked and audited its access to
+    the sak (the payment plan, the simulation at propose and approve): one audit record per
+    use case, not one per internal read."""
     rows = uow.session.scalars(
         select(MeldekortResult)
-        .where(MeldekortResult.sak_id == sak.id, MeldekortResult.status == APPROVED)
+        .where(MeldekortResult.sak_id == sak_id, MeldekortResult.status == APPROVED)
         .order_by(MeldekortResult.period_start)
     )
     return [

@@ -88,8 +88,9 @@ MeldekortSource = Callable[[UnitOfWork, uuid.UUID], Iterable[MeldekortPeriod]]
 
 
 def _meldekort_from_services(uow: UnitOfWork, sak_id: uuid.UUID) -> Iterable[MeldekortPeriod]:
-    """The approved meldekort periods of a sak, from the meldekort services."""
-    periods: Iterable[MeldekortPeriod] = meldekort.approved_periods(uow, sak_id)
+    """The approved meldekort periods of a sak. Every caller of the plan has checked and
+    audited its access to the sak already, so this read adds no second audit record."""
+    periods: Iterable[MeldekortPeriod] = meldekort.approved_periods_checked(uow, sak_id)
     return periods
 
 
