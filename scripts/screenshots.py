@@ -48,6 +48,12 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
         ("/my/cases", r"/my/cases/[0-9a-f-]{36}", r"/my/vedtak/[0-9a-f-]{36}"),
     ),
     ("citizen-klage", "Camilla Berg", ("/my/cases", r"/my/cases/[0-9a-f-]{36}")),
+    ("citizen-meldekort-list", "Nora Berge", "/my/meldekort"),
+    (
+        "citizen-meldekort-form",
+        "Nora Berge",
+        ("/my/meldekort", r"/my/meldekort/[0-9a-f-]{36}/[0-9-]{10}"),
+    ),
     ("caseworker-tasks", "Kari Saksbehandler", "/staff/tasks"),
     (
         "caseworker-case",

@@ -207,6 +207,19 @@ def date(value: dt.date, language: str) -> str:
     return f"{value.day}. {month} {value.year}"
 
 
+_WEEKDAYS = {
+    "nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
+    "nn": ("måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "sundag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def weekday_date(value: dt.date, language: str) -> str:
+    """The date with its day of the week ("mandag 16. november 2026"): a meldekort asks day by
+    day, and people remember what they did on a Tuesday, not on the 17th."""
+    return f"{_WEEKDAYS[language][value.weekday()]} {date(value, language)}"
+
+
 def month(value: str, language: str) -> str:
     """A calendar month written "YYYY-MM" (as a-inntekt gives it) in words: "mars 2025",
     "March 2025"."""

@@ -150,6 +150,7 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
         "csrf_token": csrf_token(request),
         "lang_url": lambda code: _lang_url(request, code),
         "date": lambda value: _format_date(value, language),
+        "weekday_date": lambda value: _format_weekday_date(value, language),
         "datetime": lambda value: _format_datetime(value, language),
         "kroner": lambda value: formatting.kroner(float(value), language),
         "number": lambda value, decimals=None: formatting.number(float(value), language, decimals),
@@ -208,6 +209,11 @@ def _format_answer(kind: str, value: Any, language: str) -> str:
 def _format_date(value: Any, language: str) -> str:
     day = _as_date(value)
     return formatting.date(day, language) if day else ""
+
+
+def _format_weekday_date(value: Any, language: str) -> str:
+    day = _as_date(value)
+    return formatting.weekday_date(day, language) if day else ""
 
 
 def _format_datetime(value: Any, language: str) -> str:
