@@ -68,6 +68,10 @@ class Action(StrEnum):
     KEEP_DRAFT = "keep_draft"  # the person's own application drafts and their documents
     EXPORT_OWN_DATA = "export_own_data"  # the person downloads everything about themselves
     SEND_MELDEKORT = "send_meldekort"  # the person's own meldekort: drafts, sending, corrections
+    READ_PAYMENT_DETAILS = "read_payment_details"  # account number, tax card, refund claims
+    CHANGE_ACCOUNT = "change_account"  # the person's own, or a caseworker from a form by post
+    REGISTER_TAX_CARD = "register_tax_card"  # the tax card as Skatteetaten sends it
+    REGISTER_REFUND = "register_refund"  # an employer's refund claim from the inntektsmelding
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
@@ -88,6 +92,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.KEEP_DRAFT,
             Action.EXPORT_OWN_DATA,
             Action.SEND_MELDEKORT,
+            Action.READ_PAYMENT_DETAILS,
+            Action.CHANGE_ACCOUNT,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -103,6 +109,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.REVIEW_KLAGE,
             Action.SEND_LETTER,
             Action.ANSWER_SERVICEKLAGE,
+            Action.READ_PAYMENT_DETAILS,
+            Action.CHANGE_ACCOUNT,
+            Action.REGISTER_REFUND,
         }
     ),
     Role.APPROVER: frozenset(
@@ -113,6 +122,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RETURN,
             Action.CLAIM_TASK,
             Action.LIST_QUEUE,
+            Action.READ_PAYMENT_DETAILS,
         }
     ),
     # Klageinstans sees a case only once a klage on it has been sent to its unit.
@@ -131,6 +141,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RUN_JOB,
             Action.READ_CASE,
             Action.ASSESS,
+            Action.REGISTER_TAX_CARD,
         }
     ),
 }

@@ -63,6 +63,10 @@ ACTIONS: dict[str, str] = {
     Action.KEEP_DRAFT: N_("Keep an application draft"),
     Action.EXPORT_OWN_DATA: N_("Download own data"),
     Action.SEND_MELDEKORT: N_("Own meldekort"),
+    Action.READ_PAYMENT_DETAILS: N_("Read payment details"),
+    Action.CHANGE_ACCOUNT: N_("Change the account number for payments"),
+    Action.REGISTER_TAX_CARD: N_("Register a tax card"),
+    Action.REGISTER_REFUND: N_("Register an employer's refund claim"),
 }
 
 # The kinds of object the services name in `access.check(object_type=...)`.
@@ -78,8 +82,10 @@ OBJECTS: dict[str, str] = {
     "klage": N_("Klage"),
     "letter": N_("Letter"),
     "oppgave": N_("Task"),
+    "payment_details": N_("Payment details"),
     "person": N_("Person"),
     "person_export": N_("Download of own data"),
+    "refund_claim": N_("Refund claim"),
     "sak": N_("Case"),
     "serviceklage": N_("Serviceklage"),
     "serviceklager": N_("Serviceklager"),
