@@ -116,6 +116,7 @@ VALUES: dict[tuple[str, ...], Callable[[Session], list[Owned]]] = {
     ("complaint_id",): lambda s: _owned(s, models.Serviceklage.id, models.Serviceklage.person_id),
     ("letter_id",): lambda s: _owned(s, models.Letter.id, models.Letter.person_id),
     ("draft_id",): lambda s: _owned(s, models.Draft.id, models.Draft.person_id),
+    ("person_id",): lambda s: _owned(s, models.Person.id, models.Person.id),
     ("benefit",): lambda _s: [({"": benefit}, None) for benefit in [*BENEFITS, "nonsense"]],
     ("benefit", "fact"): _question_pairs,
     ("request_id", "sak_id"): _request_pairs,
