@@ -84,7 +84,7 @@ def tax_cards_command(
         _fail(f"cannot register the tax cards in {safe_url(url)}: {error}")
     finally:
         engine.dispose()
-    console.print(f"{count} tax cards registered")
+    console.print(f"tax cards registered: {count}")
 
 
 @payments_app.command("run")
