@@ -165,6 +165,21 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class Regulation:
+    """Whether a running grant follows a new G (G-regulering, normally from 1 May, ftrl.
+    § 1-4), and on what basis. `regulated` True: the grant is assessed again with the new G
+    in place of the G it used (its income, dates and other parameters unchanged), from the
+    day the new G takes effect; False: the amount stays as granted. `status` says whether the
+    basis was read in the law (`confirmed`) or inferred (`unconfirmed`, see `note`)."""
+
+    regulated: bool
+    legal_basis: str
+    source: str
+    status: Literal["confirmed", "unconfirmed"]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Guide:
     """Where the benefit guide suggests the benefit: `situations` maps a guide situation to
     the benefit's rank there (1 closest). `facts` maps a fact of the application format to the
@@ -209,3 +224,4 @@ class BenefitProfile:
     coverage: Coverage
     guide: Guide
     payments: Payments | None = None
+    regulation: Regulation | None = None

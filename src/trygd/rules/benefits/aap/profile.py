@@ -18,6 +18,7 @@ from trygd.rules.profiles import (
     Names,
     Payments,
     Question,
+    Regulation,
     Routing,
 )
 from trygd.rules.profiles import Question as Q
@@ -108,4 +109,12 @@ PROFILE = BenefitProfile(
         facts={"stays_in_norway": "lives_in_norway", "reduced_work_capacity": "reduction"},
     ),
     payments=Payments("per_meldekort"),
+    regulation=Regulation(
+        True,
+        "ftrl. § 11-31",
+        "ftrl. § 1-4 (G) and ch. 11: the grunnlag is counted in G and the minimum is 2.041 G "
+        "(navikt/aap-behandlingsflyt computes tilkjent ytelse per G period)",
+        "unconfirmed",
+        "The section on regulering of AAP was not read on lovdata; § 11-31 is inferred.",
+    ),
 )

@@ -18,6 +18,7 @@ from trygd.rules.profiles import (
     Names,
     Payments,
     Question,
+    Regulation,
     Routing,
 )
 from trygd.rules.profiles import Question as Q
@@ -134,4 +135,12 @@ PROFILE = BenefitProfile(
         },
     ),
     payments=Payments("per_meldekort"),
+    regulation=Regulation(
+        False,
+        "ftrl. § 4-11",
+        "NAV's dagpenger: the dagpengegrunnlag is fixed on the claim date (dp-behandling "
+        "indexes the months to the G of the claim date and keeps it)",
+        "unconfirmed",
+        "Running dagpenger are taken not to follow a new G; not read in the law itself.",
+    ),
 )

@@ -16,6 +16,7 @@ from trygd.rules.profiles import (
     Names,
     Payments,
     Question,
+    Regulation,
     Routing,
 )
 from trygd.rules.profiles import Question as Q
@@ -140,5 +141,13 @@ PROFILE = BenefitProfile(
         periods_fact="sick_leave_periods",
         first_day_amount="first_payment_day",
         first_refused_day_amount="first_refused_day",
+    ),
+    regulation=Regulation(
+        True,
+        "ftrl. § 8-10",
+        "navikt/helse-spleis regulates a running sykepengegrunnlag when G changes (the 6 G cap "
+        "follows the new G; the income itself does not change)",
+        "unconfirmed",
+        "Only the 6 G cap moves, so a grant below 6 G keeps its amount.",
     ),
 )

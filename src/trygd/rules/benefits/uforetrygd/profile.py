@@ -16,6 +16,7 @@ from trygd.rules.profiles import (
     Names,
     Payments,
     Question,
+    Regulation,
     Routing,
 )
 from trygd.rules.profiles import Question as Q
@@ -163,5 +164,13 @@ PROFILE = BenefitProfile(
     payments=Payments(
         "per_month",
         amounts=(("", "monthly_amount"), ("_barnetillegg", "child_supplement_monthly")),
+    ),
+    regulation=Regulation(
+        True,
+        "ftrl. § 12-11",
+        "ftrl. § 1-4 (G): uføretrygd is counted from the inntekt før uførhet in G and is "
+        "regulated every year with G",
+        "unconfirmed",
+        "The section on regulering of uføretrygd was not read on lovdata; § 12-11 is inferred.",
     ),
 )
