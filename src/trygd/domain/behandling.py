@@ -32,6 +32,7 @@ class Kind(StrEnum):
     OMGJORING = "omgjoring"  # the first instance changes its decision after a klage
     ETTER_KLAGEINSTANS = "etter_klageinstans"  # carries out Klageinstans' decision
     ETTER_ANKE = "etter_anke"  # carries out a judgment of Trygderetten or a court
+    REGULERING = "regulering"  # a new G reaches a running grant (no caseworker, no letter)
     KLAGE = "klage"  # the klage itself; its states are trygd.domain.klage.KlageState
 
 

@@ -154,6 +154,7 @@ TASK_ROLES: dict[str, Role] = {
     "approve": Role.APPROVER,
     "klageinstans": Role.APPEALS,
     "payment": Role.CASEWORKER,  # a payment held or rejected, a missing bank status, a check
+    "regulering": Role.CASEWORKER,  # a grant the G-regulering could not regulate by itself
 }
 
 # Actions where the caller must say why (logged with the audit record).

@@ -39,6 +39,7 @@ from trygd.services import (
     payment_details,
     payments,
     processing_times,
+    regulation,
     serviceklager,
     verification,
     views,
@@ -653,6 +654,43 @@ class CaseService:
     def who_is_calling(self, context: RequestContext) -> Actor:
         """The caller, with their person id if they are in the population register."""
         return self._run(context, lambda uow: uow.actor)
+
+    # -- G-regulering ---------------------------------------------------------------------------
+
+    def regulate(
+        self,
+        g_from: dt.date,
+        *,
+        dry_run: bool = False,
+        batch: int = regulation.BATCH,
+        progress: Callable[[int, int], None] | None = None,
+        checkpoint: Checkpoint | None = None,
+    ) -> regulation.Report:
+        """`trygd regulate --g-from DATE [--dry-run]`: every sak with a vedtak, `batch` saker
+        per transaction, each once (see `services.regulation`). `progress(done, total)` after
+        each batch; `checkpoint(step)` inside each transaction before it commits (the crash
+        tests stop the process there)."""
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        total = self._run(context, regulation.count_saker)
+        mark = checkpoint or (lambda _step: None)
+        report = regulation.Report(g_from, dry_run)
+        after: uuid.UUID | None = None
+        while True:
+
+            def step(
+                uow: UnitOfWork, after: uuid.UUID | None = after
+            ) -> tuple[uuid.UUID | None, regulation.Report]:
+                found = regulation.next_batch(uow, g_from, after, batch, dry_run=dry_run)
+                mark("regulate")
+                return found
+
+            after, done = self._run(context, step, again=RACE_RETRIES)
+            if after is None:
+                break
+            report.add(done)
+            if progress is not None:
+                progress(report.total, total)
+        return report
 
     # -- payments ---------------------------------------------------------------------------------
 

@@ -683,6 +683,31 @@ class RefundClaim(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Regulation(Base):
+    """What a G-regulering did to one sak: once per sak and date of the new G
+    (`uq_regulation_once`), so a run stopped at any point and started again never regulates
+    a sak twice. `outcome` is one of `services.regulation.OUTCOMES`; the yearly amounts before
+    and after are in øre, for the run's report."""
+
+    __tablename__ = "regulations"
+    __table_args__ = (
+        UniqueConstraint("sak_id", "g_from", name="uq_regulation_once"),
+        Index("ix_regulations_g_from", "g_from", "outcome"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    g_from: Mapped[dt.date] = mapped_column(Date)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"))
+    benefit: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    old_vedtak_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    new_vedtak_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    old_annual_ore: Mapped[int | None] = mapped_column(BigInteger)
+    new_annual_ore: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class PaymentOrder(Base):
     """One payment order file (pain.001) as sent to the bank: its message id is unique, and
     the file is kept whole so that it can be sent again byte for byte."""

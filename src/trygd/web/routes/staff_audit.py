@@ -86,6 +86,7 @@ OBJECTS: dict[str, str] = {
     "person": N_("Person"),
     "person_export": N_("Download of own data"),
     "refund_claim": N_("Refund claim"),
+    "regulation": N_("G-regulering"),
     "sak": N_("Case"),
     "serviceklage": N_("Serviceklage"),
     "serviceklager": N_("Serviceklager"),

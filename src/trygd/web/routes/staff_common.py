@@ -42,6 +42,7 @@ TASK_KINDS = {
     "klage": N_("Klage"),
     "klageinstans": N_("Klageinstans"),
     "payment": N_("Payment"),
+    "regulering": N_("G-regulering"),
 }
 
 TASK_REASONS = {
@@ -73,6 +74,8 @@ TASK_REASONS = {
     "payment_rejected": N_("The bank rejected a payment"),
     "payment_status_missing": N_("No answer from the bank for a payment order"),
     "double_payment_suspected": N_("A period may have been paid twice"),
+    "regulering_manual": N_("G-regulering: with the new G the grant would not be granted"),
+    "regulering_failed": N_("G-regulering: the grant could not be regulated automatically"),
 }
 
 BEHANDLING_STATES = {
@@ -91,6 +94,7 @@ BEHANDLING_KINDS = {
     "omgjoring": N_("Omgjøring after klage"),
     "etter_klageinstans": N_("After Klageinstans"),
     "etter_anke": N_("After anke"),
+    "regulering": N_("G-regulering"),
     "klage": N_("Klage"),
 }
 

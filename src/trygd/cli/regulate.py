@@ -1,0 +1,129 @@
+"""`trygd regulate --g-from DATE [--dry-run]`: G-regulering of every running grant, on the
+database of TRYGD_DATABASE_URL.
+
+A dry run counts what would happen (per outcome, the change in yearly amounts, the largest
+changes) and writes nothing. A real run can be stopped at any point and started again: it
+goes on where it stopped and regulates no sak twice. Exit codes: 0 done; 1 done, but some
+saker need a caseworker (manual, failed); 2 bad input or the database could not be used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from trygd.rules.regulation import G
+from trygd.services.errors import ServiceError
+from trygd.services.facade import CaseService
+from trygd.services.regulation import OUTCOMES, Report
+from trygd.store.database import database_url, make_engine, safe_url
+
+console = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _kroner(ore: int) -> str:
+    sign = "-" if ore < 0 else ""
+    kroner, rest = divmod(abs(ore), 100)
+    return f"{sign}{kroner:,}.{rest:02d}".replace(",", " ")
+
+
+def _show(report: Report) -> None:
+    title = "G-regulering (dry run: nothing written)" if report.dry_run else "G-regulering"
+    table = Table(title, "saker")
+    for name in OUTCOMES:
+        table.add_row(name.replace("_", " "), str(report.counts.get(name, 0)))
+    table.add_row("total", str(report.total))
+    table.add_row("change in yearly amounts (NOK)", _kroner(report.yearly_change_ore))
+    Console().print(table)
+    if report.largest:
+        largest = Table("largest changes", "benefit", "sak", "NOK a year")
+        for change, sak, benefit in report.largest:
+            largest.add_row("", benefit, sak, _kroner(change))
+        Console().print(largest)
+
+
+def regulate_command(
+    g_from: Annotated[
+        str, typer.Option("--g-from", help="The day the new G takes effect (YYYY-MM-DD)")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would change; write nothing")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    batch: Annotated[int, typer.Option("--batch", hidden=True)] = 500,
+    pause_at: Annotated[int, typer.Option("--pause-at", hidden=True)] = 0,
+) -> None:
+    """Regulate every running grant that follows G with the G in force on --g-from: a new
+    automatic vedtak where the amounts change, and the difference for periods already paid
+    at the old G is paid by the next payment run."""
+    try:
+        day = dt.date.fromisoformat(g_from)
+    except ValueError:
+        _fail(f"--g-from: {g_from!r} is not a date (YYYY-MM-DD)")
+    if batch < 1:
+        _fail("--batch: must be at least 1")
+    url = database_url()
+    engine = make_engine(url)
+    service = CaseService(engine)
+    parameter = service_parameter_g(day)
+    if parameter != day:
+        _fail(
+            f"--g-from: no new G takes effect on {day.isoformat()} (the G in force then took "
+            f"effect on {parameter.isoformat()}); enter the new G in the parameters first"
+        )
+    seen = {"batches": 0}
+
+    def checkpoint(_step: str) -> None:
+        seen["batches"] += 1
+        if pause_at and seen["batches"] == pause_at:
+            typer.echo(f"paused in batch {pause_at}", err=True)
+            time.sleep(120)
+
+    try:
+        with Progress(
+            TextColumn("regulating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=as_json,
+        ) as bar:
+            task = bar.add_task("saker", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = service.regulate(
+                day, dry_run=dry_run, batch=batch, progress=progress, checkpoint=checkpoint
+            )
+    except ServiceError as error:
+        _fail(str(error))
+    except Exception as error:  # the database: say which, without a traceback
+        _fail(f"cannot regulate in {safe_url(url)}: {error}")
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        _show(report)
+    if not dry_run and (report.counts.get("manual") or report.counts.get("failed")):
+        raise typer.Exit(1)
+
+
+def service_parameter_g(day: dt.date) -> dt.date:
+    """The day the G in force on `day` took effect."""
+    from trygd.rules.assessment import default_ruleset
+
+    return default_ruleset().parameters[G].value_at(day).start

@@ -1,0 +1,277 @@
+"""G-regulering on SQLite and PostgreSQL: each sak ends in one named outcome, a regulated grant
+gets an automatic vedtak from the new G's date and the next payment run pays the difference
+for months already paid at the old G; a dry run writes nothing; a second run regulates
+nothing again; and (PostgreSQL) a run killed with SIGKILL and started again ends as one
+uninterrupted run does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from support import NOW
+
+from trygd.applications.inputs import parse_application
+from trygd.rules.record import FORMAT, evaluate_record
+from trygd.services.facade import CaseService
+from trygd.store.models import (
+    Behandling,
+    DecisionRecordRow,
+    Oppgave,
+    PaymentDetails,
+    PaymentLine,
+    Person,
+    Regulation,
+    Sak,
+    Vedtak,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SRC = Path(__file__).resolve().parents[2] / "src"
+G_FROM = dt.date(2026, 5, 1)
+
+
+def _grant(
+    service: CaseService,
+    person: Person,
+    example: str,
+    *,
+    claim: dt.date | None = None,
+    open_behandling: bool = False,
+    stored: dict[str, Any] | None = None,
+    **facts: Any,
+) -> uuid.UUID:
+    """A sak with the vedtak the example's rules give (stored as the case services do)."""
+    document = json.loads((EXAMPLES / f"{example}.json").read_text())
+    if claim is not None:
+        document["claim_date"] = claim.isoformat()
+    document["facts"].update(facts)
+    app = parse_application(json.dumps(document))
+    record = evaluate_record(app.benefit, app.facts, app.claim_date)
+    sak_id, record_id, behandling_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    with service.sessions.begin() as session:
+        session.add(
+            Sak(id=sak_id, person_id=person.id, benefit=app.benefit, unit="4405", created_at=NOW)
+        )
+        session.flush()
+        session.add(
+            DecisionRecordRow(
+                id=record_id,
+                benefit=app.benefit,
+                claim_date=app.claim_date,
+                ruleset_version=record.ruleset_version,
+                format=FORMAT,
+                record={**record.to_json(), **(stored or {})},
+                created_at=NOW,
+            )
+        )
+        session.flush()
+        session.add(
+            Behandling(
+                id=behandling_id,
+                sak_id=sak_id,
+                kind="forstegangsbehandling",
+                state="implemented",
+                claim_date=app.claim_date,
+                facts=document["facts"],
+                record_id=record_id,
+                outcome=record.outcome.value,
+                created_at=NOW - dt.timedelta(days=300),
+                updated_at=NOW - dt.timedelta(days=300),
+            )
+        )
+        session.flush()
+        session.add(
+            Vedtak(
+                id=uuid.uuid4(),
+                sak_id=sak_id,
+                behandling_id=behandling_id,
+                outcome=record.outcome.value,
+                automatic=True,
+                decided_at=NOW - dt.timedelta(days=300),
+                effective_from=app.claim_date,
+                ruleset_version=record.ruleset_version,
+                facts=document["facts"],
+                record_id=record_id,
+            )
+        )
+        if open_behandling:
+            session.add(
+                Behandling(
+                    id=uuid.uuid4(),
+                    sak_id=sak_id,
+                    kind="revurdering",
+                    state="assessing",
+                    claim_date=dt.date(2026, 10, 1),
+                    facts=document["facts"],
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
+    return sak_id
+
+
+def _world(service: CaseService, make_person) -> dict[str, uuid.UUID]:
+    people = [make_person(name=f"Person {i}") for i in range(6)]
+    return {
+        "ufore": _grant(service, people[0], "uforetrygd-60-prosent"),
+        "ufore_open": _grant(service, people[1], "uforetrygd-60-prosent", open_behandling=True),
+        "sykepenger_under_cap": _grant(service, people[2], "sykepenger-lisa"),
+        "sykepenger_ended": _grant(service, people[3], "sykepenger-gradert"),
+        "dagpenger": _grant(service, people[4], "dagpenger-lost-job"),
+        "ufore_refused": _grant(
+            service, people[5], "uforetrygd-60-prosent", earning_capacity_reduction=10
+        ),
+    }
+
+
+def _outcomes(service: CaseService) -> dict[uuid.UUID, str]:
+    with service.sessions() as session:
+        return {r.sak_id: r.outcome for r in session.scalars(select(Regulation))}
+
+
+def test_every_sak_ends_in_one_named_outcome(service, make_person):
+    saker = _world(service, make_person)
+    report = service.regulate(G_FROM, batch=2)
+    outcomes = _outcomes(service)
+    assert {name: outcomes[sak] for name, sak in saker.items()} == {
+        "ufore": "regulated",
+        "ufore_open": "open_behandling",
+        "sykepenger_under_cap": "not_running",  # the sick leave ended in 2025
+        "sykepenger_ended": "not_running",  # the same, though its maksdato is later
+        "dagpenger": "not_regulated",
+        "ufore_refused": "not_running",
+    }
+    assert outcomes[saker["ufore"]] == "regulated"
+    assert outcomes[saker["ufore_open"]] == "open_behandling"
+    assert outcomes[saker["dagpenger"]] == "not_regulated"
+    assert outcomes[saker["ufore_refused"]] == "not_running"
+    assert report.total == 6 and sum(report.counts.values()) == 6
+    with service.sessions() as session:
+        new = session.scalars(
+            select(Vedtak).where(Vedtak.sak_id == saker["ufore"]).order_by(Vedtak.decided_at)
+        ).all()
+        assert len(new) == 2
+        regulated = new[-1]
+        assert (regulated.effective_from, regulated.automatic) == (G_FROM, True)
+        record = session.get(DecisionRecordRow, regulated.record_id).record
+        assert record["amounts"]["monthly_amount"] == 21507.0  # 20 501 kr at 130 160 G
+        behandling = session.get(Behandling, regulated.behandling_id)
+        assert (behandling.kind, behandling.state) == ("regulering", "implemented")
+    again = service.regulate(G_FROM)
+    assert again.total == 0  # every sak has its outcome: nothing is done twice
+    with service.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Regulation)) == 6
+        assert session.scalar(select(func.count()).select_from(Vedtak)) == 7  # 6 + 1 regulated
+
+
+def test_a_dry_run_counts_the_same_and_writes_nothing(service, make_person):
+    _world(service, make_person)
+    dry = service.regulate(G_FROM, dry_run=True, batch=4)
+    with service.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Regulation)) == 0
+        assert session.scalar(select(func.count()).select_from(Vedtak)) == 6
+    real = service.regulate(G_FROM)
+    assert dry.counts == real.counts
+    assert dry.yearly_change_ore == real.yearly_change_ore > 0
+    assert dry.largest == real.largest
+
+
+def test_the_next_payment_run_pays_the_difference_for_months_paid_at_the_old_g(
+    service, make_person
+):
+    person = make_person(name="Oda")
+    sak_id = _grant(service, person, "uforetrygd-60-prosent")
+    with service.sessions.begin() as session:
+        session.add(
+            PaymentDetails(
+                person_id=person.id,
+                account_number="86011117947",
+                account_source="test",
+                tax_card={"kind": "frikort"},
+                tax_card_year=2026,
+                updated_at=NOW,
+            )
+        )
+    service.payment_run(dt.date(2026, 11, 23))
+    service.regulate(G_FROM)
+    service.payment_run(dt.date(2026, 11, 24))
+    with service.sessions() as session:
+        corrections = session.scalars(
+            select(PaymentLine).where(
+                PaymentLine.sak_id == sak_id,
+                PaymentLine.correction > 0,
+                PaymentLine.kind == "uforetrygd",
+            )
+        ).all()
+    months = sorted(line.period_start for line in corrections)
+    assert months[0] == G_FROM
+    assert {line.gross_ore for line in corrections} == {(21507 - 20501) * 100}
+    assert service.ledger_total() == 0
+
+
+def test_a_grant_that_cannot_be_regulated_is_a_task(service, make_person):
+    """A stored record the rules of today cannot regulate (made by another version of the
+    rule logic) gives a task and `failed`, never a silent skip."""
+    person = make_person()
+    sak_id = _grant(
+        service, person, "uforetrygd-60-prosent", stored={"rules_logic_version": "1999.1.1"}
+    )
+    service.regulate(G_FROM)
+    assert _outcomes(service)[sak_id] == "failed"
+    with service.sessions() as session:
+        reasons = list(session.scalars(select(Oppgave.reason).where(Oppgave.sak_id == sak_id)))
+    assert reasons == ["regulering_failed"]
+
+
+def _cli(db_url: str, *args: str) -> subprocess.Popen[str]:
+    path = os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "TRYGD_DATABASE_URL": db_url, "PYTHONPATH": path}
+    return subprocess.Popen(
+        [sys.executable, "-c", "from trygd.cli.main import app; app()", "regulate", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("batch_killed", [1, 3])
+def test_a_run_killed_with_sigkill_ends_as_one_uninterrupted_run(
+    db_url, service, make_person, batch_killed
+):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the kill -9 test runs on PostgreSQL")
+    saker = _world(service, make_person)
+    process = _cli(
+        db_url, "--g-from", G_FROM.isoformat(), "--batch", "1", "--pause-at", str(batch_killed)
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("paused in batch"):
+            break
+    else:
+        raise AssertionError(f"the run never paused: exit {process.wait()}")
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    assert len(_outcomes(service)) == batch_killed - 1  # the killed batch left nothing
+    again = _cli(db_url, "--g-from", G_FROM.isoformat(), "--json")
+    output, _ = again.communicate(timeout=120)
+    assert again.returncode == 0, output
+    outcomes = _outcomes(service)
+    assert set(outcomes) == set(saker.values())
+    assert outcomes[saker["ufore"]] == "regulated"
+    with service.sessions() as session:
+        regulated = session.scalar(
+            select(func.count()).select_from(Vedtak).where(Vedtak.sak_id == saker["ufore"])
+        )
+    assert regulated == 2
