@@ -331,11 +331,9 @@ def _new_vedtak(
         record_id=row.id,
         implemented_at=uow.now,
     )
-    uow.session.add(row)
-    uow.session.flush()
-    uow.session.add(behandling)
-    uow.session.flush()
-    uow.session.add(vedtak)
+    # Added together and flushed once per batch: the unit of work inserts the records, then
+    # the behandlinger, then the vedtak (by their foreign keys), many rows per statement.
+    uow.session.add_all([row, behandling, vedtak])
     uow.event(
         sak.id,
         behandling.id,
