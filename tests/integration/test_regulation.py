@@ -26,6 +26,7 @@ from trygd.services.facade import CaseService
 from trygd.store.models import (
     Behandling,
     DecisionRecordRow,
+    Job,
     Oppgave,
     PaymentDetails,
     PaymentLine,
@@ -275,3 +276,17 @@ def test_a_run_killed_with_sigkill_ends_as_one_uninterrupted_run(
             select(func.count()).select_from(Vedtak).where(Vedtak.sak_id == saker["ufore"])
         )
     assert regulated == 2
+
+
+def test_the_regulering_job_chain_regulates_every_sak_once(service, make_person):
+    saker = _world(service, make_person)
+    assert service.schedule_regulation(G_FROM, batch=2) is True
+    assert service.schedule_regulation(G_FROM, batch=2) is False  # queued already
+    handled = service.run_due_jobs(limit=50)
+    assert handled >= 4  # three batches of two, then one that finds nothing left
+    outcomes = _outcomes(service)
+    assert set(outcomes) == set(saker.values())
+    assert outcomes[saker["ufore"]] == "regulated"
+    with service.sessions() as session:
+        kinds = list(session.scalars(select(Job.status).where(Job.kind == "regulate")))
+    assert kinds and set(kinds) == {"done"}

@@ -692,6 +692,25 @@ class CaseService:
                 progress(report.total, total)
         return report
 
+    def schedule_regulation(self, g_from: dt.date, batch: int = regulation.BATCH) -> bool:
+        """Queue the G-regulering as a chain of jobs (one batch each) for the workers, unless
+        one is queued for the date already; True when queued."""
+
+        def schedule(uow: UnitOfWork) -> bool:
+            pending = uow.session.scalars(
+                select(Job.id).where(
+                    Job.kind == "regulate",
+                    Job.status == "pending",
+                    Job.payload["g_from"].as_string() == g_from.isoformat(),
+                )
+            ).first()
+            if pending is not None:
+                return False
+            enqueue(uow, "regulate", uow.now, g_from=g_from.isoformat(), batch=batch)
+            return True
+
+        return self._run(RequestContext(actor=SYSTEM_ACTOR), schedule)
+
     # -- payments ---------------------------------------------------------------------------------
 
     def payment_run(

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
-from trygd.services import access, appeals, letters, meldekort, payments
+from trygd.services import access, appeals, letters, meldekort, payments, regulation
 from trygd.services.records import enqueue, move, open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
@@ -146,6 +146,18 @@ def payment_checks(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     )
 
 
+def regulate(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """One batch of a G-regulering in this job's transaction, then the job for the next batch
+    in the same transaction: a chain of jobs that ends when no sak is left. A worker killed
+    half-way leaves the batch undone and the job pending; the `regulations` rows keep every
+    sak regulated once, whichever worker runs the next job."""
+    day = dt.date.fromisoformat(payload["g_from"])
+    size = int(payload.get("batch") or regulation.BATCH)
+    last, _report = regulation.next_batch(uow, day, None, size, dry_run=False)
+    if last is not None:
+        enqueue(uow, "regulate", uow.now, g_from=payload["g_from"], batch=size)
+
+
 HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
     "information_reminder": information_reminder,
     "information_deadline": information_deadline,
@@ -157,6 +169,7 @@ HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
     "meldekort_deadline": meldekort.deadline_job,
     "payment_run": payment_run,
     "payment_checks": payment_checks,
+    "regulate": regulate,
 }
 
 
