@@ -68,6 +68,9 @@ class Action(StrEnum):
     KEEP_DRAFT = "keep_draft"  # the person's own application drafts and their documents
     EXPORT_OWN_DATA = "export_own_data"  # the person downloads everything about themselves
     SEND_MELDEKORT = "send_meldekort"  # the person's own meldekort: drafts, sending, corrections
+    # The unit's payments that are held or rejected (a list like the queue: no person's data
+    # is opened by it; opening a person's payments is a READ_CASE of its own).
+    LIST_PAYMENT_PROBLEMS = "list_payment_problems"
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
@@ -103,6 +106,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.REVIEW_KLAGE,
             Action.SEND_LETTER,
             Action.ANSWER_SERVICEKLAGE,
+            Action.LIST_PAYMENT_PROBLEMS,
         }
     ),
     Role.APPROVER: frozenset(
@@ -320,7 +324,12 @@ def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) 
         return _deny("role_may_not", action=action.value)
     if action in NEEDS_PURPOSE and not (purpose and purpose.strip()):
         return _deny("purpose_missing")
-    if action in (Action.READ_AUDIT, Action.RUN_JOB, Action.LIST_QUEUE):
+    if action in (
+        Action.READ_AUDIT,
+        Action.RUN_JOB,
+        Action.LIST_QUEUE,
+        Action.LIST_PAYMENT_PROBLEMS,
+    ):
         return _permit("part_of_role", action=action.value)
     if action is Action.CLAIM_TASK:
         refusal = decide_task(actor, subject.task)

@@ -63,6 +63,7 @@ ACTIONS: dict[str, str] = {
     Action.KEEP_DRAFT: N_("Keep an application draft"),
     Action.EXPORT_OWN_DATA: N_("Download own data"),
     Action.SEND_MELDEKORT: N_("Own meldekort"),
+    Action.LIST_PAYMENT_PROBLEMS: N_("Look at the unit's failed payments"),
 }
 
 # The kinds of object the services name in `access.check(object_type=...)`.
@@ -76,8 +77,20 @@ OBJECTS: dict[str, str] = {
     "drafts": N_("Application drafts"),
     "information_request": N_("Request for information"),
     "klage": N_("Klage"),
+    "ledger": N_("Payment accounts"),
     "letter": N_("Letter"),
+    "meldekort": N_("Meldekort"),
+    "meldekort_draft": N_("Meldekort draft"),
     "oppgave": N_("Task"),
+    "payment": N_("Payment"),
+    "payment_check": N_("Check of payments"),
+    "payment_order": N_("Payment order to the bank"),
+    "payment_plan": N_("Payment plan"),
+    "payment_problems": N_("The unit's failed payments"),
+    "payment_run": N_("Payment run"),
+    "payment_simulation": N_("Simulation of payments"),
+    "payment_status": N_("Status from the bank"),
+    "payments": N_("Payments"),
     "person": N_("Person"),
     "person_export": N_("Download of own data"),
     "sak": N_("Case"),

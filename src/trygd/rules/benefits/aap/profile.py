@@ -107,5 +107,5 @@ PROFILE = BenefitProfile(
         situations={"ill": 2, "reduced": 1, "disabled": 2},
         facts={"stays_in_norway": "lives_in_norway", "reduced_work_capacity": "reduction"},
     ),
-    payments=Payments("per_meldekort"),
+    payments=Payments("per_meldekort", legal_basis="payment_aap"),
 )

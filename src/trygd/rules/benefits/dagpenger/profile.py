@@ -133,5 +133,5 @@ PROFILE = BenefitProfile(
             "current_working_hours": "hours_now",
         },
     ),
-    payments=Payments("per_meldekort"),
+    payments=Payments("per_meldekort", legal_basis="payment_dagpenger"),
 )

@@ -163,5 +163,6 @@ PROFILE = BenefitProfile(
     payments=Payments(
         "per_month",
         amounts=(("", "monthly_amount"), ("_barnetillegg", "child_supplement_monthly")),
+        legal_basis="payment_uforetrygd",
     ),
 )
