@@ -394,8 +394,10 @@ def _bank_answers(uow: UnitOfWork, lines: Iterable[LineRow]) -> dict[uuid.UUID, 
     return found
 
 
-def _sort_key_past(view: PaymentView) -> tuple[str, str, str, int]:
-    return (view.paid_on or view.due_date, view.period_start, view.kind, view.correction)
+def _sort_key_past(view: PaymentView) -> tuple[str, str]:
+    """Newest payment day first, then the latest period (the benefit before its supplement
+    within a period: the sort before this one is by kind, and sorting keeps that order)."""
+    return (view.paid_on or view.due_date, view.period_start)
 
 
 def _person_payments(
@@ -411,7 +413,13 @@ def _person_payments(
         (v for v in views if v.status in UPCOMING),
         key=lambda v: (v.due_date, v.period_start, v.kind, v.correction),
     )
-    past = sorted((v for v in views if v.status not in UPCOMING), key=_sort_key_past, reverse=True)
+    past = sorted(
+        sorted(
+            (v for v in views if v.status not in UPCOMING), key=lambda v: (v.kind, v.correction)
+        ),
+        key=_sort_key_past,
+        reverse=True,
+    )
     settled = [v for v in past if v.status in (*SENT, "withheld_in_full")]
     return PaymentList(
         person_id=str(person.id),
