@@ -161,9 +161,7 @@ def kroner_from_ore(ore: int, language: str) -> str:
     whole = ore % 100 == 0
     amount = Decimal(ore // 100) if whole else Decimal(ore).scaleb(-2)
     pattern = _pattern("kroner_whole" if whole else "kroner", language)
-    return str(
-        pattern.apply(amount, _LOCALES[language], currency="NOK", currency_digits=False)
-    )
+    return str(pattern.apply(amount, _LOCALES[language], currency="NOK", currency_digits=False))
 
 
 @lru_cache(maxsize=_CACHE)

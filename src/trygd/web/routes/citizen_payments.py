@@ -39,6 +39,4 @@ def my_payments(request: Request) -> Response:
 def my_payment(request: Request, payment_id: str) -> Response:
     context = require_context(request)
     detail = service(request).get_payment(context, payment_id)
-    return page(
-        request, "citizen/payment.html", section="payments", detail=detail, words=words
-    )
+    return page(request, "citizen/payment.html", section="payments", detail=detail, words=words)
