@@ -91,16 +91,17 @@ def uforetrygd_paid(
     """Oda's uføretrygd, decided before the first of the history's payment days and paid on
     each of them; the bank rejects the last uføretrygd payment."""
     days = payment_days(today)
-    decided = dt.datetime.combine(
-        days[0].replace(day=1) - dt.timedelta(days=20), dt.time(10), tzinfo=dt.UTC
-    )
+    # The right arose on the last day of the month before the first payment day's, so the
+    # first month paid is that day's month (ftrl. § 22-12); decided early in that month.
+    first_month = days[0].replace(day=1)
+    decided = dt.datetime.combine(first_month + dt.timedelta(days=5), dt.time(10), tzinfo=dt.UTC)
     clock = FixedClock(decided)
     past = CaseService(service.engine, dataclasses.replace(service.settings, clock=clock))
     with past.sessions.begin() as session:  # her account and tax card, as known since then
         details = session.get(PaymentDetails, person.id)
         if details is not None:
             details.updated_at = decided - dt.timedelta(days=30)
-    claim = decided.date() - dt.timedelta(days=14)
+    claim = first_month - dt.timedelta(days=1)
     body = {"benefit": "uforetrygd", "claim_date": claim.isoformat(), "facts": facts}
     case = past.submit_application(_citizen(person), body)[1]
 
