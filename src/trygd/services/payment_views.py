@@ -157,6 +157,8 @@ class PaymentList:
     paid_gross_ore: int
     paid_tax_ore: int
     paid_net_ore: int
+    last_sent: PaymentView | None
+    """The newest payment sent to the bank and not rejected (for a short summary)."""
 
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = dataclasses.asdict(self)
@@ -432,6 +434,7 @@ def _person_payments(
         paid_gross_ore=sum(v.gross_ore for v in settled),
         paid_tax_ore=sum(v.tax_ore or 0 for v in settled),
         paid_net_ore=sum(v.net_ore or 0 for v in settled),
+        last_sent=next((v for v in past if v.status in SENT), None),
     )
 
 
