@@ -85,11 +85,19 @@ def _answer_from_bank(
             service.payments_reconcile(report)
 
 
-def uforetrygd_paid(
-    service: CaseService, person: Person, today: dt.date, facts: dict[str, Any]
+def monthly_benefit_paid(
+    service: CaseService,
+    person: Person,
+    today: dt.date,
+    benefit: str,
+    facts: dict[str, Any],
+    *,
+    caseworker: str,
+    approver: str,
+    reason: str,
 ) -> None:
-    """Oda's uføretrygd, decided before the first of the history's payment days and paid on
-    each of them; the bank rejects the last uføretrygd payment."""
+    """A monthly benefit (Oda's uføretrygd) decided before the first of the history's payment
+    days and paid on each of them; the bank rejects the benefit's last payment."""
     days = payment_days(today)
     # The right arose on the last day of the month before the first payment day's, so the
     # first month paid is that day's month (ftrl. § 22-12); decided early in that month.
@@ -102,7 +110,7 @@ def uforetrygd_paid(
         if details is not None:
             details.updated_at = decided - dt.timedelta(days=30)
     claim = first_month - dt.timedelta(days=1)
-    body = {"benefit": "uforetrygd", "claim_date": claim.isoformat(), "facts": facts}
+    body = {"benefit": benefit, "claim_date": claim.isoformat(), "facts": facts}
     case = past.submit_application(_citizen(person), body)[1]
 
     def act(user: str, action: str, **more: Any) -> None:
@@ -114,14 +122,14 @@ def uforetrygd_paid(
             {"version": current.version, **more},
         )
 
-    act("Z990201", "propose", reason="Inntektsevnen er varig nedsatt med 60 prosent.")
+    act(caseworker, "propose", reason=reason)
     clock.advance(dt.timedelta(days=1))
-    act("Z990202", "approve")
+    act(approver, "approve")
     past.run_due_jobs()
     for index, day in enumerate(days):
         clock.now = dt.datetime.combine(day, dt.time(6), tzinfo=dt.UTC)
         past.payment_run(day)
         clock.now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7), tzinfo=dt.UTC)
         last = index == len(days) - 1
-        _answer_from_bank(past, day, clock.now, "uforetrygd" if last else None)
+        _answer_from_bank(past, day, clock.now, benefit if last else None)
         past.run_due_jobs()

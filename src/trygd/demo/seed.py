@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from trygd.demo.payments import uforetrygd_paid
+from trygd.demo.payments import monthly_benefit_paid
 from trygd.demo.users import BY_ID
 from trygd.domain import meldekort
 from trygd.domain.identity import synthetic_identity_number
@@ -315,7 +315,16 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
     by_name = {p.name.split()[0]: p for p in persons}
     # Oda's uføretrygd has been paid for months (made first, so its payment runs in the past
     # see only her case, as they would have then).
-    uforetrygd_paid(service, by_name["Oda"], today, _uforetrygd(60))
+    monthly_benefit_paid(
+        service,
+        by_name["Oda"],
+        today,
+        "uforetrygd",
+        _uforetrygd(60),
+        caseworker="Z990201",
+        approver="Z990202",
+        reason="Inntektsevnen er varig nedsatt med 60 prosent.",
+    )
     claim = today - dt.timedelta(days=10)
 
     def apply(first_name: str, benefit: str, facts: dict[str, Any]) -> dict[str, Any]:
