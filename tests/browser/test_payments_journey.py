@@ -45,3 +45,25 @@ def test_a_caseworker_finds_the_rejected_payment_and_the_persons_history(page):
     check_accessibility(page)
     assert "Utbetalinger" in page.locator("h1").inner_text()
     assert "Avvist av banken" in page.locator("main").inner_text()
+
+
+def test_the_payment_pages_reflow_at_320_pixels(page):
+    """WCAG 1.4.10: the tables scroll in their own frame; nothing else needs sideways scrolling."""
+    page.set_viewport_size({"width": 320, "height": 900})
+
+    def fits() -> bool:
+        return page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+        )
+
+    sign_in(page, "Oda Fjeld", "/my/payments")
+    assert fits(), page.url
+    href = page.locator("main a[href^='/my/payments/']").first.get_attribute("href")
+    page.goto(href)
+    assert fits(), page.url
+    page.context.clear_cookies()
+    sign_in(page, "Ingrid Saksbehandler", "/staff/payment-problems")
+    assert fits(), page.url
+    href = page.locator("main a[href^='/staff/persons/']").first.get_attribute("href")
+    page.goto(href)
+    assert fits(), page.url
