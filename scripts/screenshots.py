@@ -49,6 +49,7 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     ),
     ("citizen-klage", "Camilla Berg", ("/my/cases", r"/my/cases/[0-9a-f-]{36}")),
     ("citizen-meldekort-list", "Nora Berge", "/my/meldekort"),
+    ("citizen-account", "Nora Berge", "/my/account"),
     (
         "citizen-meldekort-form",
         "Nora Berge",

@@ -24,6 +24,7 @@ from trygd.bank.pain002 import TransferStatus, write_pain002
 from trygd.demo.users import BY_ID
 from trygd.privacy.policy import Actor, Role, clearances_from, roles_from
 from trygd.rules.record import evaluate_record
+from trygd.services import payment_views
 from trygd.services.errors import Forbidden, NotFound
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
@@ -307,3 +308,41 @@ def test_the_api_answers_with_the_same_payments_and_problem_details(service, cli
     assert bad.headers["content-type"].startswith("application/problem+json")
     assert bad.json()["errors"][0]["field"] == "payment_id"
     assert client.get("/api/v1/payment-problems", headers=citizen_headers(gro)).status_code == 403
+
+
+def _line(benefit: str, kind: str, start: dt.date, end: dt.date, gross: int) -> PaymentLine:
+    """A payment line as the run stores it (not saved: `_rule` reads only its fields)."""
+    return PaymentLine(
+        id=uuid.uuid4(),
+        sak_id=uuid.uuid4(),
+        person_id=uuid.uuid4(),
+        vedtak_id=uuid.uuid4(),
+        benefit=benefit,
+        kind=kind,
+        period_start=start,
+        period_end=end,
+        correction=0,
+        due_date=end,
+        gross_ore=gross,
+        payee="employer" if kind.endswith("_refusjon") else "person",
+        basis="",
+        status="planned",
+    )
+
+
+def test_the_rule_of_a_sykepenger_refund_counts_weekdays_and_cites_the_refund():
+    line = _line(
+        "sykepenger", "sykepenger_refusjon", dt.date(2026, 11, 2), dt.date(2026, 11, 30), 369300
+    )
+    vedtak = payment_views._Vedtak(NOW, {"daily_payment": 1846.5})
+    rule = payment_views._rule(line, vedtak)
+    assert (rule.schedule, rule.rate_ore, rule.days) == ("per_weekday", 184650, 21)
+    assert rule.legal_basis == "ftrl. § 8-11; ftrl. § 22-3"
+    assert payment_views._part(line) == "refund"
+
+
+def test_the_rule_of_a_meldekort_benefit_names_the_meldekort_period():
+    line = _line("aap", "aap", dt.date(2026, 11, 2), dt.date(2026, 11, 15), -50000)
+    rule = payment_views._rule(line, payment_views._Vedtak(NOW, {}))
+    assert rule.meldekort_period_start == "2026-11-02" and rule.rate_ore is None
+    assert rule.legal_basis == "ftrl. § 11-10; ftrl. § 22-15"  # a recovery cites § 22-15

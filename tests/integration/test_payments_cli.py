@@ -113,3 +113,28 @@ def test_a_claim_held_elsewhere_refuses_the_run_until_its_lease_runs_out(db_url,
     with service.sessions() as session:
         run = session.scalars(select(PaymentRun)).one()
     assert (run.status, run.attempts) == ("finished", 2)
+
+
+def test_tax_cards_are_registered_from_a_file_and_a_bad_file_is_exit_code_2(
+    db_url, service, make_person, tmp_path
+):
+    import json
+
+    from trygd.store.models import PaymentDetails
+
+    anna = make_person(name="Anna")
+    cards = tmp_path / "skattekort.json"
+    entry = {"identity_number": anna.identity_number, "year": 2026}
+    cards.write_text(json.dumps([{**entry, "tax_card": {"kind": "percentage", "percentage": 150}}]))
+    refused = _invoke(db_url, "tax-cards", str(cards))
+    assert refused.exit_code == 2, refused.output
+    assert "[0].tax_card.percentage" in refused.output and "Traceback" not in refused.output
+    cards.write_text("{not json")
+    assert _invoke(db_url, "tax-cards", str(cards)).exit_code == 2
+    assert _invoke(db_url, "tax-cards", str(tmp_path / "missing.json")).exit_code == 2
+    cards.write_text(json.dumps([{**entry, "tax_card": {"kind": "frikort"}}]))
+    done = _invoke(db_url, "tax-cards", str(cards))
+    assert done.exit_code == 0, done.output
+    assert "tax cards registered: 1" in done.output
+    with service.sessions() as session:
+        assert session.get(PaymentDetails, anna.id).tax_card == {"kind": "frikort"}

@@ -175,6 +175,43 @@ def test_aap_grades_rate_and_barnetillegg_alike_and_capacity_counts() -> None:
     assert r.gross_ore == 10 * (700_00 + 27_00)
 
 
+def test_the_vedtak_facts_give_the_fastsatt_arbeidsevne() -> None:
+    """The same as above, with the arbeidsevne the vedtak fixed (§ 11-23 second ledd)."""
+    facts = {"fixed_work_capacity": 30}
+    r = aap.calculate(aap_input(days(PERIOD, [7.5, 7.5]), facts=facts), PARAMS)
+    assert (r.grade_percent, r.values["work_capacity"]) == (70, 0.3)
+
+
+@pytest.mark.parametrize(
+    ("opptrapping_to", "paid"),
+    [(PERIOD.start - dt.timedelta(days=1), False), (PERIOD.start, True)],
+    ids=["ended the day before", "ends on the first day"],
+)
+def test_a_period_starting_in_arbeidsopptrapping_has_the_higher_limit(
+    opptrapping_to: dt.date, paid: bool
+) -> None:
+    """60 h worked (80 % of 75 h): paid only when the period starts in the opptrapping the
+    vedtak fixed (§ 11-23 sixth ledd); outside it the limit is 60 %."""
+    facts = {"opptrapping_periods": [{"from": "2026-01-01", "to": opptrapping_to.isoformat()}]}
+    r = aap.calculate(aap_input(days(PERIOD, [24, 24, 12]), facts=facts), PARAMS)
+    assert (r.gross_ore > 0) is paid
+
+
+@pytest.mark.parametrize(("hours", "paid"), [(52.5, True), (53, False)])
+def test_a_recognised_yrkesskade_in_the_vedtak_gives_the_seventy_percent_limit(
+    hours: float, paid: bool
+) -> None:
+    facts = {"occupational_injury": True}
+    r = aap.calculate(aap_input(days(PERIOD, [24, 24, hours - 48]), facts=facts), PARAMS)
+    assert (r.gross_ore > 0) is paid
+
+
+@pytest.mark.parametrize("capacity", [-1, 101, "30", True])
+def test_a_wrong_fixed_work_capacity_is_refused_naming_it(capacity: Any) -> None:
+    with pytest.raises(ValueError, match="fixed_work_capacity"):
+        aap.calculate(aap_input(days(PERIOD, [1]), facts={"fixed_work_capacity": capacity}), PARAMS)
+
+
 def test_a_period_starting_mid_way_pays_only_days_with_a_right() -> None:
     start = dt.date(2026, 11, 19)  # a Thursday
     r = dp.calculate(dp_input(PERIOD, days(PERIOD), sats=100, fva=40, effective_from=start), PARAMS)

@@ -472,6 +472,7 @@ def test_sykepenger_asks_the_sick_note_and_sends_it_as_one_period(site):
         "loses_pensionable_income": "yes",
         "yearly_income": "420000",
         "sick_leave_grade": "60",
+        "employer_refund": "no",
         "sick_leave_history": "no",
     }
     for fact, answer in answers.items():

@@ -613,6 +613,67 @@ def send_advance_notice(
     return _json(svc.advance_notice(ctx, behandling_id, _dump(body), send=True), 202)
 
 
+# --- payment details: account, tax card, refund claims (ftrl. §§ 22-3, 22-10) ---------------
+
+Account = Annotated[
+    str,
+    Field(
+        max_length=64,
+        description="11 digits (spaces and dots allowed), or an IBAN for an account abroad",
+    ),
+]
+
+
+class AccountBody(_Body):
+    account_number: Account
+
+
+class StaffAccountBody(AccountBody):
+    reason: str = Field(max_length=500, description="What the person sent (the form, its date)")
+
+
+class RefundClaimBody(_Body):
+    organisation_number: StrictStr = Field(max_length=20, description="The employer, 9 digits")
+    employer_name: StrictStr = Field(max_length=140, description="The employer's name")
+    account_number: Account
+
+
+@router.get("/me/payment-details", tags=["citizen"], summary="My account number and tax card")
+def own_payment_details(svc: Service, ctx: Context) -> Any:
+    return _json(svc.own_payment_details(ctx))
+
+
+@router.put(
+    "/me/payment-details/account", tags=["citizen"], summary="Change my account for payments"
+)
+def change_own_account(svc: Service, ctx: Context, body: AccountBody) -> Any:
+    return _json(svc.change_own_account(ctx, _dump(body)))
+
+
+@router.get("/persons/{person_id}/payment-details", tags=["payments"])
+def person_payment_details(svc: Service, ctx: Context, person_id: Id) -> Any:
+    """A person's account number and tax card (audited as a read of the person's data)."""
+    return _json(svc.person_payment_details(ctx, person_id))
+
+
+@router.put("/persons/{person_id}/payment-details/account", tags=["payments"])
+def change_account(svc: Service, ctx: Context, person_id: Id, body: StaffAccountBody) -> Any:
+    """A caseworker registers the account a person asked for by post."""
+    return _json(svc.change_account(ctx, person_id, _dump(body)))
+
+
+@router.get("/cases/{sak_id}/refund-claim", tags=["payments"])
+def refund_claim(svc: Service, ctx: Context, sak_id: Id) -> Any:
+    """The employer's refund claim of a sykepenger case (ftrl. § 22-3), or null."""
+    return JSONResponse(svc.refund_claim(ctx, sak_id))
+
+
+@router.put("/cases/{sak_id}/refund-claim", tags=["payments"])
+def register_refund(svc: Service, ctx: Context, sak_id: Id, body: RefundClaimBody) -> Any:
+    """Register the employer and account of a refund claim from the inntektsmelding."""
+    return _json(svc.register_refund(ctx, sak_id, _dump(body)))
+
+
 # --- meldekort (ftrl. §§ 4-8, 11-10) --------------------------------------------------------
 
 PeriodStart = Annotated[

@@ -1,5 +1,6 @@
-"""`trygd payments run` and `trygd payments reconcile`: the payment run and reading the bank's
-status reports back, on the database of TRYGD_DATABASE_URL.
+"""`trygd payments run`, `trygd payments reconcile` and `trygd payments tax-cards`: the
+payment run, reading the bank's status reports back, and registering Skatteetaten's tax
+cards, on the database of TRYGD_DATABASE_URL.
 
 Exit codes: 0 done; 1 done, but something needs a person (another run holds the claim, or
 reconciliation found differences or missing statuses); 2 bad input (a date, a file, a status
@@ -9,6 +10,7 @@ report that is not one) or the database could not be used. Never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from pathlib import Path
@@ -56,6 +58,33 @@ def _out_paths(out: Path, count: int) -> list[Path]:
     return [
         out if i == 0 else out.with_name(f"{out.stem}-{i + 1}{out.suffix}") for i in range(count)
     ]
+
+
+@payments_app.command("tax-cards")
+def tax_cards_command(
+    file: Annotated[Path, typer.Argument(help="Skatteetaten's tax cards, a JSON list")],
+) -> None:
+    """Register the tax cards (skattekort) Skatteetaten sent: a JSON list of
+    {"identity_number", "year", "tax_card"} where tax_card is {"kind": "percentage",
+    "percentage": "32.5"}, {"kind": "table", "table_number": "7100"}, {"kind": "frikort"} or
+    null (no card). All or nothing: one wrong entry refuses the file (exit 2), naming it."""
+    try:
+        entries = json.loads(file.read_bytes())
+    except OSError as problem:
+        _fail(f"{file}: cannot be read ({problem.strerror})")
+    except (ValueError, UnicodeDecodeError):
+        _fail(f"{file}: is not JSON")
+    url = database_url()
+    engine = make_engine(url)
+    try:
+        count = CaseService(engine).import_tax_cards(entries)
+    except ServiceError as error:
+        _fail(str(error))
+    except Exception as error:  # the database: say which, without a traceback
+        _fail(f"cannot register the tax cards in {safe_url(url)}: {error}")
+    finally:
+        engine.dispose()
+    console.print(f"tax cards registered: {count}")
 
 
 @payments_app.command("run")

@@ -108,6 +108,7 @@ def _sykepenger(yearly_income: int | None) -> dict[str, Any]:
         "loses_pensionable_income": True,
         "sick_leave_grade": 100,
         "sick_leave_history": [],
+        "employer_refund": False,
     }
     if yearly_income is not None:
         facts["yearly_income"] = yearly_income

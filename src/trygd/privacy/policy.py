@@ -71,6 +71,10 @@ class Action(StrEnum):
     # The unit's payments that are held or rejected (a list like the queue: no person's data
     # is opened by it; opening a person's payments is a READ_CASE of its own).
     LIST_PAYMENT_PROBLEMS = "list_payment_problems"
+    READ_PAYMENT_DETAILS = "read_payment_details"  # account number, tax card, refund claims
+    CHANGE_ACCOUNT = "change_account"  # the person's own, or a caseworker from a form by post
+    REGISTER_TAX_CARD = "register_tax_card"  # the tax card as Skatteetaten sends it
+    REGISTER_REFUND = "register_refund"  # an employer's refund claim from the inntektsmelding
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
@@ -91,6 +95,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.KEEP_DRAFT,
             Action.EXPORT_OWN_DATA,
             Action.SEND_MELDEKORT,
+            Action.READ_PAYMENT_DETAILS,
+            Action.CHANGE_ACCOUNT,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -107,6 +113,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SEND_LETTER,
             Action.ANSWER_SERVICEKLAGE,
             Action.LIST_PAYMENT_PROBLEMS,
+            Action.READ_PAYMENT_DETAILS,
+            Action.CHANGE_ACCOUNT,
+            Action.REGISTER_REFUND,
         }
     ),
     Role.APPROVER: frozenset(
@@ -117,6 +126,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RETURN,
             Action.CLAIM_TASK,
             Action.LIST_QUEUE,
+            Action.READ_PAYMENT_DETAILS,
         }
     ),
     # Klageinstans sees a case only once a klage on it has been sent to its unit.
@@ -135,6 +145,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RUN_JOB,
             Action.READ_CASE,
             Action.ASSESS,
+            Action.REGISTER_TAX_CARD,
         }
     ),
 }

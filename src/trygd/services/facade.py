@@ -36,6 +36,7 @@ from trygd.services import (
     jobs,
     letters,
     meldekort,
+    payment_details,
     payment_views,
     payments,
     processing_times,
@@ -483,6 +484,34 @@ class CaseService:
             raise InvalidInput([("application", "must be a JSON object")])
         return self._idempotent(
             context, f"draft:{did}", body, lambda uow: drafts.submit(uow, did, body)
+        )
+
+    # -- payment details: account, tax card, refund claims ------------------------------------
+
+    def own_payment_details(self, context: RequestContext) -> dict[str, Any]:
+        return self._run(context, payment_details.own)
+
+    def change_own_account(self, context: RequestContext, body: Any) -> dict[str, Any]:
+        return self._run(context, lambda uow: payment_details.change_own_account(uow, body))
+
+    def person_payment_details(self, context: RequestContext, person_id: str) -> dict[str, Any]:
+        return self._run(context, lambda uow: payment_details.for_person(uow, person_id))
+
+    def change_account(self, context: RequestContext, person_id: str, body: Any) -> dict[str, Any]:
+        return self._run(context, lambda uow: payment_details.change_account(uow, person_id, body))
+
+    def import_tax_cards(self, entries: Any) -> int:
+        """Register the tax cards of Skatteetaten's feed (`trygd payments tax-cards FILE`), as
+        the system, all or nothing."""
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        return self._run(context, lambda uow: payment_details.import_tax_cards(uow, entries))
+
+    def refund_claim(self, context: RequestContext, sak_id: str) -> dict[str, Any] | None:
+        return self._run(context, lambda uow: payment_details.refund_claim(uow, sak_id))
+
+    def register_refund(self, context: RequestContext, sak_id: str, body: Any) -> dict[str, Any]:
+        return self._run(
+            context, lambda uow: payment_details.register_refund(uow, sak_id, body), again=1
         )
 
     # -- meldekort ------------------------------------------------------------------------------

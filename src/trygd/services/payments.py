@@ -66,6 +66,7 @@ from trygd.store.models import (
     PaymentRun,
     PaymentSimulation,
     Person,
+    RefundClaim,
     Sak,
     Vedtak,
 )
@@ -220,7 +221,7 @@ def plan_saker(uow: UnitOfWork, saker: Sequence[Sak], until: dt.date) -> tuple[i
                     "tax_ore": None,
                     "net_ore": None,
                     "payee": line.payee,
-                    "payee_account": _employer_account(chain, line.payee),
+                    "payee_account": None,  # a person's or employer's: read when ordered
                     "basis": line.basis,
                     "tax_basis": None,
                     "status": "planned",
@@ -233,13 +234,6 @@ def plan_saker(uow: UnitOfWork, saker: Sequence[Sak], until: dt.date) -> tuple[i
     _insert_ignoring_existing(uow, rows)
     del persons
     return len(rows), undetermined
-
-
-def _employer_account(chain: Sequence[VedtakInForce], payee: str) -> str | None:
-    if payee != "employer":
-        return None
-    account = chain[-1].input_facts.get("employer_account")
-    return str(account) if account else None
 
 
 def _task_once(
@@ -462,6 +456,7 @@ def order_due(
             select(PaymentDetails).where(PaymentDetails.person_id.in_(person_ids))
         )
     }
+    refunds = _refund_claims(uow, {line.sak_id for line in lines if line.payee == "employer"})
     rules = tax_rules(run_date)
     checked: set[uuid.UUID] = set()
     transfers: list[_Transfer] = []
@@ -473,8 +468,11 @@ def order_due(
         if sak.id not in checked:
             access.check_case(uow, Action.RUN_JOB, sak, object_type="payment", object_id=sak.id)
             checked.add(sak.id)
+        account_holder = (
+            refunds.get(line.sak_id) if line.payee == "employer" else details.get(line.person_id)
+        )
         if line.held_reason == "payment_rejected" and not _details_changed_since(
-            details.get(line.person_id), line.created_at
+            account_holder, line.created_at
         ):
             held += 1  # the bank refused the account: wait until the account is changed
             continue
@@ -487,6 +485,11 @@ def order_due(
             )
             recoveries += 1
             continue
+        creditor = person.name
+        if line.payee == "employer":
+            claim = refunds.get(line.sak_id)
+            line.payee_account = claim.account_number if claim is not None else None
+            creditor = claim.employer_name if claim is not None else ""
         reason = _hold_reason(line, details.get(line.person_id))
         withholding = None
         if reason is None:
@@ -522,7 +525,7 @@ def order_due(
             line.status = "withheld_in_full"
             continue
         line.status = "ordered"
-        transfers.append(_Transfer(line, person.name))
+        transfers.append(_Transfer(line, creditor))
     order_id = message_id = None
     net_total = sum(t.line.net_ore or 0 for t in transfers)
     if transfers:
@@ -560,7 +563,17 @@ def order_due(
     )
 
 
-def _details_changed_since(details: PaymentDetails | None, moment: dt.datetime) -> bool:
+def _refund_claims(uow: UnitOfWork, sak_ids: set[uuid.UUID]) -> dict[uuid.UUID, RefundClaim]:
+    """The employers' refund claims of the saker (ftrl. § 22-3): where a refund goes."""
+    if not sak_ids:
+        return {}
+    query = select(RefundClaim).where(RefundClaim.sak_id.in_(sorted(sak_ids)))
+    return {claim.sak_id: claim for claim in uow.session.scalars(query)}
+
+
+def _details_changed_since(
+    details: PaymentDetails | RefundClaim | None, moment: dt.datetime
+) -> bool:
     return details is not None and _aware(details.updated_at) > _aware(moment)
 
 

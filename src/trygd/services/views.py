@@ -577,6 +577,8 @@ _ACTIVITIES: tuple[tuple[str, set[str]], ...] = (
             "send_letter",
             "claim_task",
             "answer_serviceklage",
+            "change_account",
+            "register_refund",
         },
     ),
     ("searched", {"search_person"}),

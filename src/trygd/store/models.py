@@ -667,6 +667,22 @@ class PaymentDetails(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class RefundClaim(Base):
+    """An employer's claim to have the sykepenger of a sak refunded (ftrl. § 22-3), as the
+    inntektsmelding gives it: the employer (organisation number) and the account the refund
+    goes to. Registered by a caseworker; the payment run reads it when it orders a refund."""
+
+    __tablename__ = "refund_claims"
+
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), primary_key=True)
+    organisation_number: Mapped[str] = mapped_column(String(9))
+    employer_name: Mapped[str] = mapped_column(String(140))
+    account_number: Mapped[str] = mapped_column(String(34))
+    source: Mapped[str] = mapped_column(String(64))
+    registered_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class PaymentOrder(Base):
     """One payment order file (pain.001) as sent to the bank: its message id is unique, and
     the file is kept whole so that it can be sent again byte for byte."""

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from trygd.web.routes import (
+    citizen_account,
     citizen_apply,
     citizen_cases,
     citizen_change,
@@ -37,6 +38,7 @@ router.include_router(citizen_guide.router)
 router.include_router(citizen_data.router)
 router.include_router(citizen_meldekort.router)
 router.include_router(citizen_payments.router)
+router.include_router(citizen_account.router)
 
 
 @router.get("/my")

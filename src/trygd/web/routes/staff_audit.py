@@ -64,6 +64,10 @@ ACTIONS: dict[str, str] = {
     Action.EXPORT_OWN_DATA: N_("Download own data"),
     Action.SEND_MELDEKORT: N_("Own meldekort"),
     Action.LIST_PAYMENT_PROBLEMS: N_("Look at the unit's failed payments"),
+    Action.READ_PAYMENT_DETAILS: N_("Read payment details"),
+    Action.CHANGE_ACCOUNT: N_("Change the account number for payments"),
+    Action.REGISTER_TAX_CARD: N_("Register a tax card"),
+    Action.REGISTER_REFUND: N_("Register an employer's refund claim"),
 }
 
 # The kinds of object the services name in `access.check(object_type=...)`.
@@ -91,8 +95,10 @@ OBJECTS: dict[str, str] = {
     "payment_simulation": N_("Simulation of payments"),
     "payment_status": N_("Status from the bank"),
     "payments": N_("Payments"),
+    "payment_details": N_("Payment details"),
     "person": N_("Person"),
     "person_export": N_("Download of own data"),
+    "refund_claim": N_("Refund claim"),
     "sak": N_("Case"),
     "serviceklage": N_("Serviceklage"),
     "serviceklager": N_("Serviceklager"),

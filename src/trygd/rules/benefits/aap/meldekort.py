@@ -18,10 +18,12 @@ day (an open question in docs/architecture.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Any, Final
 
 from trygd.rules.benefits.aap.gradering import GRADERING_PARAMETERS, Reason, grade_for_work
 from trygd.rules.meldekort import (
@@ -49,8 +51,48 @@ def _graded_day(amount_ore: int, grade: int) -> int:
     return math.floor(kroner + Fraction(1, 2)) * ORE_PER_KRONE
 
 
+def _date(value: Any, field: str) -> dt.date:
+    if isinstance(value, dict) and "$date" in value:
+        value = value["$date"]
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{field}: {value!r} is not a date") from None
+
+
+def with_vedtak_terms(given: PeriodInput) -> PeriodInput:
+    """The terms the vedtak fixed for its meldeperioder, read from its facts where it has
+    them: the fastsatt arbeidsevne (§ 11-23 second ledd, `fixed_work_capacity`), whether the
+    period starts in arbeidsopptrapping (§ 11-23 sixth ledd, `opptrapping_periods`) and a
+    recognised yrkesskade (`occupational_injury`, the 70 % limit). A vedtak without them
+    fixed none, and the fields of `given` stand."""
+    facts = given.facts
+    terms: dict[str, Any] = {}
+    capacity = facts.get("fixed_work_capacity")
+    if capacity is not None:
+        if isinstance(capacity, bool) or not isinstance(capacity, (int, float)):
+            raise ValueError(f"fixed_work_capacity: {capacity!r} is not a percent")
+        if not 0 <= capacity <= FULL:
+            raise ValueError(f"fixed_work_capacity: {capacity!r} is not from 0 to 100")
+        terms["work_capacity_percent"] = int(capacity)
+    periods = facts.get("opptrapping_periods")
+    if periods is not None:
+        terms["opptrapping"] = any(
+            _date(p.get("from"), "opptrapping_periods.from")
+            <= given.period_start
+            <= _date(p.get("to"), "opptrapping_periods.to")
+            for p in periods
+        )
+    if facts.get("occupational_injury") is not None:
+        terms["occupational_injury"] = facts.get("occupational_injury") is True
+    return replace(given, **terms) if terms else given
+
+
 def calculate(given: PeriodInput, parameter_set: ParameterSet) -> PeriodResult:
     """The AAP of one meldeperiode. Raises ValueError naming a stored amount that is missing."""
+    given = with_vedtak_terms(given)
     p = resolve(parameter_set, GRADERING_PARAMETERS, given.period_start)
     rate = ore(given.amounts.get("daily_rate"), "daily_rate")
     child = ore(given.amounts.get("child_supplement", 0), "child_supplement")

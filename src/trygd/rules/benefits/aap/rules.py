@@ -93,6 +93,20 @@ FACTS = (
 INPUTS = (
     *(fact for fact in FACTS if fact.name not in INCOME_YEARS),
     Fact(
+        "fixed_work_capacity",
+        "percent",
+        "The work capacity NAV fixed in the vedtak (fastsatt arbeidsevne, § 11-23 second "
+        "ledd), 0-100: a meldeperiode is graded by the larger of it and the share worked. "
+        "Read by the meldekort, not by the rules; left out: none fixed (0).",
+    ),
+    Fact(
+        "opptrapping_periods",
+        "periods",
+        "Periods of arbeidsopptrapping (§ 11-23 sixth ledd), both ends included: a "
+        "meldeperiode that starts in one is paid up to the higher limit. Read by the "
+        "meldekort, not by the rules.",
+    ),
+    Fact(
         "income_history",
         "yearly_amounts",
         "Pensjonsgivende inntekt per calendar year; a year that is not listed had no income.",

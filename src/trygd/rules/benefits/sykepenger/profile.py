@@ -61,6 +61,15 @@ QUESTIONS: tuple[Question, ...] = (
         P_("Write 100 if you are fully sick-listed. The sick note (sykmelding) says it."),
     ),
     Q(
+        "employer_refund",
+        "yesno",
+        P_("Does your employer keep paying your salary while you are sick?"),
+        P_(
+            "Then NAV pays the sykepenger to your employer instead of to you (refund). "
+            "Ask your employer if you are not sure."
+        ),
+    ),
+    Q(
         "sick_leave_history",
         "yesno",
         P_("Have you received sykepenger in the last three years?"),

@@ -227,6 +227,14 @@ INPUTS = (
         "claim date that goes on (the format before periods).",
     ),
     Fact(
+        "employer_refund",
+        "bool",
+        "Whether the employer keeps paying the salary during the sick leave and claims the "
+        "sykepenger refunded (refusjon, ftrl. § 22-3; the employer says so in the "
+        "inntektsmelding). Read by the payments, not by the rules: without it the payments "
+        "are undetermined.",
+    ),
+    Fact(
         "sick_leave_history",
         "periods",
         "Earlier periods in which NAV paid sykepenger (after the employer period), both ends "
