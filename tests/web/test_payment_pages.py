@@ -85,6 +85,7 @@ def test_the_person_sees_coming_and_past_payments_in_kroner(demo):
     assert "15 055 kr" in text
     assert "Avvist av banken" in text and "Utbetalt" in text
     assert 'href="/my/payments/' in page.text
+    assert 'href="/my/account"' in page.text  # where she gives a new account number
 
 
 def test_one_payment_says_why_with_the_vedtak_and_the_legal_basis(demo):
