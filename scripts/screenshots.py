@@ -55,6 +55,9 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
         "Nora Berge",
         ("/my/meldekort", r"/my/meldekort/[0-9a-f-]{36}/[0-9-]{10}"),
     ),
+    ("citizen-payments", "Oda Fjeld", "/my/payments"),
+    ("citizen-payment", "Oda Fjeld", ("/my/payments", r"/my/payments/[0-9a-f-]{36}")),
+    ("citizen-letter-payment", "Oda Fjeld", ("/my", r"/my/letters/[0-9a-f-]{36}")),
     ("caseworker-tasks", "Kari Saksbehandler", "/staff/tasks"),
     (
         "caseworker-case",
@@ -62,6 +65,17 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
         ("/staff/tasks", r"/staff/behandlinger/[0-9a-f-]{36}"),
     ),
     ("caseworker-search", "Kari Saksbehandler", "/staff/search"),
+    ("caseworker-payment-problems", "Ingrid Saksbehandler", "/staff/payment-problems"),
+    (
+        "caseworker-person-payments",
+        "Ingrid Saksbehandler",
+        ("/staff/payment-problems", r"/staff/persons/[0-9a-f-]{36}/payments"),
+    ),
+    (
+        "caseworker-payment",
+        "Ingrid Saksbehandler",
+        ("/staff/payment-problems", r"/staff/payments/[0-9a-f-]{36}"),
+    ),
     ("approver-tasks", "Ola Beslutter", "/staff/tasks"),
     ("klageinstans", "Lise Klageinstans", "/klageinstans"),
     ("klageinstans-klage", "Lise Klageinstans", ("/klageinstans", CASE_LINK)),

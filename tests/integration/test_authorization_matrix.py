@@ -24,7 +24,8 @@ control).
 
 The rows (endpoint -> table of caller x person):
 
-* the case itself: reading the sak, its history, a behandling, a vedtak (CASE_READ); what only
+* the case itself: reading the sak, its history, a behandling, a vedtak, and the person's
+  payments (CASE_READ); what only
   the person does (report a change, answer a request); casework; totrinnskontroll; taking a
   task; searching for a person;
 * letters, made by the send_letter job after the vedtak: the case's letters, one letter as
@@ -609,6 +610,11 @@ def claim_task(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
     return c.post(f"{API}/tasks/{case.task_id}/claim", headers=h)
 
 
+def person_payments(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
+    """A person's payments (read like the person's cases: one audited read of the person)."""
+    return c.get(f"{API}/persons/{case.person.id}/payments", headers=h)
+
+
 def search_person(c: TestClient, case: Case, h: dict[str, str]) -> httpx.Response:
     body = {"identity_number": case.person.identity_number, "purpose": "Søknad om AAP"}
     return c.post(f"{API}/persons/search", json=body, headers=h)
@@ -780,6 +786,7 @@ CASE_ENDPOINTS = [
     Endpoint(claim_task,          "claim_task",          "proposed",     True,  200, APPROVAL,
              label="claim_approval_task"),
     Endpoint(search_person,       "search_person",       "decided",      False, 200, UNIT_STAFF),
+    Endpoint(person_payments,     "read_case",           "decided",      False, 200, CASE_READ),
 ]
 LETTER_ENDPOINTS = [
     #        call                    audited action  case state             changes ok  table
@@ -965,6 +972,7 @@ SELF_SERVICE = {
         lambda c, h: c.post(f"{API}/serviceklager", json=SERVICEKLAGE, headers=h),
     ),
     "list_own_serviceklager": ("read_case", lambda c, h: c.get(f"{API}/serviceklager", headers=h)),
+    "list_own_payments": ("read_case", lambda c, h: c.get(f"{API}/payments", headers=h)),
 }
 CREATED = ("apply", "submit_serviceklage")  # answered 201
 

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from babel.messages.extract import extract_from_file
 
+from trygd.domain.payment_summary import PaidPart, VedtakPayments
 from trygd.letters import build as build_module
 from trygd.letters.build import build_letter
 from trygd.letters.data import (
@@ -115,6 +116,7 @@ def vedtak(
     reasons: tuple[CaseworkerReason, ...] = (),
     replaces: dt.date | None = None,
     klage_date: dt.date | None = None,
+    payment: VedtakPayments | None = None,
 ) -> VedtakLetterData:
     benefit, assessment = example_assessment(example, language)
     return VedtakLetterData(
@@ -132,7 +134,41 @@ def vedtak(
         signatures=() if automatic else ("Ola Saksbehandler", "Eva Beslutter"),
         replaces_vedtak_date=replaces,
         klage_reference_date=klage_date,
+        payment=payment,
     )
+
+
+# What the payment plan of each kind of benefit gives a letter (trygd.domain.payment_summary).
+UFORE_PAYMENTS = VedtakPayments(
+    (
+        PaidPart("uforetrygd", "benefit", 2050100, "month"),
+        PaidPart("uforetrygd_barnetillegg", "supplement", 433900, "month"),
+    ),
+    (dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
+    dt.date(2026, 12, 20),
+    False,
+    None,
+    "person",
+    "payment_uforetrygd",
+)
+REFUND_PAYMENTS = VedtakPayments(
+    (PaidPart("sykepenger_refusjon", "refund", 184650, "day"),),
+    (dt.date(2026, 10, 19), dt.date(2026, 10, 31)),
+    LETTER_DATE,
+    True,
+    dt.date(2027, 1, 15),
+    "employer",
+    "payment_sykepenger",
+)
+MELDEKORT_PAYMENTS = VedtakPayments(
+    (PaidPart("dagpenger", "benefit", None, "meldeperiode"),),
+    (dt.date(2026, 11, 2), dt.date(2026, 11, 15)),
+    dt.date(2026, 11, 16),
+    False,
+    None,
+    "person",
+    "payment_dagpenger",
+)
 
 
 VEDTAK_SCENARIOS = {
@@ -151,6 +187,15 @@ VEDTAK_SCENARIOS = {
     ),
     "uføretrygd granted, manual": lambda lang: vedtak(
         "uforetrygd-60-prosent", lang, automatic=False
+    ),
+    "uføretrygd granted, with its payments": lambda lang: vedtak(
+        "uforetrygd-60-prosent", lang, automatic=False, payment=UFORE_PAYMENTS
+    ),
+    "sykepenger granted, refunded to the employer": lambda lang: vedtak(
+        "sykepenger-gradert", lang, payment=REFUND_PAYMENTS
+    ),
+    "dagpenger granted, paid per meldekort": lambda lang: vedtak(
+        "dagpenger-lost-job", lang, payment=MELDEKORT_PAYMENTS
     ),
     "dagpenger revurdering": lambda lang: vedtak(
         "dagpenger-lost-job", lang, kind="revurdering", replaces=dt.date(2026, 6, 20)
@@ -451,6 +496,55 @@ def test_vedtak_letter_says_what_the_law_requires(scenario: str, language: Langu
         assert format_date(data.replaces_vedtak_date, language) in plain
     if data.kind in ("omgjoring", "etter_klageinstans") and data.klage_reference_date:
         assert format_date(data.klage_reference_date, language) in plain
+
+
+def _payment_section(data: VedtakLetterData) -> tuple[str, str | None]:
+    letter = build_letter(data)
+    heading = translator(data.common.language).gettext("Payment")
+    section = next(s for s in letter.sections if s.heading == heading)
+    text = " ".join(
+        " ".join(" ".join(row) for row in b.rows) if hasattr(b, "rows") else getattr(b, "text", "")
+        for b in section.blocks
+    )
+    return " ".join(text.split()), section.legal_basis
+
+
+def test_the_payment_section_states_what_is_paid_from_the_plan() -> None:
+    text, basis = _payment_section(VEDTAK_SCENARIOS["uføretrygd granted, with its payments"]("nb"))
+    assert "Vi betaler uføretrygd fra 1. desember 2026." in text
+    assert "Uføretrygd 20 501 kr i måneden" in text
+    assert "Barnetillegg 4 339 kr i måneden" in text
+    assert "Første periode 1. desember 2026 til 31. desember 2026" in text
+    assert "Første utbetaling 20. desember 2026" in text
+    assert "Betales til Bankkontoen din" in text
+    assert basis == "ftrl. § 22-12"
+
+
+def test_sykepenger_refunded_to_the_employer_say_so_and_cite_the_refund() -> None:
+    text, basis = _payment_section(
+        VEDTAK_SCENARIOS["sykepenger granted, refunded to the employer"]("en")
+    )
+    assert (
+        "Sickness benefit, refunded to your employer NOK 1,846.50 a day, Monday to Friday" in text
+    )
+    assert "Last day paid 15 January 2027" in text and "Paid to Your employer" in text
+    assert "We therefore pay sickness benefit to your employer." in text
+    assert "covers the time since then" in text  # the first period has passed
+    assert "bank account we have registered" not in text
+    assert basis == "ftrl. § 8-11; ftrl. § 22-3"
+
+
+def test_meldekort_benefits_are_paid_per_period_after_the_card() -> None:
+    text, basis = _payment_section(VEDTAK_SCENARIOS["dagpenger granted, paid per meldekort"]("nn"))
+    assert "For kvar meldeperiode, etter at du har sendt meldekortet" in text
+    assert "Første utbetaling 16. november 2026" in text
+    assert basis == "ftrl. § 4-8"
+
+
+def test_without_a_plan_the_payment_section_says_what_it_always_said() -> None:
+    text, basis = _payment_section(VEDTAK_SCENARIOS["uføretrygd granted, manual"]("nb"))
+    assert "kontonummeret vi har registrert" in text and "Første utbetaling" not in text
+    assert basis is None
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

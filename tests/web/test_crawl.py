@@ -116,6 +116,7 @@ VALUES: dict[tuple[str, ...], Callable[[Session], list[Owned]]] = {
     ("complaint_id",): lambda s: _owned(s, models.Serviceklage.id, models.Serviceklage.person_id),
     ("letter_id",): lambda s: _owned(s, models.Letter.id, models.Letter.person_id),
     ("draft_id",): lambda s: _owned(s, models.Draft.id, models.Draft.person_id),
+    ("payment_id",): lambda s: _owned(s, models.PaymentLine.id, models.PaymentLine.person_id),
     ("person_id",): lambda s: _owned(s, models.Person.id, models.Person.id),
     ("benefit",): lambda _s: [({"": benefit}, None) for benefit in [*BENEFITS, "nonsense"]],
     ("benefit", "fact"): _question_pairs,
@@ -486,6 +487,11 @@ def test_every_route_is_crawled_with_every_kind_of_user(crawl):
     # Every kind of case page was shown to someone: each benefit, each state of the demo.
     shown = {v.address for v in crawl.visits if v.status == 200}
     assert sum(a.startswith("/staff/behandlinger/") for a in shown) >= 10
+    # The payment pages, with the demo's payments: the person's own and a caseworker's.
+    assert any(a.startswith("/my/payments/") for a in shown)
+    assert any(a.startswith("/staff/payments/") for a in shown)
+    assert any(a.startswith("/staff/persons/") and a.endswith("/payments") for a in shown)
+    assert "/staff/payment-problems" in shown
 
 
 def test_no_answer_is_a_server_error(crawl):

@@ -772,3 +772,37 @@ def correct_meldekort(
     reject_nul(idempotency_key, "Idempotency-Key")
     status, answer = svc.correct_meldekort(ctx, sak_id, period_start, _card(body), idempotency_key)
     return _json(answer, status)
+
+
+# -- payments ----------------------------------------------------------------------------------
+
+
+@router.get("/payments", tags=["citizen"], summary="My payments: upcoming, then the past ones")
+def own_payments(svc: Service, ctx: Context, limit: Limit = 50, offset: Offset = 0) -> Any:
+    """Every upcoming payment (planned or held), then a page of the past ones, newest first;
+    each with its period, gross, tax withheld, net, status, payment day and the rule (the
+    amount per day or month from the vedtak, the meldekort, the legal basis). Amounts in øre."""
+    return _json(svc.own_payments(ctx, limit, offset).to_json())
+
+
+@router.get("/payments/{payment_id}", tags=["cases"], summary="One payment and its period")
+def get_payment(svc: Service, ctx: Context, payment_id: Id) -> Any:
+    """The payment with every line of its period: the first payment, an etterbetaling or
+    feilutbetaling after a new vedtak, a new attempt after the bank rejected it."""
+    return _json(svc.get_payment(ctx, payment_id).to_json())
+
+
+@router.get("/persons/{person_id}/payments", tags=["casework"], summary="A person's payments")
+def person_payments(
+    svc: Service, ctx: Context, person_id: Id, limit: Limit = 50, offset: Offset = 0
+) -> Any:
+    """For employees: the payments of the person's cases that the caller may read (audited
+    as a read of the person's data)."""
+    return _json(svc.person_payments(ctx, person_id, limit, offset).to_json())
+
+
+@router.get("/payment-problems", tags=["casework"], summary="My unit's held and rejected payments")
+def payment_problems(svc: Service, ctx: Context, limit: Limit = 50, offset: Offset = 0) -> Any:
+    """Payments of the caller's unit that wait: held (a fact is missing) or rejected by the
+    bank, each with the reason and the open task about it."""
+    return _json(svc.payment_problems(ctx, limit, offset).to_json())

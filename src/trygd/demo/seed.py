@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from trygd.demo.payments import monthly_benefit_paid
 from trygd.demo.users import BY_ID
 from trygd.domain import meldekort
 from trygd.domain.identity import synthetic_identity_number
@@ -36,6 +37,7 @@ class DemoPerson:
     protection: str = "none"
     skjermet: bool = False
     language: str = "nb"  # målform: the language of their letters
+    tax_card: dict[str, Any] | None = None  # None: the demo's mix (`demo_tax_card`)
 
 
 PERSONS = (
@@ -53,6 +55,12 @@ PERSONS = (
     DemoPerson("Liv Sand", dt.date(1991, 10, 9), "0301"),
     DemoPerson("Mona Eide", dt.date(1987, 7, 3), "0301"),
     DemoPerson("Nora Berge", dt.date(1986, 1, 22), "0301"),
+    DemoPerson(
+        "Oda Fjeld",
+        dt.date(1967, 4, 18),
+        "0301",
+        tax_card={"kind": "percentage", "percentage": "30"},
+    ),
 )
 # Mona's klage was sent on to NAV Klageinstans this long ago, so the person's time to
 # comment on the statement is over and the klage is ready to decide.
@@ -300,12 +308,24 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
                     person_id=person.id,
                     account_number=demo_account(index),
                     account_source="demo",
-                    tax_card=demo_tax_card(index),
+                    tax_card=PERSONS[index].tax_card or demo_tax_card(index),
                     tax_card_year=today.year,
                     updated_at=dt.datetime.now(dt.UTC),
                 )
             )
     by_name = {p.name.split()[0]: p for p in persons}
+    # Oda's uføretrygd has been paid for months (made first, so its payment runs in the past
+    # see only her case, as they would have then).
+    monthly_benefit_paid(
+        service,
+        by_name["Oda"],
+        today,
+        "uforetrygd",
+        _uforetrygd(60),
+        caseworker="Z990201",
+        approver="Z990202",
+        reason="Inntektsevnen er varig nedsatt med 60 prosent.",
+    )
     claim = today - dt.timedelta(days=10)
 
     def apply(first_name: str, benefit: str, facts: dict[str, Any]) -> dict[str, Any]:

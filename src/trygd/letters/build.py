@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from trygd.domain.payment_summary import VedtakPayments
 from trygd.letters.data import (
     AdvanceNoticeLetterData,
     CaseworkerReason,
@@ -551,7 +552,9 @@ def _payment_section(data: VedtakLetterData, benefit: str, tr: Translator) -> Se
     wording = profile.letters if profile else None
     blocks: list[Block] = []
     first_day = data.effective_from
-    if wording is not None and wording.payment_from is not None:
+    if data.payment is not None:  # the first day the payment plan pays (e.g. ftrl. § 22-12)
+        first_day = data.payment.first_period[0]
+    elif wording is not None and wording.payment_from is not None:
         first_day = (
             _iso_date(data.assessment.get("amounts", {}).get(wording.payment_from)) or first_day
         )
@@ -568,8 +571,69 @@ def _payment_section(data: VedtakLetterData, benefit: str, tr: Translator) -> Se
     )
     if wording is not None and wording.payment:
         blocks.append(_p(" ".join(_(sentence, days=days) for sentence in wording.payment)))
-    blocks.append(_p(_("We pay the money into the bank account we have registered for you.")))
-    return Section(_("Payment"), tuple(blocks))
+    summary = data.payment
+    if summary is None:
+        blocks.append(_p(_("We pay the money into the bank account we have registered for you.")))
+        return Section(_("Payment"), tuple(blocks))
+    blocks.append(FactList(_("What we pay"), _payment_rows(summary, benefit, tr)))
+    if summary.back_pay:
+        blocks.append(
+            _p(
+                _("The decision applies from a date that has passed."),
+                _("The first payment also covers the time since then."),
+            )
+        )
+    if summary.payee == "employer":
+        blocks.append(
+            _p(
+                _("Your employer has paid your salary while you were sick."),
+                _("We therefore pay {benefit} to your employer.", benefit=benefit),
+            )
+        )
+    else:
+        blocks.append(_p(_("We pay the money into the bank account we have registered for you.")))
+    bases = [_basis(summary.legal_basis)] if summary.legal_basis else []
+    if summary.payee == "employer":
+        bases.append(_basis("payment_employer_refund"))
+    return Section(_("Payment"), tuple(blocks), legal_basis="; ".join(bases) or None)
+
+
+_PER = {
+    "day": N_("{amount} a day, Monday to Friday"),
+    "month": N_("{amount} a month"),
+}
+
+
+def _payment_rows(
+    summary: VedtakPayments, benefit: str, tr: Translator
+) -> tuple[tuple[str, str], ...]:
+    """What is paid, per which period, the first payment and to whom: from the payment plan
+    of the stored decision record (`trygd.domain.payment_summary`)."""
+    _ = tr.gettext
+    rows: list[tuple[str, str]] = []
+    for part in summary.parts:
+        if part.part == "supplement":
+            label = _("Barnetillegg")
+        elif part.part == "refund":
+            label = _capitalise(_("{benefit}, refunded to your employer", benefit=benefit))
+        else:
+            label = _capitalise(benefit)
+        if part.amount_ore is None or part.per == "meldeperiode":
+            value = _("For each meldeperiode, after you have sent the meldekort")
+        else:
+            amount = formatting.kroner_from_ore(part.amount_ore, tr.language)
+            value = _(_PER[part.per], amount=amount)
+        rows.append((label, value))
+    start, end = summary.first_period
+    rows.append(
+        (_("First period"), _("{start} to {end}", start=_date(start, tr), end=_date(end, tr)))
+    )
+    rows.append((_("First payment"), _date(summary.first_payment, tr)))
+    if summary.last_day is not None:
+        rows.append((_("Last day paid"), _date(summary.last_day, tr)))
+    payee = _("Your employer") if summary.payee == "employer" else _("Your bank account")
+    rows.append((_("Paid to"), payee))
+    return tuple(rows)
 
 
 def _changes_section(common: Common, tr: Translator) -> Section:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from trygd.domain.payment_summary import VedtakPayments
 from trygd.letters.model import Language
 
 VedtakKind = Literal[
@@ -62,6 +63,9 @@ class VedtakLetterData:
     signatures: tuple[str, ...] = ()  # caseworker and approver (empty when automatic)
     replaces_vedtak_date: dt.date | None = None  # for revurdering, omgjøring and the like
     klage_reference_date: dt.date | None = None  # the klage this vedtak answers, if any
+    # What a granted vedtak pays (from its stored record, through the payment plan): the
+    # letter's payment section; None where nothing is paid or the plan lacks a fact.
+    payment: VedtakPayments | None = None
 
 
 @dataclass(frozen=True)

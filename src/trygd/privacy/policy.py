@@ -68,6 +68,9 @@ class Action(StrEnum):
     KEEP_DRAFT = "keep_draft"  # the person's own application drafts and their documents
     EXPORT_OWN_DATA = "export_own_data"  # the person downloads everything about themselves
     SEND_MELDEKORT = "send_meldekort"  # the person's own meldekort: drafts, sending, corrections
+    # The unit's payments that are held or rejected (a list like the queue: no person's data
+    # is opened by it; opening a person's payments is a READ_CASE of its own).
+    LIST_PAYMENT_PROBLEMS = "list_payment_problems"
     READ_PAYMENT_DETAILS = "read_payment_details"  # account number, tax card, refund claims
     CHANGE_ACCOUNT = "change_account"  # the person's own, or a caseworker from a form by post
     REGISTER_TAX_CARD = "register_tax_card"  # the tax card as Skatteetaten sends it
@@ -109,6 +112,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.REVIEW_KLAGE,
             Action.SEND_LETTER,
             Action.ANSWER_SERVICEKLAGE,
+            Action.LIST_PAYMENT_PROBLEMS,
             Action.READ_PAYMENT_DETAILS,
             Action.CHANGE_ACCOUNT,
             Action.REGISTER_REFUND,
@@ -332,7 +336,12 @@ def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) 
         return _deny("role_may_not", action=action.value)
     if action in NEEDS_PURPOSE and not (purpose and purpose.strip()):
         return _deny("purpose_missing")
-    if action in (Action.READ_AUDIT, Action.RUN_JOB, Action.LIST_QUEUE):
+    if action in (
+        Action.READ_AUDIT,
+        Action.RUN_JOB,
+        Action.LIST_QUEUE,
+        Action.LIST_PAYMENT_PROBLEMS,
+    ):
         return _permit("part_of_role", action=action.value)
     if action is Action.CLAIM_TASK:
         refusal = decide_task(actor, subject.task)

@@ -152,6 +152,18 @@ def kroner(value: float, language: str) -> str:
     return _kroner(_numeric(value), language)
 
 
+def kroner_from_ore(ore: int, language: str) -> str:
+    """An amount held as whole øre (as payments are) written like `kroner`, exactly: the øre
+    go through `Decimal`, never a float ("12 345 kr", "1 234,50 kr", "-300 kr")."""
+    if isinstance(ore, bool) or not isinstance(ore, int | np.integer):
+        raise TypeError(f"expected whole øre, got {type(ore).__name__}")
+    ore = int(ore)
+    whole = ore % 100 == 0
+    amount = Decimal(ore // 100) if whole else Decimal(ore).scaleb(-2)
+    pattern = _pattern("kroner_whole" if whole else "kroner", language)
+    return str(pattern.apply(amount, _LOCALES[language], currency="NOK", currency_digits=False))
+
+
 @lru_cache(maxsize=_CACHE)
 def _percent(ratio: float, language: str) -> str:
     return str(

@@ -199,13 +199,16 @@ class Payments:
     or, when the fact `employer_refund` says so, refunded to the employer (ftrl. § 22-3);
     `per_month`: each (kind suffix, amount) per whole month, on the payment day;
     `per_meldekort`: the gross of each approved meldekort period. A payment's kind is the
-    benefit id followed by the suffix ("" for the benefit itself)."""
+    benefit id followed by the suffix ("" for the benefit itself). `legal_basis` names the
+    entry of `legal_bases.toml` that says why a period is paid as it is (the pages and letters
+    print it with each payment)."""
 
     schedule: Literal["per_weekday", "per_month", "per_meldekort"]
     amounts: tuple[tuple[str, str], ...] = ()
     periods_fact: str = ""
     first_day_amount: str = ""
     first_refused_day_amount: str = ""
+    legal_basis: str = ""
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from trygd.services import (
     letters,
     meldekort,
     payment_details,
+    payment_views,
     payments,
     processing_times,
     regulation,
@@ -590,6 +591,34 @@ class CaseService:
 
     def export_own_data_pdf(self, context: RequestContext, language: str) -> bytes:
         return self._run(context, lambda uow: export.export_pdf(uow, language))
+
+    # -- reading payments -------------------------------------------------------------------------
+
+    def own_payments(
+        self, context: RequestContext, limit: int = 50, offset: int = 0
+    ) -> payment_views.PaymentList:
+        """The caller's own payments: upcoming, then a page of the past ones."""
+        return self._run(context, lambda uow: payment_views.own_payments(uow, limit, offset))
+
+    def person_payments(
+        self, context: RequestContext, person_id: str, limit: int = 50, offset: int = 0
+    ) -> payment_views.PaymentList:
+        """A person's payments for an employee (the cases the employee may read)."""
+        pid = parse_id(person_id, "person_id")
+        return self._run(
+            context, lambda uow: payment_views.person_payments(uow, pid, limit, offset)
+        )
+
+    def get_payment(self, context: RequestContext, payment_id: str) -> payment_views.PaymentDetail:
+        """One payment with every line of its period."""
+        lid = parse_id(payment_id, "payment_id")
+        return self._run(context, lambda uow: payment_views.payment(uow, lid))
+
+    def payment_problems(
+        self, context: RequestContext, limit: int = 50, offset: int = 0
+    ) -> payment_views.PaymentProblems:
+        """The caller's unit's payments that are held or were rejected by the bank."""
+        return self._run(context, lambda uow: payment_views.payment_problems(uow, limit, offset))
 
     # -- staff pages ------------------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ from trygd.letters.model import FactList, Items, Paragraph, Section, Table
 from trygd.letters.model import Letter as LetterContent
 from trygd.letters.render import render_html, render_pdf, template_version
 from trygd.privacy.policy import Action as Access
-from trygd.services import access, free_text
+from trygd.services import access, free_text, payment_views
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import enqueue, explained, get_or_404
 from trygd.services.unit_of_work import UnitOfWork
@@ -168,6 +168,7 @@ def vedtak_letter_data(uow: UnitOfWork, vedtak: Vedtak, today: dt.date) -> Vedta
         if vedtak.automatic
         else _signatures(uow, vedtak.proposed_by, vedtak.approved_by),
         replaces_vedtak_date=replaced.decided_at.date() if replaced else None,
+        payment=payment_views.vedtak_payment_summary(uow, vedtak, sak.benefit, today),
     )
 
 

@@ -153,6 +153,7 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
         "weekday_date": lambda value: _format_weekday_date(value, language),
         "datetime": lambda value: _format_datetime(value, language),
         "kroner": lambda value: formatting.kroner(float(value), language),
+        "kroner_ore": lambda ore: formatting.kroner_from_ore(int(ore), language),
         "number": lambda value, decimals=None: formatting.number(float(value), language, decimals),
         "file_size": lambda size: file_size(int(size), language),
         "percent": lambda ratio: formatting.percent(float(ratio), language),

@@ -22,6 +22,7 @@ from trygd.web.routes import (
     citizen_data,
     citizen_guide,
     citizen_meldekort,
+    citizen_payments,
     citizen_serviceklage,
 )
 from trygd.web.routes.citizen_cases import case_overview
@@ -36,6 +37,7 @@ router.include_router(citizen_serviceklage.router)
 router.include_router(citizen_guide.router)
 router.include_router(citizen_data.router)
 router.include_router(citizen_meldekort.router)
+router.include_router(citizen_payments.router)
 router.include_router(citizen_account.router)
 
 
@@ -52,6 +54,7 @@ def my_page(request: Request) -> Response:
     )[:5]
     klager = [k for c in cases for k in c["klager"] if k["state"] != "closed"]
     drafts = svc.list_drafts(context)["items"]
+    payments = svc.own_payments(context, 1, 0)
     return page(
         request,
         "citizen/my.html",
@@ -61,4 +64,5 @@ def my_page(request: Request) -> Response:
         letters=letters,
         klager=klager,
         drafts=drafts,
+        payments=payments,
     )

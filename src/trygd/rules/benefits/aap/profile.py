@@ -108,7 +108,7 @@ PROFILE = BenefitProfile(
         situations={"ill": 2, "reduced": 1, "disabled": 2},
         facts={"stays_in_norway": "lives_in_norway", "reduced_work_capacity": "reduction"},
     ),
-    payments=Payments("per_meldekort"),
+    payments=Payments("per_meldekort", legal_basis="payment_aap"),
     regulation=Regulation(
         True,
         "ftrl. § 11-31",

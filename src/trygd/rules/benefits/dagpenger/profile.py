@@ -134,7 +134,7 @@ PROFILE = BenefitProfile(
             "current_working_hours": "hours_now",
         },
     ),
-    payments=Payments("per_meldekort"),
+    payments=Payments("per_meldekort", legal_basis="payment_dagpenger"),
     regulation=Regulation(
         False,
         "ftrl. § 4-11",

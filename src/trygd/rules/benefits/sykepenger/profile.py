@@ -141,6 +141,7 @@ PROFILE = BenefitProfile(
         periods_fact="sick_leave_periods",
         first_day_amount="first_payment_day",
         first_refused_day_amount="first_refused_day",
+        legal_basis="payment_sykepenger",
     ),
     regulation=Regulation(
         True,

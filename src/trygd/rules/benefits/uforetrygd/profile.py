@@ -164,6 +164,7 @@ PROFILE = BenefitProfile(
     payments=Payments(
         "per_month",
         amounts=(("", "monthly_amount"), ("_barnetillegg", "child_supplement_monthly")),
+        legal_basis="payment_uforetrygd",
     ),
     regulation=Regulation(
         True,

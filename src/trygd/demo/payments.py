@@ -1,0 +1,135 @@
+"""Demo payments: one demo person whose uføretrygd has been paid for some months, so the
+payment pages (`/my/payments`, the caseworker's history and failed payments) show something.
+
+Oda was granted uføretrygd with barnetillegg a few months ago (proposed by one caseworker,
+approved by another). The payment run has paid her on each payment day since, and the bank
+has answered each order; the bank rejected the latest uføretrygd payment (the account was
+closed), so a new attempt waits with a task until she gives a new account number. Everything
+goes through the services with their clock set back, so every line, order, ledger posting,
+bank status and task is what the system itself would have written on those days.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from trygd.bank.pain002 import TransferStatus, write_pain002
+from trygd.demo.users import BY_ID
+from trygd.domain.payments import payment_rules
+from trygd.privacy.policy import Actor, Role, clearances_from, roles_from
+from trygd.services.clock import FixedClock
+from trygd.services.facade import CaseService
+from trygd.services.unit_of_work import RequestContext
+from trygd.store.models import PaymentDetails, PaymentLine, PaymentOrder, Person
+
+HISTORY_MONTHS = 4
+"""How many monthly payment days the demo history covers (not a legal value)."""
+REJECTION = "AC04: closed account number"  # an ISO 20022 reason code and its text
+
+
+def _employee(user: str) -> RequestContext:
+    e = BY_ID[user]
+    return RequestContext(
+        Actor(e.id, e.name, roles_from(e.roles), e.unit, None, clearances_from(e.clearances))
+    )
+
+
+def _citizen(person: Person) -> RequestContext:
+    return RequestContext(
+        Actor(f"person:{person.id}", person.name, frozenset({Role.CITIZEN}), None, str(person.id))
+    )
+
+
+def payment_days(today: dt.date, months: int = HISTORY_MONTHS) -> list[dt.date]:
+    """The last `months` uføretrygd payment days before `today` (the day of the month is the
+    parameter `payments.uforetrygd_payment_day`), oldest first."""
+    days: list[dt.date] = []
+    month = today.replace(day=1)
+    while len(days) < months:
+        day = month.replace(day=payment_rules(month).uforetrygd_payment_day)
+        if day < today:
+            days.append(day)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return sorted(days)
+
+
+def _answer_from_bank(
+    service: CaseService, run_day: dt.date, at: dt.datetime, reject_kind: str | None
+) -> None:
+    """The bank's status report (pain.002) for the orders of the run of `run_day`: every
+    payment accepted, except the one of kind `reject_kind`, which is rejected."""
+    with service.sessions() as session:
+        orders = list(session.scalars(select(PaymentOrder).where(PaymentOrder.run_date == run_day)))
+        lines = list(
+            session.scalars(
+                select(PaymentLine).where(
+                    PaymentLine.order_id.in_([o.id for o in orders]),
+                    PaymentLine.status == "ordered",
+                )
+            )
+        )
+    for order in orders:
+        statuses = [
+            TransferStatus(line.id.hex, "rejected", "RJCT", REJECTION)
+            if line.kind == reject_kind
+            else TransferStatus(line.id.hex, "accepted", "ACSC", None)
+            for line in lines
+            if line.order_id == order.id
+        ]
+        if statuses:
+            report = write_pain002(f"DEMO-{order.message_id[-16:]}", at, order.message_id, statuses)
+            service.payments_reconcile(report)
+
+
+def monthly_benefit_paid(
+    service: CaseService,
+    person: Person,
+    today: dt.date,
+    benefit: str,
+    facts: dict[str, Any],
+    *,
+    caseworker: str,
+    approver: str,
+    reason: str,
+) -> None:
+    """A monthly benefit (Oda's uføretrygd) decided before the first of the history's payment
+    days and paid on each of them; the bank rejects the benefit's last payment."""
+    days = payment_days(today)
+    # The right arose on the last day of the month before the first payment day's, so the
+    # first month paid is that day's month (ftrl. § 22-12); decided early in that month.
+    first_month = days[0].replace(day=1)
+    decided = dt.datetime.combine(first_month + dt.timedelta(days=5), dt.time(10), tzinfo=dt.UTC)
+    clock = FixedClock(decided)
+    past = CaseService(service.engine, dataclasses.replace(service.settings, clock=clock))
+    with past.sessions.begin() as session:  # her account and tax card, as known since then
+        details = session.get(PaymentDetails, person.id)
+        if details is not None:
+            details.updated_at = decided - dt.timedelta(days=30)
+    claim = first_month - dt.timedelta(days=1)
+    body = {"benefit": benefit, "claim_date": claim.isoformat(), "facts": facts}
+    case = past.submit_application(_citizen(person), body)[1]
+
+    def act(user: str, action: str, **more: Any) -> None:
+        current = past.get_behandling(_employee(user), case["behandling_id"])
+        past.behandling_action(
+            _employee(user),
+            action,
+            case["behandling_id"],
+            {"version": current.version, **more},
+        )
+
+    act(caseworker, "propose", reason=reason)
+    clock.advance(dt.timedelta(days=1))
+    act(approver, "approve")
+    past.run_due_jobs()
+    for index, day in enumerate(days):
+        clock.now = dt.datetime.combine(day, dt.time(6), tzinfo=dt.UTC)
+        past.payment_run(day)
+        clock.now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7), tzinfo=dt.UTC)
+        last = index == len(days) - 1
+        _answer_from_bank(past, day, clock.now, benefit if last else None)
+        past.run_due_jobs()
