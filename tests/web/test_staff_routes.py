@@ -101,7 +101,13 @@ def _kind_options(client) -> list[str]:
 
 
 def test_the_queue_filter_offers_only_the_kinds_the_caller_may_do(site):
-    assert _kind_options(signed_in(site, "Z990101")) == ["", "assess", "klage", "payment", "regulering"]
+    assert _kind_options(signed_in(site, "Z990101")) == [
+        "",
+        "assess",
+        "klage",
+        "payment",
+        "regulering",
+    ]
     assert _kind_options(signed_in(site, "Z990102")) == ["", "approve"]
 
 
