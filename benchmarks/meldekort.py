@@ -43,6 +43,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
+
 from intake import (
     CORES,
     Connection,
@@ -54,9 +57,6 @@ from intake import (
     percentiles,
     server,
 )
-from sqlalchemy import Engine, func, select
-from sqlalchemy.engine import make_url
-
 from trygd.api.identity import DemoTokens
 from trygd.applications.inputs import parse_application
 from trygd.domain import meldekort
