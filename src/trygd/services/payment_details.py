@@ -100,11 +100,17 @@ def view(details: PaymentDetails | None) -> dict[str, Any]:
     }
 
 
-def _set_account(uow: UnitOfWork, person: Person, account: str, source: str) -> PaymentDetails:
+def _details_to_change(uow: UnitOfWork, person: Person) -> PaymentDetails:
+    """The person's details row, made now if the person has none yet."""
     details = _details(uow, person)
     if details is None:
         details = PaymentDetails(person_id=person.id, updated_at=uow.now)
         uow.session.add(details)
+    return details
+
+
+def _set_account(uow: UnitOfWork, person: Person, account: str, source: str) -> PaymentDetails:
+    details = _details_to_change(uow, person)
     details.account_number = account
     details.account_source = source
     details.updated_at = uow.now
@@ -278,10 +284,7 @@ def import_tax_cards(uow: UnitOfWork, entries: Any) -> int:
             object_type="payment_details",
             object_id=person.id,
         )
-        details = _details(uow, person)
-        if details is None:
-            details = PaymentDetails(person_id=person.id, updated_at=uow.now)
-            uow.session.add(details)
+        details = _details_to_change(uow, person)
         details.tax_card = card
         details.tax_card_year = year
         details.updated_at = uow.now
