@@ -423,7 +423,7 @@ def test_net_is_gross_minus_tax_and_tax_is_whole_and_never_above_gross(
         st.tuples(st.integers(-(10**8), 10**8), st.integers(0, 100), st.booleans()), max_size=20
     )
 )
-def test_postings_always_sum_to_zero_and_payable_is_cleared(
+def test_postings_always_sum_to_zero_and_the_expense_is_tax_and_bank(
     payments: list[tuple[int, int, bool]],
 ) -> None:
     person = uuid.uuid4()
@@ -440,7 +440,9 @@ def test_postings_always_sum_to_zero_and_payable_is_cleared(
     assert ledger.total(postings) == 0
     balances = ledger.balances(postings)
     assert sum(balances.values()) == 0
-    assert balances.get((person, "aap", "payable"), 0) == 0
+    assert balances.get((person, "aap", "payable"), 0) == 0  # no longer used
+    paid = -balances.get((person, "aap", "tax"), 0) - balances.get((person, "aap", "bank"), 0)
+    assert paid == sum(g for g, _, r in payments if g > 0 and not r)
     expense = sum(g for g, _, r in payments if g > 0 and not r)
     recovered = sum(-g for g, _, _ in payments if g < 0)
     assert balances.get((person, "aap", "receivable"), 0) == recovered
@@ -451,12 +453,12 @@ def test_a_payment_is_pairs_of_postings() -> None:
     person, line = uuid.uuid4(), uuid.uuid4()
     postings = ledger.payment_postings(line, person, "uforetrygd", 2050100, 615000)
     assert [(p.transaction, p.account, p.amount_ore) for p in postings] == [
-        ("payment", "expense", 2050100),
-        ("payment", "payable", -2050100),
-        ("withholding", "payable", 615000),
+        ("withholding", "expense", 615000),
         ("withholding", "tax", -615000),
-        ("order", "payable", 1435100),
-        ("order", "bank", -1435100),
+        ("payment", "expense", 1435100),
+        ("payment", "bank", -1435100),
     ]
+    # the gross is the expense: what went to Skatteetaten and what went to the bank
+    assert sum(p.amount_ore for p in postings if p.account == "expense") == 2050100
     with pytest.raises(ValueError, match="tax_ore"):
         ledger.payment_postings(line, person, "uforetrygd", 100, 101)

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService
-from trygd.services.payments import RunBusy
+from trygd.services.payments import PLAN_BATCH, RunBusy
 from trygd.store.database import database_url, make_engine, safe_url
 
 payments_app = typer.Typer(help="Payment runs and reconciliation.", no_args_is_help=True)
@@ -93,7 +93,7 @@ def run_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the pain.001 order file here")
     ] = None,
-    batch: Annotated[int, typer.Option("--batch", hidden=True)] = 500,
+    batch: Annotated[int, typer.Option("--batch", hidden=True)] = PLAN_BATCH,
     pause_at: Annotated[str | None, typer.Option("--pause-at", hidden=True)] = None,
 ) -> None:
     """Pay what is due on DATE: plan the lines of every running benefit, withhold tax, and

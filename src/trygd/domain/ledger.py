@@ -5,13 +5,15 @@ one credit (negative) of the same amount, so every pair, every transaction and t
 ledger sum to zero. Accounts:
 
 - `expense` NAV's cost of the benefit (grows with each payment, shrinks with a recovery);
-- `payable` what NAV owes the person (or the employer) and has not yet sent;
 - `tax` tax withheld and owed to Skatteetaten;
 - `bank` money sent through the bank (a credit: it left NAV's account);
-- `receivable` a feilutbetaling NAV claims back from the person.
+- `receivable` a feilutbetaling NAV claims back from the person;
+- `payable` what NAV owed and had not yet sent: used by ledgers written before December 2026
+  (a payment then went expense -> payable -> tax and bank in one transaction; the payable was
+  always cleared in the same transaction, so it said nothing the two pairs below do not).
 
-Balances are kept per account, person and benefit; a payable of zero after a run means every
-krone owed was either sent or withheld.
+A payment's expense is the sum of its two pairs: what went to Skatteetaten and what went
+to the bank. Balances are kept per account, person and benefit.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ ACCOUNTS: tuple[Account, ...] = ("expense", "payable", "tax", "bank", "receivabl
 class Posting:
     """One side of a pair: `amount_ore` positive is a debit, negative a credit."""
 
-    transaction: str  # what made it: "payment", "withholding", "order", "recovery", ...
+    transaction: str  # what made it: "payment", "withholding", "recovery", "rejected", ...
     line_id: uuid.UUID
     person_id: uuid.UUID
     benefit: str
@@ -56,21 +58,22 @@ def pair(
 def payment_postings(
     line_id: uuid.UUID, person_id: uuid.UUID, benefit: str, gross_ore: int, tax_ore: int
 ) -> list[Posting]:
-    """A payment ordered: the cost is owed to the person, the tax is moved to Skatteetaten's
-    account, and the net leaves through the bank. A negative gross is a feilutbetaling: the
-    cost is reversed against a claim on the person."""
+    """A payment ordered: its cost is the tax withheld, owed to Skatteetaten (`withholding`:
+    expense/tax), and the net that leaves through the bank (`payment`: expense/bank). Two
+    pairs: the gross is their sum on the expense account. A negative gross is a
+    feilutbetaling: the cost is reversed against a claim on the person."""
     if gross_ore < 0:
         return list(
             pair("recovery", line_id, person_id, benefit, "receivable", "expense", -gross_ore)
         )
     if not 0 <= tax_ore <= gross_ore:
         raise ValueError("tax_ore: must be between 0 and the gross amount")
-    postings = list(pair("payment", line_id, person_id, benefit, "expense", "payable", gross_ore))
+    postings: list[Posting] = []
     if tax_ore:
-        postings += pair("withholding", line_id, person_id, benefit, "payable", "tax", tax_ore)
+        postings += pair("withholding", line_id, person_id, benefit, "expense", "tax", tax_ore)
     net = gross_ore - tax_ore
     if net:
-        postings += pair("order", line_id, person_id, benefit, "payable", "bank", net)
+        postings += pair("payment", line_id, person_id, benefit, "expense", "bank", net)
     return postings
 
 

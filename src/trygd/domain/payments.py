@@ -159,14 +159,31 @@ def _whole(parameters: ParameterSet, name: str, at: dt.date) -> int:
     return int(value)
 
 
+PLAN_PARAMETERS = (
+    "payments.uforetrygd_payment_day",
+    "payments.meldekort_payment_lag_days",
+    "payments.sykepenger_payment_lag_days",
+)
+"""The parameters a plan reads (in the order of `PaymentRules`' fields)."""
+
+
 def payment_rules(at: dt.date, parameters: ParameterSet | None = None) -> PaymentRules:
     """The payment parameters in force on `at` (parameters/payments.toml)."""
     parameters = parameters if parameters is not None else default_ruleset().parameters
-    return PaymentRules(
-        uforetrygd_payment_day=_whole(parameters, "payments.uforetrygd_payment_day", at),
-        meldekort_lag_days=_whole(parameters, "payments.meldekort_payment_lag_days", at),
-        sykepenger_lag_days=_whole(parameters, "payments.sykepenger_payment_lag_days", at),
-    )
+    return PaymentRules(*(_whole(parameters, name, at) for name in PLAN_PARAMETERS))
+
+
+def rules_change_after(at: dt.date, parameters: ParameterSet | None = None) -> dt.date | None:
+    """The first day after `at` on which one of the plan's parameters takes a new value
+    (None: no change is known): a plan made on `at` may differ from that day on."""
+    parameters = parameters if parameters is not None else default_ruleset().parameters
+    starts = [
+        value.start
+        for name in PLAN_PARAMETERS
+        for value in parameters[name].values
+        if value.start > at
+    ]
+    return min(starts, default=None)
 
 
 @dataclass(frozen=True)
@@ -394,6 +411,32 @@ def payment_plan(
         except Undetermined as error:
             undetermined.append(error)
     return Plan(tuple(payments), tuple(undetermined))
+
+
+def record_parts(benefit: str) -> frozenset[str]:
+    """The parts of a vedtak's stored decision record the plan of `benefit` reads: a benefit
+    paid per meldekort reads neither (each approved period brings its amount), one paid per
+    month its `amounts`, one paid per weekday its `amounts` and `input_facts` (the periods
+    and who is paid). A store can leave out what is not read."""
+    profile = PROFILES.get(benefit)
+    declared = profile.payments if profile is not None else None
+    if declared is None or declared.schedule == "per_meldekort":
+        return frozenset()
+    if declared.schedule == "per_month":
+        return frozenset({"amounts"})
+    return frozenset({"amounts", "input_facts"})
+
+
+def due_by(plan: Plan, until: dt.date) -> Plan:
+    """The part of a plan due on or before `until`. A plan made for a later day with the
+    same rules, cut at `until`, is the plan for `until`: every payment's due day is fixed by
+    its period and the rules, never by the day the plan is made for."""
+    return Plan(tuple(p for p in plan.payments if p.due <= until), plan.undetermined)
+
+
+def next_due(plan: Plan, after: dt.date) -> dt.date | None:
+    """The first due day after `after` in a plan (None: nothing falls due in it)."""
+    return min((p.due for p in plan.payments if p.due > after), default=None)
 
 
 def settle(plan: Iterable[PlannedPayment], existing: Iterable[ExistingLine]) -> list[PaymentLine]:

@@ -751,9 +751,10 @@ class CaseService:
         order_batch: int = payments.ORDER_BATCH,
         checkpoint: Checkpoint | None = None,
     ) -> PaymentRunResult:
-        """The payment run for `run_date` (`trygd payments run`): claim, plan a batch of saker
-        per transaction, order what is due `order_batch` lines per transaction (one pain.001
-        each), raise status alarms, finish.
+        """The payment run for `run_date` (`trygd payments run`): claim, plan a batch of the
+        saker with something new (`payments.saker_to_plan`) per transaction, order what is
+        due `order_batch` lines per transaction (one pain.001 each), raise status alarms,
+        finish.
         `checkpoint(step)` is called inside each transaction just before it commits (the
         crash tests stop the process there)."""
         context = RequestContext(actor=SYSTEM_ACTOR)
@@ -764,7 +765,7 @@ class CaseService:
             return payments.claim_run(uow, run_date, holder)
 
         run_id = self._run(context, claim, again=1)
-        sak_ids = self._run(context, payments.saker_with_vedtak)
+        sak_ids = self._run(context, lambda uow: payments.saker_to_plan(uow, run_date))
         added = undetermined = 0
         for start in range(0, len(sak_ids), batch):
             part = sak_ids[start : start + batch]

@@ -119,11 +119,12 @@ def payment_run(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     day = dt.date.fromisoformat(payload["date"])
     holder = f"job:{payload['date']}"
     run_id = payments.claim_run(uow, day, holder)
-    saker = list(
-        uow.session.scalars(select(Sak).where(Sak.id.in_(payments.saker_with_vedtak(uow))))
-    )
-    for start in range(0, len(saker), payments.PLAN_BATCH):
-        payments.plan_saker(uow, saker[start : start + payments.PLAN_BATCH], day)
+    sak_ids = payments.saker_to_plan(uow, day)
+    for start in range(0, len(sak_ids), payments.PLAN_BATCH):
+        part = sak_ids[start : start + payments.PLAN_BATCH]
+        payments.plan_saker(
+            uow, list(uow.session.scalars(select(Sak).where(Sak.id.in_(part)))), day
+        )
     after = None
     while True:
         batch = payments.order_due(

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import Subquery, delete, func, select
 
 from trygd.domain import meldekort as domain
 from trygd.privacy.policy import Action as Access
@@ -32,6 +33,7 @@ from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.intake import caller_person, caller_saker
 from trygd.services.records import get_or_404, open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
+from trygd.store import bulk
 from trygd.store.models import (
     Behandling,
     DecisionRecordRow,
@@ -498,15 +500,60 @@ def approved_periods_checked(uow: UnitOfWork, sak_id: uuid.UUID) -> list[Approve
     """`approved_periods` for a use case that has already checked and audited its access to
     the sak (the payment plan, the simulation at propose and approve): one audit record per
     use case, not one per internal read."""
-    rows = uow.session.scalars(
-        select(MeldekortResult)
-        .where(MeldekortResult.sak_id == sak_id, MeldekortResult.status == APPROVED)
-        .order_by(MeldekortResult.period_start)
+    return approved_periods_of(uow, [sak_id]).get(sak_id, [])
+
+
+def approved_periods_of(
+    uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ApprovedPeriod]]:
+    """`approved_periods_checked` of many saker in one query (the payment run plans saker in
+    batches), for a use case that has checked and audited its access to each sak. Only the
+    columns the payments read: not the calculation, the largest part of a result."""
+    out: dict[uuid.UUID, list[ApprovedPeriod]] = {}
+    if not sak_ids:
+        return out
+    rows = uow.session.execute(
+        select(
+            MeldekortResult.sak_id,
+            MeldekortResult.meldekort_id,
+            MeldekortResult.period_start,
+            MeldekortResult.period_end,
+            MeldekortResult.version,
+            MeldekortResult.gross_ore,
+        )
+        .where(
+            bulk.among(uow.session.get_bind().dialect.name, MeldekortResult.sak_id, sak_ids),
+            MeldekortResult.status == APPROVED,
+        )
+        .order_by(MeldekortResult.sak_id, MeldekortResult.period_start)
     )
-    return [
-        ApprovedPeriod(r.meldekort_id, r.period_start, r.period_end, r.version, r.gross_ore)
-        for r in rows
-    ]
+    for sak_id, card_id, start, end, version, gross in rows:
+        out.setdefault(sak_id, []).append(ApprovedPeriod(card_id, start, end, version, gross))
+    return out
+
+
+def results_per_sak() -> Subquery:
+    """How many meldekort results each sak has, of any status (a subquery: `sak_id`, `n`).
+    A result is added for every card sent and every correction, so the count changes when
+    what the payments read may have changed; the payment run compares it with the count its
+    last plan of the sak was made from. No personal data: ids and counts."""
+    return (
+        select(MeldekortResult.sak_id, func.count().label("n"))
+        .group_by(MeldekortResult.sak_id)
+        .subquery()
+    )
+
+
+def result_counts(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """`results_per_sak` for some saker."""
+    if not sak_ids:
+        return {}
+    rows = uow.session.execute(
+        select(MeldekortResult.sak_id, func.count())
+        .where(bulk.among(uow.session.get_bind().dialect.name, MeldekortResult.sak_id, sak_ids))
+        .group_by(MeldekortResult.sak_id)
+    )
+    return {sak_id: int(n) for sak_id, n in rows}
 
 
 # --- jobs: reminder before the due day, missing card after it --------------------------------

@@ -5,10 +5,13 @@ One payment run for a date (`run`, called by `trygd payments run` and the schedu
 1. claim the run for the date (`payment_runs`: a holder and a lease that expires, so a run
    that died never blocks the next one; a holder on this machine whose process is gone is
    taken over at once);
-2. plan: for every sak with a vedtak, settle its payment plan (`trygd.domain.payments`,
-   read from the stored decision records) against the lines stored, and insert the new lines
-   under their deterministic ids (INSERT ... ON CONFLICT DO NOTHING), a batch of saker per
-   transaction;
+2. plan: for every sak with something new since its plan was last made (`saker_to_plan`:
+   no plan yet, a new vedtak or meldekort result, or the day its plan marked as the next to
+   look at: a payment falls due or a payment parameter changes), settle its payment plan
+   (`trygd.domain.payments`, read from the stored decision records) against the lines
+   stored, insert the new lines under their deterministic ids (INSERT ... ON CONFLICT DO
+   NOTHING) and mark what the plan was made from (`payment_plan_marks`), a batch of saker
+   per transaction;
 3. order: per transaction, take a batch of planned (or held) lines due by the date (on
    PostgreSQL `FOR UPDATE SKIP LOCKED`, so two runs never take one line), withhold tax by the
    person's tax card, write one pain.001 order (`trygd.bank`), store it, mark the lines
@@ -30,12 +33,11 @@ import datetime as dt
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, case, func, null, or_, select, tuple_, update
 
 from trygd.domain import ledger
 from trygd.domain import payments as plan_domain
@@ -55,6 +57,7 @@ from trygd.services import access, meldekort
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
+from trygd.store import bulk
 from trygd.store.models import (
     BankStatus,
     Behandling,
@@ -63,6 +66,7 @@ from trygd.store.models import (
     Oppgave,
     PaymentDetails,
     PaymentOrder,
+    PaymentPlanMark,
     PaymentRun,
     PaymentSimulation,
     Person,
@@ -72,11 +76,16 @@ from trygd.store.models import (
 )
 from trygd.store.models import PaymentLine as LineRow
 
-PLAN_BATCH = 500  # saker planned per transaction
+PLAN_BATCH = 2000  # saker planned per transaction
 ORDER_BATCH = 20_000  # lines per order transaction and pain.001 file
+LOOK_AHEAD = dt.timedelta(days=45)
+"""How far past the day it is made for a plan looks for its next due payment. A month is at
+most 31 days, so a monthly benefit always finds its next payment day; a sak with nothing due
+within it is planned again when the look-ahead ends (or earlier, when something new comes)."""
 MAX_CREDITOR_NAME = 70  # ISO 20022 Max70Text
 LINES = cast(Table, LineRow.__table__)
 POSTINGS = cast(Table, LedgerPosting.__table__)
+MARKS = cast(Table, PaymentPlanMark.__table__)
 PAID_STATUSES = ("ordered", "accepted", "accepted_with_warning")
 OPEN_STATUSES = ("planned", "held")
 DEBTOR_NAME = "NAV"
@@ -85,17 +94,25 @@ DEBTOR_NAME = "NAV"
 DEBTOR_ACCOUNT = os.environ.get("TRYGD_PAYMENT_DEBTOR_ACCOUNT", "76940512057")
 DEBTOR_ORGANISATION = "889640782"  # NAV's organisation number (Brønnøysundregistrene)
 
-MeldekortSource = Callable[[UnitOfWork, uuid.UUID], Iterable[MeldekortPeriod]]
+MeldekortSource = Callable[
+    [UnitOfWork, Sequence[uuid.UUID]], Mapping[uuid.UUID, Sequence[MeldekortPeriod]]
+]
 
 
-def _meldekort_from_services(uow: UnitOfWork, sak_id: uuid.UUID) -> Iterable[MeldekortPeriod]:
-    """The approved meldekort periods of a sak. Every caller of the plan has checked and
-    audited its access to the sak already, so this read adds no second audit record."""
-    periods: Iterable[MeldekortPeriod] = meldekort.approved_periods_checked(uow, sak_id)
-    return periods
+def _meldekort_from_services(
+    uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]
+) -> Mapping[uuid.UUID, Sequence[MeldekortPeriod]]:
+    """The approved meldekort periods of each sak, in one query. Every caller of the plan has
+    checked and audited its access to the saker already, so this read adds no audit record."""
+    return meldekort.approved_periods_of(uow, sak_ids)
 
 
 meldekort_periods: MeldekortSource = _meldekort_from_services
+
+
+def _per_meldekort(benefit: str) -> bool:
+    profile = PROFILES.get(benefit)
+    return bool(profile and profile.payments and profile.payments.schedule == "per_meldekort")
 
 
 class RunBusy(Conflict):
@@ -107,19 +124,26 @@ class RunBusy(Conflict):
 
 def _chain(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[VedtakInForce]]:
     """Every vedtak of the saker with its stored decision record's outcome, amounts and input
-    facts, oldest first. Only those two parts of each record are read from the database (a
-    record also holds every name its texts use: far more than a plan needs)."""
+    facts, oldest first. Only the parts of each record the sak's plan reads come from the
+    database (`plan_domain.record_parts`: a record also holds every name its texts use, far
+    more than a plan needs, and a plan per meldekort reads none of it)."""
+
+    def part(name: str) -> Any:
+        readers = [benefit for benefit in PROFILES if name in plan_domain.record_parts(benefit)]
+        return case((Sak.benefit.in_(readers), DecisionRecordRow.record[name]), else_=null())
+
     rows = uow.session.execute(
         select(
             Vedtak.id,
             Vedtak.sak_id,
             Vedtak.effective_from,
             Vedtak.outcome,
-            DecisionRecordRow.record["amounts"],
-            DecisionRecordRow.record["input_facts"],
+            part("amounts"),
+            part("input_facts"),
         )
         .join(DecisionRecordRow, DecisionRecordRow.id == Vedtak.record_id)
-        .where(Vedtak.sak_id.in_(sak_ids))
+        .join(Sak, Sak.id == Vedtak.sak_id)
+        .where(_among(uow, Vedtak.sak_id, sak_ids))
         .order_by(Vedtak.decided_at)
     ).all()
     out: dict[uuid.UUID, list[VedtakInForce]] = {}
@@ -132,6 +156,11 @@ def _chain(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, lis
     return out
 
 
+def _among(uow: UnitOfWork, column: Any, values: Sequence[Any]) -> Any:
+    """`column IN values` for a batch of ids (`trygd.store.bulk.among`)."""
+    return bulk.among(uow.session.get_bind().dialect.name, column, values)
+
+
 def _existing(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ExistingLine]]:
     rows = uow.session.execute(
         select(
@@ -142,7 +171,7 @@ def _existing(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, 
             LineRow.correction,
             LineRow.gross_ore,
             LineRow.status,
-        ).where(LineRow.sak_id.in_(sak_ids))
+        ).where(_among(uow, LineRow.sak_id, sak_ids))
     ).all()
     out: dict[uuid.UUID, list[ExistingLine]] = {}
     for sak_id, kind, start, end, correction, gross, status in rows:
@@ -162,48 +191,107 @@ def sak_plan(
     source: MeldekortSource | None = None,
 ) -> Plan:
     """The payment plan of one sak up to `until`, from its vedtak chain."""
-    periods: Iterable[MeldekortPeriod] = ()
-    profile = PROFILES.get(sak.benefit)
-    if profile is not None and profile.payments and profile.payments.schedule == "per_meldekort":
-        periods = (source or meldekort_periods)(uow, sak.id)
+    periods: Sequence[MeldekortPeriod] = ()
+    if _per_meldekort(sak.benefit):
+        periods = (source or meldekort_periods)(uow, [sak.id]).get(sak.id, ())
     return plan_domain.payment_plan(
         sak.benefit, sak.id, chain, until, plan_domain.payment_rules(until), periods
     )
 
 
+class _Horizon:
+    """The rules of the plans made for one day, and the first day after it on which a
+    payment parameter changes: the same for every sak, so looked up once."""
+
+    def __init__(self) -> None:
+        self._days: dict[dt.date, tuple[plan_domain.PaymentRules, dt.date | None]] = {}
+
+    def at(self, day: dt.date) -> tuple[plan_domain.PaymentRules, dt.date | None]:
+        if day not in self._days:
+            self._days[day] = (
+                plan_domain.payment_rules(day),
+                plan_domain.rules_change_after(day),
+            )
+        return self._days[day]
+
+
+def _plan_ahead(
+    sak: Sak,
+    chain: Sequence[VedtakInForce],
+    until: dt.date,
+    periods: Sequence[MeldekortPeriod],
+    horizon: _Horizon,
+) -> tuple[Plan, dt.date]:
+    """The plan of a sak up to `until` (exactly `sak_plan`'s), and the first day on which a
+    plan made later could give more: the next payment's due day, the day a payment parameter
+    changes, or the end of the look-ahead, whichever comes first."""
+    rules, change = horizon.at(until)
+    ahead = plan_domain.payment_plan(sak.benefit, sak.id, chain, until + LOOK_AHEAD, rules, periods)
+    recheck = plan_domain.next_due(ahead, until) or until + LOOK_AHEAD
+    if change is not None:
+        recheck = min(recheck, change)
+    return plan_domain.due_by(ahead, until), recheck
+
+
+def _vedtak_counts(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    rows = uow.session.execute(
+        select(Vedtak.sak_id, func.count())
+        .where(_among(uow, Vedtak.sak_id, sak_ids))
+        .group_by(Vedtak.sak_id)
+    )
+    return {sak_id: int(n) for sak_id, n in rows}
+
+
 def _insert_ignoring_existing(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
-    """Insert payment lines; a line whose id (or key) is stored already is left as it is."""
-    if not rows:
-        return
-    dialect = uow.session.get_bind().dialect.name
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # Core executemany (psycopg pipelines it): no ORM bookkeeping for rows nothing reads back.
-    uow.session.connection().execute(upsert(LINES).on_conflict_do_nothing(), rows)
+    """Insert payment lines; a line whose id (or key) is stored already is left as it is
+    (so two runs planning at once store each line once)."""
+    uow.flush()  # what the use case changed before, first
+    bulk.insert_new_rows(uow.session.connection(), LINES, rows)
 
 
 def plan_saker(uow: UnitOfWork, saker: Sequence[Sak], until: dt.date) -> tuple[int, int]:
-    """Store the new lines of each sak's plan up to `until`; returns (lines added, saker
-    whose plan is undetermined). An undetermined plan opens a task, once."""
-    chains = _chain(uow, [s.id for s in saker])
-    existing = _existing(uow, [s.id for s in saker])
-    # Loaded in one query and held here, so the access checks find them in the session.
-    persons = list(
-        uow.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in saker})))
+    """Store the new lines of each sak's plan up to `until` and mark what the plan was made
+    from; returns (lines added, saker whose plan is undetermined). An undetermined plan opens
+    a task, once. A sak planned before up to a later day is planned up to that day again: a
+    run for an earlier day never takes back lines planned for a later one."""
+    ids = [s.id for s in saker]
+    if not ids:
+        return 0, 0
+    # The counts first: a vedtak or card stored while the plan is made then counts as new at
+    # the next run. (Read after the plan's inputs, it could be counted but not planned.)
+    vedtak_counts = _vedtak_counts(uow, ids)
+    card_counts = meldekort.result_counts(uow, ids)
+    planned_until: dict[uuid.UUID, dt.date] = {
+        sak_id: day
+        for sak_id, day in uow.session.execute(
+            select(PaymentPlanMark.sak_id, PaymentPlanMark.planned_until).where(
+                _among(uow, PaymentPlanMark.sak_id, ids)
+            )
+        )
+    }
+    chains = _chain(uow, ids)
+    access.check_cases(
+        uow,
+        Action.RUN_JOB,
+        [case for case in _cases(uow, ids) if case.sak_id in chains],
+        object_type="payment_plan",
     )
+    existing = _existing(uow, ids)
+    periods = meldekort_periods(uow, [s.id for s in saker if _per_meldekort(s.benefit)])
+    horizon = _Horizon()
     rows: list[dict[str, Any]] = []
+    marks: list[dict[str, Any]] = []
     undetermined = 0
     for sak in saker:
         chain = chains.get(sak.id, [])
         if not chain:
             continue
-        person = access.check_case(
-            uow, Action.RUN_JOB, sak, object_type="payment_plan", object_id=sak.id
-        )
-        plan = sak_plan(uow, sak, chain, until)
+        sak_until = max(until, planned_until.get(sak.id, until))
+        plan, recheck = _plan_ahead(sak, chain, sak_until, periods.get(sak.id, ()), horizon)
         latest = chain[-1].vedtak_id
         if plan.undetermined:
             undetermined += 1
-            _task_once(uow, sak, person, latest, "payment_plan_undetermined")
+            _task_once(uow, sak, _person(uow, sak), latest, "payment_plan_undetermined")
         for line in plan_domain.settle(plan.payments, existing.get(sak.id, [])):
             rows.append(
                 {
@@ -231,9 +319,36 @@ def plan_saker(uow: UnitOfWork, saker: Sequence[Sak], until: dt.date) -> tuple[i
                     "updated_at": uow.now,
                 }
             )
+        marks.append(
+            {
+                "sak_id": sak.id,
+                "planned_until": sak_until,
+                "recheck_on": recheck,
+                "vedtak_count": vedtak_counts.get(sak.id, 0),
+                "meldekort_count": card_counts.get(sak.id, 0),
+                "planned_at": uow.now,
+            }
+        )
     _insert_ignoring_existing(uow, rows)
-    del persons
+    bulk.upsert_rows(uow.session.connection(), MARKS, "sak_id", marks)
     return len(rows), undetermined
+
+
+def _cases(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> list[access.CaseFacts]:
+    """What the access policy reads of each sak and its person, in one query."""
+    rows = uow.session.execute(
+        select(Sak.id, Sak.unit, Person.id, Person.protection, Person.skjermet)
+        .join(Person, Person.id == Sak.person_id)
+        .where(_among(uow, Sak.id, sak_ids))
+        .order_by(Sak.id)
+    )
+    return [access.CaseFacts(*row) for row in rows]
+
+
+def _person(uow: UnitOfWork, sak: Sak) -> Person:
+    person = uow.session.get(Person, sak.person_id)
+    assert person is not None  # a foreign key guarantees it
+    return person
 
 
 def _task_once(
@@ -369,15 +484,36 @@ def finish_run(uow: UnitOfWork, run_id: uuid.UUID, holder: str) -> None:
     )
 
 
-def saker_with_vedtak(uow: UnitOfWork) -> list[uuid.UUID]:
-    return list(uow.session.scalars(select(Vedtak.sak_id).distinct().order_by(Vedtak.sak_id)))
+def saker_to_plan(uow: UnitOfWork, run_date: dt.date) -> list[uuid.UUID]:
+    """The saker whose plan a run for `run_date` must make (again): each sak with a vedtak and
+    no mark, or a mark whose `recheck_on` has come, or whose plan was made from fewer (or
+    other) vedtak or meldekort results than the sak has now. Every other sak's lines are
+    stored up to its plan's next change already. Reads ids and counts, no personal data."""
+    vedtak = select(Vedtak.sak_id, func.count().label("n")).group_by(Vedtak.sak_id).subquery()
+    cards = meldekort.results_per_sak()
+    query = (
+        select(vedtak.c.sak_id)
+        .select_from(vedtak)
+        .outerjoin(PaymentPlanMark, PaymentPlanMark.sak_id == vedtak.c.sak_id)
+        .outerjoin(cards, cards.c.sak_id == vedtak.c.sak_id)
+        .where(
+            or_(
+                PaymentPlanMark.sak_id.is_(None),
+                PaymentPlanMark.recheck_on <= run_date,
+                PaymentPlanMark.vedtak_count != vedtak.c.n,
+                PaymentPlanMark.meldekort_count != func.coalesce(cards.c.n, 0),
+            )
+        )
+        .order_by(vedtak.c.sak_id)
+    )
+    return list(uow.session.scalars(query))
 
 
 def plan_batch(
     uow: UnitOfWork, run_id: uuid.UUID, holder: str, sak_ids: Sequence[uuid.UUID], until: dt.date
 ) -> tuple[int, int]:
     renew(uow, run_id, holder)
-    saker = list(uow.session.scalars(select(Sak).where(Sak.id.in_(sak_ids))))
+    saker = list(uow.session.scalars(select(Sak).where(_among(uow, Sak.id, sak_ids))))
     return plan_saker(uow, saker, until)
 
 
@@ -410,10 +546,47 @@ class OrderResult:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Transfer:
-    line: LineRow
+    """One payment of an order file, as the file needs it."""
+
+    line_id: uuid.UUID
+    net_ore: int
+    account: str
     name: str
+    remittance: str
+
+
+# What the ordering reads of a line, and what it may change (written back in one statement).
+_READ = (
+    "id",
+    "sak_id",
+    "person_id",
+    "vedtak_id",
+    "benefit",
+    "kind",
+    "period_start",
+    "period_end",
+    "gross_ore",
+    "payee",
+    "payee_account",
+    "held_reason",
+    "status",
+    "tax_ore",
+    "net_ore",
+    "tax_basis",
+    "order_id",
+    "created_at",
+)
+_CHANGED = (
+    "status",
+    "tax_ore",
+    "net_ore",
+    "tax_basis",
+    "held_reason",
+    "payee_account",
+    "order_id",
+)
 
 
 def order_due(
@@ -427,47 +600,55 @@ def order_due(
 ) -> OrderResult:
     """Order the planned (or held) lines due by `run_date`, in this one transaction: all of
     them, or the first `limit` after the (person, line) `after`; the run calls it batch by
-    batch (one order file each) until a batch comes back short."""
+    batch (one order file each) until a batch comes back short.
+
+    The lines are read as plain rows and their new status, tax and order written back with
+    one UPDATE (through `trygd.store.bulk`), the ledger postings with one COPY: the rows of a
+    batch are locked by the read, so nothing else changes them in between."""
     if holder is not None:
         renew(uow, run_id, holder)
     query = (
-        select(LineRow)
-        .where(LineRow.status.in_(OPEN_STATUSES), LineRow.due_date <= run_date)
-        .order_by(LineRow.person_id, LineRow.id)
+        select(*(LINES.c[name] for name in _READ))
+        .where(LINES.c.status.in_(OPEN_STATUSES), LINES.c.due_date <= run_date)
+        .order_by(LINES.c.person_id, LINES.c.id)
     )
     if after is not None:
-        query = query.where(tuple_(LineRow.person_id, LineRow.id) > tuple_(*after))
+        query = query.where(tuple_(LINES.c.person_id, LINES.c.id) > tuple_(*after))
     if limit is not None:
         query = query.limit(limit)
     if uow.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    lines = list(uow.session.scalars(query))
+    lines = uow.session.execute(query).all()
     if not lines:
         return OrderResult(None, None, 0, 0, 0, 0, 0)
     sak_ids = sorted({line.sak_id for line in lines})
-    saker = {s.id: s for s in uow.session.scalars(select(Sak).where(Sak.id.in_(sak_ids)))}
+    access.check_cases(uow, Action.RUN_JOB, _cases(uow, sak_ids), object_type="payment")
     person_ids = sorted({line.person_id for line in lines})
-    persons = {
-        p.id: p for p in uow.session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    names: dict[uuid.UUID, str] = {
+        person_id: name
+        for person_id, name in uow.session.execute(
+            select(Person.id, Person.name).where(_among(uow, Person.id, person_ids))
+        )
     }
     details = {
         d.person_id: d
-        for d in uow.session.scalars(
-            select(PaymentDetails).where(PaymentDetails.person_id.in_(person_ids))
+        for d in uow.session.execute(
+            select(
+                PaymentDetails.person_id,
+                PaymentDetails.account_number,
+                PaymentDetails.tax_card,
+                PaymentDetails.updated_at,
+            ).where(_among(uow, PaymentDetails.person_id, person_ids))
         )
     }
     refunds = _refund_claims(uow, {line.sak_id for line in lines if line.payee == "employer"})
     rules = tax_rules(run_date)
-    checked: set[uuid.UUID] = set()
-    transfers: list[_Transfer] = []
+    changes: list[dict[str, Any]] = []
+    transfers: list[tuple[dict[str, Any], _Transfer]] = []
     postings: list[ledger.Posting] = []
     held = recoveries = 0
+    reasons: dict[str | None, str | None] = {}
     for line in lines:
-        sak = saker[line.sak_id]
-        person = persons[line.person_id]
-        if sak.id not in checked:
-            access.check_case(uow, Action.RUN_JOB, sak, object_type="payment", object_id=sak.id)
-            checked.add(sak.id)
         account_holder = (
             refunds.get(line.sak_id) if line.payee == "employer" else details.get(line.person_id)
         )
@@ -476,25 +657,32 @@ def order_due(
         ):
             held += 1  # the bank refused the account: wait until the account is changed
             continue
-        line.updated_at = uow.now
+        change = {name: getattr(line, name) for name in ("id", *_CHANGED)}
+        change["updated_at"] = uow.now
+        changes.append(change)
         if line.gross_ore < 0:
-            line.status = "recovery"
-            line.tax_ore, line.net_ore = 0, line.gross_ore
+            change.update(status="recovery", tax_ore=0, net_ore=line.gross_ore)
             postings += ledger.payment_postings(
                 line.id, line.person_id, line.benefit, line.gross_ore, 0
             )
             recoveries += 1
             continue
-        creditor = person.name
+        detail = details.get(line.person_id)
+        creditor = names[line.person_id]
+        account: str | None = None
         if line.payee == "employer":
             claim = refunds.get(line.sak_id)
-            line.payee_account = claim.account_number if claim is not None else None
+            account = claim.account_number if claim is not None else None
             creditor = claim.employer_name if claim is not None else ""
-        reason = _hold_reason(line, details.get(line.person_id))
+        elif detail is not None:
+            account = detail.account_number
+        if account not in reasons:  # each account checked once per batch
+            reasons[account] = _hold_reason(account)
+        reason = reasons[account]
         withholding = None
         if reason is None:
             try:
-                card = card_from_fact(_tax_card(details.get(line.person_id)))
+                card = card_from_fact(_tax_card(detail))
             except ValueError:
                 reason = "tax_card_invalid"
             else:
@@ -507,31 +695,45 @@ def order_due(
                 if withholding.tax_ore is None:
                     reason = withholding.undetermined or "tax"
         if reason is not None or withholding is None or withholding.tax_ore is None:
-            line.status = "held"
-            line.held_reason = reason
+            change.update(status="held", held_reason=reason)
             held += 1
-            _task_once(uow, sak, person, line.vedtak_id, f"payment_held_{reason}")
+            sak = uow.session.get(Sak, line.sak_id)
+            assert sak is not None  # a foreign key guarantees it
+            _task_once(uow, sak, _person(uow, sak), line.vedtak_id, f"payment_held_{reason}")
             continue
-        line.tax_ore = withholding.tax_ore
-        line.net_ore = line.gross_ore - withholding.tax_ore
-        line.tax_basis = withholding.basis
-        line.held_reason = None
-        if line.payee == "person":
-            line.payee_account = details[line.person_id].account_number
+        net = line.gross_ore - withholding.tax_ore
+        change.update(
+            tax_ore=withholding.tax_ore,
+            net_ore=net,
+            tax_basis=withholding.basis,
+            held_reason=None,
+            payee_account=account,
+        )
         postings += ledger.payment_postings(
             line.id, line.person_id, line.benefit, line.gross_ore, withholding.tax_ore
         )
-        if line.net_ore == 0:  # all of it withheld: nothing goes to the bank
-            line.status = "withheld_in_full"
+        if net == 0:  # all of it withheld: nothing goes to the bank
+            change["status"] = "withheld_in_full"
             continue
-        line.status = "ordered"
-        transfers.append(_Transfer(line, creditor))
+        change["status"] = "ordered"
+        transfers.append(
+            (
+                change,
+                _Transfer(
+                    line.id,
+                    net,
+                    str(account),
+                    creditor,
+                    _remittance(line.kind, line.period_start, line.period_end),
+                ),
+            )
+        )
     order_id = message_id = None
-    net_total = sum(t.line.net_ore or 0 for t in transfers)
+    net_total = sum(t.net_ore for _, t in transfers)
     if transfers:
         order_id = uuid.uuid4()
         message_id = f"TRYGD-{run_date:%Y%m%d}-{order_id.hex[:16]}"
-        content = order_file(message_id, uow.now, run_date, transfers)
+        content = order_file(message_id, uow.now, run_date, [t for _, t in transfers])
         uow.session.add(
             PaymentOrder(
                 id=order_id,
@@ -545,16 +747,17 @@ def order_due(
                 status_deadline=uow.now + _status_deadline(run_date),
             )
         )
-        uow.flush()
-        for transfer in transfers:
-            transfer.line.order_id = order_id
+        for change, _transfer in transfers:
+            change["order_id"] = order_id
+    uow.flush()  # the order and any task first: the lines point to the order
+    bulk.update_rows(uow.session.connection(), LINES, "id", changes)
     _post(uow, postings, order_id)
     return OrderResult(
         order_id,
         message_id,
         len(transfers),
         net_total,
-        sum(t.line.tax_ore or 0 for t in transfers),
+        sum(int(change["tax_ore"]) for change, _ in transfers),
         held,
         recoveries,
         len(lines),
@@ -571,23 +774,18 @@ def _refund_claims(uow: UnitOfWork, sak_ids: set[uuid.UUID]) -> dict[uuid.UUID, 
     return {claim.sak_id: claim for claim in uow.session.scalars(query)}
 
 
-def _details_changed_since(
-    details: PaymentDetails | RefundClaim | None, moment: dt.datetime
-) -> bool:
+def _details_changed_since(details: Any, moment: dt.datetime) -> bool:
     return details is not None and _aware(details.updated_at) > _aware(moment)
 
 
-def _tax_card(details: PaymentDetails | None) -> Any:
+def _tax_card(details: Any) -> Any:
     return None if details is None else details.tax_card
 
 
-def _hold_reason(line: LineRow, details: PaymentDetails | None) -> str | None:
-    """Why a line cannot be paid yet (a fact is missing or wrong), or None."""
+def _hold_reason(account: str | None) -> str | None:
+    """Why a payment to `account` cannot be made (none, or not a valid account), or None."""
     from trygd.bank.accounts import InvalidAccount, check_account
 
-    account = line.payee_account if line.payee == "employer" else None
-    if line.payee == "person":
-        account = details.account_number if details is not None else None
     if not account:
         return "account_number"
     try:
@@ -604,33 +802,39 @@ def _status_deadline(at: dt.date) -> dt.timedelta:
     return dt.timedelta(hours=hours)
 
 
+POSTING_COLUMNS = (
+    "line_id",
+    "person_id",
+    "benefit",
+    "transaction",
+    "account",
+    "amount_ore",
+    "order_id",
+    "posted_at",
+)
+
+
 def _post(uow: UnitOfWork, postings: Sequence[ledger.Posting], order_id: uuid.UUID | None) -> None:
+    """Append the postings to the ledger (one COPY on PostgreSQL)."""
     if ledger.total(postings) != 0:  # unreachable: every posting comes in a pair
         raise AssertionError("the postings of a transaction do not sum to zero")
     if not postings:
         return
     uow.flush()
+    now = uow.now
     rows = [
-        {
-            "line_id": p.line_id,
-            "person_id": p.person_id,
-            "benefit": p.benefit,
-            "transaction": p.transaction,
-            "account": p.account,
-            "amount_ore": p.amount_ore,
-            "order_id": order_id,
-            "posted_at": uow.now,
-        }
+        (p.line_id, p.person_id, p.benefit, p.transaction, p.account, p.amount_ore, order_id, now)
         for p in postings
     ]
-    uow.session.connection().execute(POSTINGS.insert(), rows)
+    bulk.insert_values(uow.session.connection(), POSTINGS, POSTING_COLUMNS, rows)
 
 
 def order_file(
     message_id: str, created: dt.datetime, run_date: dt.date, transfers: Sequence[_Transfer]
 ) -> bytes:
-    """The pain.001 order for the transfers, validated against the XSD before it is kept."""
-    from trygd.bank.pain001 import Debtor, Transfer, validate_pain001, write_pain001
+    """The pain.001 order for the transfers, validated against the XSD before it is kept
+    (`write_pain001` validates every file it writes)."""
+    from trygd.bank.pain001 import Debtor, Transfer, write_pain001
 
     content: bytes = write_pain001(
         message_id=message_id,
@@ -640,24 +844,23 @@ def order_file(
         ),
         transfers=[
             Transfer(
-                end_to_end_id=t.line.id.hex,
-                amount_ore=int(t.line.net_ore or 0),
+                end_to_end_id=t.line_id.hex,
+                amount_ore=t.net_ore,
                 creditor_name=t.name[:MAX_CREDITOR_NAME],
-                creditor_account=str(t.line.payee_account),
-                remittance=_remittance(t.line),
+                creditor_account=t.account,
+                remittance=t.remittance,
                 requested_date=run_date,
             )
             for t in transfers
         ],
     )
-    validate_pain001(content)
     return content
 
 
-def _remittance(line: LineRow) -> str:
+def _remittance(kind: str, start: dt.date, end: dt.date) -> str:
     """The text on the person's bank statement: what and for which period (no identity
     number, no amount of tax: the person's payment page has the details)."""
-    return (f"NAV {line.kind} {line.period_start:%d.%m.%Y}-{line.period_end:%d.%m.%Y}")[:140]
+    return f"NAV {kind} {start:%d.%m.%Y}-{end:%d.%m.%Y}"[:140]
 
 
 # -- exporting the order files -----------------------------------------------------------------

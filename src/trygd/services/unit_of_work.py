@@ -16,13 +16,14 @@ import itertools
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Table, event, insert, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from trygd.privacy.policy import Actor
 from trygd.services.clock import Clock
+from trygd.store import bulk
 from trygd.store.models import AuditRecord, Event, Person, Sak
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,11 @@ def _column_values(record: Any) -> dict[str, Any]:
             setattr(record, key, default.arg if default is not None else None)
         values[key] = state.dict[key]
     return values
+
+
+AUDIT_COPY_FROM = 1000
+"""A use case with this many audit records or more writes them with COPY on PostgreSQL."""
+AUDIT_TABLE = cast(Table, AuditRecord.__table__)
 
 
 class UnitOfWork:
@@ -223,11 +229,18 @@ class UnitOfWork:
             raise
 
     def _insert_audit(self, *, completed: bool) -> None:
-        """Insert the collected audit records as one multi-row INSERT, and forget them."""
+        """Insert the collected audit records in one statement, and forget them. A use case
+        that checked many saker (a payment run's batch: one record per sak) writes them with
+        one COPY (`trygd.store.bulk`); the trigger that queues them for the hash chain fires
+        for a COPY as for an INSERT."""
         if self.audit:
             rows = [{**record, "completed": completed} for record in self.audit]
             self.audit = []
-            self.session.connection().execute(insert(AuditRecord), rows)
+            connection = self.session.connection()
+            if len(rows) >= AUDIT_COPY_FROM and all(row.keys() == rows[0].keys() for row in rows):
+                bulk.insert_rows(connection, AUDIT_TABLE, rows)
+            else:
+                connection.execute(insert(AuditRecord), rows)
 
     def close(self) -> None:
         self.session.close()

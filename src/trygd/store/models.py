@@ -754,11 +754,24 @@ class PaymentLine(Base):
         UniqueConstraint(
             "sak_id", "kind", "period_start", "period_end", "correction", name="uq_payment_line"
         ),
-        Index("ix_payment_lines_due", "status", "due_date"),
+        # Only the lines still to pay, and only the lines of an order (migration 0011); the
+        # unique constraint, which starts with the sak, serves the look-ups by sak.
+        Index(
+            "ix_payment_lines_due",
+            "due_date",
+            sqlite_where=text("status IN ('planned', 'held')"),
+            postgresql_where=text("status IN ('planned', 'held')"),
+        ),
+        Index(
+            "ix_payment_lines_order_id",
+            "order_id",
+            sqlite_where=text("order_id IS NOT NULL"),
+            postgresql_where=text("order_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"))
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
     vedtak_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("vedtak.id"))
     benefit: Mapped[str] = mapped_column(String(32))
@@ -778,9 +791,25 @@ class PaymentLine(Base):
     # accepted_with_warning, rejected (a new attempt line follows), recovery (a negative line)
     status: Mapped[str] = mapped_column(String(24))
     held_reason: Mapped[str | None] = mapped_column(String(64))
-    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payment_orders.id"), index=True)
+    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payment_orders.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PaymentPlanMark(Base):
+    """What a sak's payment plan was last made from, and until when it holds: a payment run
+    plans the sak again only when it has a new vedtak or meldekort result (the counts
+    differ) or `recheck_on` has come (a payment falls due, or a payment parameter changes).
+    Written in the transaction that stores the plan's lines."""
+
+    __tablename__ = "payment_plan_marks"
+
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), primary_key=True)
+    planned_until: Mapped[dt.date] = mapped_column(Date)
+    recheck_on: Mapped[dt.date] = mapped_column(Date)
+    vedtak_count: Mapped[int] = mapped_column(Integer)
+    meldekort_count: Mapped[int] = mapped_column(Integer)
+    planned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class LedgerPosting(Base):
