@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -105,12 +106,14 @@ def run_command(
         _fail("--batch: must be at least 1")
 
     seen: dict[str, int] = {}
+    counting = threading.Lock()  # batches reach their checkpoints from worker threads
 
     def checkpoint(step: str) -> None:
         """The crash tests stop the process here, inside a transaction: `--pause-at plan#2`
-        waits in the second batch of planning, before it commits."""
-        seen[step] = seen.get(step, 0) + 1
-        here = f"{step}#{seen[step]}"
+        waits in the second batch of planning to reach its commit, before it commits."""
+        with counting:
+            seen[step] = seen.get(step, 0) + 1
+            here = f"{step}#{seen[step]}"
         typer.echo(f"step {here}")
         if pause_at in (here, step):
             typer.echo(f"paused at {here}")

@@ -17,6 +17,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -54,6 +55,29 @@ from trygd.store import audit_chain
 from trygd.store.models import IdempotencyKey, Job, Vedtak
 
 Checkpoint = Callable[[str], None]
+
+
+PAYMENT_WORKERS = 2
+"""Batches of a payment run that run side by side on PostgreSQL (threads: while one waits
+for the database, the other computes; the batches are separate transactions)."""
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+
+def _side_by_side(work: Callable[[A], R], items: list[A], workers: int) -> list[R]:
+    """`work` on every item, `workers` at a time, the results in the items' order. The first
+    failure is raised, and items not yet started are not started."""
+    if workers <= 1 or len(items) <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(work, item) for item in items]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 @dataclass(frozen=True)
@@ -750,13 +774,16 @@ class CaseService:
         batch: int = payments.PLAN_BATCH,
         order_batch: int = payments.ORDER_BATCH,
         checkpoint: Checkpoint | None = None,
+        workers: int | None = None,
     ) -> PaymentRunResult:
         """The payment run for `run_date` (`trygd payments run`): claim, plan a batch of the
         saker with something new (`payments.saker_to_plan`) per transaction, order what is
         due `order_batch` lines per transaction (one pain.001 each), raise status alarms,
-        finish.
+        finish. On PostgreSQL `workers` (`PAYMENT_WORKERS`) batches run side by side, each
+        in its own transaction (one waits for the database while another computes); SQLite
+        has one writer, so there one at a time.
         `checkpoint(step)` is called inside each transaction just before it commits (the
-        crash tests stop the process there)."""
+        crash tests stop the process there); with workers, from their threads."""
         context = RequestContext(actor=SYSTEM_ACTOR)
         holder = holder or payments.this_holder()
         mark = checkpoint or (lambda _step: None)
@@ -765,37 +792,36 @@ class CaseService:
             return payments.claim_run(uow, run_date, holder)
 
         run_id = self._run(context, claim, again=1)
+        workers = workers or (PAYMENT_WORKERS if self.engine.dialect.name == "postgresql" else 1)
         sak_ids = self._run(context, lambda uow: payments.saker_to_plan(uow, run_date))
-        added = undetermined = 0
-        for start in range(0, len(sak_ids), batch):
-            part = sak_ids[start : start + batch]
 
-            def plan(uow: UnitOfWork, part: list[uuid.UUID] = part) -> tuple[int, int]:
+        def plan(part: list[uuid.UUID]) -> tuple[int, int]:
+            def use_case(uow: UnitOfWork) -> tuple[int, int]:
                 found = payments.plan_batch(uow, run_id, holder, part, run_date)
                 mark("plan")
                 return found
 
-            more, unknown = self._run(context, plan, again=1)
-            added += more
-            undetermined += unknown
+            return self._run(context, use_case, again=1)
 
-        ordered = payments.OrderResult(None, None, 0, 0, 0, 0, 0)
-        while True:
-            after = ordered.last
+        parts = [sak_ids[start : start + batch] for start in range(0, len(sak_ids), batch)]
+        planned = _side_by_side(plan, parts, workers)
+        added = sum(more for more, _ in planned)
+        undetermined = sum(unknown for _, unknown in planned)
 
-            def order(
-                uow: UnitOfWork, after: tuple[uuid.UUID, uuid.UUID] | None = after
-            ) -> payments.OrderResult:
+        def order(bounds: payments.OrderRange) -> payments.OrderResult:
+            def use_case(uow: UnitOfWork) -> payments.OrderResult:
                 result = payments.order_due(
-                    uow, run_id, holder, run_date, after=after, limit=order_batch
+                    uow, run_id, holder, run_date, after=bounds[0], upto=bounds[1]
                 )
                 mark("order")
                 return result
 
-            batch_result = self._run(context, order)
+            return self._run(context, use_case)
+
+        ranges = self._run(context, lambda uow: payments.order_ranges(uow, run_date, order_batch))
+        ordered = payments.OrderResult(None, None, 0, 0, 0, 0, 0)
+        for batch_result in _side_by_side(order, ranges, workers):
             ordered = ordered.plus(batch_result)
-            if batch_result.lines_seen < order_batch:
-                break
         alarms = self._run(context, payments.status_alarms)
         self._run(context, lambda uow: payments.finish_run(uow, run_id, holder))
         return PaymentRunResult(run_date, added, undetermined, ordered, alarms)

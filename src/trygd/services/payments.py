@@ -30,6 +30,7 @@ actor, `run_job`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import socket
 import uuid
@@ -512,9 +513,44 @@ def saker_to_plan(uow: UnitOfWork, run_date: dt.date) -> list[uuid.UUID]:
 def plan_batch(
     uow: UnitOfWork, run_id: uuid.UUID, holder: str, sak_ids: Sequence[uuid.UUID], until: dt.date
 ) -> tuple[int, int]:
-    renew(uow, run_id, holder)
+    """Plan a batch of saker for the run, and renew the run's claim last (a run whose claim
+    was taken over keeps none of the batch). Renewed last, the claim's row is locked only
+    from there to the commit, so batches of one run can be planned side by side."""
     saker = list(uow.session.scalars(select(Sak).where(_among(uow, Sak.id, sak_ids))))
-    return plan_saker(uow, saker, until)
+    found = plan_saker(uow, saker, until)
+    renew(uow, run_id, holder)
+    return found
+
+
+LineKey = tuple[uuid.UUID, uuid.UUID]
+"""A line's place in the order the run pays in: (person id, line id)."""
+OrderRange = tuple[LineKey | None, LineKey | None]
+"""Lines after the first key and up to the second (None: no bound)."""
+
+
+def order_ranges(uow: UnitOfWork, run_date: dt.date, size: int) -> list[OrderRange]:
+    """The lines to order by `run_date` cut into ranges of `size` lines, in (person, line)
+    order: (after, up to) pairs, None for no bound; each range is one order transaction and
+    one file, and ranges can be ordered side by side. Reads ids only."""
+    numbered = (
+        select(
+            LINES.c.person_id,
+            LINES.c.id,
+            func.row_number().over(order_by=(LINES.c.person_id, LINES.c.id)).label("n"),
+        )
+        .where(LINES.c.status.in_(OPEN_STATUSES), LINES.c.due_date <= run_date)
+        .subquery()
+    )
+    cuts: list[LineKey] = [
+        (person_id, line_id)
+        for person_id, line_id in uow.session.execute(
+            select(numbered.c.person_id, numbered.c.id)
+            .where(numbered.c.n % size == 0)
+            .order_by(numbered.c.n)
+        )
+    ]
+    bounds: list[LineKey | None] = [None, *cuts, None]
+    return list(itertools.pairwise(bounds))
 
 
 @dataclass(frozen=True)
@@ -596,17 +632,17 @@ def order_due(
     run_date: dt.date,
     *,
     after: tuple[uuid.UUID, uuid.UUID] | None = None,
+    upto: tuple[uuid.UUID, uuid.UUID] | None = None,
     limit: int | None = None,
 ) -> OrderResult:
     """Order the planned (or held) lines due by `run_date`, in this one transaction: all of
-    them, or the first `limit` after the (person, line) `after`; the run calls it batch by
-    batch (one order file each) until a batch comes back short.
+    them, or those after the (person, line) `after` and up to `upto`, at most `limit`; the
+    run orders the ranges of `order_ranges`, one order file each. The run's claim is renewed
+    last (see `plan_batch`).
 
     The lines are read as plain rows and their new status, tax and order written back with
     one UPDATE (through `trygd.store.bulk`), the ledger postings with one COPY: the rows of a
     batch are locked by the read, so nothing else changes them in between."""
-    if holder is not None:
-        renew(uow, run_id, holder)
     query = (
         select(*(LINES.c[name] for name in _READ))
         .where(LINES.c.status.in_(OPEN_STATUSES), LINES.c.due_date <= run_date)
@@ -614,12 +650,16 @@ def order_due(
     )
     if after is not None:
         query = query.where(tuple_(LINES.c.person_id, LINES.c.id) > tuple_(*after))
+    if upto is not None:
+        query = query.where(tuple_(LINES.c.person_id, LINES.c.id) <= tuple_(*upto))
     if limit is not None:
         query = query.limit(limit)
     if uow.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     lines = uow.session.execute(query).all()
     if not lines:
+        if holder is not None:
+            renew(uow, run_id, holder)
         return OrderResult(None, None, 0, 0, 0, 0, 0)
     sak_ids = sorted({line.sak_id for line in lines})
     access.check_cases(uow, Action.RUN_JOB, _cases(uow, sak_ids), object_type="payment")
@@ -752,6 +792,8 @@ def order_due(
     uow.flush()  # the order and any task first: the lines point to the order
     bulk.update_rows(uow.session.connection(), LINES, "id", changes)
     _post(uow, postings, order_id)
+    if holder is not None:
+        renew(uow, run_id, holder)
     return OrderResult(
         order_id,
         message_id,

@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    and_,
     any_,
     bindparam,
     insert,
@@ -44,11 +45,18 @@ Row = Mapping[str, Any]
 def among(dialect: str, column: Any, values: Sequence[Any]) -> Any:
     """`column IN (values)` for a long list of values (a batch of ids): on PostgreSQL
     `column = ANY(array)`, one parameter instead of one per value (with thousands of values,
-    writing and parsing the placeholders cost more than the query)."""
-    if dialect == "postgresql":
+    writing and parsing the placeholders cost more than the query), and between the least
+    and the greatest value: a batch of ids taken in order is a narrow range of the index,
+    which PostgreSQL then reads instead of the whole table (for 2 000 of 100 000 ids it
+    chose a sequential scan, two to five times slower)."""
+    values = list(values)
+    if dialect == "postgresql" and values:
         column_type = column.type
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column_type)))
-    return column.in_(list(values))
+        return and_(
+            column == any_(bindparam(None, values, type_=ARRAY(column_type))),
+            column.between(min(values), max(values)),
+        )
+    return column.in_(values)
 
 
 def _binary_type(column_type: TypeEngine[Any]) -> str:
