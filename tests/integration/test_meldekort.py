@@ -237,3 +237,13 @@ def test_api_send_read_and_correct(client: Any, make_person: Any) -> None:
     assert [v["version"] for v in read["versions"]] == [1, 2]
     other = citizen_headers(make_person(name="Someone Else"))
     assert client.get(url, headers=other).status_code == 403
+
+
+def test_sending_removes_the_draft_and_answers_as_reading_the_card(service: CaseService) -> None:
+    me, sak_id = granted(service)
+    service.save_meldekort_draft(me, sak_id, FIRST, {"days": [{"hours_worked": 4}]})
+    assert count(service, MeldekortDraft) == 1
+    _, sent = service.send_meldekort(me, sak_id, FIRST, week([0] * 14))
+    assert count(service, MeldekortDraft) == 0
+    # the answer of the send is what reading the card gives afterwards
+    assert sent == service.get_meldekort(me, sak_id, FIRST)

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Subquery, delete, func, select
+from sqlalchemy import Subquery, bindparam, delete, func, select
 
 from trygd.domain import meldekort as domain
 from trygd.privacy.policy import Action as Access
 from trygd.rules.assessment import default_ruleset
 from trygd.rules.benefits import MELDEKORT
-from trygd.rules.meldekort import CALCULATED, PeriodInput, PeriodResult
+from trygd.rules.meldekort import CALCULATED, PeriodInput
 from trygd.services import access
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.intake import caller_person, caller_saker
@@ -174,10 +174,20 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def _summary(uow: UnitOfWork, sak: Sak, period: domain.Meldeperiode, on: dt.date) -> dict[str, Any]:
-    plan = domain.schedule(period)
     versions = _versions(uow, sak, period)
     latest = versions[-1] if versions else None
-    result = _result_of(uow, latest) if latest else None
+    return _summary_of(sak, period, on, latest, _result_of(uow, latest) if latest else None)
+
+
+def _summary_of(
+    sak: Sak,
+    period: domain.Meldeperiode,
+    on: dt.date,
+    latest: MeldekortCard | None,
+    result: MeldekortResult | None,
+) -> dict[str, Any]:
+    """A period's card as listed: its dates, its state, and the latest version sent."""
+    plan = domain.schedule(period)
     if latest is not None:
         state = "sent"
     elif plan.is_overdue(on):
@@ -199,6 +209,42 @@ def _summary(uow: UnitOfWork, sak: Sak, period: domain.Meldeperiode, on: dt.date
         "sent_at": _iso(latest.sent_at) if latest else None,
         "gross_ore": result.gross_ore if result else None,
         "result_status": result.status if result else None,
+    }
+
+
+def _card_view(
+    sak: Sak,
+    period: domain.Meldeperiode,
+    on: dt.date,
+    versions: Sequence[tuple[MeldekortCard, MeldekortResult | None]],
+    draft: MeldekortDraft | None,
+) -> dict[str, Any]:
+    """One period's card as `get_one` answers: made from rows the caller has read."""
+    latest, result = versions[-1] if versions else (None, None)
+    return {
+        **_summary_of(sak, period, on, latest, result),
+        "days": [d.isoformat() for d in period.days],
+        "versions": [
+            {
+                "id": str(card.id),
+                "version": card.version,
+                "answers": card.answers,
+                "correction_reason": card.correction_reason,
+                "late": card.late,
+                "sent_at": _iso(card.sent_at),
+                "result": None
+                if outcome is None
+                else {
+                    "status": outcome.status,
+                    "gross_ore": outcome.gross_ore,
+                    "calculation": outcome.calculation,
+                },
+            }
+            for card, outcome in versions
+        ],
+        "draft": None
+        if draft is None
+        else {"answers": draft.answers, "expires_at": _iso(draft.expires_at)},
     }
 
 
@@ -239,36 +285,16 @@ def get_one(uow: UnitOfWork, sak_id: str, period_start: str) -> dict[str, Any]:
     vedtak = running_vedtak(uow, sak, period)
     if vedtak is None:
         raise NotFound("no meldekort for this period: no vedtak grants the benefit then")
-    on = today(uow)
-    versions = []
-    for card in _versions(uow, sak, period):
-        result = _result_of(uow, card)
-        versions.append(
-            {
-                "id": str(card.id),
-                "version": card.version,
-                "answers": card.answers,
-                "correction_reason": card.correction_reason,
-                "late": card.late,
-                "sent_at": _iso(card.sent_at),
-                "result": None
-                if result is None
-                else {
-                    "status": result.status,
-                    "gross_ore": result.gross_ore,
-                    "calculation": result.calculation,
-                },
-            }
+    versions = [
+        (card, result)
+        for card, result in uow.session.execute(
+            select(MeldekortCard, MeldekortResult)
+            .outerjoin(MeldekortResult, MeldekortResult.meldekort_id == MeldekortCard.id)
+            .where(MeldekortCard.sak_id == sak.id, MeldekortCard.period_start == period.start)
+            .order_by(MeldekortCard.version)
         )
-    draft = _draft(uow, sak, period)
-    return {
-        **_summary(uow, sak, period, on),
-        "days": [d.isoformat() for d in period.days],
-        "versions": versions,
-        "draft": None
-        if draft is None
-        else {"answers": draft.answers, "expires_at": _iso(draft.expires_at)},
-    }
+    ]
+    return _card_view(sak, period, today(uow), versions, _draft(uow, sak, period))
 
 
 # --- changing -------------------------------------------------------------------------------
@@ -321,7 +347,8 @@ def send(uow: UnitOfWork, sak_id: str, period_start: str, body: Any) -> dict[str
     """Send the card of a period that is open: version 1, its result, and no more draft."""
     sak, person = _own_sak(uow, sak_id, Access.SEND_MELDEKORT)
     period = _period(period_start)
-    vedtak = running_vedtak(uow, sak, period)
+    reads = _for_sending(uow, sak, period)
+    vedtak = reads.vedtak
     if vedtak is None:
         raise NotFound("no meldekort for this period: no vedtak grants the benefit then")
     plan = domain.schedule(period)
@@ -332,7 +359,7 @@ def send(uow: UnitOfWork, sak_id: str, period_start: str, body: Any) -> dict[str
             code="meldekort_not_open",
             facts={"opens_on": plan.opens_on.isoformat()},
         )
-    if _versions(uow, sak, period):
+    if reads.sent:
         raise Conflict(
             "the meldekort for this period was sent already; send a correction instead",
             code="meldekort_already_sent",
@@ -342,11 +369,17 @@ def send(uow: UnitOfWork, sak_id: str, period_start: str, body: Any) -> dict[str
     except domain.CardProblems as error:
         raise _problems(error) from None
     row = _store(uow, sak, person, card, version=1, late=plan.is_late(on))
-    draft = _draft(uow, sak, period)
-    if draft is not None:
-        uow.session.delete(draft)
-    _calculate(uow, sak, person, vedtak, card, row)
-    return get_one(uow, str(sak.id), period.start.isoformat())
+    if reads.draft:  # sent: the draft is no longer needed
+        uow.session.execute(
+            delete(MeldekortDraft).where(
+                MeldekortDraft.sak_id == sak.id, MeldekortDraft.period_start == period.start
+            )
+        )
+    result = _calculate(uow, sak, person, vedtak, card, row, reads.amounts, reads.egenandel_left)
+    # The answer is the card as `get_one` shows it, read by the person as part of sending:
+    # checked and audited as that read, and made from the rows this use case just stored.
+    access.check_case(uow, Access.READ_CASE, sak, object_type="meldekort", object_id=sak.id)
+    return _card_view(sak, period, on, [(row, result)], None)
 
 
 def correct(uow: UnitOfWork, sak_id: str, period_start: str, body: Any) -> dict[str, Any]:
@@ -377,7 +410,16 @@ def correct(uow: UnitOfWork, sak_id: str, period_start: str, body: Any) -> dict[
     ):
         earlier.status = SUPERSEDED
     uow.flush()  # the superseded row leaves the "one approved" index before the new one
-    _calculate(uow, sak, person, vedtak, card, row)
+    _calculate(
+        uow,
+        sak,
+        person,
+        vedtak,
+        card,
+        row,
+        _amounts(uow, vedtak),
+        _egenandel_left(uow, sak, period),
+    )
     return get_one(uow, str(sak.id), period.start.isoformat())
 
 
@@ -397,28 +439,94 @@ def _store(
         sent_at=uow.now,
         sent_by=uow.actor.id,
     )
-    uow.session.add(row)
+    uow.add_new(row)
     uow.flush()  # a second card of the same version fails here, on the unique constraint
     return row
 
 
-def _egenandel_left(uow: UnitOfWork, sak: Sak, period: domain.Meldeperiode) -> int | None:
-    """What is left of the egenandel after the approved periods before this one (None: none
-    approved yet, so the vedtak's whole egenandel)."""
-    earlier = uow.session.scalars(
-        select(MeldekortResult)
+def _egenandel_query() -> Any:
+    """What is left of the egenandel after the approved periods before a period (parameters
+    `sak_id`, `start`): the latest such period's `egenandel_left_ore` (no row: none approved
+    yet, so the vedtak's whole egenandel)."""
+    return (
+        select(MeldekortResult.calculation["egenandel_left_ore"].as_integer())
         .where(
-            MeldekortResult.sak_id == sak.id,
+            MeldekortResult.sak_id == bindparam("sak_id"),
             MeldekortResult.status == APPROVED,
-            MeldekortResult.period_start < period.start,
+            MeldekortResult.period_start < bindparam("start"),
         )
         .order_by(MeldekortResult.period_start.desc())
         .limit(1)
-    ).first()
-    if earlier is None:
-        return None
-    left = earlier.calculation.get("egenandel_left_ore")
+    )
+
+
+_EGENANDEL_LEFT = _egenandel_query()
+
+
+def _egenandel_left(uow: UnitOfWork, sak: Sak, period: domain.Meldeperiode) -> int | None:
+    left = uow.session.scalar(_EGENANDEL_LEFT, {"sak_id": sak.id, "start": period.start})
     return int(left) if left is not None else None
+
+
+def _amounts(uow: UnitOfWork, vedtak: Vedtak) -> Any:
+    """The vedtak's stored amounts (only that part of its large decision record)."""
+    return uow.session.scalar(
+        select(DecisionRecordRow.record["amounts"]).where(DecisionRecordRow.id == vedtak.record_id)
+    )
+
+
+# What sending a card reads, in one statement (built once: sending is the busiest use case of
+# the meldekort, and building the statement cost more than running it). Parameters: `sak_id`,
+# `start` and `end` of the period.
+_FOR_SENDING = (
+    select(
+        Vedtak,
+        DecisionRecordRow.record["amounts"],
+        select(MeldekortCard.id)
+        .where(
+            MeldekortCard.sak_id == bindparam("sak_id"),
+            MeldekortCard.period_start == bindparam("start"),
+        )
+        .exists(),
+        _egenandel_query().scalar_subquery(),
+        select(MeldekortDraft.id)
+        .where(
+            MeldekortDraft.sak_id == bindparam("sak_id"),
+            MeldekortDraft.period_start == bindparam("start"),
+        )
+        .exists(),
+    )
+    .join(DecisionRecordRow, DecisionRecordRow.id == Vedtak.record_id)
+    .where(Vedtak.sak_id == bindparam("sak_id"), Vedtak.effective_from <= bindparam("end"))
+    .order_by(Vedtak.decided_at.desc())
+    .limit(1)
+)
+
+
+@dataclass(frozen=True)
+class _Sending:
+    """What sending a period's card reads: the vedtak in force for the period (as
+    `running_vedtak`: None unless it grants the benefit), its stored amounts, whether a card
+    of the period was sent already, the egenandel left before the period, and whether a
+    draft of the card is kept."""
+
+    vedtak: Vedtak | None
+    amounts: Any = None
+    sent: bool = False
+    egenandel_left: int | None = None
+    draft: bool = False
+
+
+def _for_sending(uow: UnitOfWork, sak: Sak, period: domain.Meldeperiode) -> _Sending:
+    found = uow.session.execute(
+        _FOR_SENDING, {"sak_id": sak.id, "start": period.start, "end": period.end}
+    ).first()
+    if found is None or found[0].outcome != GRANTED:
+        return _Sending(None)
+    vedtak, amounts, sent, left, draft = found
+    return _Sending(
+        vedtak, amounts, bool(sent), int(left) if left is not None else None, bool(draft)
+    )
 
 
 def _calculate(
@@ -428,19 +536,21 @@ def _calculate(
     vedtak: Vedtak,
     card: domain.Card,
     row: MeldekortCard,
-) -> PeriodResult:
-    record = uow.session.get(DecisionRecordRow, vedtak.record_id)
-    assert record is not None  # a foreign key guarantees it
+    amounts: Any,
+    egenandel_left: int | None,
+) -> MeldekortResult:
+    """Calculate the card by the benefit's rule from the vedtak's stored `amounts` and the
+    egenandel left before the period, and store its result (the row is returned)."""
     given = PeriodInput(
         period_start=card.period.start,
         period_end=card.period.end,
         days=card.days,
         still_job_seeker=card.still_job_seeker,
         effective_from=vedtak.effective_from,
-        amounts=record.record.get("amounts", {}),
+        amounts=amounts or {},
         facts=vedtak.facts,
         late=row.late,
-        egenandel_left_ore=_egenandel_left(uow, sak, card.period),
+        egenandel_left_ore=egenandel_left,
     )
     try:
         result = MELDEKORT[sak.benefit](given, default_ruleset().parameters)
@@ -450,20 +560,19 @@ def _calculate(
             f"the meldekort cannot be calculated: {error}", code="meldekort_vedtak_incomplete"
         ) from None
     status = APPROVED if result.status == CALCULATED else UNDETERMINED
-    uow.session.add(
-        MeldekortResult(
-            id=uuid.uuid4(),
-            sak_id=sak.id,
-            meldekort_id=row.id,
-            period_start=card.period.start,
-            period_end=card.period.end,
-            version=row.version,
-            gross_ore=result.gross_ore,
-            calculation=result.to_json(),
-            status=status,
-            created_at=uow.now,
-        )
+    stored = MeldekortResult(
+        id=uuid.uuid4(),
+        sak_id=sak.id,
+        meldekort_id=row.id,
+        period_start=card.period.start,
+        period_end=card.period.end,
+        version=row.version,
+        gross_ore=result.gross_ore,
+        calculation=result.to_json(),
+        status=status,
+        created_at=uow.now,
     )
+    uow.add_new(stored)
     uow.event(
         sak.id,
         vedtak.behandling_id,
@@ -476,7 +585,7 @@ def _calculate(
     if status == UNDETERMINED:
         reason = "meldekort_" + "_".join(result.undetermined)
         open_oppgave(uow, sak, _behandling(uow, vedtak), person, "assess", reason[:64])
-    return result
+    return stored
 
 
 def _behandling(uow: UnitOfWork, vedtak: Vedtak) -> Behandling:
