@@ -10,13 +10,15 @@ again instead of a second case.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -78,6 +80,26 @@ def _side_by_side(work: Callable[[A], R], items: list[A], workers: int) -> list[
             for future in futures:
                 future.cancel()
             raise
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect cyclic garbage less often while a payment run is under way, and put the objects
+    from before it out of the collector's sight (`gc.freeze`); both as before afterwards.
+
+    A run keeps a batch of hundreds of thousands of small objects (rows, dicts, postings)
+    alive at once, which made the collector run after every 700 new objects and walk the
+    whole heap some seventy times in a run of 100 000 persons: a third of the run's CPU.
+    The objects of a batch hold almost no reference cycles; they are freed by reference
+    counting when the batch ends, and what cycles there are go at the next collection."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 20), max(thresholds[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 @dataclass(frozen=True)
@@ -767,6 +789,28 @@ class CaseService:
     # -- payments ---------------------------------------------------------------------------------
 
     def payment_run(
+        self,
+        run_date: dt.date,
+        *,
+        holder: str | None = None,
+        batch: int = payments.PLAN_BATCH,
+        order_batch: int = payments.ORDER_BATCH,
+        checkpoint: Checkpoint | None = None,
+        workers: int | None = None,
+    ) -> PaymentRunResult:
+        """The payment run for `run_date` (`trygd payments run`): see `_payment_run`; the
+        garbage collector runs less often meanwhile (`_fewer_collections`)."""
+        with _fewer_collections():
+            return self._payment_run(
+                run_date,
+                holder=holder,
+                batch=batch,
+                order_batch=order_batch,
+                checkpoint=checkpoint,
+                workers=workers,
+            )
+
+    def _payment_run(
         self,
         run_date: dt.date,
         *,
