@@ -10,12 +10,14 @@ today.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from support import NOW, dagpenger_application
 from test_concurrency import citizen, new_person, pg_url, race
 
@@ -23,7 +25,16 @@ from trygd.services.clock import FixedClock
 from trygd.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine
-from trygd.store.models import Event, Job, MeldekortCard, MeldekortDraft, MeldekortResult, Oppgave
+from trygd.store.models import (
+    DecisionRecordRow,
+    Event,
+    Job,
+    MeldekortCard,
+    MeldekortDraft,
+    MeldekortResult,
+    Oppgave,
+    Vedtak,
+)
 
 __all__ = ["pg_url"]
 
@@ -247,3 +258,36 @@ def test_sending_removes_the_draft_and_answers_as_reading_the_card(service: Case
     assert count(service, MeldekortDraft) == 0
     # the answer of the send is what reading the card gives afterwards
     assert sent == service.get_meldekort(me, sak_id, FIRST)
+
+
+def test_a_card_whose_vedtak_lacks_an_amount_is_kept_undetermined_with_a_task(
+    service: CaseService, db_url: str
+) -> None:
+    """A vedtak stored without an amount the period's rule needs (an older record) is not a
+    reason to refuse the person's card: the card is kept, nothing is paid on a guess, and a
+    caseworker gets a task to complete the vedtak (fvl. § 17)."""
+    me, sak_id = granted(service)
+    admin = make_engine(db_url)  # decision records are read-only to the application's role
+    with Session(admin) as session:
+        record_id = session.scalars(
+            select(Vedtak.record_id).where(Vedtak.sak_id == uuid.UUID(sak_id))
+        ).one()
+        row = session.get(DecisionRecordRow, record_id)
+        assert row is not None
+        record = dict(row.record)
+        record["amounts"] = {k: v for k, v in record["amounts"].items() if k != "total_daily"}
+        row.record = record
+        session.commit()
+    admin.dispose()
+    status, sent = service.send_meldekort(me, sak_id, FIRST, week([0] * 14))
+    assert status == 201 and sent["state"] == "sent"
+    result = sent["versions"][0]["result"]
+    assert result["status"] == "undetermined" and result["gross_ore"] == 0
+    calc = result["calculation"]
+    assert calc["undetermined"] == ["vedtak_incomplete"]
+    assert {d["reason"] for d in calc["days"]} == {"withheld_vedtak_incomplete"}
+    assert all(d["legal_basis"] == "fvl. § 17" for d in calc["days"])
+    assert "total_daily" in calc["values"]["missing"]
+    assert "saksbehandler" in calc["explanation"]["nb"]
+    assert service.approved_meldekort_periods(me, sak_id) == []
+    assert count(service, Oppgave, Oppgave.reason == "meldekort_vedtak_incomplete") == 1

@@ -63,11 +63,13 @@ DAY_REASONS: Final = {
     "above_limit_graded": "meldekort_aap_graded",
     "withheld_late": "meldekort_late",
     "withheld_not_job_seeker": "meldekort_not_job_seeker",
+    "withheld_vedtak_incomplete": "meldekort_vedtak_incomplete",
 }
 
 UNDETERMINED_REASONS: Final = {
     "late": "meldekort_late",
     "not_job_seeker": "meldekort_not_job_seeker",
+    "vedtak_incomplete": "meldekort_vedtak_incomplete",
 }
 
 
@@ -210,6 +212,40 @@ def ore(kroner: Any, name: str) -> int:
     if not exact.is_finite() or exact < 0 or exact != exact.to_integral_value():
         raise ValueError(f"the vedtak's amount {name} is not a whole number of øre: {kroner}")
     return int(exact)
+
+
+def vedtak_incomplete(
+    benefit: str, given: PeriodInput, parameter_set: ParameterSet, missing: str
+) -> PeriodResult:
+    """The result of a card whose vedtak lacks a fact or amount the period's rule needs
+    (`missing` names it): nothing is paid and nothing is guessed; a caseworker completes the
+    vedtak and decides the period (fvl. § 17). The card itself is kept as sent."""
+    lines = tuple(
+        DayLine(
+            day=day.day,
+            paid=False,
+            amount_ore=0,
+            reason="withheld_vedtak_incomplete",
+            legal_basis=legal_basis_text(parameter_set, "withheld_vedtak_incomplete"),
+            hours_worked=day.hours_worked,
+        )
+        for day in given.days
+    )
+    return PeriodResult(
+        benefit=benefit,
+        period_start=given.period_start,
+        period_end=given.period_end,
+        status=UNDETERMINED,
+        gross_ore=0,
+        grade_percent=0,
+        hours_worked=sum((day.hours_worked for day in given.days), Decimal(0)),
+        days=lines,
+        parameters=(),
+        rule_version=rule_version(parameter_set),
+        summary="vedtak_incomplete",
+        values={"missing": missing},
+        undetermined=("vedtak_incomplete",),
+    )
 
 
 def legal_basis_text(parameter_set: ParameterSet, reason: str) -> str:

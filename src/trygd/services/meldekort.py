@@ -27,7 +27,7 @@ from trygd.domain import meldekort as domain
 from trygd.privacy.policy import Action as Access
 from trygd.rules.assessment import default_ruleset
 from trygd.rules.benefits import MELDEKORT
-from trygd.rules.meldekort import CALCULATED, PeriodInput
+from trygd.rules.meldekort import CALCULATED, PeriodInput, vedtak_incomplete
 from trygd.services import access
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.intake import caller_person, caller_saker
@@ -552,13 +552,13 @@ def _calculate(
         late=row.late,
         egenandel_left_ore=egenandel_left,
     )
+    parameter_set = default_ruleset().parameters
     try:
-        result = MELDEKORT[sak.benefit](given, default_ruleset().parameters)
+        result = MELDEKORT[sak.benefit](given, parameter_set)
     except ValueError as error:
-        # The vedtak lacks a stored amount or fact the rule needs: a caseworker must look.
-        raise Conflict(
-            f"the meldekort cannot be calculated: {error}", code="meldekort_vedtak_incomplete"
-        ) from None
+        # The vedtak lacks a stored amount or fact the rule needs: the card is kept, nothing
+        # is paid on a guess, and a caseworker completes the vedtak (the task below).
+        result = vedtak_incomplete(sak.benefit, given, parameter_set, str(error)[:200])
     status = APPROVED if result.status == CALCULATED else UNDETERMINED
     stored = MeldekortResult(
         id=uuid.uuid4(),

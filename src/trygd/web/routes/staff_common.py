@@ -55,6 +55,7 @@ TASK_REASONS = {
     "meldekort_late": N_("A meldekort came after the deadline"),
     "meldekort_not_job_seeker": N_("The meldekort says the person no longer seeks work"),
     "meldekort_late_not_job_seeker": N_("A late meldekort says the person no longer seeks work"),
+    "meldekort_vedtak_incomplete": N_("A meldekort cannot be calculated: the vedtak lacks a fact"),
     "totrinnskontroll": N_("Proposal waiting for approval"),
     "klage_received": N_("New klage"),
     "late_klage": N_("Late klage"),
