@@ -412,7 +412,7 @@ def _protected(service: CaseService) -> list[Protected]:
                 p.identity_number,
                 frozenset(
                     ({p.protection} if p.protection != "none" else set())
-                    | ({"skjermet"} if p.skjermet else set())
+                    | ({"skjerming"} if p.skjermet else set())
                 ),
             )
             for p in persons
