@@ -41,7 +41,7 @@ function page(title, body) {
 <html lang="nb"><head><meta charset="utf-8"><title>${escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
-fieldset{margin:1rem 0}label{display:block;padding:.25rem 0}button{font-size:1rem;padding:.5rem 1rem}</style>
+fieldset{margin:1rem 0}div{padding:.25rem 0}small{color:#555}button{font-size:1rem;padding:.5rem 1rem}</style>
 </head><body><main>${body}</main></body></html>`;
 }
 
@@ -186,7 +186,8 @@ function makeProvider(spec) {
   level === 'idporten-loa-high' ? 'Høyt (idporten-loa-high)' : 'Betydelig (idporten-loa-substantial)'}</label>`).join('')}</fieldset>`
         : '';
       const options = spec.users.map((user) => `
-<label><input type="radio" name="user" value="${escape(user.id)}" required> ${escape(user.label)}</label>`).join('');
+<div><label><input type="radio" name="user" value="${escape(user.id)}" required> ${escape(user.label)}</label>${
+  user.hint ? ` <small>${escape(user.hint)}</small>` : ''}</div>`).join('');
       ctx.type = 'html';
       ctx.body = page(spec.title, `<h1>${escape(spec.title)}</h1>
 <p>Lokal OpenID-tilbyder for utvikling: velg hvem du logger inn som.</p>

@@ -30,7 +30,11 @@ import secrets
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +108,8 @@ def employees() -> list[dict[str, Any]]:
         users.append(
             {
                 "id": employee.id,
-                "label": f"{employee.name} ({employee.id}), {employee.description}",
+                "label": employee.name,
+                "hint": f"{employee.id}, {employee.description}",
                 "claims": {
                     "NAVident": employee.id,
                     "name": employee.name,
@@ -190,9 +195,44 @@ def node() -> str:
     return found
 
 
-def start(provider_config: Path, **popen: Any) -> subprocess.Popen[Any]:
-    """Start the provider with `provider_config` (it runs until stopped)."""
-    return subprocess.Popen([node(), str(SCRIPT), str(provider_config)], cwd=ROOT, **popen)
+def available() -> bool:
+    """Whether the provider can run here: Node.js, and npm's oidc-provider installed."""
+    return shutil.which("node") is not None and (ROOT / "node_modules" / "oidc-provider").is_dir()
+
+
+@contextmanager
+def running(folder: Path, port: int, trygd_url: str, timeout: float = 30.0) -> Iterator[Path]:
+    """The provider on 127.0.0.1:`port` for trygd at `trygd_url`, until the block ends;
+    yields the path of trygd's side of the configuration (for TRYGD_OIDC_CONFIG). Its output
+    goes to `folder`/provider.log."""
+    provider_config, trygd_config = write_configs(folder, port, trygd_url)
+    with (folder / "provider.log").open("w") as log:
+        process = subprocess.Popen(
+            [node(), str(SCRIPT), str(provider_config)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(process, port, timeout, folder / "provider.log")
+            yield trygd_config
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_for(process: subprocess.Popen[Any], port: int, timeout: float, log: Path) -> None:
+    url = f"http://127.0.0.1:{port}/idporten/.well-known/openid-configuration"
+    ends = time.monotonic() + timeout
+    while time.monotonic() < ends:
+        if process.poll() is not None:
+            raise RuntimeError(f"the OpenID provider stopped:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the OpenID provider did not answer within {timeout} s")
 
 
 def main(argv: list[str] | None = None) -> None:
