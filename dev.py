@@ -91,11 +91,9 @@ def start(args: list[str]) -> None:
     env = dict(os.environ)
     if shutil.which("node") and (NODE_MODULES / "oidc-provider").is_dir():
         trygd_url = f"http://127.0.0.1:{port}"
-        provider = subprocess.Popen(
-            [BIN / "python", "-m", "trygd.demo.oidc", "--port", str(provider_port)]
-            + ["--trygd-url", trygd_url, "--folder", str(folder)],
-            cwd=ROOT,
-        )
+        command = [BIN / "python", "-m", "trygd.demo.oidc", "--port", str(provider_port)]
+        command += ["--trygd-url", trygd_url, "--folder", folder]
+        provider = subprocess.Popen(command, cwd=ROOT)
         discovery = f"http://127.0.0.1:{provider_port}/idporten/.well-known/openid-configuration"
         for _ in range(100):
             if provider.poll() is not None:
@@ -110,9 +108,9 @@ def start(args: list[str]) -> None:
     else:
         print("warning: Node.js or npm's oidc-provider is missing: demo sign-in only", flush=True)
     try:
-        command = [str(BIN / "trygd"), "serve", "--demo", *args]
-        print("+", " ".join(command), flush=True)
-        result = subprocess.run(command, cwd=ROOT, env=env)
+        serve = [str(BIN / "trygd"), "serve", "--demo", *args]
+        print("+", " ".join(serve), flush=True)
+        result = subprocess.run(serve, cwd=ROOT, env=env)
     except KeyboardInterrupt:
         result = subprocess.CompletedProcess([], 0)
     finally:
