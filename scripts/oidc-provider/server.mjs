@@ -55,6 +55,9 @@ function makeProvider(spec) {
   const issuer = `http://${HOST}:${config.port}${spec.path}`;
   const users = new Map(spec.users.map((user) => [user.id, user]));
   const citizen = spec.kind === 'citizen';
+  // ID-porten's `locale` is the language the person used there, which starts as the client's
+  // `ui_locales`: kept per user at sign-in (a development provider: one browser at a time).
+  const chosenLocale = new Map();
   const claimNames = citizen ? ['pid', 'locale', 'name'] : ['NAVident', 'name', 'groups'];
 
   const policy = interactionPolicy.base();
@@ -103,7 +106,9 @@ function makeProvider(spec) {
     findAccount: async (_ctx, id) => {
       const user = users.get(id);
       if (!user) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...user.claims }) };
+      const claims = { sub: id, ...user.claims };
+      if (citizen && chosenLocale.has(id)) claims.locale = chosenLocale.get(id);
+      return { accountId: id, claims: async () => claims };
     },
     extraTokenClaims: async (ctx, token) => {
       // ID-porten's access tokens carry pid and acr; Entra ID's carry NAVident and groups.
@@ -119,8 +124,12 @@ function makeProvider(spec) {
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
-          ctx.body = page('Logg ut', `<h1>Logg ut av ${escape(spec.title)}?</h1>${form}
-<button type="submit" form="op.logoutForm" value="yes" name="logout">Logg ut</button>`);
+          // As ID-porten: a sign-out asked for with the client's ID token needs no question;
+          // the form goes by itself (the button is there for a browser without scripts).
+          ctx.body = page('Logg ut', `<p>Logger ut av ${escape(spec.title)} …</p>${form}
+<input type="hidden" name="logout" value="yes" form="op.logoutForm">
+<noscript><button type="submit" form="op.logoutForm">Logg ut</button></noscript>
+<script>document.getElementById('op.logoutForm').submit();</script>`);
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.body = page('Logget ut', `<h1>Du er logget ut av ${escape(spec.title)}</h1>`);
@@ -215,6 +224,8 @@ function makeProvider(spec) {
         return undefined;
       }
       login.acr = acr;
+      const locale = String(details.params.ui_locales ?? '').split(' ')[0];
+      if (['nb', 'nn', 'en', 'se'].includes(locale)) chosenLocale.set(user.id, locale);
     }
     await provider.interactionFinished(ctx.req, ctx.res, { login }, { mergeWithLastSubmission: false });
     ctx.respond = false;

@@ -150,9 +150,13 @@ def test_a_citizen_signs_in_through_id_porten_as_herself(app):
     assert page.status_code == 200 and "Anna Dahl" in page.text
 
 
-def test_the_citizens_locale_chooses_the_language(app):
-    client, _idp, done = sign_in(app, "idporten", "Bjørn Lie", SUBSTANTIAL)
-    assert done.status_code == 303
+def test_the_language_chosen_at_id_porten_becomes_the_pages_language(app):
+    client, idp = browser(app), at_provider()
+    start = client.get("/login/idporten", params={"lang": "en"})
+    assert "ui_locales=en" in start.headers["location"]
+    answer = answer_of(idp, start.headers["location"], "Gro Nilsen", SUBSTANTIAL)
+    assert client.get(answer.removeprefix(TRYGD)).status_code == 303
+    assert claims_of(client)["locale"] == "en"
     assert client.cookies.get("trygd_lang") == "en"
 
 
