@@ -191,8 +191,8 @@ function makeProvider(spec) {
       const lowest = LEVELS.indexOf(lowestRequested(details.params));
       const levels = citizen
         ? `<fieldset><legend>Sikkerhetsnivå</legend>${LEVELS.slice(lowest).map((level, index) => `
-<label><input type="radio" name="acr" value="${level}"${index === 0 ? ' checked' : ''}> ${
-  level === 'idporten-loa-high' ? 'Høyt (idporten-loa-high)' : 'Betydelig (idporten-loa-substantial)'}</label>`).join('')}</fieldset>`
+<div><label><input type="radio" name="acr" value="${level}"${index === 0 ? ' checked' : ''}> ${
+  level === 'idporten-loa-high' ? 'Høyt (idporten-loa-high)' : 'Betydelig (idporten-loa-substantial)'}</label></div>`).join('')}</fieldset>`
         : '';
       const options = spec.users.map((user) => `
 <div><label><input type="radio" name="user" value="${escape(user.id)}" required> ${escape(user.label)}</label>${
