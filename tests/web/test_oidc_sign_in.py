@@ -39,7 +39,7 @@ from trygd.demo import oidc as local_provider
 from trygd.demo.seed import seed
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
-from trygd.store.models import PendingSignIn, Person, Sak
+from trygd.store.models import Letter, PendingSignIn, Person, Sak, Vedtak
 from trygd.web.app import create_site
 from trygd.web.session import SESSION_COOKIE
 
@@ -435,3 +435,27 @@ def test_signing_out_ends_the_session_here_and_at_the_provider(app, provider):
     again = browser(app).get("/login/entra")
     first = idp.get(again.headers["location"])
     assert first.status_code == 303 and "/interaction/" in first.headers["location"]
+
+
+def test_every_page_of_a_health_case_asks_for_the_high_level(app):
+    """The overview, the case, its change form, its letters and its vedtak: each sends a
+    substantial sign-in to step up instead of showing the page."""
+    with app.state.service.sessions() as session:
+        sak, person = session.execute(
+            select(Sak, Person)
+            .join(Person, Person.id == Sak.person_id)
+            .join(Letter, Letter.sak_id == Sak.id)
+            .where(Sak.benefit.in_(("aap", "sykepenger", "uforetrygd")))
+        ).first()
+        letter = session.scalars(select(Letter).where(Letter.sak_id == sak.id)).first()
+        vedtak = session.scalars(select(Vedtak).where(Vedtak.sak_id == sak.id)).first()
+    pages = [f"/my/cases/{sak.id}", f"/my/cases/{sak.id}/change", f"/my/letters/{letter.id}"]
+    pages += [f"/my/letters/{letter.id}/pdf", "/my", "/my/cases"]
+    if vedtak is not None:
+        pages += [f"/my/vedtak/{vedtak.id}", f"/my/vedtak/{vedtak.id}/klage"]
+    client, _idp, _done = sign_in(app, "idporten", person.name, SUBSTANTIAL)
+    for path in pages:
+        answer = client.get(path)
+        assert answer.status_code == 303, path
+        assert answer.headers["location"].startswith("/login/idporten?"), path
+        assert "level=idporten-loa-high" in answer.headers["location"], path

@@ -333,6 +333,7 @@ def _klage_page(
 def new_klage(request: Request, vedtak_id: str) -> Response:
     context = require_context(request)
     vedtak = service(request).get_vedtak(context, vedtak_id, request_language(request))
+    check_assurance(request, context, vedtak.benefit)
     return _klage_page(request, vedtak, {}, FormErrors())
 
 
@@ -406,6 +407,7 @@ def my_klage(
 ) -> Response:
     context = require_context(request)
     klage = service(request).get_klage(context, klage_id)
+    check_assurance(request, context, service(request).get_sak(context, klage["sak_id"])["benefit"])
     return page(
         request,
         "citizen/klage.html",
