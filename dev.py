@@ -5,7 +5,8 @@ Only a Python 3.11+ interpreter is needed on a fresh machine: the first run
 creates `.venv/`, installs the project with its development tools, and later
 runs reinstall only when `pyproject.toml` changes.
 
-    python3 dev.py start   # serve the API with demo data on http://127.0.0.1:8000
+    python3 dev.py start   # serve the API with demo data on http://127.0.0.1:8000, and
+                           # the local OpenID provider (sign-in) on http://127.0.0.1:8001
     python3 dev.py test    # lint, type-check, import contracts and the whole test suite
 """
 
@@ -16,6 +17,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -68,8 +71,53 @@ def ensure_front_end_packages() -> None:
     NODE_STAMP.write_text(wanted)
 
 
+def _option(args: list[str], name: str, default: str) -> str:
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return default
+
+
 def start(args: list[str]) -> None:
-    _run(BIN / "trygd", "serve", "--demo", *args)
+    """trygd with demo data, and the local OpenID provider its sign-in goes through
+    (`trygd.demo.oidc`: ID-porten and Entra ID stand-ins whose users are the demo persons and
+    employees) on the next port up (TRYGD_OIDC_PORT to choose another)."""
+    port = int(_option(args, "--port", "8000"))
+    provider_port = int(os.environ.get("TRYGD_OIDC_PORT", port + 1))
+    folder = ROOT / ".dev" / "oidc"
+    provider = None
+    env = dict(os.environ)
+    if shutil.which("node") and (NODE_MODULES / "oidc-provider").is_dir():
+        trygd_url = f"http://127.0.0.1:{port}"
+        command = [BIN / "python", "-m", "trygd.demo.oidc", "--port", str(provider_port)]
+        command += ["--trygd-url", trygd_url, "--folder", folder]
+        provider = subprocess.Popen(command, cwd=ROOT)
+        discovery = f"http://127.0.0.1:{provider_port}/idporten/.well-known/openid-configuration"
+        for _ in range(100):
+            if provider.poll() is not None:
+                sys.exit("the local OpenID provider did not start (is the port taken?)")
+            try:
+                with urllib.request.urlopen(discovery, timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        env["TRYGD_OIDC_CONFIG"] = str(folder / "trygd.json")
+        print(f"Sign in at http://127.0.0.1:{port}/login (through the local OpenID provider)")
+    else:
+        print("warning: Node.js or npm's oidc-provider is missing: demo sign-in only", flush=True)
+    try:
+        serve = [str(BIN / "trygd"), "serve", "--demo", *args]
+        print("+", " ".join(serve), flush=True)
+        result = subprocess.run(serve, cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        result = subprocess.CompletedProcess([], 0)
+    finally:
+        if provider is not None:
+            provider.terminate()
+            provider.wait(timeout=10)
+    sys.exit(result.returncode)
 
 
 def test(args: list[str]) -> None:

@@ -13,6 +13,7 @@ would click. Also writes `<out>/index.html`, which shows them all side by side.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import os
 import re
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from trygd.demo import oidc as local_provider
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("nb", "nn", "en")
@@ -97,9 +100,12 @@ def _chromium() -> str:
     return found
 
 
-def _start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+def _start_server(
+    folder: Path, port: int, oidc_config: Path | None
+) -> tuple[subprocess.Popen[bytes], str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGD_")}
+    if oidc_config is not None:  # the sign-in page then shows ID-porten's and Entra ID's buttons
+        env["TRYGD_OIDC_CONFIG"] = str(oidc_config)
     trygd = Path(sys.executable).with_name("trygd")
     process = subprocess.Popen(
         [str(trygd), "serve", "--demo", "--port", str(port)],
@@ -155,8 +161,16 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     made: list[tuple[str, str, Path]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        process, base = _start_server(Path(folder))
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        port = _free_port()
+        oidc_config = None
+        if local_provider.available():
+            oidc_config = stack.enter_context(
+                local_provider.running(
+                    Path(folder) / "oidc", _free_port(), f"http://127.0.0.1:{port}"
+                )
+            )
+        process, base = _start_server(Path(folder), port, oidc_config)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(

@@ -1,8 +1,10 @@
 """Browser tests: whole journeys in Debian's Chromium, driven by Playwright.
 
-One real server (`trygd serve --demo`, as the README starts it, on a fresh SQLite database
-with the demo data and its job worker) serves the whole browser session. Each test gets a
-new browser context (no cookies), so it signs in as the demo user it needs.
+One real server (`trygd serve --demo`, as `python3 dev.py start` starts it, on a fresh SQLite
+database with the demo data and its job worker) serves the whole browser session, with the
+local OpenID provider (`trygd.demo.oidc`: npm's oidc-provider with the demo users) on another
+free loopback port. Each test gets a new browser context (no cookies), and signs in through
+the provider as the demo person or employee it needs, as a newcomer would.
 
 Chromium is the distribution's (`/usr/bin/chromium`, installed by `.ci/run`; set
 `TRYGD_CHROMIUM` for another). Without it the tests are skipped on a developer machine, but
@@ -23,10 +25,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
+
+from trygd.demo import oidc as local_provider
+from trygd.demo import users as demo_users
 
 ROOT = Path(__file__).resolve().parents[2]
 TRYGD = Path(sys.executable).with_name("trygd")
@@ -58,11 +63,25 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `trygd serve --demo` on a free port, with a fresh SQLite database."""
-    folder = tmp_path_factory.mktemp("browser-server")
+def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """The local OpenID provider on a free port, for trygd on another: (trygd's port, the
+    path of trygd's side of the configuration)."""
+    if not local_provider.available():
+        _missing("Node.js or npm's oidc-provider is missing (python3 dev.py test runs npm ci)")
+    folder = tmp_path_factory.mktemp("browser-oidc")
     port = _free_port()
+    with local_provider.running(folder, _free_port(), f"http://127.0.0.1:{port}") as config:
+        yield port, config
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory, provider: tuple[int, Path]) -> Iterator[str]:
+    """A real `trygd serve --demo` on a free port, with a fresh SQLite database, signing in
+    through the local OpenID provider."""
+    folder = tmp_path_factory.mktemp("browser-server")
+    port, config = provider
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGD_")}
+    env["TRYGD_OIDC_CONFIG"] = str(config)
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [str(TRYGD), "serve", "--demo", "--port", str(port)],
@@ -121,12 +140,25 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def sign_in(page: Any, name: str, next_url: str = "/") -> None:
-    """Sign in on the demo sign-in page as the demo user whose label is `name`."""
-    page.goto("/login?" + urlencode({"next": next_url}))
+EMPLOYEES = frozenset(employee.name for employee in demo_users.EMPLOYEES)
+LEVELS = {
+    "idporten-loa-high": "Høyt (idporten-loa-high)",
+    "idporten-loa-substantial": "Betydelig (idporten-loa-substantial)",
+}
+
+
+def sign_in(page: Any, name: str, next_url: str = "/", level: str = "idporten-loa-high") -> None:
+    """Sign in through the local OpenID provider as the demo person or employee `name`: at
+    ID-porten (at `level`) for a person, at Entra ID for an employee. The browser's cookies
+    go first, the provider's included, so the provider asks who signs in."""
+    page.context.clear_cookies()
+    provider = "entra" if name in EMPLOYEES else "idporten"
+    page.goto(f"/login/{provider}?" + urlencode({"next": next_url}))
     page.get_by_label(name, exact=True).check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Logg inn").click()
+    if provider == "idporten":
+        page.get_by_label(LEVELS[level], exact=True).check()
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(lambda url: urlsplit(url).path.split("/")[1] not in ("idporten", "entra"))
     page.wait_for_load_state()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from conftest import check_accessibility, sign_in
 
@@ -34,7 +36,11 @@ def test_a_citizen_signs_in_and_out(page):
     sign_in(page, "Anna Dahl")
     assert page.url.endswith("/my")
     page.get_by_role("button", name="Logg ut").click()
+    # Signed out here and at ID-porten, and back on the front page.
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
     assert page.get_by_role("heading", level=1).inner_text() == "Stønader fra folketrygden"
+    page.goto("/my")
+    assert "/login" in page.url
 
 
 @pytest.mark.parametrize(

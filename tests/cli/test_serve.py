@@ -101,3 +101,24 @@ def test_serve_refuses_a_secret_shorter_than_32_bytes(tmp_path, demo):
     assert "TRYGD_TOKEN_SECRET must be at least 32 bytes long (it is 31)" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "trygd.sqlite3").exists()  # refused before anything was done
+
+
+@pytest.mark.parametrize("config", [None, "missing.json", "broken.json"])
+def test_serve_outside_demo_needs_the_openid_providers_configuration(tmp_path, config):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGD_")}
+    env["TRYGD_TOKEN_SECRET"] = "s" * 32
+    (tmp_path / "broken.json").write_text('{"public_url": "http://x", "issuers": {"a": {}}}')
+    if config:
+        env["TRYGD_OIDC_CONFIG"] = str(tmp_path / config)
+    result = subprocess.run(
+        [str(TRYGD), "serve", "--port", str(_free_port())],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert ("TRYGD_OIDC_CONFIG" if config is None else "OpenID configuration") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "trygd.sqlite3").exists()

@@ -71,11 +71,15 @@ def test_the_environment_gives_production_tokens_outside_demo_mode(monkeypatch, 
     monkeypatch.setenv("TRYGD_DATABASE_URL", db_url)
     monkeypatch.setenv("TRYGD_TOKEN_SECRET", TOKENS.secret)
     monkeypatch.delenv("TRYGD_DEMO", raising=False)
-    service, tokens, demo = parts_from_environment()
+    monkeypatch.delenv("TRYGD_OIDC_CONFIG", raising=False)
+    service, identities, demo = parts_from_environment()
+    tokens = identities.local
     assert not demo and type(tokens) is SignedTokens and tokens.issuer == "trygd"
+    assert identities.issuers == {}
     service.engine.dispose()
     monkeypatch.setenv("TRYGD_DEMO", "1")
-    service, tokens, demo = parts_from_environment()
+    service, identities, demo = parts_from_environment()
+    tokens = identities.local
     assert demo and isinstance(tokens, DemoTokens) and tokens.issuer == "trygd-demo"
     service.engine.dispose()
     monkeypatch.setenv("TRYGD_TOKEN_SECRET", "s" * 31)

@@ -125,6 +125,8 @@ VALUES: dict[tuple[str, ...], Callable[[Session], list[Owned]]] = {
     ("benefit", "fact"): _question_pairs,
     ("request_id", "sak_id"): _request_pairs,
     ("period_start", "sak_id"): _meldekort_pairs,
+    # Sign-in through a provider (none is configured here, so every one is "not found").
+    ("provider",): lambda _s: [({"": name}, None) for name in ("idporten", "entra", "nonsense")],
 }
 STATIC = {
     "/static/{name}": [p.name for p in assets.STATIC.iterdir()],

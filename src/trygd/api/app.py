@@ -24,12 +24,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trygd import __version__
 from trygd.api import problems
-from trygd.api.identity import IdentityProvider, SignedTokens, check_secret, tokens_for
+from trygd.api.identity import IdentityProvider, check_secret, tokens_for
+from trygd.api.oidc import Identities, OidcSettings, load_settings
 from trygd.api.openapi import document
 from trygd.api.routes import PREFIX, router
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService, Settings
-from trygd.services.signins import SignIns
+from trygd.services.signins import ProviderSignIns, SignIns
 from trygd.store.database import application_engine
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def create_app(service: CaseService, identity: IdentityProvider, *, demo: bool) 
     app.state.service = service
     app.state.identity = identity
     app.state.signins = SignIns(service.engine)
+    app.state.provider_signins = ProviderSignIns(service.engine)
     app.state.demo = demo
     # The users to sign in as: only in demo mode, and read through the services.
     app.state.demo_users = None
@@ -204,9 +206,10 @@ class CorrelationId:
         await self.app(scope, receive, send_with_id)
 
 
-def parts_from_environment() -> tuple[CaseService, SignedTokens, bool]:
-    """The service, the tokens and demo mode, as `trygd serve` sets them (also in each
-    uvicorn worker process): TRYGD_DEMO, TRYGD_TOKEN_SECRET, TRYGD_DATABASE_URL.
+def parts_from_environment() -> tuple[CaseService, Identities, bool]:
+    """The service, the identities and demo mode, as `trygd serve` sets them (also in each
+    uvicorn worker process): TRYGD_DEMO, TRYGD_TOKEN_SECRET, TRYGD_DATABASE_URL, and
+    TRYGD_OIDC_CONFIG, the OpenID providers' configuration (`trygd.api.oidc`).
 
     Outside demo mode the tokens are production tokens (their own issuer and audience), so a
     demo token is refused there even if it was signed with the same secret."""
@@ -218,4 +221,7 @@ def parts_from_environment() -> tuple[CaseService, SignedTokens, bool]:
         secret = secrets.token_urlsafe(32)
     check_secret(secret)
     tokens = tokens_for(secret, demo=demo)
-    return CaseService(application_engine(), Settings(demo=demo)), tokens, demo
+    config = os.environ.get("TRYGD_OIDC_CONFIG")
+    settings: OidcSettings | None = load_settings(config) if config else None
+    identities = Identities(tokens, settings)
+    return CaseService(application_engine(), Settings(demo=demo)), identities, demo

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from trygd.api.identity import WeakSecret, check_secret
+from trygd.api.oidc import ConfigError, load_settings
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import application_engine, database_url, migrate_database, safe_url
 
@@ -33,7 +34,9 @@ def work_forever(service: CaseService, stop: threading.Event, interval: float) -
 
 
 def serve_command(
-    demo: Annotated[bool, typer.Option("--demo", help="Load demo data; allow demo tokens")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load demo data; allow demo sign-in and demo tokens")
+    ] = False,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes", min=1, max=64)] = 1,
@@ -41,7 +44,10 @@ def serve_command(
         bool, typer.Option("--job-worker/--no-job-worker", help="Run background jobs too")
     ] = True,
 ) -> None:
-    """Migrate the database, load demo data with --demo, and serve the API."""
+    """Migrate the database, load demo data with --demo, and serve the pages and the API.
+
+    Sign-in goes through the OpenID providers named in the file TRYGD_OIDC_CONFIG (required
+    without --demo; `python3 dev.py start` runs a local one)."""
     import uvicorn
 
     url = database_url()
@@ -58,6 +64,20 @@ def serve_command(
     except WeakSecret as error:
         console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    # Sign-in goes through the OpenID providers of TRYGD_OIDC_CONFIG (`trygd.api.oidc`);
+    # demo mode can do without them (its demo sign-in and demo tokens).
+    oidc_config = os.environ.get("TRYGD_OIDC_CONFIG")
+    if not oidc_config and not demo:
+        console.print("error: TRYGD_OIDC_CONFIG must name the OpenID providers' configuration")
+        raise typer.Exit(2)
+    if oidc_config:
+        try:
+            providers = load_settings(oidc_config)
+        except ConfigError as error:
+            console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        names = ", ".join(f"{i.name} ({i.issuer})" for i in providers.issuers)
+        console.print(f"Sign-in through {names}.", markup=False, highlight=False)
     migrate_database()
     # The server processes need only the application's login, not the owner's.
     os.environ.pop("TRYGD_MIGRATION_DATABASE_URL", None)

@@ -33,6 +33,19 @@ class Clearance(StrEnum):
     SKJERMING = "skjerming"  # NAV employees and their families
 
 
+class Assurance(StrEnum):
+    """ID-porten's levels of assurance of a citizen's sign-in (eIDAS), lowest first."""
+
+    SUBSTANTIAL = "idporten-loa-substantial"  # e.g. MinID
+    HIGH = "idporten-loa-high"  # BankID, Buypass, Commfides
+
+
+def assurance_rank(value: object) -> int:
+    """The rank of an assurance level (higher is stronger); -1 for none or an unknown one."""
+    levels = [level.value for level in Assurance]
+    return levels.index(value) if isinstance(value, str) and value in levels else -1
+
+
 class Protection(StrEnum):
     NONE = "none"
     FORTROLIG = "fortrolig"

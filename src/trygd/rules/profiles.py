@@ -228,3 +228,7 @@ class BenefitProfile:
     guide: Guide
     payments: Payments | None = None
     regulation: Regulation | None = None
+    health_data: bool = False
+    """The case rests on health data (a special category, GDPR art. 9): a citizen sees its
+    pages only after signing in at ID-porten's high level of assurance (`idporten-loa-high`);
+    other cases need substantial (docs/privacy.md, "Levels of sign-in")."""

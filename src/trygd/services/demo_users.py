@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from trygd.privacy.policy import Assurance
 from trygd.services.errors import InvalidInput
 from trygd.store.models import Person
 
@@ -91,6 +92,9 @@ class DemoUsers:
             "name": person.name,
             "roles": ["citizen"],
             "pid": person.identity_number,
+            # A demo sign-in stands in for ID-porten at its high level (BankID): the demo
+            # citizen sees every page of their own, health data included.
+            "acr": Assurance.HIGH.value,
         }
 
     def _person(self, user: str) -> Person | None:

@@ -12,23 +12,34 @@ process within `refresh_seconds` (default 1 s).
 
 A row is needed only until the session could not last any longer anyway (`expires_at`); each
 revocation deletes the rows past that, so the table holds only the last hours' sign-outs.
+
+Sign-in through an OpenID provider keeps two more things on the server (`ProviderSignIns`):
+the sign-in on its way to the provider (`pending_sign_ins`: the `state` the answer must carry,
+the ID token's `nonce`, the PKCE `code_verifier`; taken once, within `PENDING_LIFETIME`), and,
+for each web session that began there, the provider's ID token (`provider_sessions`), which
+signing out sends back to the provider so that it ends its session too. Neither is ever in
+the browser.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 import time
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from trygd.store.models import RevokedSession
+from trygd.store.models import PendingSignIn, ProviderSession, RevokedSession
 
 # Rows revoked this long before the last look are read again: a revocation committed a little
 # after the moment it carries, or stamped by a server whose clock is a little behind, is not
 # missed.
 OVERLAP = dt.timedelta(seconds=60)
+# A sign-in must come back from the provider within this.
+PENDING_LIFETIME = dt.timedelta(minutes=10)
 
 
 class SignIns:
@@ -83,6 +94,109 @@ class SignIns:
             self._revoked = {key: ends for key, ends in self._revoked.items() if _aware(ends) > now}
             self._looked_at = now
             self._next_look = time.monotonic() + self.refresh_seconds
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    """A sign-in on its way to provider `provider`."""
+
+    state: str
+    provider: str
+    nonce: str
+    code_verifier: str
+    next_url: str
+    level: str | None
+
+
+class ProviderSignIns:
+    """Sign-ins through OpenID providers: those on their way, and the ID token of each web
+    session that began at a provider."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def begin(
+        self, provider: str, next_url: str, level: str | None, now: dt.datetime | None = None
+    ) -> PendingLogin:
+        """A new sign-in at `provider`, with fresh random `state`, `nonce` and PKCE verifier
+        (RFC 7636 § 4.1: 43 to 128 characters; 48 random bytes make 64)."""
+        now = now or dt.datetime.now(dt.UTC)
+        login = PendingLogin(
+            state=secrets.token_urlsafe(32),
+            provider=provider,
+            nonce=secrets.token_urlsafe(32),
+            code_verifier=secrets.token_urlsafe(48),
+            next_url=next_url[:2000],
+            level=level,
+        )
+        with self.engine.begin() as connection:
+            connection.execute(delete(PendingSignIn).where(PendingSignIn.expires_at < now))
+            connection.execute(
+                insert(PendingSignIn).values(
+                    state=login.state,
+                    provider=provider,
+                    nonce=login.nonce,
+                    code_verifier=login.code_verifier,
+                    next_url=login.next_url,
+                    level=level,
+                    expires_at=now + PENDING_LIFETIME,
+                )
+            )
+        return login
+
+    def take(self, state: str, now: dt.datetime | None = None) -> PendingLogin | None:
+        """The sign-in whose state is `state`, once: it is deleted, so an answer cannot be
+        used twice. None when there is none, or it is older than `PENDING_LIFETIME`."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                delete(PendingSignIn)
+                .where(PendingSignIn.state == state[:64])
+                .returning(
+                    PendingSignIn.provider,
+                    PendingSignIn.nonce,
+                    PendingSignIn.code_verifier,
+                    PendingSignIn.next_url,
+                    PendingSignIn.level,
+                    PendingSignIn.expires_at,
+                )
+            ).first()
+        if row is None or _aware(row.expires_at) <= now:
+            return None
+        return PendingLogin(
+            state, row.provider, row.nonce, row.code_verifier, row.next_url, row.level
+        )
+
+    def started(
+        self,
+        session_id: str,
+        provider: str,
+        id_token: str,
+        expires_at: dt.datetime,
+        now: dt.datetime | None = None,
+    ) -> None:
+        """Web session `session_id` began at `provider` with `id_token`."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.engine.begin() as connection:
+            connection.execute(delete(ProviderSession).where(ProviderSession.expires_at < now))
+            connection.execute(
+                insert(ProviderSession).values(
+                    session_id=session_id,
+                    provider=provider,
+                    id_token=id_token,
+                    expires_at=expires_at,
+                )
+            )
+
+    def ended(self, session_id: str) -> tuple[str, str] | None:
+        """Forget web session `session_id`: its provider and ID token, if it began at one."""
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                delete(ProviderSession)
+                .where(ProviderSession.session_id == session_id[:64])
+                .returning(ProviderSession.provider, ProviderSession.id_token)
+            ).first()
+        return (row.provider, row.id_token) if row is not None else None
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -568,6 +568,35 @@ class RevokedSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class PendingSignIn(Base):
+    """A sign-in sent to an identity provider and not back yet: what the answer must match
+    (`state`, the ID token's `nonce`) and the PKCE `code_verifier` that redeems its code.
+    Taken (deleted) when the answer comes; useless after `expires_at`."""
+
+    __tablename__ = "pending_sign_ins"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    nonce: Mapped[str] = mapped_column(String(64))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    next_url: Mapped[str] = mapped_column(String(2000))
+    level: Mapped[str | None] = mapped_column(String(40))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ProviderSession(Base):
+    """A web sign-in session that began at an identity provider: the ID token that asks the
+    provider to end its session too when the user signs out here (`id_token_hint`). Deleted
+    on sign-out; useless after `expires_at` (the session's absolute limit)."""
+
+    __tablename__ = "provider_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    id_token: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class MeldekortCard(Base):
     """One version of a sent meldekort for one sak and meldeperiode (ftrl. §§ 4-8, 11-10).
 

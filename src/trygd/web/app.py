@@ -23,8 +23,14 @@ from trygd.api.identity import IdentityProvider
 from trygd.services.errors import NotAuthenticated, ServiceError
 from trygd.services.facade import CaseService
 from trygd.web import assets
-from trygd.web.routes import citizen, common, staff
-from trygd.web.session import FormRejected, SignInRequired, csrf_key_for, login_url
+from trygd.web.routes import citizen, common, signin, staff
+from trygd.web.session import (
+    FormRejected,
+    SignInRequired,
+    StepUpRequired,
+    csrf_key_for,
+    login_url,
+)
 from trygd.web.templating import environment, render
 
 log = logging.getLogger(__name__)
@@ -53,6 +59,7 @@ def create_site(service: CaseService, identity: IdentityProvider, *, demo: bool)
     app = create_app(service, identity, demo=demo)
     app.state.csrf_key = csrf_key_for(getattr(identity, "secret", None))
     app.include_router(common.router)
+    app.include_router(signin.router)
     app.include_router(citizen.router)
     app.include_router(staff.router)
 
@@ -109,6 +116,13 @@ def _answer_pages_with_pages(app: FastAPI) -> None:
         assert isinstance(error, SignInRequired)
         return RedirectResponse(login_url(error.next_url), status_code=303)
 
+    async def step_up(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StepUpRequired)
+        target = signin.step_up_url(request, error.next_url, error.level)
+        if target is None:  # no ID-porten here: the page stays closed
+            return render(request, "common/error.html", status_code=403, step_up=True)
+        return RedirectResponse(target, status_code=303)
+
     async def form_rejected(request: Request, _error: Exception) -> Response:
         return render(request, "common/error.html", status_code=403, csrf_failed=True)
 
@@ -133,6 +147,7 @@ def _answer_pages_with_pages(app: FastAPI) -> None:
 
     app.add_exception_handler(ServiceError, service_error)
     app.add_exception_handler(SignInRequired, sign_in)
+    app.add_exception_handler(StepUpRequired, step_up)
     app.add_exception_handler(FormRejected, form_rejected)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

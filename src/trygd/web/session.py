@@ -3,8 +3,12 @@
 A signed-in browser holds the same kind of signed token the API takes as a bearer token, in
 an HttpOnly, SameSite=Lax cookie (Secure when served over HTTPS), so the pages and the API
 trust exactly the same identities and the services check access and write the audit trail the
-same way. A real identity provider (ID-porten for citizens, Entra ID for employees) would set
-this cookie after its own OIDC sign-in; in demo mode `/login` issues it for a demo user.
+same way. The cookie is set after a sign-in through an OpenID provider (ID-porten for
+citizens, Entra ID for employees: `trygd.web.routes.signin`), or in demo mode by `/login` for
+a demo user. Each sign-in starts a new session (a new `sid`) and ends the one the browser had.
+
+A citizen's pages about a case that rests on health data need the high level of assurance
+(`require_assurance`); a session at a lower level is sent back to ID-porten to step up.
 
 A web sign-in is short-lived: its token expires `WEB_IDLE` after it was issued, and each page
 shown more than `RENEW_AFTER` later gives the browser a fresh token of the same session, but
@@ -39,6 +43,7 @@ from trygd.api.identity import (
     new_session_id,
     session_ends,
 )
+from trygd.privacy.policy import Role, assurance_rank
 from trygd.services.files import MAX_FILE_BYTES
 from trygd.services.unit_of_work import RequestContext
 
@@ -60,6 +65,16 @@ class SignInRequired(Exception):
     def __init__(self, next_url: str) -> None:
         super().__init__(next_url)
         self.next_url = next_url
+
+
+class StepUpRequired(Exception):
+    """The page needs a sign-in at a higher level of assurance than the session has; the
+    handler sends the browser to sign in again at `level` and back to `next_url`."""
+
+    def __init__(self, next_url: str, level: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+        self.level = level
 
 
 class FormRejected(Exception):
@@ -84,6 +99,11 @@ def _claims(request: Request) -> dict[str, Any] | None:
     return claims
 
 
+def current_claims(request: Request) -> dict[str, Any] | None:
+    """The claims of the browser's live sign-in session, or None."""
+    return _claims(request)
+
+
 def _within_absolute_limit(claims: dict[str, Any]) -> bool:
     began = claims.get("auth_time")
     if not isinstance(began, int):
@@ -92,11 +112,18 @@ def _within_absolute_limit(claims: dict[str, Any]) -> bool:
     return now < began + WEB_ABSOLUTE.total_seconds()
 
 
-def start_session(request: Request, response: Any, claims: dict[str, Any]) -> None:
-    """Sign the browser in as `claims`: a new sign-in session in the cookie."""
-    token = request.app.state.identity.issue(claims, lifetime=WEB_IDLE, session_id=new_session_id())
+def start_session(request: Request, response: Any, claims: dict[str, Any]) -> str:
+    """Sign the browser in as `claims`: a new sign-in session in the cookie (its id is
+    returned). A session the browser had is ended on the server: a sign-in never goes on in
+    an old session (no session fixation), and a copy of the old cookie stops working."""
+    old = _claims(request)
+    if old is not None:
+        request.app.state.signins.revoke(old["sid"], session_ends(old))
+    session_id = new_session_id()
+    token = request.app.state.identity.issue(claims, lifetime=WEB_IDLE, session_id=session_id)
     _set_session_cookie(request, response, token)
     request.state.web_claims = None  # the session it replaces must not be renewed after it
+    return session_id
 
 
 def renew_session(request: Request, response: Any) -> None:
@@ -168,6 +195,19 @@ def require_context(request: Request) -> RequestContext:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(target)
     return context
+
+
+def require_assurance(request: Request, context: RequestContext, needed: str | None) -> None:
+    """A citizen's page that needs sign-in at level `needed` (an `Assurance` value) when the
+    session has less: StepUpRequired, so the browser signs in again at that level. Employees
+    sign in through their own provider and have no such level."""
+    if needed is None or Role.CITIZEN not in context.actor.roles:
+        return
+    claims = _claims(request) or {}
+    if assurance_rank(claims.get("acr")) >= assurance_rank(needed):
+        return
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    raise StepUpRequired(target, needed)
 
 
 def login_url(next_url: str) -> str:

@@ -18,7 +18,7 @@ from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.read_models import VedtakView
 from trygd.services.unit_of_work import RequestContext
 from trygd.web.forms import FormErrors, file_problem, files, problem_text, text
-from trygd.web.routes.citizen_common import page, refusal, service, t
+from trygd.web.routes.citizen_common import check_assurance, page, refusal, service, t
 from trygd.web.session import checked_form, require_context
 from trygd.web.templating import request_language
 
@@ -130,6 +130,7 @@ def case_overview(request: Request, context: RequestContext, sak_id: str) -> dic
     """One case as the person sees it: status, next step with its date, and a timeline."""
     svc = service(request)
     sak = svc.get_sak(context, sak_id)
+    check_assurance(request, context, sak["benefit"])
     letters = svc.list_letters(context, sak_id)["items"]
     klager = svc.list_klager(context, sak_id)["items"]
     first = [b for b in sak["behandlinger"] if b["kind"] != "klage"]
@@ -185,6 +186,7 @@ def my_vedtak(request: Request, vedtak_id: str) -> Response:
     context = require_context(request)
     svc = service(request)
     vedtak = svc.get_vedtak(context, vedtak_id, request_language(request))
+    check_assurance(request, context, vedtak.benefit)
     letters = svc.list_letters(context, vedtak.sak_id)["items"]
     letter = next(
         (x for x in letters if x["vedtak_id"] == vedtak_id and x["kind"] == "vedtak"), None
@@ -198,11 +200,19 @@ def my_vedtak(request: Request, vedtak_id: str) -> Response:
     )
 
 
+def _check_letter(request: Request, context: RequestContext, letter: dict[str, Any]) -> None:
+    """A letter about a case is as sensitive as the case (see `check_assurance`)."""
+    if letter["sak_id"]:
+        sak = service(request).get_sak(context, letter["sak_id"])
+        check_assurance(request, context, sak["benefit"])
+
+
 @router.get("/my/letters/{letter_id}")
 def my_letter(request: Request, letter_id: str) -> Response:
     context = require_context(request)
     svc = service(request)
     letter = svc.get_letter(context, letter_id)
+    _check_letter(request, context, letter)
     html = svc.letter_html(context, letter_id, heading_level=2)
     return page(request, "citizen/letter.html", section="cases", letter=letter, html=html)
 
@@ -210,6 +220,7 @@ def my_letter(request: Request, letter_id: str) -> Response:
 @router.get("/my/letters/{letter_id}/pdf")
 def my_letter_pdf(request: Request, letter_id: str) -> Response:
     context = require_context(request)
+    _check_letter(request, context, service(request).get_letter(context, letter_id))
     pdf, _hash = service(request).letter_pdf(context, letter_id)
     return Response(
         pdf,
@@ -225,6 +236,7 @@ def _request_of(
     request: Request, context: RequestContext, sak_id: str, request_id: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     sak = service(request).get_sak(context, sak_id)
+    check_assurance(request, context, sak["benefit"])
     found = next((r for r in sak["information_requests"] if r["id"] == request_id), None)
     if found is None:
         raise NotFound("information request not found")
@@ -321,6 +333,7 @@ def _klage_page(
 def new_klage(request: Request, vedtak_id: str) -> Response:
     context = require_context(request)
     vedtak = service(request).get_vedtak(context, vedtak_id, request_language(request))
+    check_assurance(request, context, vedtak.benefit)
     return _klage_page(request, vedtak, {}, FormErrors())
 
 
@@ -394,6 +407,7 @@ def my_klage(
 ) -> Response:
     context = require_context(request)
     klage = service(request).get_klage(context, klage_id)
+    check_assurance(request, context, service(request).get_sak(context, klage["sak_id"])["benefit"])
     return page(
         request,
         "citizen/klage.html",

@@ -32,7 +32,7 @@ from trygd.services.errors import Conflict, InvalidInput
 from trygd.web.forms import DATE_DOES_NOT_EXIST, FormErrors, problem_text, read_date, text
 from trygd.web.i18n import Translator
 from trygd.web.routes import citizen_questions as questions
-from trygd.web.routes.citizen_common import page, refusal, service, t, today
+from trygd.web.routes.citizen_common import check_assurance, page, refusal, service, t, today
 from trygd.web.session import checked_form, cookie_secure, require_context
 from trygd.web.templating import request_language
 
@@ -63,6 +63,7 @@ def _case(request: Request, sak_id: str) -> tuple[dict[str, Any], dict[str, Any]
     vedtak, and no behandling open other than a revurdering a change can join)."""
     context = require_context(request)
     sak = service(request).get_sak(context, sak_id)
+    check_assurance(request, context, sak["benefit"])
     vedtak = sak["vedtak"][-1] if sak["vedtak"] else None
     open_now = any(
         b["kind"] != "klage"
@@ -306,6 +307,7 @@ def change_step(request: Request, sak_id: str, form: Form) -> Response:
 def change_received(request: Request, sak_id: str) -> Response:
     context = require_context(request)
     sak = service(request).get_sak(context, sak_id)
+    check_assurance(request, context, sak["benefit"])
     revurdering = next(
         (b for b in reversed(sak["behandlinger"]) if b["kind"] == "revurdering"), None
     )

@@ -9,12 +9,15 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from trygd.privacy.policy import Assurance
 from trygd.rules import formatting
 from trygd.rules.benefits import PROFILES
 from trygd.services.errors import Conflict
 from trygd.services.facade import CaseService
+from trygd.services.unit_of_work import RequestContext
 from trygd.web.i18n import Translator, translator
 from trygd.web.routes.citizen_questions import BENEFIT_IN_TEXT, BENEFIT_NAMES
+from trygd.web.session import require_assurance
 from trygd.web.templating import render, request_language
 
 # "Your <benefit> stop(s) from <date>": a sentence per benefit, declared in its home, since nb
@@ -32,6 +35,14 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
         benefit_stops=BENEFIT_STOPS,
         **values,
     )
+
+
+def check_assurance(request: Request, context: RequestContext, benefit: str) -> None:
+    """A page about a case of `benefit` that rests on health data needs a sign-in at the
+    high level (`BenefitProfile.health_data`); a session at a lower one must step up."""
+    profile = PROFILES.get(benefit)
+    if profile is not None and profile.health_data:
+        require_assurance(request, context, Assurance.HIGH.value)
 
 
 def service(request: Request) -> CaseService:

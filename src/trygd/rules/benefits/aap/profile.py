@@ -109,6 +109,7 @@ PROFILE = BenefitProfile(
         facts={"stays_in_norway": "lives_in_norway", "reduced_work_capacity": "reduction"},
     ),
     payments=Payments("per_meldekort", legal_basis="payment_aap"),
+    health_data=True,
     regulation=Regulation(
         True,
         "ftrl. § 11-31",

@@ -143,6 +143,7 @@ PROFILE = BenefitProfile(
         first_refused_day_amount="first_refused_day",
         legal_basis="payment_sykepenger",
     ),
+    health_data=True,
     regulation=Regulation(
         True,
         "ftrl. § 8-10",

@@ -166,6 +166,7 @@ PROFILE = BenefitProfile(
         amounts=(("", "monthly_amount"), ("_barnetillegg", "child_supplement_monthly")),
         legal_basis="payment_uforetrygd",
     ),
+    health_data=True,
     regulation=Regulation(
         True,
         "ftrl. § 12-11",
