@@ -162,6 +162,15 @@ def sign_in(page: Any, name: str, next_url: str = "/", level: str = "idporten-lo
     page.wait_for_load_state()
 
 
+def sign_out(page: Any) -> None:
+    """Sign out here and at the provider, and wait until the browser is back on the front
+    page (the provider's sign-out redirects back: a navigation started before it ends would
+    be cut short)."""
+    page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    page.wait_for_load_state()
+
+
 def check_accessibility(page: Any) -> None:
     """axe-core on the current page: no serious or critical WCAG 2.1 A/AA violation."""
     if not AXE.is_file():

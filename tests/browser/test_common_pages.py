@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
-from conftest import check_accessibility, sign_in
+from conftest import check_accessibility, sign_in, sign_out
 
 
 def test_front_page_is_accessible_in_every_language(page):
@@ -35,9 +33,7 @@ def test_sign_in_without_choosing_shows_the_error_summary_and_focuses_it(page):
 def test_a_citizen_signs_in_and_out(page):
     sign_in(page, "Anna Dahl")
     assert page.url.endswith("/my")
-    page.get_by_role("button", name="Logg ut").click()
-    # Signed out here and at ID-porten, and back on the front page.
-    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    sign_out(page)  # here and at ID-porten, and back on the front page
     assert page.get_by_role("heading", level=1).inner_text() == "Stønader fra folketrygden"
     page.goto("/my")
     assert "/login" in page.url

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlparse
 
-from conftest import check_accessibility, sign_in
+from conftest import check_accessibility, sign_in, sign_out
 
 from trygd.demo.seed import PERSONS
 from trygd.domain.identity import synthetic_identity_number
@@ -28,7 +28,7 @@ def _heading(page) -> str:
 
 
 def _sign_out(page):
-    page.get_by_role("button", name="Logg ut").click()
+    sign_out(page)
 
 
 def _open_case_of(page, person: str, reason: str) -> None:
