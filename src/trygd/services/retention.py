@@ -368,7 +368,9 @@ class _audit_deletes_allowed:
             self.saved.append(sql)
             self.connection.execute(text(f"DROP TRIGGER {name}"))
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(self, failed: type[BaseException] | None, *_rest: object) -> None:
+        if failed is not None:
+            return  # the transaction is rolled back: the setting and the triggers with it
         if self.connection.dialect.name == "postgresql":
             self.connection.execute(text("SET LOCAL trygd.audit_retention = 'off'"))
             return
