@@ -94,7 +94,8 @@ def _rule(name: str, today: dt.date) -> tuple[int, str, str, str]:
     parameter = default_ruleset().parameters[name]
     count = int(parameter.value_at(today).value)
     unit = parameter.unit
-    return count, unit, f"{count} {unit}", parameter.legal_basis
+    words = unit.removesuffix("s") if count == 1 else unit
+    return count, unit, f"{count} {words}", parameter.legal_basis
 
 
 def years_before(moment: dt.datetime, years: int) -> dt.datetime:
