@@ -250,3 +250,39 @@ def test_a_restriction_narrows_what_caseworkers_may_do_and_is_audited(service, m
 def test_an_employee_cannot_make_a_request_for_someone(service):
     with pytest.raises(Forbidden):
         service.submit_privacy_request(caseworker(), CORRECTION)
+
+
+# -- through the HTTP API ------------------------------------------------------------------------
+
+
+def test_the_api_answers_bad_input_with_problem_json_naming_the_field(client, make_person):
+    from support import citizen_headers, employee_headers
+
+    anna = make_person()
+    headers = citizen_headers(anna)
+    bad = client.post("/api/v1/privacy-requests", json={"kind": "forget"}, headers=headers)
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith(
+        "application/problem+json"
+    )
+    assert "kind" in bad.text
+    made = client.post("/api/v1/privacy-requests", json=CORRECTION, headers=headers)
+    assert made.status_code == 201 and made.json()["deadline"] == "2026-12-23"
+    twice = client.post("/api/v1/privacy-requests", json=CORRECTION, headers=headers)
+    assert twice.status_code == 409
+    assert client.get("/api/v1/privacy-requests", headers=headers).json()["total"] == 1
+    extra = client.post(
+        "/api/v1/privacy-requests", json={**CORRECTION, "wish": "x"}, headers=headers
+    )
+    assert extra.status_code == 422
+    request_id = made.json()["id"]
+    unit = employee_headers("Z990101")
+    queue = client.get("/api/v1/unit/privacy-requests", headers=unit)
+    assert queue.status_code == 200
+    answer = client.post(
+        f"/api/v1/privacy-requests/{request_id}/answer",
+        json={"outcome": "perhaps", "answer": "We corrected it."},
+        headers=unit,
+    )
+    assert answer.status_code in (403, 422)
+    wrong_id = client.get("/api/v1/privacy-requests/not-a-uuid", headers=unit)
+    assert wrong_id.status_code == 422
