@@ -260,6 +260,7 @@ def get(uow: UnitOfWork, request_id: uuid.UUID) -> dict[str, Any]:
         "restricted_since": restricted_since(uow, person.id),
         "vedtak_decided_on": vedtak.decided_at.date().isoformat() if vedtak else None,
         "sak_id": str(vedtak.sak_id) if vedtak else None,
+        "behandling_id": str(vedtak.behandling_id) if vedtak else None,
         "answered_by_name": employee_name(uow, request.answered_by),
         "extended_by_name": employee_name(uow, request.extended_by),
         "may_extend": may_extend(request, _today(uow)),
