@@ -278,6 +278,7 @@ REASONS: dict[str, str] = {
 DURING_RESTRICTION = frozenset(
     {
         Action.READ_CASE,
+        Action.SEARCH_PERSON,  # finding the person whose own case is to be handled
         Action.ASSESS,
         Action.REQUEST_INFORMATION,
         Action.PROPOSE,

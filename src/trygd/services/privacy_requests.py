@@ -264,6 +264,9 @@ def get(uow: UnitOfWork, request_id: uuid.UUID) -> dict[str, Any]:
         "answered_by_name": employee_name(uow, request.answered_by),
         "extended_by_name": employee_name(uow, request.extended_by),
         "may_extend": may_extend(request, _today(uow)),
+        "extension_would_end": deadlines.gdpr_extended_deadline(
+            request.received_on
+        ).last_day.isoformat(),
     }
 
 

@@ -148,10 +148,10 @@ REASONS: dict[str, str] = {
     "handled_first_instance": N_("The employee handled this case in the first instance"),
     "klage_to_unit": N_("The klage was sent to the employee's unit %(unit)s"),
     "restricted_own_claim": N_(
-        "Processing restricted (GDPR art. 18): allowed only for the person's own claims and rights"
+        "Processing restricted by the person: allowed only for their own claims and rights"
     ),
     "restricted_not_essential": N_(
-        "Processing restricted (GDPR art. 18): not needed for the person's own claims or rights"
+        "Processing restricted by the person: not needed for their own claims or rights"
     ),
 }
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from trygd.services.errors import Conflict, InvalidInput
-from trygd.services.privacy_requests import MIN_TEXT, OUTCOMES
+from trygd.services.privacy_requests import LEGAL_BASES, MIN_TEXT, OUTCOMES
 from trygd.web.forms import FormErrors, from_service_error, text
 from trygd.web.i18n import N_, translator
 from trygd.web.routes.staff_common import LABELS, PAGE_SIZE, Form, page_number, pagination, service
@@ -23,11 +23,11 @@ router = APIRouter(include_in_schema=False)
 
 MAX_ANSWER = 20_000
 KINDS = {
-    "access": N_("Access (art. 15)"),
-    "correction": N_("Correction (art. 16)"),
-    "restriction": N_("Restriction (art. 18)"),
-    "objection": N_("Objection (art. 21)"),
-    "manual_review": N_("Manual review (art. 22)"),
+    "access": N_("Access to data"),
+    "correction": N_("Correction"),
+    "restriction": N_("Restriction"),
+    "objection": N_("Objection"),
+    "manual_review": N_("Manual review of an automatic decision"),
 }
 PROCESSING = {
     "statistics": N_("Statistics and analysis"),
@@ -83,6 +83,7 @@ def _render(
         processing=PROCESSING,
         outcomes=OUTCOME_WORDS,
         outcome_values=OUTCOMES,
+        restriction_basis=LEGAL_BASES["restriction"],
         labels=LABELS,
         section="privacy",
     )
