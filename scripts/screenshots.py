@@ -45,6 +45,9 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     ("citizen-case", "Anna Dahl", ("/my/cases", r"/my/cases/[0-9a-f-]{36}")),
     ("citizen-apply", "Knut Aas", "/apply"),
     ("citizen-data", "Gro Nilsen", "/my/data"),
+    ("citizen-privacy-requests", "David Hansen", "/my/privacy-requests"),
+    ("citizen-privacy-objection", "David Hansen", "/my/privacy-requests/new?kind=objection"),
+    ("privacy", "", "/privacy"),
     (
         "citizen-vedtak",
         "Gro Nilsen",
@@ -68,6 +71,12 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
         ("/staff/tasks", r"/staff/behandlinger/[0-9a-f-]{36}"),
     ),
     ("caseworker-search", "Kari Saksbehandler", "/staff/search"),
+    ("caseworker-privacy-requests", "Kari Saksbehandler", "/staff/privacy-requests"),
+    (
+        "caseworker-privacy-request",
+        "Kari Saksbehandler",
+        ("/staff/privacy-requests", r"/staff/privacy-requests/[0-9a-f-]{36}"),
+    ),
     ("caseworker-payment-problems", "Ingrid Saksbehandler", "/staff/payment-problems"),
     (
         "caseworker-person-payments",
@@ -157,6 +166,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "screenshots")
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument(
+        "--only", nargs="*", default=None, help="Only the pages whose names contain one of these"
+    )
+    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -176,10 +189,12 @@ def main() -> None:
                 browser = playwright.chromium.launch(
                     executable_path=_chromium(), args=["--no-sandbox"]
                 )
-                for language in LANGUAGES:
+                for language in args.languages:
                     target_dir = args.out / language
                     target_dir.mkdir(parents=True, exist_ok=True)
                     for number, (name, user, where) in enumerate(PAGES, start=1):
+                        if args.only and not any(part in name for part in args.only):
+                            continue
                         context = browser.new_context(
                             base_url=base, viewport={"width": args.width, "height": 900}
                         )

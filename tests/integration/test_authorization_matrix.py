@@ -973,8 +973,17 @@ SELF_SERVICE = {
     ),
     "list_own_serviceklager": ("read_case", lambda c, h: c.get(f"{API}/serviceklager", headers=h)),
     "list_own_payments": ("read_case", lambda c, h: c.get(f"{API}/payments", headers=h)),
+    # GDPR art. 15-22: the person's own requests (an access request restricts nothing).
+    "submit_privacy_request": (
+        "submit_privacy_request",
+        lambda c, h: c.post(f"{API}/privacy-requests", json={"kind": "access"}, headers=h),
+    ),
+    "list_own_privacy_requests": (
+        "read_case",
+        lambda c, h: c.get(f"{API}/privacy-requests", headers=h),
+    ),
 }
-CREATED = ("apply", "submit_serviceklage")  # answered 201
+CREATED = ("apply", "submit_serviceklage", "submit_privacy_request")  # answered 201
 
 SELF_CELLS = [
     pytest.param(endpoint, "citizen_own", subject, P, id=f"{endpoint}-citizen_own-{subject}-permit")

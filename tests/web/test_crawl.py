@@ -117,6 +117,9 @@ VALUES: dict[tuple[str, ...], Callable[[Session], list[Owned]]] = {
     ("klage_id",): lambda s: _owned(s, models.Klage.id, models.Klage.person_id),
     ("attachment_id",): lambda s: _owned(s, models.Attachment.id, models.Klage.person_id, _KLAGE),
     ("complaint_id",): lambda s: _owned(s, models.Serviceklage.id, models.Serviceklage.person_id),
+    ("privacy_request_id",): lambda s: _owned(
+        s, models.PrivacyRequest.id, models.PrivacyRequest.person_id
+    ),
     ("letter_id",): lambda s: _owned(s, models.Letter.id, models.Letter.person_id),
     ("draft_id",): lambda s: _owned(s, models.Draft.id, models.Draft.person_id),
     ("payment_id",): lambda s: _owned(s, models.PaymentLine.id, models.PaymentLine.person_id),

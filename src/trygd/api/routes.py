@@ -424,6 +424,36 @@ class ServiceklageAnswerBody(_Body):
     answer: str
 
 
+class PrivacyRequestBody(_Body):
+    kind: str = Field(
+        description="access (art. 15), correction (art. 16), restriction (art. 18),"
+        " objection (art. 21) or manual_review (art. 22: a caseworker looks at an automatic"
+        " decision)"
+    )
+    text: str | None = Field(
+        default=None, description="What you ask for and why (may be left out for access)"
+    )
+    processing: str | None = Field(
+        default=None,
+        description="objection only: statistics, development or other (processing NAV bases"
+        " on a public interest)",
+    )
+    vedtak_id: str | None = Field(
+        default=None,
+        description="manual_review only: the automatic decision",
+        json_schema_extra=UUID,
+    )
+
+
+class PrivacyExtensionBody(_Body):
+    reason: str = Field(description="Why the answer needs more time; sent to the person")
+
+
+class PrivacyAnswerBody(_Body):
+    outcome: str = Field(description="granted, partly or refused")
+    answer: str = Field(description="The answer, sent to the person by letter")
+
+
 class AdvanceNoticeBody(_Body):
     planned_decision: str = Field(description="What NAV considers deciding")
     reason: str = Field(description="Why")
@@ -546,6 +576,58 @@ def answer_serviceklage(
     svc: Service, ctx: Context, complaint_id: Id, body: ServiceklageAnswerBody
 ) -> Any:
     return _json(svc.answer_serviceklage(ctx, complaint_id, _dump(body)))
+
+
+# -- requests under GDPR art. 15-22 ---------------------------------------------------------------
+
+
+@router.post(
+    "/privacy-requests",
+    status_code=201,
+    tags=["citizen"],
+    summary="Ask for access, correction, restriction, objection or manual review",
+)
+def submit_privacy_request(svc: Service, ctx: Context, body: PrivacyRequestBody) -> JSONResponse:
+    """Received today; answered within one month (GDPR art. 12(3)): `deadline` is the date.
+    One open request of each kind at a time (409 while one is open)."""
+    return _json(svc.submit_privacy_request(ctx, _dump(body)), 201)
+
+
+@router.get("/privacy-requests", tags=["citizen"], summary="My requests about my data")
+def list_privacy_requests(svc: Service, ctx: Context) -> Any:
+    return _json(svc.list_privacy_requests(ctx))
+
+
+@router.get(
+    "/unit/privacy-requests", tags=["casework"], summary="My unit's requests about personal data"
+)
+def unit_privacy_requests(svc: Service, ctx: Context, limit: Limit = 50, offset: Offset = 0) -> Any:
+    """Open ones first, the nearest deadline first; the rows show no names or texts."""
+    return _json(svc.unit_privacy_requests(ctx, limit, offset))
+
+
+@router.get(
+    "/privacy-requests/{privacy_request_id}", tags=["casework"], summary="One privacy request"
+)
+def get_privacy_request(svc: Service, ctx: Context, privacy_request_id: Id) -> Any:
+    return _json(svc.get_privacy_request(ctx, privacy_request_id))
+
+
+@router.post("/privacy-requests/{privacy_request_id}/extend", tags=["casework"])
+def extend_privacy_request(
+    svc: Service, ctx: Context, privacy_request_id: Id, body: PrivacyExtensionBody
+) -> Any:
+    """Extend the deadline by two months (once, within the first month); the person gets a
+    letter with the reason and the new date."""
+    return _json(svc.extend_privacy_request(ctx, privacy_request_id, _dump(body)))
+
+
+@router.post("/privacy-requests/{privacy_request_id}/answer", tags=["casework"])
+def answer_privacy_request(
+    svc: Service, ctx: Context, privacy_request_id: Id, body: PrivacyAnswerBody
+) -> Any:
+    """Answer the request; the answer goes to the person by letter."""
+    return _json(svc.answer_privacy_request(ctx, privacy_request_id, _dump(body)))
 
 
 # -- letters --------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from trygd.cli.labels import label
 from trygd.cli.payments import payments_app
 from trygd.cli.regulate import regulate_command
 from trygd.cli.render import show_assessment
+from trygd.cli.retention import retention_app
 from trygd.cli.simulation_view import show_simulation, simulation_json
 from trygd.cli.vedtak import vedtak_app
 from trygd.population.simulation import simulate
@@ -199,6 +200,7 @@ app.command("regulate")(regulate_command)
 app.add_typer(audit_app, name="audit")
 app.add_typer(vedtak_app, name="vedtak")
 app.add_typer(payments_app, name="payments")
+app.add_typer(retention_app, name="retention")
 
 
 def main() -> None:

@@ -228,6 +228,34 @@ def _klage_ready_to_decide(service: CaseService, person: Person, today: dt.date)
     past.run_due_jobs()
 
 
+def _privacy_requests(service: CaseService, by_name: dict[str, Person]) -> None:
+    """Requests under GDPR art. 15-22 at Nav Frogner: one open, one extended (a restriction,
+    so David's processing is restricted), one answered."""
+    kari = _employee("Z990101")
+    service.submit_privacy_request(
+        _citizen(by_name["Anna"]),
+        {"kind": "access", "text": "Hvem har dere gitt opplysningene mine til det siste året?"},
+    )
+    restriction = service.submit_privacy_request(
+        _citizen(by_name["David"]),
+        {"kind": "restriction", "text": "Inntekten dere har registrert for 2025 er feil."},
+    )
+    service.extend_privacy_request(
+        kari,
+        restriction["id"],
+        {"reason": "Vi må hente inntektsopplysninger fra Skatteetaten før vi kan svare."},
+    )
+    correction = service.submit_privacy_request(
+        _citizen(by_name["Liv"]),
+        {"kind": "correction", "text": "Adressen min er feil i brevet fra november."},
+    )
+    service.answer_privacy_request(
+        kari,
+        correction["id"],
+        {"outcome": "granted", "answer": "Vi har rettet adressen din i saken."},
+    )
+
+
 def meldekort_claim_date(today: dt.date) -> dt.date:
     """The first day of the latest meldeperiode whose card can be sent today: Nora's
     dagpenger run from then, so she has one open meldekort (in time, unless today falls on
@@ -415,6 +443,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
             "sak_id": _sak_of(service, by_name["Bjørn"]),  # so it goes to Nav's sykepenger unit
         },
     )
+    _privacy_requests(service, by_name)
     service.run_due_jobs()
     # Caseworkers look at cases, so the persons' access logs have entries.
     service.get_sak(_employee("Z990102"), eli["sak_id"])

@@ -288,3 +288,54 @@ def information_answer_deadline(
     and the person's page show the same day.
     """
     return _deadline("procedure.information_answer_weeks", sent, "weeks", parameters)
+
+
+def gdpr_answer_deadline(received: dt.date, *, parameters: ParameterSet | None = None) -> Deadline:
+    """Last day to answer a request under GDPR art. 15-22: one month from receipt (art. 12(3),
+    `privacy.gdpr_answer_months`).
+
+    GDPR is an EU act, so its periods are counted under Regulation 1182/71 art. 3: the day of
+    receipt is not counted, a month ends on the same date of the next month (or that month's
+    last day: 31 January gives 28 or 29 February), and an end on a Saturday, Sunday or public
+    holiday moves to the next working day. These are the same rules as domstolloven §§ 148-149,
+    so the count is the one every other deadline here uses. NAV's privacy statement promises
+    30 days; the law's month is never shorter, except from 31 January (28 or 29 days) and in
+    February, where the law's day is the one kept."""
+    return _deadline("privacy.gdpr_answer_months", received, "months", parameters)
+
+
+def gdpr_extended_deadline(
+    received: dt.date, *, parameters: ParameterSet | None = None
+) -> Deadline:
+    """Last day to answer a GDPR request whose deadline was extended (art. 12(3): "by two
+    further months"): counted from receipt, one month plus the extension
+    (`privacy.gdpr_extension_months`), as one period of three months, then moved off a
+    weekend or holiday. Counting from receipt (not from the first deadline, which may itself
+    have been moved off a weekend) keeps the extended deadline on the date of receipt."""
+    _check_date(received, "received")
+    parameter_set = parameters if parameters is not None else default_ruleset().parameters
+    answer = _deadline("privacy.gdpr_answer_months", received, "months", parameter_set)
+    extension = parameter_set["privacy.gdpr_extension_months"]
+    dated = extension.value_at(received)
+    if not float(dated.value).is_integer() or dated.value < 0:
+        raise ValueError(f"privacy.gdpr_extension_months on {received} is not whole months")
+    count = answer.parameter_value + int(dated.value)
+    raw_end = add_period(received, months=count)
+    last_day = next_working_day(raw_end)
+    skipped: list[str] = []
+    day = raw_end
+    while day < last_day:
+        skipped.append(_non_working_reason(day))
+        day += dt.timedelta(days=1)
+    return Deadline(
+        last_day=last_day,
+        received=received,
+        period=_period_text(count, "months"),
+        legal_basis=extension.legal_basis,
+        parameter="privacy.gdpr_extension_months",
+        parameter_value=int(dated.value),
+        moved_from=raw_end if last_day != raw_end else None,
+        moved_because=tuple(skipped),
+        source=dated.source,
+        status=dated.status,
+    )

@@ -16,7 +16,9 @@ What each letter must say comes from the law:
 - forhåndsvarsel: what NAV considers deciding and the chance to comment (fvl. § 16);
 - klage received, klage forwarded and Klageinstans' decision (fvl. §§ 31-34, ftrl. § 21-12,
   trygderettsloven);
-- the answer to a service complaint, which changes no decision and no deadline.
+- the answer to a service complaint, which changes no decision and no deadline;
+- the answer to a request under GDPR art. 15-22, and the notice that the answer takes longer,
+  with the new last day and the reason (art. 12(3)).
 
 The texts follow the plain-language rules: the reader is "du", the important thing comes
 first, sentences are short, and a legal reference sits in the section's small legal-basis
@@ -39,6 +41,8 @@ from trygd.letters.data import (
     KlageForwardedLetterData,
     KlageinstansDecisionLetterData,
     KlageReceivedLetterData,
+    PrivacyAnswerLetterData,
+    PrivacyExtensionLetterData,
     ServiceklageAnswerLetterData,
     VedtakLetterData,
 )
@@ -57,6 +61,8 @@ LetterData = (
     | KlageForwardedLetterData
     | KlageinstansDecisionLetterData
     | ServiceklageAnswerLetterData
+    | PrivacyAnswerLetterData
+    | PrivacyExtensionLetterData
 )
 
 NAV_PHONE = "55 55 33 33"
@@ -1219,6 +1225,101 @@ def serviceklage_answer_letter(data: ServiceklageAnswerLetterData) -> Letter:
     return _letter(data, "serviceklage_answer", title, sections, tr, tuple(data.signatures))
 
 
+# -- requests under GDPR art. 15-22 ------------------------------------------------------------
+
+_PRIVACY_KINDS = {
+    "access": N_("your request for a copy of your data"),
+    "correction": N_("your request to correct your data"),
+    "restriction": N_("your request to restrict how we use your data"),
+    "objection": N_("your objection to how we use your data"),
+    "manual_review": N_("your request for a caseworker to look at an automatic decision"),
+}
+_PRIVACY_OUTCOMES = {
+    "granted": N_("We have done what you asked."),
+    "partly": N_("We have done part of what you asked."),
+    "refused": N_("We cannot do what you asked."),
+}
+
+
+def _complaint_section(tr: Translator) -> Section:
+    _ = tr.gettext
+    return Section(
+        _("If you disagree"),
+        (
+            _p(
+                _("You can complain to the Norwegian Data Protection Authority (Datatilsynet)."),
+                _("You can also ask NAV's data protection officer for advice."),
+            ),
+        ),
+    )
+
+
+def privacy_answer_letter(data: PrivacyAnswerLetterData) -> Letter:
+    """The answer to a request under GDPR art. 15-22, in the caseworker's words."""
+    common = data.common
+    tr = translator(common.language)
+    _ = tr.gettext
+    what = _(_PRIVACY_KINDS[data.kind])
+    sections = [
+        Section(
+            _(_PRIVACY_OUTCOMES[data.outcome]),
+            (
+                _p(
+                    _(
+                        "We received {what} on {date}.",
+                        what=what,
+                        date=_date(data.received_date, tr),
+                    ),
+                ),
+                *_paragraphs(data.answer),
+            ),
+            legal_basis=data.legal_basis,
+        ),
+        _complaint_section(tr),
+        _questions_section(common, tr),
+    ]
+    title = _("Answer to your request about your personal data")
+    return _letter(data, "privacy_answer", title, sections, tr, tuple(data.signatures))
+
+
+def privacy_extension_letter(data: PrivacyExtensionLetterData) -> Letter:
+    """We need more time: the new last day for the answer, and why (GDPR art. 12(3))."""
+    common = data.common
+    tr = translator(common.language)
+    _ = tr.gettext
+    what = _(_PRIVACY_KINDS[data.kind])
+    sections = [
+        Section(
+            _("We need more time to answer you"),
+            (
+                _p(
+                    _(
+                        "We received {what} on {date}.",
+                        what=what,
+                        date=_date(data.received_date, tr),
+                    ),
+                    _(
+                        "We were to answer by {first}, but we need more time.",
+                        first=_date(data.first_deadline, tr),
+                    ),
+                ),
+                _p(
+                    _(
+                        "You will get our answer by {deadline} at the latest.",
+                        deadline=_date(data.new_deadline, tr),
+                    )
+                ),
+            ),
+            legal_basis=data.legal_basis,
+        ),
+        Section(_("Why we need more time"), _paragraphs(data.reason)),
+        _complaint_section(tr),
+        _questions_section(common, tr),
+    ]
+    title = _("We need more time to answer your request about your personal data")
+    return _letter(data, "privacy_extension", title, sections, tr, tuple(data.signatures))
+
+
 # -- dispatch ---------------------------------------------------------------------------------
 
 
@@ -1238,4 +1339,8 @@ def build_letter(data: LetterData) -> Letter:
         return klageinstans_decision_letter(data)
     if isinstance(data, ServiceklageAnswerLetterData):
         return serviceklage_answer_letter(data)
+    if isinstance(data, PrivacyAnswerLetterData):
+        return privacy_answer_letter(data)
+    if isinstance(data, PrivacyExtensionLetterData):
+        return privacy_extension_letter(data)
     raise TypeError(f"no letter is built from {type(data).__name__}")

@@ -129,3 +129,34 @@ class ServiceklageAnswerLetterData:
     complaint_summary: str
     answer: str
     signatures: tuple[str, ...] = field(default=())
+
+
+PrivacyRequestKind = Literal["access", "correction", "restriction", "objection", "manual_review"]
+
+
+@dataclass(frozen=True)
+class PrivacyAnswerLetterData:
+    """The answer to a request under GDPR art. 15-22 (the caseworker's own words)."""
+
+    common: Common
+    kind: PrivacyRequestKind
+    received_date: dt.date
+    outcome: Literal["granted", "partly", "refused"]
+    answer: str
+    legal_basis: str
+    signatures: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class PrivacyExtensionLetterData:
+    """The notice that the answer to a GDPR request takes longer (art. 12(3)): the new last
+    day (from the deadline module) and the reason."""
+
+    common: Common
+    kind: PrivacyRequestKind
+    received_date: dt.date
+    first_deadline: dt.date
+    new_deadline: dt.date
+    reason: str
+    legal_basis: str  # that of the extension parameter
+    signatures: tuple[str, ...] = field(default=())

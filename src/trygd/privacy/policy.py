@@ -88,6 +88,10 @@ class Action(StrEnum):
     CHANGE_ACCOUNT = "change_account"  # the person's own, or a caseworker from a form by post
     REGISTER_TAX_CARD = "register_tax_card"  # the tax card as Skatteetaten sends it
     REGISTER_REFUND = "register_refund"  # an employer's refund claim from the inntektsmelding
+    # GDPR art. 15-22: the person asks (access, correction, restriction, objection, manual
+    # review); a caseworker of the unit extends the deadline or answers by letter.
+    SUBMIT_PRIVACY_REQUEST = "submit_privacy_request"
+    HANDLE_PRIVACY_REQUEST = "handle_privacy_request"
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.APPEALS, Role.AUDITOR})
@@ -110,6 +114,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SEND_MELDEKORT,
             Action.READ_PAYMENT_DETAILS,
             Action.CHANGE_ACCOUNT,
+            Action.SUBMIT_PRIVACY_REQUEST,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -129,6 +134,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_PAYMENT_DETAILS,
             Action.CHANGE_ACCOUNT,
             Action.REGISTER_REFUND,
+            Action.HANDLE_PRIVACY_REQUEST,
         }
     ),
     Role.APPROVER: frozenset(
@@ -234,6 +240,9 @@ class Subject:
     handled_by: frozenset[str] = frozenset()
     # The task being claimed (CLAIM_TASK only): its own unit and kind decide who may take it.
     task: Task | None = None
+    # Processing restricted under GDPR art. 18 (a restriction asked for or granted, or an
+    # objection pending, art. 18(1)(d)): known only for staff callers (see `access`).
+    restricted: bool = False
 
 
 NOBODY = Subject(person_id=None, protection=Protection.NONE.value)
@@ -265,7 +274,42 @@ REASONS: dict[str, str] = {
     "no_klage_to_unit": "no klage of this person was sent to the caller's unit",
     "handled_first_instance": "the caller handled this case in the first instance",
     "klage_to_unit": "klage sent to the caller's unit {unit}",
+    "restricted_own_claim": (
+        "processing restricted (GDPR art. 18): permitted only for the person's own claims"
+        " and rights ({action})"
+    ),
+    "restricted_not_essential": (
+        "processing restricted (GDPR art. 18): {action} is not needed for the person's own"
+        " claims or rights"
+    ),
 }
+
+# What a caseworker may still do with the data of a person whose processing is restricted
+# (GDPR art. 18(2): besides storage, only for the establishment, exercise or defence of legal
+# claims, with consent, or for an important public interest): everything that handles the
+# person's own applications, appeals, payments and requests. Anything else is refused.
+DURING_RESTRICTION = frozenset(
+    {
+        Action.READ_CASE,
+        Action.SEARCH_PERSON,  # finding the person whose own case is to be handled
+        Action.ASSESS,
+        Action.REQUEST_INFORMATION,
+        Action.PROPOSE,
+        Action.APPROVE,
+        Action.RETURN,
+        Action.CLAIM_TASK,
+        Action.SUBMIT_KLAGE,
+        Action.REVIEW_KLAGE,
+        Action.DECIDE_KLAGE,
+        Action.REGISTER_ANKE,
+        Action.SEND_LETTER,
+        Action.ANSWER_SERVICEKLAGE,
+        Action.READ_PAYMENT_DETAILS,
+        Action.CHANGE_ACCOUNT,
+        Action.REGISTER_REFUND,
+        Action.HANDLE_PRIVACY_REQUEST,
+    }
+)
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -387,12 +431,24 @@ def _decide_for_staff(actor: Actor, action: Action, subject: Subject) -> Decisio
     if actor.person_id is not None and actor.person_id == subject.person_id:
         return _deny_for_subject("own_case")
     if action in (Action.DECIDE_KLAGE, Action.REGISTER_ANKE) or (actor.roles == {Role.APPEALS}):
-        return _decide_for_klageinstans(actor, action, subject)
-    if actor.id in subject.assigned_to:
-        return _permit("assigned")
-    if actor.unit is not None and actor.unit in subject.case_units:
-        return _permit("case_of_unit", unit=actor.unit)
-    return _deny_for_subject("no_case_of_unit")
+        decision = _decide_for_klageinstans(actor, action, subject)
+    elif actor.id in subject.assigned_to:
+        decision = _permit("assigned")
+    elif actor.unit is not None and actor.unit in subject.case_units:
+        decision = _permit("case_of_unit", unit=actor.unit)
+    else:
+        return _deny_for_subject("no_case_of_unit")
+    if decision.permit and subject.restricted:
+        return _restricted(action)
+    return decision
+
+
+def _restricted(action: Action) -> Decision:
+    """GDPR art. 18: the person's data is only stored, and used for their own claims and
+    rights; the audit record says so for each use, and anything else is refused."""
+    if action in DURING_RESTRICTION:
+        return _permit("restricted_own_claim", action=action.value)
+    return _deny("restricted_not_essential", action=action.value)
 
 
 def _decide_for_klageinstans(actor: Actor, action: Action, subject: Subject) -> Decision:

@@ -18,10 +18,20 @@ from sqlalchemy import select
 
 from trygd.privacy.policy import NOBODY, Action, Role, Subject, Task, decide
 from trygd.services.errors import Forbidden
+from trygd.services.restriction import is_restricted
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, Klage, Oppgave, Person, Sak
 
 _ROLES_NOT_BY_ASSIGNMENT = frozenset({Role.CITIZEN, Role.SYSTEM})
+
+
+def _restricted(uow: UnitOfWork, person_id: uuid.UUID) -> bool:
+    """Whether the person's processing is restricted (GDPR art. 18): asked only for an
+    employee's access, the one kind the restriction narrows (saves a query for the citizen's
+    own and the system's)."""
+    if uow.actor.roles <= _ROLES_NOT_BY_ASSIGNMENT:
+        return False
+    return is_restricted(uow.session, person_id)
 
 
 def subject_for_person(
@@ -58,6 +68,7 @@ def subject_for_person(
         assigned_to=frozenset(a for a in assigned if a),
         appeal_units=appeal_units,
         handled_by=handled_by,
+        restricted=_restricted(uow, person.id),
     )
 
 
@@ -111,6 +122,7 @@ def _case_subject(
         assigned_to=frozenset(a for a in assigned if a),
         appeal_units=appeal_units,
         handled_by=handled_by,
+        restricted=_restricted(uow, case.person_id),
     )
 
 

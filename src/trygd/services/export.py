@@ -21,11 +21,86 @@ from trygd.privacy.policy import Action as Access
 from trygd.services import access, appeals, drafts, letters, serviceklager, views
 from trygd.services.drafts import iso
 from trygd.services.intake import caller_person
+from trygd.services.privacy_requests import current_deadline
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Endringsmelding, Sak, Soknad
+from trygd.store.models import (
+    Anke,
+    Attachment,
+    Endringsmelding,
+    Event,
+    Klage,
+    MeldekortCard,
+    MeldekortDraft,
+    MeldekortResult,
+    PaymentDetails,
+    PaymentLine,
+    PrivacyRequest,
+    RefundClaim,
+    Regulation,
+    Sak,
+    Soknad,
+    Vurdering,
+)
+from trygd.store.models import Letter as StoredLetter
 
 LANGUAGES = ("nb", "nn", "en")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+# Every table, and where its rows about the person are in the export; a test
+# (tests/integration/test_export_completeness.py) fails when a table is in neither this nor
+# WITHHELD nor NOT_PERSONAL, so a new table cannot be forgotten.
+EXPORTED = {
+    "persons": "person",
+    "saker": "saker[]",
+    "soknader": "saker[].soknader",
+    "behandlinger": "saker[].behandlinger",
+    "vedtak": "saker[].vedtak",
+    "decision_records": "saker[].vedtak[] (the decision explained: criteria and amounts)",
+    "vurderinger": "saker[].vurderinger",
+    "information_requests": "saker[].information_requests",
+    "endringsmeldinger": "saker[].endringsmeldinger",
+    "events": "saker[].history",
+    "letters": "saker[].letters, letters_outside_cases",
+    "klager": "saker[].klager",
+    "attachments": "saker[].klage_attachments",
+    "anker": "saker[].anker",
+    "regulations": "saker[].regulations",
+    "refund_claims": "saker[].refund_claim",
+    "meldekort": "meldekort",
+    "meldekort_results": "meldekort[].result",
+    "meldekort_drafts": "meldekort_drafts",
+    "payment_lines": "payments",
+    "payment_details": "payment_details",
+    "serviceklager": "serviceklager",
+    "drafts": "drafts",
+    "application_documents": "documents",
+    "privacy_requests": "privacy_requests",
+    "audit_log": "access_log (the employees' accesses as visits)",
+}
+# Tables that hold data about the person that the export leaves out, and why.
+WITHHELD = {
+    "oppgaver": "NAV's internal work queue (fvl. § 18 a, organinterne dokumenter); what was"
+    " done is in the case history",
+    "payment_simulations": "a caseworker's working document before a vedtak (fvl. § 18 a);"
+    " the payments decided are exported",
+    "ledger_postings": "the accounting entries of the payments exported, with the same amounts",
+    "payment_orders": "the bank's files of the payments exported (same amounts, accounts)",
+    "bank_statuses": "the bank's answers; each payment exported carries its status",
+    "idempotency_keys": "a copy of an answer already given, kept one day"
+    " (retention.idempotency_days)",
+    "jobs": "scheduled work; holds only ids of the records exported",
+    "meldekort_plans": "the bookkeeping that a meldeperiode's reminders exist; ids and dates",
+    "payment_plan_marks": "the bookkeeping of the payment run; counts and dates",
+}
+# Tables with no data about a person, and why.
+NOT_PERSONAL = {
+    "audit_chain": "hashes and positions of audit records (no personal fields)",
+    "audit_pending": "ids of audit records waiting to be chained",
+    "audit_chain_anchors": "the position and hash where the audit chain starts",
+    "payment_runs": "the state of a day's payment run",
+    "retention_runs": "counts per kind of record, no ids",
+    "revoked_sessions": "ids of ended sign-in sessions and their expiry",
+}
 
 
 def export_own_data(uow: UnitOfWork, language: str) -> dict[str, Any]:
@@ -77,6 +152,7 @@ def export_own_data(uow: UnitOfWork, language: str) -> dict[str, Any]:
         ]
         case["letters"] = letters.list_letters(uow, sak.id)["items"]
         case["klager"] = appeals.list_klager(uow, sak.id)["items"]
+        _add_case_records(uow, sak, case)
         cases.append(case)
     return {
         "format_version": FORMAT_VERSION,
@@ -96,7 +172,112 @@ def export_own_data(uow: UnitOfWork, language: str) -> dict[str, Any]:
             for d in drafts.drafts_of_person(uow, person)
         ],
         "documents": drafts.documents_of_person(uow, person),
+        **_person_records(uow, person.id),
         "access_log": _whole_access_log(uow),
+    }
+
+
+def _rows(uow: UnitOfWork, query: Any, skip: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Rows as plain JSON (every column but those in `skip`)."""
+    out = []
+    for row in uow.session.scalars(query):
+        item = {}
+        for column in row.__table__.columns:
+            if column.key in skip:
+                continue
+            value = getattr(row, column.key)
+            if isinstance(value, uuid.UUID):
+                value = str(value)
+            elif isinstance(value, dt.date | dt.datetime):
+                value = iso(value)
+            item[column.key] = value
+        out.append(item)
+    return out
+
+
+def _add_case_records(uow: UnitOfWork, sak: Sak, case: dict[str, Any]) -> None:
+    """What else the case holds about the person (read after the export's access check)."""
+    behandlinger = [uuid.UUID(b["id"]) for b in case["behandlinger"]]
+    case["vurderinger"] = _rows(
+        uow,
+        select(Vurdering)
+        .where(Vurdering.behandling_id.in_(behandlinger))
+        .order_by(Vurdering.assessed_at),
+    )
+    case["history"] = _rows(uow, select(Event).where(Event.sak_id == sak.id).order_by(Event.id))
+    klager = select(Klage.id).where(Klage.sak_id == sak.id)
+    case["klage_attachments"] = _rows(
+        uow,
+        select(Attachment).where(Attachment.klage_id.in_(klager)).order_by(Attachment.received_at),
+        skip=("content",),
+    )
+    case["anker"] = _rows(
+        uow, select(Anke).where(Anke.klage_id.in_(klager)).order_by(Anke.registered_at)
+    )
+    case["regulations"] = _rows(
+        uow, select(Regulation).where(Regulation.sak_id == sak.id).order_by(Regulation.g_from)
+    )
+    refund = _rows(uow, select(RefundClaim).where(RefundClaim.sak_id == sak.id))
+    case["refund_claim"] = refund[0] if refund else None
+
+
+def _person_records(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
+    results = {
+        r["meldekort_id"]: r
+        for r in _rows(
+            uow,
+            select(MeldekortResult).where(
+                MeldekortResult.meldekort_id.in_(
+                    select(MeldekortCard.id).where(MeldekortCard.person_id == person_id)
+                )
+            ),
+        )
+    }
+    cards = _rows(
+        uow,
+        select(MeldekortCard)
+        .where(MeldekortCard.person_id == person_id)
+        .order_by(MeldekortCard.period_start, MeldekortCard.version),
+    )
+    requests = uow.session.scalars(
+        select(PrivacyRequest)
+        .where(PrivacyRequest.person_id == person_id)
+        .order_by(PrivacyRequest.received_at)
+    ).all()
+    details = _rows(uow, select(PaymentDetails).where(PaymentDetails.person_id == person_id))
+    return {
+        "meldekort": [{**card, "result": results.get(card["id"])} for card in cards],
+        "meldekort_drafts": _rows(
+            uow, select(MeldekortDraft).where(MeldekortDraft.person_id == person_id)
+        ),
+        "payments": _rows(
+            uow,
+            select(PaymentLine)
+            .where(PaymentLine.person_id == person_id)
+            .order_by(PaymentLine.period_start, PaymentLine.kind, PaymentLine.correction),
+        ),
+        "payment_details": details[0] if details else None,
+        "letters_outside_cases": [
+            letters.letter_row(letter)
+            for letter in uow.session.scalars(
+                select(StoredLetter)
+                .where(StoredLetter.person_id == person_id, StoredLetter.sak_id.is_(None))
+                .order_by(StoredLetter.sent_at)
+            )
+        ],
+        "privacy_requests": [
+            {
+                "id": str(r.id),
+                "kind": r.kind,
+                "text": r.text,
+                "received_on": r.received_on.isoformat(),
+                "deadline": current_deadline(r).isoformat(),
+                "status": r.status,
+                "outcome": r.outcome,
+                "answer": r.answer,
+            }
+            for r in requests
+        ],
     }
 
 

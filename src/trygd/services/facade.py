@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,8 +42,10 @@ from trygd.services import (
     payment_details,
     payment_views,
     payments,
+    privacy_requests,
     processing_times,
     regulation,
+    retention,
     serviceklager,
     verification,
     views,
@@ -54,7 +56,7 @@ from trygd.services.read_models import BehandlingView, KlageTerms, VedtakView
 from trygd.services.records import enqueue, parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
 from trygd.store import audit_chain
-from trygd.store.models import IdempotencyKey, Job, Vedtak
+from trygd.store.models import IdempotencyKey, Job, RetentionRun, Vedtak
 
 Checkpoint = Callable[[str], None]
 
@@ -411,6 +413,36 @@ class CaseService:
         return self._run(context, lambda uow: serviceklager.answer(uow, cid, body))
 
     # -- letters ---------------------------------------------------------------------------------
+
+    # -- requests under GDPR art. 15-22 ---------------------------------------------------------
+
+    def submit_privacy_request(self, context: RequestContext, body: Any) -> dict[str, Any]:
+        return self._run(context, lambda uow: privacy_requests.submit(uow, body))
+
+    def list_privacy_requests(self, context: RequestContext) -> dict[str, Any]:
+        return self._run(context, privacy_requests.list_own)
+
+    def unit_privacy_requests(
+        self, context: RequestContext, limit: int, offset: int
+    ) -> dict[str, Any]:
+        """The unit's requests, open first by deadline (no names: see `get_privacy_request`)."""
+        return self._run(context, lambda uow: privacy_requests.list_for_unit(uow, limit, offset))
+
+    def get_privacy_request(self, context: RequestContext, request_id: str) -> dict[str, Any]:
+        rid = parse_id(request_id, "privacy_request_id")
+        return self._run(context, lambda uow: privacy_requests.get(uow, rid))
+
+    def extend_privacy_request(
+        self, context: RequestContext, request_id: str, body: Any
+    ) -> dict[str, Any]:
+        rid = parse_id(request_id, "privacy_request_id")
+        return self._run(context, lambda uow: privacy_requests.extend(uow, rid, body))
+
+    def answer_privacy_request(
+        self, context: RequestContext, request_id: str, body: Any
+    ) -> dict[str, Any]:
+        rid = parse_id(request_id, "privacy_request_id")
+        return self._run(context, lambda uow: privacy_requests.answer(uow, rid, body))
 
     def list_letters(self, context: RequestContext, sak_id: str) -> dict[str, Any]:
         sid = parse_id(sak_id, "sak_id")
@@ -908,6 +940,66 @@ class CaseService:
                     enqueue(uow, kind, run_at, date=first_day.isoformat())
                     queued += 1
             return queued
+
+        return self._run(RequestContext(actor=SYSTEM_ACTOR), schedule)
+
+    # -- retention -------------------------------------------------------------------------------
+
+    def retention_run(self, dry_run: bool, owner: Engine | None = None) -> retention.Report:
+        """Apply every retention rule now (`trygd retention run`); with `owner` (an engine
+        with the database owner's login) also remove old audit records. One transaction for
+        the rules, one for the audit records, each recorded unless `dry_run`.
+
+        Raises `retention.ChainBroken` (after the rules' part is committed) when the audit
+        segment due does not verify: nothing of the trail is removed then."""
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        started = self.settings.clock()
+
+        def rules(uow: UnitOfWork) -> list[retention.KindResult]:
+            found = retention.apply_rules(uow, dry_run)
+            if not dry_run:
+                retention.record(uow, started, [r.to_json() for r in found])
+            return found
+
+        results = self._run(context, rules)
+        anchor = None
+        problem = None
+        if owner is not None:
+            # Chain what waits first, so that the records due are in the chain.
+            self.seal_audit_trail()
+            now = self.settings.clock()
+            with owner.begin() as connection:
+                audit, anchor = retention.prune_audit(connection, now, dry_run)
+                if not dry_run and audit.count:
+                    connection.execute(
+                        insert(RetentionRun),
+                        [
+                            {
+                                "id": uuid.uuid4(),
+                                "started_at": now,
+                                "finished_at": self.settings.clock(),
+                                "actor_id": "owner:retention",
+                                "results": [audit.to_json() | {"anchor": anchor}],
+                            }
+                        ],
+                    )
+            results = [*results, audit]
+        else:
+            problem = "audit records need the database owner's login"
+        return retention.Report(started.isoformat(), dry_run, tuple(results), anchor, problem)
+
+    def schedule_retention_job(self, first_day: dt.date) -> int:
+        """Queue the daily retention run from `first_day`, unless one is queued already."""
+
+        def schedule(uow: UnitOfWork) -> int:
+            pending = uow.session.scalars(
+                select(Job.id).where(Job.kind == "retention_run", Job.status == "pending")
+            ).first()
+            if pending is not None:
+                return 0
+            run_at = dt.datetime.combine(first_day, dt.time(retention.RUN_HOUR), dt.UTC)
+            enqueue(uow, "retention_run", run_at, date=first_day.isoformat())
+            return 1
 
         return self._run(RequestContext(actor=SYSTEM_ACTOR), schedule)
 

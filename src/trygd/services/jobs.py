@@ -21,7 +21,16 @@ from sqlalchemy import select
 
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
-from trygd.services import access, appeals, letters, meldekort, payments, regulation
+from trygd.services import (
+    access,
+    appeals,
+    letters,
+    meldekort,
+    payments,
+    privacy_requests,
+    regulation,
+    retention,
+)
 from trygd.services.records import enqueue, move, open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
@@ -171,6 +180,8 @@ HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
     "payment_run": payment_run,
     "payment_checks": payment_checks,
     "regulate": regulate,
+    "privacy_request_reminder": privacy_requests.reminder_job,
+    "retention_run": retention.scheduled_run,
 }
 
 

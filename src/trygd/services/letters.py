@@ -36,6 +36,8 @@ from trygd.letters.data import (
     KlageForwardedLetterData,
     KlageinstansDecisionLetterData,
     KlageReceivedLetterData,
+    PrivacyAnswerLetterData,
+    PrivacyExtensionLetterData,
     ServiceklageAnswerLetterData,
     VedtakLetterData,
 )
@@ -55,6 +57,7 @@ from trygd.store.models import (
     Klage,
     Letter,
     Person,
+    PrivacyRequest,
     Sak,
     Serviceklage,
     Vedtak,
@@ -253,6 +256,52 @@ def serviceklage_answer_data(uow: UnitOfWork, complaint: Serviceklage, today: dt
     )
 
 
+# The legal basis printed on the answer to each kind of GDPR request.
+PRIVACY_LEGAL_BASES = {
+    "access": "personvernforordningen art. 15",
+    "correction": "personvernforordningen art. 16",
+    "restriction": "personvernforordningen art. 18",
+    "objection": "personvernforordningen art. 21",
+    "manual_review": "personvernforordningen art. 22 nr. 3",
+}
+
+
+def privacy_answer_data(
+    uow: UnitOfWork, request: PrivacyRequest, today: dt.date
+) -> PrivacyAnswerLetterData:
+    person = uow.session.get(Person, request.person_id)
+    assert person is not None and request.answer and request.outcome
+    return PrivacyAnswerLetterData(
+        common=_common(person, None, request.unit, today, request.id),
+        kind=request.kind,  # type: ignore[arg-type]
+        received_date=request.received_on,
+        outcome=request.outcome,  # type: ignore[arg-type]
+        answer=request.answer,
+        legal_basis=PRIVACY_LEGAL_BASES[request.kind],
+        signatures=_signatures(uow, request.answered_by),
+    )
+
+
+def privacy_extension_data(
+    uow: UnitOfWork, request: PrivacyRequest, today: dt.date
+) -> PrivacyExtensionLetterData:
+    """The new last day comes from the deadline module, not from the stored row alone: the
+    two agree, because the extension stored the module's day."""
+    person = uow.session.get(Person, request.person_id)
+    assert person is not None and request.extension_reason
+    extended = deadlines.gdpr_extended_deadline(request.received_on)
+    return PrivacyExtensionLetterData(
+        common=_common(person, None, request.unit, today, request.id),
+        kind=request.kind,  # type: ignore[arg-type]
+        received_date=request.received_on,
+        first_deadline=request.deadline,
+        new_deadline=extended.last_day,
+        reason=request.extension_reason,
+        legal_basis=extended.legal_basis,
+        signatures=_signatures(uow, request.extended_by),
+    )
+
+
 def advance_notice_data(
     uow: UnitOfWork, behandling: Behandling, payload: dict[str, Any], today: dt.date
 ) -> tuple[AdvanceNoticeLetterData, Sak, Person]:
@@ -283,6 +332,7 @@ def store_letter(
     vedtak_id: uuid.UUID | None = None,
     klage_id: uuid.UUID | None = None,
     serviceklage_id: uuid.UUID | None = None,
+    privacy_request_id: uuid.UUID | None = None,
 ) -> Letter:
     """Render the PDF and keep it, with the case event, in the caller's transaction."""
     pdf = render_pdf(content)
@@ -294,6 +344,7 @@ def store_letter(
         vedtak_id=vedtak_id,
         klage_id=klage_id,
         serviceklage_id=serviceklage_id,
+        privacy_request_id=privacy_request_id,
         kind=content.kind,
         language=content.language,
         title=content.title[:300],
@@ -366,6 +417,9 @@ def letter_row(letter: Letter) -> dict[str, Any]:
         "behandling_id": str(letter.behandling_id) if letter.behandling_id else None,
         "vedtak_id": str(letter.vedtak_id) if letter.vedtak_id else None,
         "klage_id": str(letter.klage_id) if letter.klage_id else None,
+        "privacy_request_id": (
+            str(letter.privacy_request_id) if letter.privacy_request_id else None
+        ),
     }
 
 
@@ -470,6 +524,26 @@ def send_letter(uow: UnitOfWork, payload: dict[str, Any]) -> None:
         )
         data = serviceklage_answer_data(uow, complaint, today)
         ids = {"serviceklage_id": complaint.id}
+    elif kind in ("privacy_answer", "privacy_extension"):
+        asked = uow.session.get(PrivacyRequest, uuid.UUID(payload["privacy_request_id"]))
+        assert asked is not None
+        found = uow.session.get(Person, asked.person_id)
+        assert found is not None
+        person = found
+        sak = None
+        access.check(
+            uow,
+            Access.RUN_JOB,
+            access.subject_for_person(uow, person),
+            object_type="privacy_request",
+            object_id=asked.id,
+        )
+        if kind == "privacy_answer":
+            data = privacy_answer_data(uow, asked, today)
+        else:
+            data = privacy_extension_data(uow, asked, today)
+            shown = {"privacy_answer": data.new_deadline.isoformat()}
+        ids = {"privacy_request_id": asked.id}
     else:
         raise ValueError(f"unknown letter kind {kind!r}")
     store_letter(uow, build_letter(data), person=person, sak=sak, deadlines_shown=shown, **ids)
@@ -494,6 +568,9 @@ def _readable_letter(uow: UnitOfWork, letter_id: uuid.UUID) -> Letter:
         if letter.serviceklage_id is not None:
             complaint = uow.session.get(Serviceklage, letter.serviceklage_id)
             units = frozenset({complaint.unit}) if complaint is not None else frozenset()
+        elif letter.privacy_request_id is not None:
+            request = uow.session.get(PrivacyRequest, letter.privacy_request_id)
+            units = frozenset({request.unit}) if request is not None else frozenset()
         subject = replace(
             access.subject_for_person(uow, person, units=units), appeal_units=frozenset()
         )

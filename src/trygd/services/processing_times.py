@@ -10,7 +10,10 @@ The same is done for service complaints (serviceklager): the time within which f
 five were answered.
 
 The figure is about many cases and names nobody, so it is not personal data and is read
-without an access check. It changes slowly, so each process keeps it for an hour.
+without an access check. It is still a use of the persons' data for statistics, which a
+person can restrict (GDPR art. 18) or object to (art. 21): their cases and complaints are
+left out (`restriction.kept_out_of_statistics`). It changes slowly, so each process keeps
+it for an hour.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from trygd.services.restriction import kept_out_of_statistics
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, Sak, Serviceklage, Vedtak
 
@@ -53,6 +57,7 @@ def usual_processing_time(uow: UnitOfWork, benefit: str) -> ProcessingTime | Non
             Behandling.kind == "forstegangsbehandling",
             Vedtak.automatic.is_(False),
             Vedtak.decided_at >= since,
+            kept_out_of_statistics(Sak.person_id),
         )
         .order_by(Vedtak.decided_at.desc())
         .limit(MOST_ROWS)
@@ -66,7 +71,11 @@ def usual_serviceklage_answer_time(uow: UnitOfWork) -> ProcessingTime | None:
     since = uow.now - PERIOD
     rows = uow.session.execute(
         select(Serviceklage.received_at, Serviceklage.answered_at)
-        .where(Serviceklage.answered_at.is_not(None), Serviceklage.answered_at >= since)
+        .where(
+            Serviceklage.answered_at.is_not(None),
+            Serviceklage.answered_at >= since,
+            kept_out_of_statistics(Serviceklage.person_id),
+        )
         .order_by(Serviceklage.answered_at.desc())
         .limit(MOST_ROWS)
     ).all()

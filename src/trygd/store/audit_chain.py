@@ -10,6 +10,10 @@ leaves its link without it; deleting a link leaves a gap; rewriting a hash break
 link. Only rewriting the whole rest of the chain goes unnoticed, which is why `verify`
 prints the head: noted elsewhere, a later run can check the chain still contains it.
 
+Old records are removed only by the retention run (`trygd.services.retention.prune_audit`):
+whole segments from the start of the chain, after verifying them, leaving an anchor (the
+position and hash of the last record removed) from which the rest still verifies.
+
 Records are chained shortly after they are written, not in the use case's transaction: a
 trigger on `audit_log` queues each new record in `audit_pending` (atomically with the use
 case), and `seal` - run by the job worker every round, and by `trygd audit verify` - chains
@@ -35,7 +39,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, delete, insert, select, text
 
-from trygd.store.models import AuditChainLink, AuditPending, AuditRecord
+from trygd.store.models import AuditChainAnchor, AuditChainLink, AuditPending, AuditRecord
 
 FORMAT = "trygd-audit-v1"
 GENESIS = "0" * 64  # the "previous hash" of the first record
@@ -101,12 +105,24 @@ class Head:
 EMPTY = Head(0, GENESIS)
 
 
+def start_of(connection: Connection) -> Head:
+    """Where the chain starts: the last anchor left by the retention run (the position and
+    hash of the last record it removed), or the empty chain before position 1."""
+    anchor = AuditChainAnchor.__table__
+    row = connection.execute(
+        select(anchor.c.position, anchor.c.record_hash).order_by(anchor.c.position.desc()).limit(1)
+    ).first()
+    return EMPTY if row is None else Head(row[0], row[1])
+
+
 def read_head(connection: Connection) -> Head:
     link = AuditChainLink.__table__
     row = connection.execute(
         select(link.c.position, link.c.record_hash).order_by(link.c.position.desc()).limit(1)
     ).first()
-    return EMPTY if row is None else Head(row[0], row[1])
+    # No link left: every record was removed by the retention run; the chain goes on from
+    # its anchor.
+    return start_of(connection) if row is None else Head(row[0], row[1])
 
 
 def seal(connection: Connection, batch: int = 5000) -> int:
@@ -162,15 +178,19 @@ class Verification:
     noted_head_found: bool | None = None  # None when no noted head was given
 
 
-def check(links: Iterable[Mapping[Any, Any]], noted_head: str | None = None) -> Verification:
+def check(
+    links: Iterable[Mapping[Any, Any]], noted_head: str | None = None, start: Head = EMPTY
+) -> Verification:
     """Walk the chain's links (each with its record's columns, or None for them when the record
     is gone) in order, and find the first that does not follow from the one before.
 
     `noted_head`: a head hash printed by an earlier run and kept elsewhere; the result says
-    whether the intact chain still contains it (links cut from the end leave no gap)."""
-    head = EMPTY
+    whether the intact chain still contains it (links cut from the end leave no gap).
+    `start`: where the chain starts (its anchor, once the retention run removed its oldest
+    records): the first link must follow from it."""
+    head = start
     count = 0
-    found = None if noted_head is None else noted_head == GENESIS
+    found = None if noted_head is None else noted_head in (GENESIS, start.hash)
     for link in links:
         position, audit_id = link["position"], link["audit_id"]
         problem = None
@@ -199,18 +219,21 @@ def check(links: Iterable[Mapping[Any, Any]], noted_head: str | None = None) -> 
     return Verification(count, head, None, found)
 
 
-def chain_links(connection: Connection, batch: int = 5000) -> Iterator[RowMapping]:
-    """Every link in chain order with its record's columns, read in batches (the trail may
-    be long)."""
+def chain_links(
+    connection: Connection, batch: int = 5000, up_to: int | None = None
+) -> Iterator[RowMapping]:
+    """Every link in chain order (up to position `up_to`) with its record's columns, read in
+    batches (the trail may be long)."""
     link = AuditChainLink.__table__
     table = AuditRecord.__table__
     last = 0
+    limit = (link.c.position <= up_to) if up_to is not None else (link.c.position > -1)
     while True:
         rows = (
             connection.execute(
                 select(link, table)
                 .select_from(link.outerjoin(table, table.c.id == link.c.audit_id))
-                .where(link.c.position > last)
+                .where(link.c.position > last, limit)
                 .order_by(link.c.position)
                 .limit(batch)
             )
@@ -252,7 +275,7 @@ def unchained(connection: Connection) -> Break | None:
 
 
 def verify(connection: Connection, noted_head: str | None = None) -> Verification:
-    result = check(chain_links(connection), noted_head)
+    result = check(chain_links(connection), noted_head, start_of(connection))
     if result.broken is None:
         broken = unchained(connection)
         if broken is not None:

@@ -98,6 +98,9 @@ class Soknad(Base):
     facts: Mapped[dict[str, Any]]
     description: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Set when the retention run emptied `facts` and `description` (a rejection older than
+    # `retention.rejected_application_years`); the vedtak keeps the facts it decided on.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     sak: Mapped[Sak] = parent("Sak", "Soknad.sak_id")
 
@@ -343,6 +346,20 @@ class AuditPending(Base):
     audit_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
 
 
+class AuditChainAnchor(Base):
+    """Where the audit chain starts after the retention run removed its oldest records: the
+    position and hash of the last record removed. The first link kept must follow from it.
+    Append-only, like the chain."""
+
+    __tablename__ = "audit_chain_anchors"
+
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    record_hash: Mapped[str] = mapped_column(String(64))
+    removed: Mapped[int] = mapped_column(BigInteger)
+    older_than: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Job(Base):
     """Work to do later (reminders, deadlines, iverksetting), kept until done."""
 
@@ -497,6 +514,7 @@ class Letter(Base):
     vedtak_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     klage_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     serviceklage_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    privacy_request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     kind: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2))
     title: Mapped[str] = mapped_column(String(300))
@@ -891,3 +909,66 @@ class PaymentSimulation(Base):
     simulation: Mapped[dict[str, Any]]
     made_by: Mapped[str] = mapped_column(String(64))
     made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# The kinds of request under GDPR art. 15-22 a person can make from their page.
+PRIVACY_REQUEST_KINDS = ("access", "correction", "restriction", "objection", "manual_review")
+ONE_OPEN_PRIVACY_REQUEST = "status = 'open'"
+
+
+class PrivacyRequest(Base):
+    """A request under GDPR art. 15-22 and its one-month clock (art. 12(3)).
+
+    `deadline` is one month from `received_on` (`trygd.domain.deadlines`); an extension sets
+    `extended_deadline` and the reason the person is told. At most one open request of each
+    kind per person (`uq_privacy_requests_open`): a second one joins the first."""
+
+    __tablename__ = "privacy_requests"
+    __table_args__ = (
+        Index(
+            "uq_privacy_requests_open",
+            "person_id",
+            "kind",
+            unique=True,
+            sqlite_where=text(ONE_OPEN_PRIVACY_REQUEST),
+            postgresql_where=text(ONE_OPEN_PRIVACY_REQUEST),
+        ),
+        Index("ix_privacy_requests_queue", "unit", "status", "deadline"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(String(4))
+    text: Mapped[str] = mapped_column(Text)
+    # objection: which processing (statistics, development, other); manual_review: the vedtak
+    processing: Mapped[str | None] = mapped_column(String(32))
+    vedtak_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("vedtak.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    extended_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    extended_by: Mapped[str | None] = mapped_column(String(64))
+    extended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | answered
+    outcome: Mapped[str | None] = mapped_column(String(16))  # granted | partly | refused
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    person: Mapped[Person] = parent("Person", "PrivacyRequest.person_id")
+
+
+class RetentionRun(Base):
+    """What one retention run deleted or anonymised: per kind of record the rule, the cut-off
+    and how many; never which records (no ids) and never their content."""
+
+    __tablename__ = "retention_runs"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    results: Mapped[list[Any]]

@@ -3,7 +3,7 @@
 The pages call the same `CaseService` use cases as the JSON API, so a citizen sees exactly
 what the services allow (only their own data) and every read is audited. The areas live in
 their own modules (`citizen_apply`, `citizen_cases`, `citizen_change`,
-`citizen_serviceklage`, `citizen_guide`, `citizen_data`); this one has the
+`citizen_serviceklage`, `citizen_guide`, `citizen_data`, `citizen_privacy`); this one has the
 overview and joins their routers.
 """
 
@@ -23,6 +23,7 @@ from trygd.web.routes import (
     citizen_guide,
     citizen_meldekort,
     citizen_payments,
+    citizen_privacy,
     citizen_serviceklage,
 )
 from trygd.web.routes.citizen_cases import case_overview
@@ -36,6 +37,7 @@ router.include_router(citizen_change.router)
 router.include_router(citizen_serviceklage.router)
 router.include_router(citizen_guide.router)
 router.include_router(citizen_data.router)
+router.include_router(citizen_privacy.router)
 router.include_router(citizen_meldekort.router)
 router.include_router(citizen_payments.router)
 router.include_router(citizen_account.router)

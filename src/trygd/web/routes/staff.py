@@ -29,6 +29,7 @@ from trygd.web.routes.staff_common import (
 )
 from trygd.web.routes.staff_klage import router as klage_router
 from trygd.web.routes.staff_payments import router as payments_router
+from trygd.web.routes.staff_privacy import router as privacy_router
 from trygd.web.routes.staff_search import router as search_router
 from trygd.web.routes.staff_serviceklager import router as serviceklager_router
 from trygd.web.session import require_context
@@ -49,6 +50,7 @@ router.include_router(search_router)
 router.include_router(klage_router)
 router.include_router(audit_router)
 router.include_router(serviceklager_router)
+router.include_router(privacy_router)
 router.include_router(payments_router)
 
 

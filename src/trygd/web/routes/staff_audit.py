@@ -68,6 +68,8 @@ ACTIONS: dict[str, str] = {
     Action.CHANGE_ACCOUNT: N_("Change the account number for payments"),
     Action.REGISTER_TAX_CARD: N_("Register a tax card"),
     Action.REGISTER_REFUND: N_("Register an employer's refund claim"),
+    Action.SUBMIT_PRIVACY_REQUEST: N_("Make a request about own data (GDPR)"),
+    Action.HANDLE_PRIVACY_REQUEST: N_("Handle a request about personal data (GDPR)"),
 }
 
 # The kinds of object the services name in `access.check(object_type=...)`.
@@ -98,6 +100,9 @@ OBJECTS: dict[str, str] = {
     "payment_details": N_("Payment details"),
     "person": N_("Person"),
     "person_export": N_("Download of own data"),
+    "privacy_request": N_("Request about personal data"),
+    "privacy_requests": N_("Requests about personal data"),
+    "retention_run": N_("Retention run"),
     "refund_claim": N_("Refund claim"),
     "regulation": N_("G-regulering"),
     "sak": N_("Case"),
@@ -142,6 +147,12 @@ REASONS: dict[str, str] = {
     "no_klage_to_unit": N_("No klage of this person was sent to the employee's unit"),
     "handled_first_instance": N_("The employee handled this case in the first instance"),
     "klage_to_unit": N_("The klage was sent to the employee's unit %(unit)s"),
+    "restricted_own_claim": N_(
+        "Processing restricted by the person: allowed only for their own claims and rights"
+    ),
+    "restricted_not_essential": N_(
+        "Processing restricted by the person: not needed for their own claims or rights"
+    ),
 }
 
 
