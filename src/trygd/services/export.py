@@ -91,6 +91,8 @@ WITHHELD = {
     "jobs": "scheduled work; holds only ids of the records exported",
     "meldekort_plans": "the bookkeeping that a meldeperiode's reminders exist; ids and dates",
     "payment_plan_marks": "the bookkeeping of the payment run; counts and dates",
+    "provider_sessions": "the identity provider's ID token of a signed-in session, kept only"
+    " to end the session at the provider when the person signs out; deleted then or at expiry",
 }
 # Tables with no data about a person, and why.
 NOT_PERSONAL = {
@@ -100,6 +102,8 @@ NOT_PERSONAL = {
     "payment_runs": "the state of a day's payment run",
     "retention_runs": "counts per kind of record, no ids",
     "revoked_sessions": "ids of ended sign-in sessions and their expiry",
+    "pending_sign_ins": "a sign-in's state, nonce and PKCE verifier before anyone has signed"
+    " in (ten minutes at most); names no one",
 }
 
 
