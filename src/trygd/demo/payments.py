@@ -95,9 +95,14 @@ def monthly_benefit_paid(
     caseworker: str,
     approver: str,
     reason: str,
-) -> None:
+    reject_last: bool = True,
+    between: Any = None,
+) -> CaseService:
     """A monthly benefit (Oda's uføretrygd) decided before the first of the history's payment
-    days and paid on each of them; the bank rejects the benefit's last payment."""
+    days and paid on each of them; the bank rejects the benefit's last payment (unless
+    `reject_last` is False). `between(past, clock, day, next_day, sak_id)`, if given, runs after
+    each payment day's answer from the bank, with the service on the history's clock. Returns
+    that service (its clock at the last payment day)."""
     days = payment_days(today)
     # The right arose on the last day of the month before the first payment day's, so the
     # first month paid is that day's month (ftrl. § 22-12); decided early in that month.
@@ -131,5 +136,9 @@ def monthly_benefit_paid(
         past.payment_run(day)
         clock.now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7), tzinfo=dt.UTC)
         last = index == len(days) - 1
-        _answer_from_bank(past, day, clock.now, benefit if last else None)
+        _answer_from_bank(past, day, clock.now, benefit if last and reject_last else None)
         past.run_due_jobs()
+        if between is not None:
+            next_day = days[index + 1] if not last else today
+            between(past, clock, day, next_day, case["sak_id"])
+    return past

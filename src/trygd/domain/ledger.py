@@ -8,7 +8,12 @@ ledger sum to zero. Accounts:
 - `payable` what NAV owes the person (or the employer) and has not yet sent;
 - `tax` tax withheld and owed to Skatteetaten;
 - `bank` money sent through the bank (a credit: it left NAV's account);
-- `receivable` a feilutbetaling NAV claims back from the person.
+- `receivable` a feilutbetaling NAV claims back from the person;
+- `interest` rentetillegg added to a claim (ftrl. § 22-17a), the state's income;
+- `collection` a claim handed on for collection outside NAV's payments.
+
+A tilbakekreving adds its own pairs (`trygd.domain.recovery`): write-off, rentetillegg,
+set-off against a payment, and a claim handed on.
 
 Balances are kept per account, person and benefit; a payable of zero after a run means every
 krone owed was either sent or withheld.
@@ -21,8 +26,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Account = Literal["expense", "payable", "tax", "bank", "receivable"]
-ACCOUNTS: tuple[Account, ...] = ("expense", "payable", "tax", "bank", "receivable")
+Account = Literal["expense", "payable", "tax", "bank", "receivable", "interest", "collection"]
+ACCOUNTS: tuple[Account, ...] = (
+    "expense",
+    "payable",
+    "tax",
+    "bank",
+    "receivable",
+    "interest",
+    "collection",
+)
 
 
 @dataclass(frozen=True)
@@ -54,11 +67,17 @@ def pair(
 
 
 def payment_postings(
-    line_id: uuid.UUID, person_id: uuid.UUID, benefit: str, gross_ore: int, tax_ore: int
+    line_id: uuid.UUID,
+    person_id: uuid.UUID,
+    benefit: str,
+    gross_ore: int,
+    tax_ore: int,
+    setoff_ore: int = 0,
 ) -> list[Posting]:
     """A payment ordered: the cost is owed to the person, the tax is moved to Skatteetaten's
     account, and the net leaves through the bank. A negative gross is a feilutbetaling: the
-    cost is reversed against a claim on the person."""
+    cost is reversed against a claim on the person. `setoff_ore` of the net is kept to pay a
+    tilbakekreving claim (motregning) and does not reach the bank."""
     if gross_ore < 0:
         return list(
             pair("recovery", line_id, person_id, benefit, "receivable", "expense", -gross_ore)
@@ -68,7 +87,11 @@ def payment_postings(
     postings = list(pair("payment", line_id, person_id, benefit, "expense", "payable", gross_ore))
     if tax_ore:
         postings += pair("withholding", line_id, person_id, benefit, "payable", "tax", tax_ore)
-    net = gross_ore - tax_ore
+    if not 0 <= setoff_ore <= gross_ore - tax_ore:
+        raise ValueError("setoff_ore: must be between 0 and the net amount")
+    if setoff_ore:
+        postings += pair("setoff", line_id, person_id, benefit, "payable", "receivable", setoff_ore)
+    net = gross_ore - tax_ore - setoff_ore
     if net:
         postings += pair("order", line_id, person_id, benefit, "payable", "bank", net)
     return postings

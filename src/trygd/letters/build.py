@@ -40,6 +40,8 @@ from trygd.letters.data import (
     KlageinstansDecisionLetterData,
     KlageReceivedLetterData,
     ServiceklageAnswerLetterData,
+    TilbakekrevingVarselLetterData,
+    TilbakekrevingVedtakLetterData,
     VedtakLetterData,
 )
 from trygd.letters.i18n import N_, Translator, translator
@@ -57,6 +59,8 @@ LetterData = (
     | KlageForwardedLetterData
     | KlageinstansDecisionLetterData
     | ServiceklageAnswerLetterData
+    | TilbakekrevingVarselLetterData
+    | TilbakekrevingVedtakLetterData
 )
 
 NAV_PHONE = "55 55 33 33"
@@ -1238,4 +1242,10 @@ def build_letter(data: LetterData) -> Letter:
         return klageinstans_decision_letter(data)
     if isinstance(data, ServiceklageAnswerLetterData):
         return serviceklage_answer_letter(data)
+    if isinstance(data, TilbakekrevingVarselLetterData | TilbakekrevingVedtakLetterData):
+        from trygd.letters import tilbakekreving  # builds on this module's helpers
+
+        if isinstance(data, TilbakekrevingVarselLetterData):
+            return tilbakekreving.varsel_letter(data)
+        return tilbakekreving.vedtak_letter(data)
     raise TypeError(f"no letter is built from {type(data).__name__}")

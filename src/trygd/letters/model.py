@@ -22,6 +22,8 @@ LetterKind = Literal[
     "klage_forwarded",
     "klageinstans_decision",
     "serviceklage_answer",
+    "tilbakekreving_varsel",
+    "tilbakekreving_vedtak",
 ]
 LETTER_KINDS: tuple[LetterKind, ...] = (
     "vedtak",
@@ -31,6 +33,8 @@ LETTER_KINDS: tuple[LetterKind, ...] = (
     "klage_forwarded",
     "klageinstans_decision",
     "serviceklage_answer",
+    "tilbakekreving_varsel",
+    "tilbakekreving_vedtak",
 )
 
 

@@ -188,6 +188,9 @@ class RuleOutcome:
     text: str
     values: Mapping[str, Any] = field(default_factory=dict)
 
+    def title(self, language: str) -> str:
+        return catalogue("tilbakekreving").rule_text(self.id, "title", language)
+
     def explain(self, language: str) -> str:
         template = catalogue("tilbakekreving").rule_text(self.id, self.text, language)
         return render(template, _for_text(self.values), language)

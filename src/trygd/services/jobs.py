@@ -22,6 +22,7 @@ from sqlalchemy import select
 from trygd.domain.behandling import Action, State
 from trygd.privacy.policy import Action as Access
 from trygd.services import access, appeals, letters, meldekort, payments, regulation
+from trygd.services import tilbakekreving as tilbakekreving_service
 from trygd.services.records import enqueue, move, open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
@@ -99,6 +100,9 @@ def implement_vedtak(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     vedtak = uow.session.scalars(select(Vedtak).where(Vedtak.behandling_id == behandling.id)).one()
     vedtak.implemented_at = uow.now
     payments.on_vedtak(uow, vedtak)
+    # A revurdering that gives less for periods already paid: a feilutbetaling, recovered
+    # through a tilbakekreving case of its own (varsel first).
+    tilbakekreving_service.open_from_vedtak(uow, vedtak)
     move(uow, sak, behandling, Action.IMPLEMENT, vedtak_id=str(vedtak.id))
     # A running benefit with meldeplikt: the reminder and deadline jobs of its meldeperioder.
     meldekort.plan_periods(uow, sak, meldekort.today(uow))
@@ -170,6 +174,7 @@ HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
     "payment_run": payment_run,
     "payment_checks": payment_checks,
     "regulate": regulate,
+    "tilbakekreving_comment_deadline": tilbakekreving_service.comment_deadline_passed,
 }
 
 

@@ -51,7 +51,7 @@ from trygd.domain.tax import card_from_fact, tax_rules, withhold
 from trygd.privacy.policy import Action
 from trygd.rules.benefits import PROFILES
 from trygd.rules.record import DecisionRecord, decode
-from trygd.services import access, meldekort
+from trygd.services import access, meldekort, recovery
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
@@ -513,13 +513,17 @@ def order_due(
             _task_once(uow, sak, person, line.vedtak_id, f"payment_held_{reason}")
             continue
         line.tax_ore = withholding.tax_ore
-        line.net_ore = line.gross_ore - withholding.tax_ore
+        # tilbakekreving (issue 17): set-off (motregning) of a decided claim, from the net.
+        setoff = recovery.setoff_for(
+            uow, run_date, line.id, line.person_id, line.payee, line.gross_ore - line.tax_ore
+        )
+        line.net_ore = line.gross_ore - withholding.tax_ore - setoff
         line.tax_basis = withholding.basis
         line.held_reason = None
         if line.payee == "person":
             line.payee_account = details[line.person_id].account_number
         postings += ledger.payment_postings(
-            line.id, line.person_id, line.benefit, line.gross_ore, withholding.tax_ore
+            line.id, line.person_id, line.benefit, line.gross_ore, withholding.tax_ore, setoff
         )
         if line.net_ore == 0:  # all of it withheld: nothing goes to the bank
             line.status = "withheld_in_full"

@@ -1,0 +1,160 @@
+"""Demo tilbakekreving: two persons whose uføretrygd was paid for months when a reported
+change from an earlier date lowered it, so a revurdering made a feilutbetaling.
+
+- Pål: the revurdering came after the latest payment day; the forhåndsvarsel is sent and
+  the comment period is running (he can answer it on his page).
+- Siri: the revurdering came a month ago; she answered the varsel, a caseworker assessed it
+  (she should have understood, simple negligence, no reduction), another approved it, and
+  the latest payment run set off part of her payment against the claim.
+
+Everything goes through the services with the clock set back, as in `demo.payments`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from trygd.demo.payments import _citizen, _employee, monthly_benefit_paid
+from trygd.services.clock import FixedClock
+from trygd.services.facade import CaseService
+from trygd.store.models import Person
+
+CASEWORKER = "Z990201"
+APPROVER = "Z990202"
+# The reported change: a higher expected income from work lowers the uføretrygd (§ 12-14).
+NEW_EXPECTED_INCOME = 320000
+
+
+def _revurdering(
+    past: CaseService, person: Person, sak_id: str, effective: dt.date, clock: FixedClock
+) -> None:
+    """The person reports a higher income from `effective`; a caseworker proposes the
+    revurdering, another approves, and iverksetting settles the payments."""
+    _status, change = past.report_change(
+        _citizen(person),
+        sak_id,
+        {
+            "effective_date": effective.isoformat(),
+            "facts": {"expected_income": NEW_EXPECTED_INCOME},
+            "description": "Jeg har fått fast jobb i redusert stilling.",
+        },
+    )
+    behandling_id = change["behandling_id"]
+
+    def act(user: str, action: str, **more: Any) -> None:
+        current = past.get_behandling(_employee(user), behandling_id)
+        past.behandling_action(
+            _employee(user), action, behandling_id, {"version": current.version, **more}
+        )
+
+    act(CASEWORKER, "propose", reason="Ny inntekt fra arbeid etter endringsmelding.")
+    clock.advance(dt.timedelta(hours=2))
+    act(APPROVER, "approve")
+    past.run_due_jobs()
+
+
+def _case(past: CaseService, person: Person, sak_id: str) -> dict[str, Any]:
+    return past.sak_tilbakekrevinger(_citizen(person), sak_id)[0]
+
+
+def varsel_sent(
+    service: CaseService, person: Person, today: dt.date, facts: dict[str, Any]
+) -> None:
+    """Pål: paid for months; the revurdering and its varsel came after the last payment."""
+
+    def between(
+        past: CaseService, clock: FixedClock, day: dt.date, next_day: dt.date, sak_id: str
+    ) -> None:
+        if next_day != today:
+            return
+        clock.now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9), dt.UTC)
+        first_month = _first_month(past, person, sak_id)
+        _revurdering(past, person, sak_id, first_month, clock)
+
+    monthly_benefit_paid(
+        service,
+        person,
+        today,
+        "uforetrygd",
+        facts,
+        caseworker=CASEWORKER,
+        approver=APPROVER,
+        reason="Inntektsevnen er varig nedsatt med 60 prosent.",
+        reject_last=False,
+        between=between,
+    )
+
+
+def _first_month(past: CaseService, person: Person, sak_id: str) -> dt.date:
+    sak = past.get_sak(_citizen(person), sak_id)
+    first = min(dt.date.fromisoformat(v["effective_from"]) for v in sak["vedtak"])
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def decided_and_set_off(
+    service: CaseService, person: Person, today: dt.date, facts: dict[str, Any]
+) -> None:
+    """Siri: the revurdering came after the second-last payment day; the tilbakekreving was
+    decided before the last one, whose payment run set part of it off."""
+
+    def between(
+        past: CaseService, clock: FixedClock, day: dt.date, next_day: dt.date, sak_id: str
+    ) -> None:
+        if _is_second_last(next_day, today):
+            clock.now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9), dt.UTC)
+            _revurdering(past, person, sak_id, _first_month(past, person, sak_id), clock)
+            case = _case(past, person, sak_id)
+            clock.advance(dt.timedelta(days=3))
+            case = past.tilbakekreving_action(
+                _citizen(person),
+                "answer",
+                case["id"],
+                {"comment": "Jeg trodde beløpet allerede var justert etter den nye jobben."},
+            )
+            clock.advance(dt.timedelta(days=2))
+            case = past.tilbakekreving_action(
+                _employee(CASEWORKER),
+                "assess",
+                case["id"],
+                {
+                    "version": past.get_tilbakekreving(_employee(CASEWORKER), case["id"])[
+                        "version"
+                    ],
+                    "grounds": "forsto_eller_burde_forstatt",
+                    "culpability": "uaktsomhet",
+                    "reduction_percent": 0,
+                    "reason": "Hun meldte endringen sent og burde forstått at beløpet var for høyt.",  # noqa: E501
+                },
+            )
+            case = past.tilbakekreving_action(
+                _employee(CASEWORKER),
+                "propose",
+                case["id"],
+                {"version": case["version"], "recovery_method": "setoff"},
+            )
+            clock.advance(dt.timedelta(hours=3))
+            past.tilbakekreving_action(
+                _employee(APPROVER), "approve", case["id"], {"version": case["version"]}
+            )
+            past.run_due_jobs()
+
+    monthly_benefit_paid(
+        service,
+        person,
+        today,
+        "uforetrygd",
+        facts,
+        caseworker=CASEWORKER,
+        approver=APPROVER,
+        reason="Inntektsevnen er varig nedsatt med 60 prosent.",
+        reject_last=False,
+        between=between,
+    )
+
+
+def _is_second_last(next_day: dt.date, today: dt.date) -> bool:
+    """Whether `next_day` is the last payment day of the history (the one before `today`)."""
+    from trygd.demo.payments import payment_days
+
+    return next_day == payment_days(today)[-1]
