@@ -122,8 +122,11 @@ def feilutbetalte_perioder(uow: UnitOfWork, vedtak: Vedtak) -> list[Feilutbetalt
     return out
 
 
-def open_from_vedtak(uow: UnitOfWork, vedtak: Vedtak) -> Tilbakekreving | None:
-    """Open the tilbakekreving of a vedtak's feilutbetaling, once; None when it made none."""
+def open_from_vedtak(
+    uow: UnitOfWork, vedtak: Vedtak, action: Access = Access.RUN_JOB
+) -> Tilbakekreving | None:
+    """Open the tilbakekreving of a vedtak's feilutbetaling, once; None when it made none.
+    `action`: the iverksetting job's (run_job), or a caseworker's (assess)."""
     existing = uow.session.scalars(
         select(Tilbakekreving).where(Tilbakekreving.vedtak_id == vedtak.id)
     ).first()
@@ -136,7 +139,7 @@ def open_from_vedtak(uow: UnitOfWork, vedtak: Vedtak) -> Tilbakekreving | None:
         return None
     sak = uow.session.get(Sak, vedtak.sak_id)
     assert sak is not None
-    access.check_case(uow, Access.RUN_JOB, sak, object_type="tilbakekreving", object_id=vedtak.id)
+    access.check_case(uow, action, sak, object_type="tilbakekreving", object_id=vedtak.id)
     today = uow.now.date()
     deadline = deadlines.advance_notice_deadline(today)
     case = Tilbakekreving(
@@ -193,7 +196,7 @@ def open_for_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID) -> tuple[bool, dict[s
     before = uow.session.scalars(
         select(Tilbakekreving.id).where(Tilbakekreving.vedtak_id == vedtak.id)
     ).first()
-    case = open_from_vedtak(uow, vedtak)
+    case = open_from_vedtak(uow, vedtak, Access.ASSESS)
     if case is None:
         raise NotFound("the vedtak paid nothing too much: there is no feilutbetaling")
     return before is None, view(uow, case, staff=True)
