@@ -6,11 +6,8 @@ On PostgreSQL, parallel requests to open the case make one."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
-import uuid
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from trygd.demo import tilbakekreving as tilbakekreving_demo
 from trygd.demo.payments import monthly_benefit_paid
 from trygd.demo.users import BY_ID
 from trygd.domain import meldekort
@@ -58,6 +59,16 @@ PERSONS = (
     DemoPerson(
         "Oda Fjeld",
         dt.date(1967, 4, 18),
+        "0301",
+        tax_card={"kind": "percentage", "percentage": "30"},
+    ),
+    # Uføretrygd paid for months, then lowered from an earlier date: a feilutbetaling (issue 17).
+    DemoPerson(
+        "Pål Rud", dt.date(1966, 5, 5), "0301", tax_card={"kind": "percentage", "percentage": "30"}
+    ),
+    DemoPerson(
+        "Siri Dale",
+        dt.date(1965, 9, 14),
         "0301",
         tax_card={"kind": "percentage", "percentage": "30"},
     ),
@@ -326,6 +337,10 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
         approver="Z990202",
         reason="Inntektsevnen er varig nedsatt med 60 prosent.",
     )
+    # Pål's revurdering made a feilutbetaling and a varsel; Siri's tilbakekreving is decided
+    # and the latest payment run set part of her payment off against it.
+    tilbakekreving_demo.varsel_sent(service, by_name["Pål"], today, _uforetrygd(60))
+    tilbakekreving_demo.decided_and_set_off(service, by_name["Siri"], today, _uforetrygd(60))
     claim = today - dt.timedelta(days=10)
 
     def apply(first_name: str, benefit: str, facts: dict[str, Any]) -> dict[str, Any]:

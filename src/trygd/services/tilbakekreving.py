@@ -588,6 +588,7 @@ def view(uow: UnitOfWork, case: Tilbakekreving, *, staff: bool = False) -> dict[
         "id": str(case.id),
         "sak_id": str(case.sak_id),
         "vedtak_id": str(case.vedtak_id),
+        "behandling_id": str(case.behandling_id),
         "benefit": case.benefit,
         "state": case.state,
         "version": case.version,

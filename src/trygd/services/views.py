@@ -31,8 +31,6 @@ from trygd.services.read_models import (
 from trygd.services.read_models import Vurdering as VurderingRow
 from trygd.services.records import explained, get_or_404
 from trygd.services.unit_of_work import UnitOfWork
-
-TILBAKEKREVING_REASONS = (tilbakekreving.TASK_REASON, tilbakekreving.APPROVAL_REASON)
 from trygd.store.models import (
     AuditRecord,
     Behandling,
@@ -47,6 +45,7 @@ from trygd.store.models import (
 )
 
 MAX_PAGE = 200
+TILBAKEKREVING_REASONS = (tilbakekreving.TASK_REASON, tilbakekreving.APPROVAL_REASON)
 
 AUTOMATIC_NOTICE = {
     "nb": (

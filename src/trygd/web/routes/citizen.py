@@ -24,6 +24,7 @@ from trygd.web.routes import (
     citizen_meldekort,
     citizen_payments,
     citizen_serviceklage,
+    citizen_tilbakekreving,
 )
 from trygd.web.routes.citizen_cases import case_overview
 from trygd.web.routes.citizen_common import page, service
@@ -38,6 +39,7 @@ router.include_router(citizen_guide.router)
 router.include_router(citizen_data.router)
 router.include_router(citizen_meldekort.router)
 router.include_router(citizen_payments.router)
+router.include_router(citizen_tilbakekreving.router)
 router.include_router(citizen_account.router)
 
 

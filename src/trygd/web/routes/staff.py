@@ -31,6 +31,7 @@ from trygd.web.routes.staff_klage import router as klage_router
 from trygd.web.routes.staff_payments import router as payments_router
 from trygd.web.routes.staff_search import router as search_router
 from trygd.web.routes.staff_serviceklager import router as serviceklager_router
+from trygd.web.routes.staff_tilbakekreving import router as tilbakekreving_router
 from trygd.web.session import require_context
 from trygd.web.templating import render
 
@@ -50,6 +51,7 @@ router.include_router(klage_router)
 router.include_router(audit_router)
 router.include_router(serviceklager_router)
 router.include_router(payments_router)
+router.include_router(tilbakekreving_router)
 
 
 @router.get("/staff")
