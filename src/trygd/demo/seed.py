@@ -67,6 +67,12 @@ PERSONS = (
         "Pål Rud", dt.date(1966, 5, 5), "0301", tax_card={"kind": "percentage", "percentage": "30"}
     ),
     DemoPerson(
+        "Tor Bakke",
+        dt.date(1968, 2, 2),
+        "0301",
+        tax_card={"kind": "percentage", "percentage": "30"},
+    ),
+    DemoPerson(
         "Siri Dale",
         dt.date(1965, 9, 14),
         "0301",
@@ -341,6 +347,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
     # and the latest payment run set part of her payment off against it.
     tilbakekreving_demo.varsel_sent(service, by_name["Pål"], today, _uforetrygd(60))
     tilbakekreving_demo.decided_and_set_off(service, by_name["Siri"], today, _uforetrygd(60))
+    tilbakekreving_demo.waiting_for_caseworker(service, by_name["Tor"], today, _uforetrygd(60))
     claim = today - dt.timedelta(days=10)
 
     def apply(first_name: str, benefit: str, facts: dict[str, Any]) -> dict[str, Any]:

@@ -158,3 +158,35 @@ def _is_second_last(next_day: dt.date, today: dt.date) -> bool:
     from trygd.demo.payments import payment_days
 
     return next_day == payment_days(today)[-1]
+
+
+def waiting_for_caseworker(
+    service: CaseService, person: Person, today: dt.date, facts: dict[str, Any]
+) -> None:
+    """Tor: the revurdering came after the second-last payment day and he did not answer
+    the varsel; the deadline passed and the case waits in the unit's queue."""
+
+    def between(
+        past: CaseService, clock: FixedClock, day: dt.date, next_day: dt.date, sak_id: str
+    ) -> None:
+        if not _is_second_last(next_day, today):
+            return
+        clock.now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9), dt.UTC)
+        _revurdering(past, person, sak_id, _first_month(past, person, sak_id), clock)
+        case = _case(past, person, sak_id)
+        deadline = dt.date.fromisoformat(case["comment_deadline"])
+        clock.now = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(6), dt.UTC)
+        past.run_due_jobs()
+
+    monthly_benefit_paid(
+        service,
+        person,
+        today,
+        "uforetrygd",
+        facts,
+        caseworker=CASEWORKER,
+        approver=APPROVER,
+        reason="Inntektsevnen er varig nedsatt med 60 prosent.",
+        reject_last=False,
+        between=between,
+    )
