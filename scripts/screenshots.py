@@ -33,6 +33,7 @@ from trygd.demo import oidc as local_provider
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("nb", "nn", "en")
 
+TILBAKEKREVING_CASEWORKER = "Ingrid Saksbehandler"  # the uføretrygd unit (4405)
 CASE_LINK = r"/staff/behandlinger/[0-9a-f-]{36}"
 # (file name, demo user's label on the sign-in page or "" for signed out, path or
 #  (page to start from, patterns of the links to follow from it, one after another))
@@ -64,6 +65,16 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     ("citizen-payments", "Oda Fjeld", "/my/payments"),
     ("citizen-payment", "Oda Fjeld", ("/my/payments", r"/my/payments/[0-9a-f-]{36}")),
     ("citizen-letter-payment", "Oda Fjeld", ("/my", r"/my/letters/[0-9a-f-]{36}")),
+    (
+        "citizen-tilbakekreving-varsel",
+        "Pål Rud",
+        ("/my/cases", r"/my/cases/[0-9a-f-]{36}", r"/my/tilbakekreving/[0-9a-f-]{36}"),
+    ),
+    (
+        "citizen-tilbakekreving-vedtak",
+        "Siri Dale",
+        ("/my/cases", r"/my/cases/[0-9a-f-]{36}", r"/my/tilbakekreving/[0-9a-f-]{36}"),
+    ),
     ("caseworker-tasks", "Kari Saksbehandler", "/staff/tasks"),
     (
         "caseworker-case",
@@ -87,6 +98,11 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
         "caseworker-payment",
         "Ingrid Saksbehandler",
         ("/staff/payment-problems", r"/staff/payments/[0-9a-f-]{36}"),
+    ),
+    (
+        "caseworker-tilbakekreving",
+        TILBAKEKREVING_CASEWORKER,
+        ("/staff/tasks", r"/staff/tilbakekreving/[0-9a-f-]{36}"),
     ),
     ("approver-tasks", "Ola Beslutter", "/staff/tasks"),
     ("klageinstans", "Lise Klageinstans", "/klageinstans"),

@@ -124,6 +124,9 @@ VALUES: dict[tuple[str, ...], Callable[[Session], list[Owned]]] = {
     ("draft_id",): lambda s: _owned(s, models.Draft.id, models.Draft.person_id),
     ("payment_id",): lambda s: _owned(s, models.PaymentLine.id, models.PaymentLine.person_id),
     ("person_id",): lambda s: _owned(s, models.Person.id, models.Person.id),
+    ("tilbakekreving_id",): lambda s: _owned(
+        s, models.Tilbakekreving.id, models.Tilbakekreving.person_id
+    ),
     ("benefit",): lambda _s: [({"": benefit}, None) for benefit in [*BENEFITS, "nonsense"]],
     ("benefit", "fact"): _question_pairs,
     ("request_id", "sak_id"): _request_pairs,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -888,3 +888,114 @@ def payment_problems(svc: Service, ctx: Context, limit: Limit = 50, offset: Offs
     """Payments of the caller's unit that wait: held (a fact is missing) or rejected by the
     bank, each with the reason and the open task about it."""
     return _json(svc.payment_problems(ctx, limit, offset).to_json())
+
+
+# -- tilbakekreving (ftrl. § 22-15, § 22-17a; fvl. §§ 16, 24-25) -------------------------------
+
+
+class TilbakekrevingAnswerBody(_Body):
+    comment: str = Field(description="Your comments on the forhåndsvarsel")
+
+
+class TilbakekrevingAssessBody(VersionedBody):
+    grounds: Literal["forsto_eller_burde_forstatt", "feilaktige_opplysninger", "god_tro"] | None = (
+        Field(default=None, description="ftrl. § 22-15 first ledd, or good faith (fifth ledd)")
+    )
+    culpability: Literal["forsett", "grov_uaktsomhet", "uaktsomhet"] | None = Field(
+        default=None, description="The degree of guilt (not for good faith)"
+    )
+    knowledge_date: dt.date | None = Field(
+        default=None,
+        description="When NAV got or should have got the knowledge to claim "
+        "(foreldelsesloven § 10 nr. 1)",
+    )
+    reduction_percent: StrictInt | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Reduction for særlige grunner (§ 22-15 fourth ledd)",
+    )
+    in_hand_ore: StrictInt | None = Field(
+        default=None, ge=0, le=10**12, description="Good faith: the amount still in hand, in øre"
+    )
+    reason: str = Field(description="Why: the written reason for the assessment")
+
+
+class TilbakekrevingProposeBody(VersionedBody):
+    recovery_method: Literal["setoff", "handed_on"] | None = Field(
+        default=None, description="How the claim is recovered (needed when there is a claim)"
+    )
+
+
+class TilbakekrevingVersionBody(VersionedBody):
+    pass
+
+
+@router.get("/tilbakekrevinger", tags=["citizen"], summary="My tilbakekrevinger")
+def own_tilbakekrevinger(svc: Service, ctx: Context) -> Any:
+    """Each claim to pay back a feilutbetaling: the varsel, the vedtak and the balance."""
+    return _json({"items": svc.own_tilbakekrevinger(ctx)})
+
+
+@router.get("/tilbakekrevinger/{tilbakekreving_id}", tags=["cases"], summary="A tilbakekreving")
+def get_tilbakekreving(svc: Service, ctx: Context, tilbakekreving_id: Id) -> Any:
+    """The feilutbetaling by period, the varsel and its comment deadline, the assessment
+    (staff), the vedtak and the balance (amounts in øre)."""
+    return _json(svc.get_tilbakekreving(ctx, tilbakekreving_id))
+
+
+@router.get(
+    "/cases/{sak_id}/tilbakekrevinger", tags=["cases"], summary="The case's tilbakekrevinger"
+)
+def sak_tilbakekrevinger(svc: Service, ctx: Context, sak_id: Id) -> Any:
+    return _json({"items": svc.sak_tilbakekrevinger(ctx, sak_id)})
+
+
+@router.post(
+    "/vedtak/{vedtak_id}/tilbakekreving",
+    status_code=201,
+    tags=["casework"],
+    summary="Open the tilbakekreving of a vedtak's feilutbetaling",
+)
+def open_tilbakekreving(svc: Service, ctx: Context, vedtak_id: Id) -> Any:
+    """Once per vedtak: 201 when opened now, 200 with the case when it was open already."""
+    created, case = svc.open_tilbakekreving(ctx, vedtak_id)
+    return _json(case, 201 if created else 200)
+
+
+@router.post("/tilbakekrevinger/{tilbakekreving_id}/answer", tags=["citizen"])
+def tilbakekreving_answer(
+    svc: Service, ctx: Context, tilbakekreving_id: Id, body: TilbakekrevingAnswerBody
+) -> Any:
+    """The person's comments on the forhåndsvarsel (fvl. § 16)."""
+    return _json(svc.tilbakekreving_action(ctx, "answer", tilbakekreving_id, _dump(body)))
+
+
+@router.post("/tilbakekrevinger/{tilbakekreving_id}/assessment", tags=["casework"])
+def tilbakekreving_assess(
+    svc: Service, ctx: Context, tilbakekreving_id: Id, body: TilbakekrevingAssessBody
+) -> Any:
+    """The caseworker's answers to what the rules cannot decide, with a reason."""
+    return _json(svc.tilbakekreving_action(ctx, "assess", tilbakekreving_id, _dump(body)))
+
+
+@router.post("/tilbakekrevinger/{tilbakekreving_id}/propose", tags=["casework"])
+def tilbakekreving_propose(
+    svc: Service, ctx: Context, tilbakekreving_id: Id, body: TilbakekrevingProposeBody
+) -> Any:
+    return _json(svc.tilbakekreving_action(ctx, "propose", tilbakekreving_id, _dump(body)))
+
+
+@router.post("/tilbakekrevinger/{tilbakekreving_id}/return", tags=["casework"])
+def tilbakekreving_return(
+    svc: Service, ctx: Context, tilbakekreving_id: Id, body: ReturnBody
+) -> Any:
+    return _json(svc.tilbakekreving_action(ctx, "return", tilbakekreving_id, _dump(body)))
+
+
+@router.post("/tilbakekrevinger/{tilbakekreving_id}/approve", tags=["casework"])
+def tilbakekreving_approve(
+    svc: Service, ctx: Context, tilbakekreving_id: Id, body: TilbakekrevingVersionBody
+) -> Any:
+    """Totrinnskontroll: another person approves, and the vedtak is made."""
+    return _json(svc.tilbakekreving_action(ctx, "approve", tilbakekreving_id, _dump(body)))

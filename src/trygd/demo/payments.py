@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -58,7 +59,11 @@ def payment_days(today: dt.date, months: int = HISTORY_MONTHS) -> list[dt.date]:
 
 
 def _answer_from_bank(
-    service: CaseService, run_day: dt.date, at: dt.datetime, reject_kind: str | None
+    service: CaseService,
+    run_day: dt.date,
+    at: dt.datetime,
+    reject_kind: str | None,
+    reject_persons: set[Any] | None = None,
 ) -> None:
     """The bank's status report (pain.002) for the orders of the run of `run_day`: every
     payment accepted, except the one of kind `reject_kind`, which is rejected."""
@@ -76,6 +81,7 @@ def _answer_from_bank(
         statuses = [
             TransferStatus(line.id.hex, "rejected", "RJCT", REJECTION)
             if line.kind == reject_kind
+            and (reject_persons is None or line.person_id in reject_persons)
             else TransferStatus(line.id.hex, "accepted", "ACSC", None)
             for line in lines
             if line.order_id == order.id
@@ -83,6 +89,78 @@ def _answer_from_bank(
         if statuses:
             report = write_pain002(f"DEMO-{order.message_id[-16:]}", at, order.message_id, statuses)
             service.payments_reconcile(report)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One person's monthly benefit in a shared payment history: the facts applied with, the
+    caseworker's reason, whether the bank rejects the last payment, and `between(past,
+    clock, day, next_day, sak_id)`, run after each payment day's answer from the bank with
+    the service on the history's clock (never setting it back)."""
+
+    person: Person
+    facts: dict[str, Any]
+    reason: str
+    reject_last: bool = False
+    between: Any = None
+
+
+def monthly_benefits_paid(
+    service: CaseService,
+    today: dt.date,
+    benefit: str,
+    grants: list[Grant],
+    *,
+    caseworker: str,
+    approver: str,
+) -> CaseService:
+    """Monthly benefits decided before the first of the history's payment days and paid on
+    each of them, by one payment run per day for all of them (a run for an earlier day after
+    a later one would settle the later months as no longer due). Returns the service on the
+    history's clock."""
+    days = payment_days(today)
+    # The right arose on the last day of the month before the first payment day's, so the
+    # first month paid is that day's month (ftrl. § 22-12); decided early in that month.
+    first_month = days[0].replace(day=1)
+    decided = dt.datetime.combine(first_month + dt.timedelta(days=5), dt.time(10), tzinfo=dt.UTC)
+    clock = FixedClock(decided)
+    past = CaseService(service.engine, dataclasses.replace(service.settings, clock=clock))
+    claim = first_month - dt.timedelta(days=1)
+    cases: list[dict[str, Any]] = []
+    for grant in grants:
+        with past.sessions.begin() as session:  # the account and tax card, as known then
+            details = session.get(PaymentDetails, grant.person.id)
+            if details is not None:
+                details.updated_at = decided - dt.timedelta(days=30)
+        body = {"benefit": benefit, "claim_date": claim.isoformat(), "facts": grant.facts}
+        case = past.submit_application(_citizen(grant.person), body)[1]
+        cases.append(case)
+
+        def act(user: str, action: str, case: dict[str, Any] = case, **more: Any) -> None:
+            current = past.get_behandling(_employee(user), case["behandling_id"])
+            past.behandling_action(
+                _employee(user),
+                action,
+                case["behandling_id"],
+                {"version": current.version, **more},
+            )
+
+        act(caseworker, "propose", reason=grant.reason)
+        act(approver, "approve")
+    past.run_due_jobs()
+    rejected = {g.person.id for g in grants if g.reject_last}
+    for index, day in enumerate(days):
+        clock.now = dt.datetime.combine(day, dt.time(6), tzinfo=dt.UTC)
+        past.payment_run(day)
+        clock.now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7), tzinfo=dt.UTC)
+        last = index == len(days) - 1
+        _answer_from_bank(past, day, clock.now, benefit if last else None, rejected)
+        past.run_due_jobs()
+        next_day = days[index + 1] if not last else today
+        for grant, case in zip(grants, cases, strict=True):
+            if grant.between is not None:
+                grant.between(past, clock, day, next_day, case["sak_id"])
+    return past
 
 
 def monthly_benefit_paid(
@@ -95,41 +173,16 @@ def monthly_benefit_paid(
     caseworker: str,
     approver: str,
     reason: str,
-) -> None:
-    """A monthly benefit (Oda's uføretrygd) decided before the first of the history's payment
-    days and paid on each of them; the bank rejects the benefit's last payment."""
-    days = payment_days(today)
-    # The right arose on the last day of the month before the first payment day's, so the
-    # first month paid is that day's month (ftrl. § 22-12); decided early in that month.
-    first_month = days[0].replace(day=1)
-    decided = dt.datetime.combine(first_month + dt.timedelta(days=5), dt.time(10), tzinfo=dt.UTC)
-    clock = FixedClock(decided)
-    past = CaseService(service.engine, dataclasses.replace(service.settings, clock=clock))
-    with past.sessions.begin() as session:  # her account and tax card, as known since then
-        details = session.get(PaymentDetails, person.id)
-        if details is not None:
-            details.updated_at = decided - dt.timedelta(days=30)
-    claim = first_month - dt.timedelta(days=1)
-    body = {"benefit": benefit, "claim_date": claim.isoformat(), "facts": facts}
-    case = past.submit_application(_citizen(person), body)[1]
-
-    def act(user: str, action: str, **more: Any) -> None:
-        current = past.get_behandling(_employee(user), case["behandling_id"])
-        past.behandling_action(
-            _employee(user),
-            action,
-            case["behandling_id"],
-            {"version": current.version, **more},
-        )
-
-    act(caseworker, "propose", reason=reason)
-    clock.advance(dt.timedelta(days=1))
-    act(approver, "approve")
-    past.run_due_jobs()
-    for index, day in enumerate(days):
-        clock.now = dt.datetime.combine(day, dt.time(6), tzinfo=dt.UTC)
-        past.payment_run(day)
-        clock.now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7), tzinfo=dt.UTC)
-        last = index == len(days) - 1
-        _answer_from_bank(past, day, clock.now, benefit if last else None)
-        past.run_due_jobs()
+    reject_last: bool = True,
+    between: Any = None,
+) -> CaseService:
+    """One person's monthly benefit paid on each payment day of the history (see
+    `monthly_benefits_paid`); the bank rejects the last payment unless `reject_last` is False."""
+    return monthly_benefits_paid(
+        service,
+        today,
+        benefit,
+        [Grant(person, facts, reason, reject_last, between)],
+        caseworker=caseworker,
+        approver=approver,
+    )

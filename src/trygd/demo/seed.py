@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from trygd.demo.payments import monthly_benefit_paid
+from trygd.demo import tilbakekreving as tilbakekreving_demo
+from trygd.demo.payments import Grant, monthly_benefits_paid
 from trygd.demo.users import BY_ID
 from trygd.domain import meldekort
 from trygd.domain.identity import synthetic_identity_number
@@ -58,6 +59,22 @@ PERSONS = (
     DemoPerson(
         "Oda Fjeld",
         dt.date(1967, 4, 18),
+        "0301",
+        tax_card={"kind": "percentage", "percentage": "30"},
+    ),
+    # Uføretrygd paid for months, then lowered from an earlier date: a feilutbetaling (issue 17).
+    DemoPerson(
+        "Pål Rud", dt.date(1966, 5, 5), "0301", tax_card={"kind": "percentage", "percentage": "30"}
+    ),
+    DemoPerson(
+        "Tor Bakke",
+        dt.date(1968, 2, 2),
+        "0301",
+        tax_card={"kind": "percentage", "percentage": "30"},
+    ),
+    DemoPerson(
+        "Siri Dale",
+        dt.date(1965, 9, 14),
         "0301",
         tax_card={"kind": "percentage", "percentage": "30"},
     ),
@@ -343,16 +360,30 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
             )
     by_name = {p.name.split()[0]: p for p in persons}
     # Oda's uføretrygd has been paid for months (made first, so its payment runs in the past
-    # see only her case, as they would have then).
-    monthly_benefit_paid(
+    # see only these cases, as they would have then); the bank rejected her latest payment.
+    # Pål's, Tor's and Siri's were paid alike, then lowered from an earlier date: Pål's
+    # revurdering made a feilutbetaling and a varsel; Tor did not answer his and the case is
+    # in the queue; Siri's tilbakekreving is decided and the latest payment run set part of
+    # her payment off against it (one payment run per day for all of them).
+    monthly_benefits_paid(
         service,
-        by_name["Oda"],
         today,
         "uforetrygd",
-        _uforetrygd(60),
+        [
+            Grant(
+                by_name["Oda"],
+                _uforetrygd(60),
+                "Inntektsevnen er varig nedsatt med 60 prosent.",
+                reject_last=True,
+            ),
+            tilbakekreving_demo.varsel_sent_grant(by_name["Pål"], today, _uforetrygd(60)),
+            tilbakekreving_demo.waiting_for_caseworker_grant(
+                by_name["Tor"], today, _uforetrygd(60)
+            ),
+            tilbakekreving_demo.decided_grant(by_name["Siri"], today, _uforetrygd(60)),
+        ],
         caseworker="Z990201",
         approver="Z990202",
-        reason="Inntektsevnen er varig nedsatt med 60 prosent.",
     )
     claim = today - dt.timedelta(days=10)
 

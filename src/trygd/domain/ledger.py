@@ -10,10 +10,15 @@ ledger sum to zero. Accounts:
 - `receivable` a feilutbetaling NAV claims back from the person;
 - `payable` what NAV owed and had not yet sent: used by ledgers written before December 2026
   (a payment then went expense -> payable -> tax and bank in one transaction; the payable was
-  always cleared in the same transaction, so it said nothing the two pairs below do not).
+  always cleared in the same transaction, so it said nothing the pairs below do not);
+- `interest` rentetillegg added to a claim (ftrl. § 22-17a), the state's income;
+- `collection` a claim handed on for collection outside NAV's payments.
 
-A payment's expense is the sum of its two pairs: what went to Skatteetaten and what went
-to the bank. Balances are kept per account, person and benefit.
+A tilbakekreving adds its own pairs (`trygd.domain.recovery`): write-off, rentetillegg,
+set-off against a payment, and a claim handed on.
+
+A payment's expense is the sum of its pairs: what went to Skatteetaten, what was set off
+against a claim, and what went to the bank. Balances are kept per account, person and benefit.
 """
 
 from __future__ import annotations
@@ -23,8 +28,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Account = Literal["expense", "payable", "tax", "bank", "receivable"]
-ACCOUNTS: tuple[Account, ...] = ("expense", "payable", "tax", "bank", "receivable")
+Account = Literal["expense", "payable", "tax", "bank", "receivable", "interest", "collection"]
+ACCOUNTS: tuple[Account, ...] = (
+    "expense",
+    "payable",
+    "tax",
+    "bank",
+    "receivable",
+    "interest",
+    "collection",
+)
 
 
 @dataclass(frozen=True)
@@ -56,12 +69,18 @@ def pair(
 
 
 def payment_postings(
-    line_id: uuid.UUID, person_id: uuid.UUID, benefit: str, gross_ore: int, tax_ore: int
+    line_id: uuid.UUID,
+    person_id: uuid.UUID,
+    benefit: str,
+    gross_ore: int,
+    tax_ore: int,
+    setoff_ore: int = 0,
 ) -> list[Posting]:
     """A payment ordered: its cost is the tax withheld, owed to Skatteetaten (`withholding`:
-    expense/tax), and the net that leaves through the bank (`payment`: expense/bank). Two
-    pairs: the gross is their sum on the expense account. A negative gross is a
-    feilutbetaling: the cost is reversed against a claim on the person."""
+    expense/tax), the part kept to pay a tilbakekreving claim (`setoff`: expense/receivable,
+    motregning: it does not reach the bank) and the net that leaves through the bank
+    (`payment`: expense/bank). The gross is their sum on the expense account. A negative
+    gross is a feilutbetaling: the cost is reversed against a claim on the person."""
     if gross_ore < 0:
         return list(
             pair("recovery", line_id, person_id, benefit, "receivable", "expense", -gross_ore)
@@ -71,7 +90,11 @@ def payment_postings(
     postings: list[Posting] = []
     if tax_ore:
         postings += pair("withholding", line_id, person_id, benefit, "expense", "tax", tax_ore)
-    net = gross_ore - tax_ore
+    if not 0 <= setoff_ore <= gross_ore - tax_ore:
+        raise ValueError("setoff_ore: must be between 0 and the net amount")
+    if setoff_ore:
+        postings += pair("setoff", line_id, person_id, benefit, "expense", "receivable", setoff_ore)
+    net = gross_ore - tax_ore - setoff_ore
     if net:
         postings += pair("payment", line_id, person_id, benefit, "expense", "bank", net)
     return postings

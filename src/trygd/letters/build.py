@@ -44,6 +44,8 @@ from trygd.letters.data import (
     PrivacyAnswerLetterData,
     PrivacyExtensionLetterData,
     ServiceklageAnswerLetterData,
+    TilbakekrevingVarselLetterData,
+    TilbakekrevingVedtakLetterData,
     VedtakLetterData,
 )
 from trygd.letters.i18n import N_, Translator, translator
@@ -63,6 +65,8 @@ LetterData = (
     | ServiceklageAnswerLetterData
     | PrivacyAnswerLetterData
     | PrivacyExtensionLetterData
+    | TilbakekrevingVarselLetterData
+    | TilbakekrevingVedtakLetterData
 )
 
 NAV_PHONE = "55 55 33 33"
@@ -1343,4 +1347,10 @@ def build_letter(data: LetterData) -> Letter:
         return privacy_answer_letter(data)
     if isinstance(data, PrivacyExtensionLetterData):
         return privacy_extension_letter(data)
+    if isinstance(data, TilbakekrevingVarselLetterData | TilbakekrevingVedtakLetterData):
+        from trygd.letters import tilbakekreving  # builds on this module's helpers
+
+        if isinstance(data, TilbakekrevingVarselLetterData):
+            return tilbakekreving.varsel_letter(data)
+        return tilbakekreving.vedtak_letter(data)
     raise TypeError(f"no letter is built from {type(data).__name__}")

@@ -160,3 +160,49 @@ class PrivacyExtensionLetterData:
     reason: str
     legal_basis: str  # that of the extension parameter
     signatures: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class FeilutbetaltPeriodLine:
+    """One period of a feilutbetaling as the letters print it (amounts in øre)."""
+
+    start: dt.date
+    end: dt.date
+    paid_ore: int
+    correct_ore: int
+
+
+@dataclass(frozen=True)
+class TilbakekrevingVarselLetterData:
+    """Forhåndsvarsel about a tilbakekreving (fvl. § 16): the amount, the periods, why, and
+    the deadline to comment (from the deadline module)."""
+
+    common: Common
+    feilutbetalt_ore: int
+    periods: tuple[FeilutbetaltPeriodLine, ...]
+    vedtak_date: dt.date  # the revurdering vedtak that made the feilutbetaling
+    effective_from: dt.date
+    deadline: dt.date
+    deadline_legal_basis: str
+
+
+@dataclass(frozen=True)
+class TilbakekrevingVedtakLetterData:
+    """The tilbakekreving vedtak (fvl. §§ 24-25): the result, each rule's reason with its
+    legal basis (explained in the letter's language from the stored result), the amounts,
+    how it is recovered, and the klage deadline."""
+
+    common: Common
+    outcome: str  # full, partial, none
+    feilutbetalt_ore: int
+    recovered_ore: int
+    rentetillegg_ore: int
+    claim_ore: int
+    periods: tuple[FeilutbetaltPeriodLine, ...]
+    reasons: tuple[tuple[str, str, str], ...]  # (title, explanation, legal basis) per rule
+    recovery_method: str | None  # setoff, handed_on or None (nothing to pay)
+    setoff_share: float
+    klage_deadline: dt.date
+    klage_deadline_weeks: int
+    klage_legal_basis: str
+    signatures: tuple[str, ...] = ()

@@ -16,6 +16,7 @@ To update the catalogues after changing the texts in `build.py` or a benefit's l
 
     .venv/bin/pybabel extract --no-location --sort-output --omit-header -k L_ \\
         -o src/trygd/letters/catalogues/letters.pot src/trygd/letters/build.py \\
+        src/trygd/letters/tilbakekreving.py \\
         src/trygd/rules/profiles.py src/trygd/rules/benefits/*/profile.py
     .venv/bin/pybabel update --ignore-obsolete -w 100 -D letters \\
         -i src/trygd/letters/catalogues/letters.pot -d src/trygd/letters/catalogues

@@ -24,6 +24,8 @@ LetterKind = Literal[
     "serviceklage_answer",
     "privacy_answer",
     "privacy_extension",
+    "tilbakekreving_varsel",
+    "tilbakekreving_vedtak",
 ]
 LETTER_KINDS: tuple[LetterKind, ...] = (
     "vedtak",
@@ -35,6 +37,8 @@ LETTER_KINDS: tuple[LetterKind, ...] = (
     "serviceklage_answer",
     "privacy_answer",
     "privacy_extension",
+    "tilbakekreving_varsel",
+    "tilbakekreving_vedtak",
 )
 
 

@@ -47,6 +47,7 @@ from trygd.services import (
     regulation,
     retention,
     serviceklager,
+    tilbakekreving,
     verification,
     views,
 )
@@ -345,6 +346,46 @@ class CaseService:
         }
         handler = handlers[action]
         return self._run(context, lambda uow: handler(uow, bid, body))
+
+    # -- tilbakekreving (ftrl. § 22-15) -------------------------------------------------------
+
+    def tilbakekreving_action(
+        self, context: RequestContext, action: str, case_id: str, body: Any
+    ) -> dict[str, Any]:
+        """answer (the person) / assess / propose / return / approve on one tilbakekreving."""
+        cid = parse_id(case_id, "tilbakekreving_id")
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        handlers: dict[str, Callable[[UnitOfWork, uuid.UUID, dict[str, Any]], dict[str, Any]]] = {
+            "answer": tilbakekreving.answer,
+            "assess": tilbakekreving.assess_case,
+            "propose": tilbakekreving.propose,
+            "return": tilbakekreving.return_proposal,
+            "approve": tilbakekreving.approve,
+        }
+        handler = handlers[action]
+        return self._run(context, lambda uow: handler(uow, cid, body))
+
+    def get_tilbakekreving(self, context: RequestContext, case_id: str) -> dict[str, Any]:
+        cid = parse_id(case_id, "tilbakekreving_id")
+        return self._run(context, lambda uow: tilbakekreving.get(uow, cid))
+
+    def sak_tilbakekrevinger(self, context: RequestContext, sak_id: str) -> list[dict[str, Any]]:
+        sid = parse_id(sak_id, "sak_id")
+        return self._run(context, lambda uow: tilbakekreving.for_sak(uow, sid))
+
+    def own_tilbakekrevinger(self, context: RequestContext) -> list[dict[str, Any]]:
+        return self._run(context, tilbakekreving.own)
+
+    def open_tilbakekreving(
+        self, context: RequestContext, vedtak_id: str
+    ) -> tuple[bool, dict[str, Any]]:
+        """Open the tilbakekreving of a vedtak's feilutbetaling (once: a concurrent second
+        request loses at the unique constraint, runs again and finds the first)."""
+        vid = parse_id(vedtak_id, "vedtak_id")
+        return self._run(
+            context, lambda uow: tilbakekreving.open_for_vedtak(uow, vid), again=RACE_RETRIES
+        )
 
     # -- appeals ---------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from trygd.services import (
     regulation,
     retention,
 )
+from trygd.services import tilbakekreving as tilbakekreving_service
 from trygd.services.records import enqueue, move, open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, InformationRequest, Job, Person, Sak, Vedtak
@@ -108,6 +109,9 @@ def implement_vedtak(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     vedtak = uow.session.scalars(select(Vedtak).where(Vedtak.behandling_id == behandling.id)).one()
     vedtak.implemented_at = uow.now
     payments.on_vedtak(uow, vedtak)
+    # A revurdering that gives less for periods already paid: a feilutbetaling, recovered
+    # through a tilbakekreving case of its own (varsel first).
+    tilbakekreving_service.open_from_vedtak(uow, vedtak)
     move(uow, sak, behandling, Action.IMPLEMENT, vedtak_id=str(vedtak.id))
     # A running benefit with meldeplikt: the reminder and deadline jobs of its meldeperioder.
     meldekort.plan_periods(uow, sak, meldekort.today(uow))
@@ -182,6 +186,7 @@ HANDLERS: dict[str, Callable[[UnitOfWork, dict[str, Any]], None]] = {
     "regulate": regulate,
     "privacy_request_reminder": privacy_requests.reminder_job,
     "retention_run": retention.scheduled_run,
+    "tilbakekreving_comment_deadline": tilbakekreving_service.comment_deadline_passed,
 }
 
 

@@ -32,6 +32,7 @@ from trygd.letters.data import (
     AdvanceNoticeLetterData,
     CaseworkerReason,
     Common,
+    FeilutbetaltPeriodLine,
     InformationRequestLetterData,
     KlageForwardedLetterData,
     KlageinstansDecisionLetterData,
@@ -39,12 +40,15 @@ from trygd.letters.data import (
     PrivacyAnswerLetterData,
     PrivacyExtensionLetterData,
     ServiceklageAnswerLetterData,
+    TilbakekrevingVarselLetterData,
+    TilbakekrevingVedtakLetterData,
     VedtakLetterData,
 )
 from trygd.letters.model import FactList, Items, Paragraph, Section, Table
 from trygd.letters.model import Letter as LetterContent
 from trygd.letters.render import render_html, render_pdf, template_version
 from trygd.privacy.policy import Action as Access
+from trygd.rules.assessment import default_ruleset
 from trygd.services import access, free_text, payment_views
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import enqueue, explained, get_or_404
@@ -318,6 +322,77 @@ def advance_notice_data(
     return data, sak, person
 
 
+def tilbakekreving_letter_data(
+    uow: UnitOfWork, kind: str, payload: dict[str, Any], today: dt.date
+) -> tuple[Any, Sak, Person, dict[str, Any], dict[str, str]]:
+    """The varsel or the vedtak of a tilbakekreving, from the stored case (the vedtak's
+    reasons from the stored rule result, in the person's language)."""
+    from trygd.rules.tilbakekreving import RuleOutcome  # the stored result's explanations
+    from trygd.store.models import Tilbakekreving
+
+    case = uow.session.get(Tilbakekreving, uuid.UUID(payload["tilbakekreving_id"]))
+    assert case is not None
+    sak = uow.session.get(Sak, case.sak_id)
+    assert sak is not None
+    person = access.check_case(
+        uow, Access.RUN_JOB, sak, object_type="tilbakekreving", object_id=case.id
+    )
+    common = _common(person, sak, sak.unit, today, case.id)
+    periods = tuple(
+        FeilutbetaltPeriodLine(
+            dt.date.fromisoformat(p["start"]),
+            dt.date.fromisoformat(p["end"]),
+            int(p["paid_ore"]),
+            int(p["correct_ore"]),
+        )
+        for p in case.periods
+    )
+    ids = {"behandling_id": case.behandling_id}
+    if kind == "tilbakekreving_varsel":
+        vedtak = uow.session.get(Vedtak, case.vedtak_id)
+        assert vedtak is not None
+        deadline = deadlines.advance_notice_deadline(case.varsel_sent_at.date())
+        data: Any = TilbakekrevingVarselLetterData(
+            common=common,
+            feilutbetalt_ore=case.feilutbetalt_ore,
+            periods=periods,
+            vedtak_date=vedtak.decided_at.date(),
+            effective_from=vedtak.effective_from,
+            deadline=case.comment_deadline,
+            deadline_legal_basis=deadline.legal_basis,
+        )
+        return data, sak, person, ids, {"comment": case.comment_deadline.isoformat()}
+    assert case.result is not None and case.klage_deadline is not None
+    language = common.language
+    reasons = tuple(
+        (
+            RuleOutcome(r["id"], r["legal_basis"], r["status"], r["text"]).title(language),
+            r["explanation"][language],
+            r["legal_basis"],
+        )
+        for r in case.result["rules"]
+    )
+    klage = deadlines.klage_deadline(case.decided_at.date() if case.decided_at else today)
+    share = default_ruleset().parameters["tilbakekreving.setoff_max_share"].value_at(today)
+    data = TilbakekrevingVedtakLetterData(
+        common=common,
+        outcome=case.result["outcome"],
+        feilutbetalt_ore=case.feilutbetalt_ore,
+        recovered_ore=int(case.recovered_ore or 0),
+        rentetillegg_ore=int(case.rentetillegg_ore or 0),
+        claim_ore=int(case.claim_ore or 0),
+        periods=periods,
+        reasons=reasons,
+        recovery_method=case.recovery_method,
+        setoff_share=share.value,
+        klage_deadline=case.klage_deadline,
+        klage_deadline_weeks=klage.parameter_value,
+        klage_legal_basis=klage.legal_basis,
+        signatures=_signatures(uow, case.proposed_by, case.approved_by),
+    )
+    return data, sak, person, ids, {"klage": case.klage_deadline.isoformat()}
+
+
 # -- storing and showing ------------------------------------------------------------------------
 
 
@@ -508,6 +583,8 @@ def send_letter(uow: UnitOfWork, payload: dict[str, Any]) -> None:
         if kind == "klageinstans_decision" and data.anke_deadline is not None:
             klage.anke_deadline = data.anke_deadline
         ids = {"klage_id": klage.id, "behandling_id": klage.behandling_id}
+    elif kind in ("tilbakekreving_varsel", "tilbakekreving_vedtak"):
+        data, sak, person, ids, shown = tilbakekreving_letter_data(uow, kind, payload, today)
     elif kind == "serviceklage_answer":
         complaint = uow.session.get(Serviceklage, uuid.UUID(payload["serviceklage_id"]))
         assert complaint is not None

@@ -54,7 +54,7 @@ from trygd.domain.tax import card_from_fact, tax_rules, withhold
 from trygd.privacy.policy import Action
 from trygd.rules.benefits import PROFILES
 from trygd.rules.record import DecisionRecord, decode
-from trygd.services import access, meldekort
+from trygd.services import access, meldekort, recovery
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
@@ -741,7 +741,11 @@ def order_due(
             assert sak is not None  # a foreign key guarantees it
             _task_once(uow, sak, _person(uow, sak), line.vedtak_id, f"payment_held_{reason}")
             continue
-        net = line.gross_ore - withholding.tax_ore
+        # tilbakekreving (issue 17): set-off (motregning) of a decided claim, from the net.
+        setoff = recovery.setoff_for(
+            uow, run_date, line.id, line.person_id, line.payee, line.gross_ore - withholding.tax_ore
+        )
+        net = line.gross_ore - withholding.tax_ore - setoff
         change.update(
             tax_ore=withholding.tax_ore,
             net_ore=net,
@@ -750,7 +754,7 @@ def order_due(
             payee_account=account,
         )
         postings += ledger.payment_postings(
-            line.id, line.person_id, line.benefit, line.gross_ore, withholding.tax_ore
+            line.id, line.person_id, line.benefit, line.gross_ore, withholding.tax_ore, setoff
         )
         if net == 0:  # all of it withheld: nothing goes to the bank
             change["status"] = "withheld_in_full"

@@ -16,7 +16,7 @@ from trygd.domain.klage import KlageState, allowed_klage_actions, waiting_for_co
 from trygd.domain.units import UNITS
 from trygd.letters.build import headline_amount
 from trygd.privacy.policy import NOBODY, STAFF_ROLES, Action, Actor, Subject, decide, task_kinds_for
-from trygd.services import access, free_text
+from trygd.services import access, free_text, tilbakekreving
 from trygd.services.employees import employee_name, employee_names
 from trygd.services.errors import InvalidInput, NotFound
 from trygd.services.intake import caller_person
@@ -45,6 +45,7 @@ from trygd.store.models import (
 )
 
 MAX_PAGE = 200
+TILBAKEKREVING_REASONS = (tilbakekreving.TASK_REASON, tilbakekreving.APPROVAL_REASON)
 
 AUTOMATIC_NOTICE = {
     "nb": (
@@ -412,6 +413,10 @@ def queue(
     names = employee_names(uow, {t.assigned_to for t in tasks if t.assigned_to})
     persons = _by_id(uow, Person, {t.person_id for t in tasks})
     task_deadlines = _task_deadlines(uow, [t.behandling_id for t in tasks], uow.now.date())
+    # A tilbakekreving's tasks point to the revurdering behandling; the row links the case.
+    recoveries = tilbakekreving.ids_for_behandlinger(
+        uow, [t.behandling_id for t in tasks if t.reason in TILBAKEKREVING_REASONS]
+    )
     return {
         "items": [
             {
@@ -428,6 +433,9 @@ def queue(
                 "created_at": _iso(t.created_at),
                 "age_days": max(0, (uow.now.date() - _as_utc(t.created_at).date()).days),
                 **task_deadlines.get(t.behandling_id, {"deadline": None, "deadline_kind": None}),
+                "tilbakekreving_id": (
+                    recoveries.get(t.behandling_id) if t.reason in TILBAKEKREVING_REASONS else None
+                ),
             }
             for t in tasks
         ],

@@ -972,3 +972,72 @@ class RetentionRun(Base):
     finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor_id: Mapped[str] = mapped_column(String(64))
     results: Mapped[list[Any]]
+
+
+class Tilbakekreving(Base):
+    """A tilbakekreving case with its own behandling (`trygd.domain.tilbakekreving`): opened
+    by one revurdering vedtak's feilutbetaling, once (`uq_tilbakekreving_vedtak`: of two
+    openings at once, one inserts and the other fails and finds it). `version` is the
+    optimistic lock, as on a behandling."""
+
+    __tablename__ = "tilbakekrevinger"
+    __table_args__ = (
+        UniqueConstraint("vedtak_id", name="uq_tilbakekreving_vedtak"),
+        Index("ix_tilbakekrevinger_state", "state", "person_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    # The revurdering vedtak whose new plan made the feilutbetaling, and its behandling (the
+    # case's tasks point to it).
+    vedtak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("vedtak.id"))
+    behandling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("behandlinger.id"))
+    benefit: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(24))
+    feilutbetalt_ore: Mapped[int] = mapped_column(BigInteger)
+    periods: Mapped[list[Any]]
+    varsel_sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    comment_deadline: Mapped[dt.date] = mapped_column(Date)
+    comment: Mapped[str | None] = mapped_column(Text)
+    commented_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    assessment_reason: Mapped[str | None] = mapped_column(Text)
+    assessed_by: Mapped[str | None] = mapped_column(String(64))
+    # The rules' result (trygd.rules.tilbakekreving.Result.to_json): the latest assessment,
+    # then at approval the one decided.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    proposed_by: Mapped[str | None] = mapped_column(String(64))
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recovered_ore: Mapped[int | None] = mapped_column(BigInteger)
+    rentetillegg_ore: Mapped[int | None] = mapped_column(BigInteger)
+    claim_ore: Mapped[int | None] = mapped_column(BigInteger)
+    # How the claim is recovered: setoff (against later payments) or handed_on.
+    recovery_method: Mapped[str | None] = mapped_column(String(16))
+    klage_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class TilbakekrevingSetoff(Base):
+    """One set-off (motregning): part of a payment line kept to pay a tilbakekreving claim.
+    Once per claim and line: a payment run repeated keeps nothing twice."""
+
+    __tablename__ = "tilbakekreving_setoffs"
+    __table_args__ = (
+        UniqueConstraint("tilbakekreving_id", "line_id", name="uq_tilbakekreving_setoff"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tilbakekreving_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tilbakekrevinger.id"), index=True
+    )
+    line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment_lines.id"))
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    run_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

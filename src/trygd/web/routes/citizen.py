@@ -25,6 +25,7 @@ from trygd.web.routes import (
     citizen_payments,
     citizen_privacy,
     citizen_serviceklage,
+    citizen_tilbakekreving,
 )
 from trygd.web.routes.citizen_cases import case_overview
 from trygd.web.routes.citizen_common import page, service
@@ -40,6 +41,7 @@ router.include_router(citizen_data.router)
 router.include_router(citizen_privacy.router)
 router.include_router(citizen_meldekort.router)
 router.include_router(citizen_payments.router)
+router.include_router(citizen_tilbakekreving.router)
 router.include_router(citizen_account.router)
 
 

@@ -178,7 +178,10 @@ def my_cases(request: Request) -> Response:
 def my_case(request: Request, sak_id: str) -> Response:
     context = require_context(request)
     case = case_overview(request, context, sak_id)
-    return page(request, "citizen/case.html", section="cases", case=case)
+    recoveries = service(request).sak_tilbakekrevinger(context, sak_id)
+    return page(
+        request, "citizen/case.html", section="cases", case=case, tilbakekrevinger=recoveries
+    )
 
 
 @router.get("/my/vedtak/{vedtak_id}")

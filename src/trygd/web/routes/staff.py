@@ -32,6 +32,7 @@ from trygd.web.routes.staff_payments import router as payments_router
 from trygd.web.routes.staff_privacy import router as privacy_router
 from trygd.web.routes.staff_search import router as search_router
 from trygd.web.routes.staff_serviceklager import router as serviceklager_router
+from trygd.web.routes.staff_tilbakekreving import router as tilbakekreving_router
 from trygd.web.session import require_context
 from trygd.web.templating import render
 
@@ -52,6 +53,7 @@ router.include_router(audit_router)
 router.include_router(serviceklager_router)
 router.include_router(privacy_router)
 router.include_router(payments_router)
+router.include_router(tilbakekreving_router)
 
 
 @router.get("/staff")

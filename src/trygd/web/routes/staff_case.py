@@ -88,6 +88,7 @@ def _render_case(
     ):
         preview = svc.preview_vedtak_letter(ctx, behandling.id, language, heading_level=3)
     simulation = svc.payment_simulation(ctx, behandling.id)
+    recoveries = svc.sak_tilbakekrevinger(ctx, behandling.sak_id)
     actor = ctx.actor
     state = behandling.state
     done = request.query_params.get("done")
@@ -106,6 +107,7 @@ def _render_case(
         fact_labels=_fact_labels(behandling.benefit, language),
         preview=preview,
         simulation=simulation,
+        tilbakekrevinger=recoveries,
         can_assess=has_role(actor, Role.CASEWORKER) and state == "assessing",
         can_propose=has_role(actor, Role.CASEWORKER)
         and state == "assessing"

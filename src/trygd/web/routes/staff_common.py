@@ -130,6 +130,8 @@ APPEAL_OUTCOMES = {
     "delvis_omgjort": N_("Partly changed (delvis omgjort)"),
     "opphevet": N_("Cancelled and sent back (opphevet)"),
     "avvist": N_("Not considered (avvist)"),
+    "tilbakekreving": N_("Feilutbetaling: assess the tilbakekreving"),
+    "tilbakekreving_approval": N_("Tilbakekreving waiting for approval"),
 }
 
 COURTS = {"trygderetten": N_("Trygderetten"), "lagmannsretten": N_("The court of appeal")}
@@ -175,6 +177,17 @@ EVENT_TYPES = {
     "klage_withdraw": N_("Klage withdrawn"),
     "klage_expire": N_("Klage closed"),
     "letter_sent": N_("Letter sent"),
+    "tilbakekreving_opened": N_("Feilutbetaling found: tilbakekreving opened, varsel sent"),
+    "tilbakekreving_answer": N_("Comments on the tilbakekreving varsel received"),
+    "tilbakekreving_comment": N_("Comments on the tilbakekreving varsel received"),
+    "tilbakekreving_deadline_passed": N_("Deadline for comments on the varsel passed"),
+    "tilbakekreving_assessed": N_("Tilbakekreving assessed"),
+    "tilbakekreving_propose": N_("Tilbakekreving proposed"),
+    "tilbakekreving_return": N_("Tilbakekreving returned"),
+    "tilbakekreving_approve": N_("Tilbakekreving vedtak made"),
+    "tilbakekreving_hand_on": N_("Claim handed on for collection"),
+    "tilbakekreving_settle": N_("Tilbakekreving closed"),
+    "tilbakekreving_setoff": N_("Set off against a payment"),
 }
 
 LABELS: dict[str, Any] = {
