@@ -39,6 +39,8 @@ from trygd.store.models import (
     Regulation,
     Sak,
     Soknad,
+    Tilbakekreving,
+    TilbakekrevingSetoff,
     Vurdering,
 )
 from trygd.store.models import Letter as StoredLetter
@@ -66,6 +68,8 @@ EXPORTED = {
     "anker": "saker[].anker",
     "regulations": "saker[].regulations",
     "refund_claims": "saker[].refund_claim",
+    "tilbakekrevinger": "saker[].tilbakekrevinger",
+    "tilbakekreving_setoffs": "saker[].tilbakekrevinger[].setoffs",
     "meldekort": "meldekort",
     "meldekort_results": "meldekort[].result",
     "meldekort_drafts": "meldekort_drafts",
@@ -223,6 +227,20 @@ def _add_case_records(uow: UnitOfWork, sak: Sak, case: dict[str, Any]) -> None:
     )
     refund = _rows(uow, select(RefundClaim).where(RefundClaim.sak_id == sak.id))
     case["refund_claim"] = refund[0] if refund else None
+    claims = _rows(
+        uow,
+        select(Tilbakekreving)
+        .where(Tilbakekreving.sak_id == sak.id)
+        .order_by(Tilbakekreving.varsel_sent_at),
+    )
+    for claim in claims:
+        claim["setoffs"] = _rows(
+            uow,
+            select(TilbakekrevingSetoff)
+            .where(TilbakekrevingSetoff.tilbakekreving_id == uuid.UUID(claim["id"]))
+            .order_by(TilbakekrevingSetoff.run_date),
+        )
+    case["tilbakekrevinger"] = claims
 
 
 def _person_records(uow: UnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
