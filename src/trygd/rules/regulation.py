@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import orjson
 
 from trygd.rules.assessment import RULES_VERSION, Ruleset, benefit_by_id, default_ruleset
 from trygd.rules.benefits import PROFILES
@@ -198,6 +199,50 @@ def compact(
         "input_facts": base["input_facts"],
         "amounts": encode(dict(amounts)),
     }
+
+
+class Compact:
+    """`compact` for many grants regulated with one G: the JSON written at once (bytes), the
+    parts that are the same for every grant encoded once."""
+
+    def __init__(self, new: UsedParameter, ruleset_version: str) -> None:
+        self._g = encode(
+            {
+                "name": new.name,
+                "value": new.value,
+                "valid_from": new.valid_from,
+                "unit": new.unit,
+                "legal_basis": new.legal_basis,
+                "source": new.source,
+                "status": new.status,
+            }
+        )
+        self._version = ruleset_version
+
+    def document(self, base_id: str, base: Mapping[str, Any], amounts: Mapping[str, Any]) -> bytes:
+        """The same JSON as `compact(base_id, base, amounts, new, ruleset_version)`."""
+        plain = (float, int, bool, str)
+        return orjson.dumps(
+            {
+                "format": COMPACT_FORMAT,
+                "base": base_id,
+                "benefit": base["benefit"],
+                "at": base["at"],
+                "outcome": "granted",
+                "rules_logic_version": base["rules_logic_version"],
+                "base_ruleset_version": base.get("base_ruleset_version", base["ruleset_version"]),
+                "ruleset_version": self._version,
+                "texts_digest": texts_digest(base["benefit"]),
+                "g": self._g,
+                "input_facts": base["input_facts"],
+                "amounts": {
+                    name: value
+                    if type(value) in plain and (type(value) is not float or math.isfinite(value))
+                    else encode(value)
+                    for name, value in amounts.items()
+                },
+            }
+        )
 
 
 def compact_g(document: Mapping[str, Any]) -> UsedParameter:

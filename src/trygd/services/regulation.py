@@ -57,11 +57,11 @@ from trygd.rules.parameters import Params
 from trygd.rules.record import DecisionRecord, decode, stored_params
 from trygd.rules.regulation import (
     COMPACT_FORMAT,
+    Compact,
     G,
     Grant,
     NotRegulable,
     _with_g,
-    compact,
     compact_g,
     expand,
     follows_g,
@@ -243,6 +243,22 @@ class _Stored:
     claim_date: dt.date
     ruleset_version: str
     document: dict[str, Any]
+    _facts: dict[str, Any] | None = None
+    _amounts: dict[str, Any] | None = None
+
+    @property
+    def input_facts(self) -> dict[str, Any]:
+        """The input facts as record values (dates as dates), read once."""
+        if self._facts is None:
+            self._facts = _decoded(self.document["input_facts"])
+        return self._facts
+
+    @property
+    def amounts(self) -> dict[str, Any]:
+        """The amounts as record values, read once."""
+        if self._amounts is None:
+            self._amounts = _decoded(self.document["amounts"])
+        return self._amounts
 
     @property
     def compact(self) -> bool:
@@ -255,8 +271,10 @@ class _Stored:
 
     @property
     def params_key(self) -> tuple[str, str, dt.date]:
+        """The records whose parameters are the same as this one's: the benefit, the ruleset
+        version (the parameter files' digest) and the date of assessment."""
         version = self.document.get("base_ruleset_version", self.ruleset_version)
-        return (self.document["benefit"], version, self.claim_date)
+        return (self.document["benefit"], version, decode(self.document["at"]))
 
 
 class ParamsCache:
@@ -282,6 +300,16 @@ class ParamsCache:
                 self._params.clear()
             self._params[key] = params
         return params
+
+
+def _decoded(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`trygd.rules.record.decode` of a mapping whose values are mostly plain numbers (facts,
+    amounts): those are taken as they are, the rest decoded."""
+    plain = (float, int, bool, str)
+    return {
+        name: value if value is None or type(value) in plain else decode(value)
+        for name, value in values.items()
+    }
 
 
 def _in_force(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, _InForce]:
@@ -389,12 +417,15 @@ def _screen(case: _Case, busy: set[uuid.UUID], g_from: dt.date, new_value: float
         case.outcome = "not_running"
         return
     document = stored.document
-    amounts = {name: jsonable(value) for name, value in decode(document["amounts"]).items()}
+    if _COVERAGE_READS_AMOUNTS.get(case.benefit, True):
+        amounts = {name: jsonable(value) for name, value in stored.amounts.items()}
+    else:
+        amounts = {}
     last = last_covered_day(case.benefit, vedtak.effective_from, amounts)
     if last is not None and last < g_from:
         case.outcome, case.reason = "not_running", f"the grant ended on {last.isoformat()}"
         return
-    ended = _last_period_day(case.benefit, document)
+    ended = _last_period_day(case.benefit, stored)
     if ended is not None and ended < g_from:
         case.outcome = "not_running"
         case.reason = f"the last period paid ended on {ended.isoformat()}"
@@ -414,7 +445,15 @@ def _screen(case: _Case, busy: set[uuid.UUID], g_from: dt.date, new_value: float
         case.outcome = "already_regulated"
 
 
-def _last_period_day(benefit: str, document: Mapping[str, Any]) -> dt.date | None:
+_COVERAGE_READS_AMOUNTS = {
+    benefit: profile.coverage.kind in ("weeks_amount", "date_amount")
+    for benefit, profile in PROFILES.items()
+}
+"""Whether `last_covered_day` reads the grant's amounts for the benefit (else it needs
+none, and the run does not convert them)."""
+
+
+def _last_period_day(benefit: str, stored: _Stored) -> dt.date | None:
     """For a benefit paid for the periods of a fact (sykepenger: the sick notes), the last day
     of the last period: a grant whose periods all ended before the new G has nothing left to
     regulate. None for the other benefits."""
@@ -422,7 +461,7 @@ def _last_period_day(benefit: str, document: Mapping[str, Any]) -> dt.date | Non
     declared = profile.payments if profile is not None else None
     if declared is None or not declared.periods_fact:
         return None
-    periods = decode(document["input_facts"].get(declared.periods_fact)) or []
+    periods = stored.input_facts.get(declared.periods_fact) or []
     ends = [jsonable(p.get("to")) for p in periods if isinstance(p, dict)]
     days = [dt.date.fromisoformat(end) for end in ends if isinstance(end, str)]
     return max(days) if days else None
@@ -455,14 +494,8 @@ def _regulate_columns(
             continue
         grants = []
         for case in members:
-            document = case.stored.document  # type: ignore[union-attr]
-            grants.append(
-                Grant(
-                    decode(document["input_facts"]),
-                    decode(document["at"]),
-                    decode(document["amounts"]),
-                )
-            )
+            assert case.stored is not None
+            grants.append(Grant(case.stored.input_facts, day, case.stored.amounts))
         results = regulate_many(benefit_id, params, grants, new)
         for case, result in zip(members, results, strict=True):
             if result is None:
@@ -625,11 +658,12 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
         )
         facts = {vedtak_id: text for vedtak_id, text in uow.session.execute(query)}
         records, behandlinger, vedtak, events = [], [], [], []
+        making = Compact(new, version)
         for case in regulated:
             old, stored = case.vedtak, case.stored
             assert old is not None and stored is not None and case.amounts is not None
             record_id, behandling_id, vedtak_id = made[case.sak_id]
-            document = compact(str(stored.base_id), stored.document, case.amounts, new, version)
+            document = making.document(str(stored.base_id), stored.document, case.amounts)
             effective = max(g_from, old.effective_from)
             old_facts = bulk.JsonText(facts[old.id])
             records.append(
@@ -639,7 +673,7 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
                     stored.claim_date,
                     version,
                     COMPACT_FORMAT,
-                    bulk.JsonText(orjson.dumps(document)),
+                    bulk.JsonText(document),
                     now,
                 )
             )
