@@ -20,8 +20,11 @@ Then it times, for the 2026 G (1 May 2026):
 - `database_share`: the CPU time of the run's PostgreSQL backends against this process's:
   pg / (pg + client) (`client_cpu_seconds` includes the rules);
 - `population_path_per_second`: `regulate_many` (the population path's column evaluation
-  over the grants' stored facts, old and new G) on up to 100 000 grants in memory, no
-  database: the rate of the rules themselves in the run;
+  over the grants' stored facts, old and new G) on up to 20 000 grants in memory (365 days:
+  groups of 55; in a run of a million a day holds 2 700), no database: the rate of the
+  rules themselves in the run;
+- `run_peak_memory_mb`: the largest resident size of this process during the run (sampled
+  every 0.1 s; `peak_memory_mb` is the whole benchmark's, filling included);
 - `single_path_per_second`: `regulate` one grant at a time with its whole record (what
   every grant cost before), on a sample;
 - with `--plan`: the payment plans. Before the regulering the saker are planned for
@@ -41,6 +44,7 @@ import datetime as dt
 import json
 import os
 import resource
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -79,31 +83,40 @@ BENEFIT = "uforetrygd"
 
 
 _TEMPLATE: dict[str, Any] = json.loads(EXAMPLE.read_text())
-
-
-def _facts(index: int) -> tuple[dict[str, Any], dt.date]:
-    """The input facts and claim date of grant `index` (as the application parser gives)."""
-    document = _TEMPLATE
-    facts = dict(document["facts"])
-    scale = 0.6 + (index % 97) / 100
-    facts["income_before_uforhet"] = float(300_000 + (index * 37) % 700_000)
-    facts["expected_income"] = float((index * 53) % 200_000)
-    facts["uforetidspunkt"] = "2024-03-01"  # before the first claim date
-    facts["children"] = index % 3
-    facts["children_with_both_parents"] = min(facts["children"], index % 2)
-    facts["income_history"] = [
-        {"year": item["year"], "amount": round(item["amount"] * scale)}
-        for item in document["facts"]["income_history"]
-    ]
-    claim = FIRST_DAY + dt.timedelta(days=index % DAYS)
-    return facts, claim
+_PARSED = parse_application(
+    json.dumps(
+        {
+            **_TEMPLATE,
+            "facts": {**_TEMPLATE["facts"], "uforetidspunkt": "2024-03-01"},
+            "claim_date": FIRST_DAY.isoformat(),
+        }
+    )
+)
 
 
 def _application(index: int) -> tuple[dict[str, Any], dt.date]:
-    facts, claim = _facts(index)
-    document = {**_TEMPLATE, "facts": facts, "claim_date": claim.isoformat()}
-    app = parse_application(json.dumps(document))
-    return app.facts, app.claim_date
+    """The input facts and claim date of grant `index`, with the types the application
+    parser gives (checked for the first grants: `_check_parsed`)."""
+    facts = dict(_PARSED.facts)
+    scale = 0.6 + (index % 97) / 100
+    facts["income_before_uforhet"] = float(300_000 + (index * 37) % 700_000)
+    facts["expected_income"] = float((index * 53) % 200_000)
+    facts["children"] = index % 3
+    facts["children_with_both_parents"] = min(facts["children"], index % 2)
+    facts["income_history"] = [
+        {"year": item["year"], "amount": float(round(item["amount"] * scale))}
+        for item in _PARSED.facts["income_history"]
+    ]
+    return facts, FIRST_DAY + dt.timedelta(days=index % DAYS)
+
+
+def _check_parsed(count: int) -> None:
+    """The facts made directly are those the application parser makes of them."""
+    for index in range(count):
+        facts, claim = _application(index)
+        document = {**_TEMPLATE, "facts": facts, "claim_date": claim.isoformat()}
+        app = parse_application(json.dumps(document, default=dt.date.isoformat))
+        assert app.facts == facts, (index, app.facts, facts)
 
 
 def _columns(facts: list[dict[str, Any]], at: dt.date) -> dict[str, np.ndarray]:
@@ -281,7 +294,7 @@ def rules_rates(count: int) -> dict[str, float]:
     for record in made:
         regulate(record, G_FROM)
     single = sample / (time.perf_counter() - started)
-    many = min(count, 100_000)
+    many = min(count, 20_000)
     by_day: dict[dt.date, list[Grant]] = {}
     templates: dict[dt.date, dict[str, Any]] = {}
     for facts, day, document in records(0, many, templates):
@@ -355,6 +368,26 @@ def plan_payments(service: CaseService, day: dt.date) -> int:
     return len(ids)
 
 
+class _Sampler(threading.Thread):
+    """The largest resident size of this process while it runs (MB)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._done.wait(0.1):
+            resident = int(Path("/proc/self/statm").read_text().split()[1]) * page
+            self.peak = max(self.peak, resident)
+
+    def stop(self) -> int:
+        self._done.set()
+        self.join()
+        return round(self.peak / 2**20)
+
+
 def _load() -> str:
     return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
 
@@ -366,26 +399,33 @@ def main() -> None:
     parser.add_argument("--plan", action="store_true", help="time the payment plans too")
     parser.add_argument("--workers", type=int, default=None, help="batches side by side")
     parser.add_argument("--profile", help="write a cProfile of the run here (use --workers 1)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", help="a database filled before with --keep --fill-only")
+    parser.add_argument("--fill-only", action="store_true", help="fill, then stop")
     parser.add_argument("--skip-rules", action="store_true", help="leave out the rules rates")
     parser.add_argument(
         "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     args = parser.parse_args()
-    name = f"trygd_bench_regulate_{uuid.uuid4().hex[:8]}"
+    name = args.reuse or f"trygd_bench_regulate_{uuid.uuid4().hex[:8]}"
     admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    if not args.reuse:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
     figures: dict[str, Any] = {"benefits": args.benefits, "batch": args.batch}
     try:
-        engine = make_engine(url)
-        migrate(engine)
-        started = time.perf_counter()
-        fill(engine, args.benefits)
-        figures["fill_seconds"] = round(time.perf_counter() - started, 1)
-        engine.dispose()
-        if not args.skip_rules:
-            figures.update(rules_rates(args.benefits))
+        if not args.reuse:
+            engine = make_engine(url)
+            migrate(engine)
+            started = time.perf_counter()
+            _check_parsed(50)
+            fill(engine, args.benefits)
+            figures["fill_seconds"] = round(time.perf_counter() - started, 1)
+            engine.dispose()
+        if args.fill_only:
+            print(json.dumps({**figures, "database": name}, indent=2))
+            return
         app_engine = application_engine(url)
         service = CaseService(app_engine)
         if args.plan:
@@ -396,6 +436,8 @@ def main() -> None:
         backends = _cpu_of(_backends(admin, name))
         cpu = time.process_time()
         started = time.perf_counter()
+        memory = _Sampler()
+        memory.start()
         profile = cProfile.Profile() if args.profile else None
         if profile is not None:
             profile.enable()
@@ -405,6 +447,7 @@ def main() -> None:
             profile.dump_stats(args.profile)
         run_seconds = time.perf_counter() - started
         client = time.process_time() - cpu
+        figures["run_peak_memory_mb"] = memory.stop()
         after = _cpu_of(_backends(admin, name))
         database = sum(used - backends.get(pid, 0.0) for pid, used in after.items())
         figures["load_after"] = _load()
@@ -430,12 +473,15 @@ def main() -> None:
                 figures["etterbetaling_lines"] = connection.execute(
                     text("SELECT count(*) FROM payment_lines WHERE correction > 0")
                 ).scalar_one()
+        if not args.skip_rules:
+            figures.update(rules_rates(args.benefits))
         figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print(json.dumps(figures, indent=2))
         app_engine.dispose()
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not args.keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
