@@ -156,16 +156,17 @@ def records(first: int, count: int, templates: dict[dt.date, dict[str, Any]]) ->
         annual = evaluation.values[benefit.annual_amount].tolist()
         for position, (index, facts) in enumerate(grants):
             mine = {name: values[position] for name, values in amounts.items()}
+            encoded = encode(mine)
             names = {
-                **template["names"],
-                **mine,
-                benefit.annual_amount: annual[position],
+                **template["names"],  # JSON already
+                **encoded,
+                benefit.annual_amount: encode(annual[position]),
             }
             document = {
                 **template,
                 "input_facts": encode(facts),
-                "amounts": encode(mine),
-                "names": encode(names),
+                "amounts": encoded,
+                "names": names,
             }
             out[index - first] = (facts, day, orjson.dumps(document))
     yield from out
