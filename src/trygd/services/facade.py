@@ -776,6 +776,15 @@ class CaseService:
             _side_by_side(one, parts, workers)
         return report
 
+    def regulation_status(self, context: RequestContext, g_from: str) -> dict[str, Any]:
+        """`GET /api/v1/regulations/{g_from}`: the run's figures so far (see
+        `regulation.status`)."""
+        try:
+            day = dt.date.fromisoformat(g_from)
+        except ValueError:
+            raise InvalidInput([("g_from", "is not a date (YYYY-MM-DD)")]) from None
+        return self._run(context, lambda uow: regulation.status(uow, day))
+
     def schedule_regulation(self, g_from: dt.date, batch: int = regulation.BATCH) -> bool:
         """Queue the G-regulering as a chain of jobs (one batch each) for the workers, unless
         one is queued for the date already; True when queued."""

@@ -786,3 +786,46 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
             assert sak is not None and behandling is not None and person is not None
             open_oppgave(uow, sak, behandling, person, KIND, f"regulering_{case.outcome}")
     uow.flush()
+
+
+# -- progress -------------------------------------------------------------------------------------
+
+
+def status(uow: UnitOfWork, g_from: dt.date) -> dict[str, Any]:
+    """How far the G-regulering for `g_from` has come, from its `regulations` rows: the saker
+    with an outcome out of those with a vedtak, the count per outcome, the change in yearly
+    amounts of the regulated grants and the largest changes (sak ids and benefits, no
+    personal data). For staff who may look at the queue (the `manual` and `failed` outcomes
+    are tasks in it); read while a run is under way it shows the batches committed so far."""
+    access.check(uow, Action.LIST_QUEUE, object_type="regulation", object_id=g_from.isoformat())
+    of_date = Regulation.g_from == g_from
+    counts = Counter(
+        {
+            outcome: int(count)
+            for outcome, count in uow.session.execute(
+                select(Regulation.outcome, func.count()).where(of_date).group_by(Regulation.outcome)
+            )
+        }
+    )
+    change = Regulation.new_annual_ore - Regulation.old_annual_ore
+    regulated = of_date & (Regulation.outcome == "regulated") & change.is_not(None)
+    total_change = uow.session.scalar(select(func.sum(change)).where(regulated))
+    largest = uow.session.execute(
+        select(change, Regulation.sak_id, Regulation.benefit)
+        .where(regulated)
+        .order_by(change.desc(), Regulation.sak_id.desc())
+        .limit(LARGEST)
+    )
+    first, last = uow.session.execute(
+        select(func.min(Regulation.created_at), func.max(Regulation.created_at)).where(of_date)
+    ).one()
+    total = int(uow.session.scalar(select(func.count(func.distinct(Vedtak.sak_id)))) or 0)
+    report = Report(g_from, dry_run=False, counts=counts, yearly_change_ore=int(total_change or 0))
+    report.largest = [(int(c or 0), str(s), b) for c, s, b in largest]
+    return {
+        **report.to_json(),
+        "saker_with_vedtak": total,
+        "done": report.total,
+        "first_at": first.isoformat() if first is not None else None,
+        "last_at": last.isoformat() if last is not None else None,
+    }
