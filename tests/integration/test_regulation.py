@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 from support import NOW, citizen_headers, employee_headers
 
 from trygd.applications.inputs import parse_application
+from trygd.privacy.policy import Actor, Role
 from trygd.rules.record import FORMAT, evaluate_record
-from trygd.services.facade import CaseService
+from trygd.services.facade import CaseService, RequestContext
 from trygd.store.models import (
     Behandling,
     DecisionRecordRow,
@@ -365,3 +366,25 @@ def test_the_regulering_job_chain_regulates_every_sak_once(service, make_person)
     with service.sessions() as session:
         kinds = list(session.scalars(select(Job.status).where(Job.kind == "regulate")))
     assert kinds and set(kinds) == {"done"}
+
+
+def test_the_regulated_vedtak_reads_as_any_vedtak(service, make_person):
+    """The regulated grant's compact record expands into its whole record: the vedtak
+    view explains it with the new G and amount, marked automatic with the art. 22 notice,
+    and the replay check finds it as the rules decide it."""
+    saker = _world(service, make_person)
+    service.regulate(G_FROM)
+    with service.sessions() as session:
+        regulated = session.scalars(
+            select(Vedtak).where(
+                Vedtak.sak_id == saker["ufore"], Vedtak.replaces_vedtak_id.is_not(None)
+            )
+        ).one()
+    caseworker = Actor(id="Z990201", name="Test", roles=frozenset({Role.CASEWORKER}), unit="4405")
+    view = service.get_vedtak(RequestContext(actor=caseworker), str(regulated.id), "nb")
+    assert view.automatic and view.automatic_notice
+    assert view.amounts["monthly_amount"] == 21507.0
+    used = {p["name"]: p["value"] for p in view.parameters}
+    assert used["common.grunnbelop"] == 136549.0
+    [check] = service.verify_vedtak([str(regulated.id)])
+    assert check.result == "same", check.details
