@@ -9,20 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from support import NOW
+from support import NOW, citizen_headers, employee_headers
 
 from trygd.applications.inputs import parse_application
+from trygd.privacy.policy import Actor, Role
 from trygd.rules.record import FORMAT, evaluate_record
-from trygd.services.facade import CaseService
+from trygd.services.facade import CaseService, RequestContext
 from trygd.store.models import (
     Behandling,
     DecisionRecordRow,
@@ -246,36 +249,109 @@ def _cli(db_url: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.parametrize("batch_killed", [1, 3])
+KILL_POINTS = random.Random(20260501).sample(range(1, 7), 2)
+"""Two batches, drawn once (seeded, so a failure can be run again), at whose checkpoint the
+run is stopped, besides the first and the last."""
+
+
+def _stored_report(client: Any) -> dict[str, Any]:
+    """What the regulations rows say, as the API gives it (counts, change, largest)."""
+    answer = client.get(
+        f"/api/v1/regulations/{G_FROM.isoformat()}", headers=employee_headers("Z990201")
+    )
+    assert answer.status_code == 200, answer.text
+    status = answer.json()
+    return {key: status[key] for key in ("counts", "total", "yearly_change_ore", "largest")}
+
+
+def _no_half_batches(service: CaseService, saker: dict[str, uuid.UUID]) -> None:
+    """Every sak with an outcome has its whole regulering, every other none of it."""
+    outcomes = _outcomes(service)
+    with service.sessions() as session:
+        for sak_id in saker.values():
+            count = session.scalar(
+                select(func.count()).select_from(Vedtak).where(Vedtak.sak_id == sak_id)
+            )
+            assert count == (2 if outcomes.get(sak_id) == "regulated" else 1)
+
+
+@pytest.mark.parametrize(
+    ("how", "point"),
+    [("batch", 1), *(("batch", p) for p in KILL_POINTS), ("batch", 6), ("time", 0)],
+)
 def test_a_run_killed_with_sigkill_ends_as_one_uninterrupted_run(
-    db_url, service, make_person, batch_killed
+    db_url, service, client, make_person, how, point
 ):
+    """A `trygd regulate` process (two batches side by side, two saker a batch) killed with
+    SIGKILL inside a batch's transaction (`--pause-at`: the batch's checkpoint, just before
+    its commit), or at a random moment, then run again: the regulations rows, vedtak and
+    amounts are those of one uninterrupted run (a dry run over the same saker)."""
     if not db_url.startswith("postgresql"):
         pytest.skip("the kill -9 test runs on PostgreSQL")
-    saker = _world(service, make_person)
-    process = _cli(
-        db_url, "--g-from", G_FROM.isoformat(), "--batch", "1", "--pause-at", str(batch_killed)
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("paused in batch"):
-            break
+    saker = {
+        **_world(service, make_person),
+        **{f"{k}_2": v for k, v in _world(service, make_person).items()},
+    }
+    uninterrupted = service.regulate(G_FROM, dry_run=True).to_json()
+    if how == "batch":
+        process = _cli(
+            db_url, "--g-from", G_FROM.isoformat(), "--batch", "2", "--pause-at", str(point)
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("paused in batch"):
+                break
+        else:
+            raise AssertionError(f"the run never paused: exit {process.wait()}")
     else:
-        raise AssertionError(f"the run never paused: exit {process.wait()}")
+        process = _cli(db_url, "--g-from", G_FROM.isoformat(), "--batch", "2")
+        time.sleep(random.Random(point).uniform(0.5, 4.0))
     process.send_signal(signal.SIGKILL)
     process.wait(30)
-    assert len(_outcomes(service)) == batch_killed - 1  # the killed batch left nothing
+    _no_half_batches(service, saker)
+    assert len(_outcomes(service)) < len(saker) or how == "time"
     again = _cli(db_url, "--g-from", G_FROM.isoformat(), "--json")
     output, _ = again.communicate(timeout=120)
     assert again.returncode == 0, output
-    outcomes = _outcomes(service)
-    assert set(outcomes) == set(saker.values())
-    assert outcomes[saker["ufore"]] == "regulated"
+    assert set(_outcomes(service)) == set(saker.values())
+    _no_half_batches(service, saker)
+    stored = _stored_report(client)
+    assert stored == {key: uninterrupted[key] for key in stored}
     with service.sessions() as session:
-        regulated = session.scalar(
-            select(func.count()).select_from(Vedtak).where(Vedtak.sak_id == saker["ufore"])
-        )
-    assert regulated == 2
+        amounts = [
+            session.get(DecisionRecordRow, v.record_id).record["amounts"]["monthly_amount"]
+            for v in session.scalars(
+                select(Vedtak).where(Vedtak.automatic, Vedtak.replaces_vedtak_id.is_not(None))
+            )
+        ]
+    assert amounts == [21507.0, 21507.0]  # the two regulated uføretrygd grants
+
+
+def test_the_api_shows_the_figures_of_the_run(client, service, make_person):
+    saker = _world(service, make_person)
+    path = f"/api/v1/regulations/{G_FROM.isoformat()}"
+    before = client.get(path, headers=employee_headers("Z990201"))
+    assert before.status_code == 200, before.text
+    assert (before.json()["done"], before.json()["saker_with_vedtak"]) == (0, 6)
+    report = service.regulate(G_FROM)
+    after = client.get(path, headers=employee_headers("Z990201")).json()
+    assert after["done"] == after["total"] == 6
+    assert after["counts"] == report.to_json()["counts"]
+    assert after["yearly_change_ore"] == report.yearly_change_ore > 0
+    assert after["largest"] == [
+        {
+            "change_ore": report.yearly_change_ore,
+            "sak_id": str(saker["ufore"]),
+            "benefit": "uforetrygd",
+        }
+    ]
+    bad = client.get("/api/v1/regulations/2026-13-01", headers=employee_headers("Z990201"))
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert "g_from" in bad.text
+    citizen = make_person(name="Kari")
+    refused = client.get(path, headers=citizen_headers(citizen))
+    assert refused.status_code == 403
 
 
 def test_the_regulering_job_chain_regulates_every_sak_once(service, make_person):
@@ -290,3 +366,25 @@ def test_the_regulering_job_chain_regulates_every_sak_once(service, make_person)
     with service.sessions() as session:
         kinds = list(session.scalars(select(Job.status).where(Job.kind == "regulate")))
     assert kinds and set(kinds) == {"done"}
+
+
+def test_the_regulated_vedtak_reads_as_any_vedtak(service, make_person):
+    """The regulated grant's compact record expands into its whole record: the vedtak
+    view explains it with the new G and amount, marked automatic with the art. 22 notice,
+    and the replay check finds it as the rules decide it."""
+    saker = _world(service, make_person)
+    service.regulate(G_FROM)
+    with service.sessions() as session:
+        regulated = session.scalars(
+            select(Vedtak).where(
+                Vedtak.sak_id == saker["ufore"], Vedtak.replaces_vedtak_id.is_not(None)
+            )
+        ).one()
+    caseworker = Actor(id="Z990201", name="Test", roles=frozenset({Role.CASEWORKER}), unit="4405")
+    view = service.get_vedtak(RequestContext(actor=caseworker), str(regulated.id), "nb")
+    assert view.automatic and view.automatic_notice
+    assert view.amounts["monthly_amount"] == 21507.0
+    used = {p["name"]: p["value"] for p in view.parameters}
+    assert used["common.grunnbelop"] == 136549.0
+    [check] = service.verify_vedtak([str(regulated.id)])
+    assert check.result == "same", check.details

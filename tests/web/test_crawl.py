@@ -128,6 +128,7 @@ VALUES: dict[tuple[str, ...], Callable[[Session], list[Owned]]] = {
         s, models.Tilbakekreving.id, models.Tilbakekreving.person_id
     ),
     ("benefit",): lambda _s: [({"": benefit}, None) for benefit in [*BENEFITS, "nonsense"]],
+    ("g_from",): lambda _s: [({"": day}, None) for day in ("2026-05-01", "2026-13-01")],
     ("benefit", "fact"): _question_pairs,
     ("request_id", "sak_id"): _request_pairs,
     ("period_start", "sak_id"): _meldekort_pairs,

@@ -883,6 +883,15 @@ def person_payments(
     return _json(svc.person_payments(ctx, person_id, limit, offset).to_json())
 
 
+@router.get("/regulations/{g_from}", tags=["casework"], summary="How far a G-regulering has come")
+def regulation_status(svc: Service, ctx: Context, g_from: str) -> Any:
+    """For staff: the G-regulering from `g_from` (YYYY-MM-DD, the day the new G took effect):
+    saker with an outcome out of those with a vedtak, the count per outcome, the change in
+    yearly amounts (øre) and the largest changes. While `trygd regulate` runs it shows the
+    batches committed so far."""
+    return _json(svc.regulation_status(ctx, g_from))
+
+
 @router.get("/payment-problems", tags=["casework"], summary="My unit's held and rejected payments")
 def payment_problems(svc: Service, ctx: Context, limit: Limit = 50, offset: Offset = 0) -> Any:
     """Payments of the caller's unit that wait: held (a fact is missing) or rejected by the

@@ -3,7 +3,9 @@ database of TRYGD_DATABASE_URL.
 
 A dry run counts what would happen (per outcome, the change in yearly amounts, the largest
 changes) and writes nothing. A real run can be stopped at any point and started again: it
-goes on where it stopped and regulates no sak twice. Exit codes: 0 done; 1 done, but some
+goes on where it stopped and regulates no sak twice. The progress bar counts saker with an
+outcome (those of an earlier, stopped run included); `GET /api/v1/regulations/{g_from}`
+gives the same figures to staff. Exit codes: 0 done; 1 done, but some
 saker need a caseworker (manual, failed); 2 bad input or the database could not be used.
 """
 
@@ -22,7 +24,7 @@ from rich.table import Table
 from trygd.rules.regulation import G
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService
-from trygd.services.regulation import OUTCOMES, Report
+from trygd.services.regulation import BATCH, OUTCOMES, Report
 from trygd.store.database import database_url, make_engine, safe_url
 
 console = Console(stderr=True)
@@ -62,7 +64,7 @@ def regulate_command(
         bool, typer.Option("--dry-run", help="Count what would change; write nothing")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
-    batch: Annotated[int, typer.Option("--batch", hidden=True)] = 500,
+    batch: Annotated[int, typer.Option("--batch", hidden=True)] = BATCH,
     pause_at: Annotated[int, typer.Option("--pause-at", hidden=True)] = 0,
 ) -> None:
     """Regulate every running grant that follows G with the G in force on --g-from: a new

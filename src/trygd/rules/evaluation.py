@@ -157,7 +157,7 @@ def evaluate_many(
     benefit: Benefit,
     columns: dict[str, np.ndarray],
     params: Params,
-    at: dt.date,
+    at: dt.date | np.ndarray,
     known: dict[str, np.ndarray] | None = None,
 ) -> PopulationEvaluation:
     """Evaluate a population given as one array per fact.
@@ -167,7 +167,7 @@ def evaluate_many(
     """
     size = len(next(iter(columns.values())))
     f = Namespace({name: columns[name] for name in benefit.fact_names})
-    f.at = np.datetime64(at, "D")
+    f.at = at.astype("datetime64[D]") if isinstance(at, np.ndarray) else np.datetime64(at, "D")
     v = Namespace({"explaining": False})
     masks: dict[str, np.ndarray | None] = {
         name: (known or {}).get(name) for name in benefit.fact_names

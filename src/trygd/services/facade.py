@@ -17,6 +17,7 @@ import functools
 import gc
 import hashlib
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -813,32 +814,49 @@ class CaseService:
         batch: int = regulation.BATCH,
         progress: Callable[[int, int], None] | None = None,
         checkpoint: Checkpoint | None = None,
+        workers: int | None = None,
     ) -> regulation.Report:
-        """`trygd regulate --g-from DATE [--dry-run]`: every sak with a vedtak, `batch` saker
-        per transaction, each once (see `services.regulation`). `progress(done, total)` after
-        each batch; `checkpoint(step)` inside each transaction before it commits (the crash
-        tests stop the process there)."""
+        """`trygd regulate --g-from DATE [--dry-run]`: every sak with a vedtak and no outcome
+        for the date yet, listed first (`regulation.plan`), `batch` saker per transaction,
+        each once (see `services.regulation`). On PostgreSQL `workers` (`PAYMENT_WORKERS`)
+        batches run side by side, as in a payment run. `progress(done, total)` after each
+        batch; `checkpoint(step)` inside each transaction before it commits (the crash tests
+        stop the process there; with workers, from their threads)."""
         context = RequestContext(actor=SYSTEM_ACTOR)
         total = self._run(context, regulation.count_saker)
+        parts = self._run(context, lambda uow: regulation.plan(uow, g_from, batch))
         mark = checkpoint or (lambda _step: None)
         report = regulation.Report(g_from, dry_run)
-        after: uuid.UUID | None = None
-        while True:
+        cache = regulation.ParamsCache()
+        lock = threading.Lock()
+        workers = workers or (PAYMENT_WORKERS if self.engine.dialect.name == "postgresql" else 1)
+        # Saker regulated before this run (a run stopped and started again) count as done.
+        already = total - sum(len(part) for part in parts)
 
-            def step(
-                uow: UnitOfWork, after: uuid.UUID | None = after
-            ) -> tuple[uuid.UUID | None, regulation.Report]:
-                found = regulation.next_batch(uow, g_from, after, batch, dry_run=dry_run)
+        def one(part: list[uuid.UUID]) -> None:
+            def step(uow: UnitOfWork) -> regulation.Report:
+                done = regulation.regulate_batch(uow, g_from, part, dry_run=dry_run, cache=cache)
                 mark("regulate")
-                return found
+                return done
 
-            after, done = self._run(context, step, again=RACE_RETRIES)
-            if after is None:
-                break
-            report.add(done)
-            if progress is not None:
-                progress(report.total, total)
+            done = self._run(context, step, again=RACE_RETRIES)
+            with lock:
+                report.add(done)
+                if progress is not None:
+                    progress(already + report.total, total)
+
+        with _fewer_collections():
+            _side_by_side(one, parts, workers)
         return report
+
+    def regulation_status(self, context: RequestContext, g_from: str) -> dict[str, Any]:
+        """`GET /api/v1/regulations/{g_from}`: the run's figures so far (see
+        `regulation.status`)."""
+        try:
+            day = dt.date.fromisoformat(g_from)
+        except ValueError:
+            raise InvalidInput([("g_from", "is not a date (YYYY-MM-DD)")]) from None
+        return self._run(context, lambda uow: regulation.status(uow, day))
 
     def schedule_regulation(self, g_from: dt.date, batch: int = regulation.BATCH) -> bool:
         """Queue the G-regulering as a chain of jobs (one batch each) for the workers, unless

@@ -53,10 +53,10 @@ from trygd.domain.payments import (
 from trygd.domain.tax import card_from_fact, tax_rules, withhold
 from trygd.privacy.policy import Action
 from trygd.rules.benefits import PROFILES
-from trygd.rules.record import DecisionRecord, decode
+from trygd.rules.record import decode
 from trygd.services import access, meldekort, recovery
 from trygd.services.errors import Conflict, InvalidInput
-from trygd.services.records import open_oppgave
+from trygd.services.records import open_oppgave, stored_record
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store import bulk
 from trygd.store.models import (
@@ -1306,9 +1306,7 @@ def simulate_behandling(uow: UnitOfWork, behandling: Behandling, until: dt.date)
     assert sak is not None
     if behandling.record_id is None:
         return Simulation((), ("no_rule_result",))
-    row = uow.session.get(DecisionRecordRow, behandling.record_id)
-    assert row is not None
-    record = DecisionRecord.from_json(row.record)
+    record = stored_record(uow, behandling.record_id)
     chain = [
         v for v in _chain(uow, [sak.id]).get(sak.id, []) if v.effective_from < behandling.claim_date
     ]

@@ -18,6 +18,7 @@ from trygd.applications.inputs import Application, InputError, parse_application
 from trygd.domain.behandling import Action, IllegalTransition, Kind, State, next_state
 from trygd.rules.assessment import benefit_by_id, jsonable
 from trygd.rules.record import DecisionRecord, decode, explain
+from trygd.rules.regulation import COMPACT_FORMAT, expand
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store.models import Behandling, DecisionRecordRow, Job, Oppgave, Person, Sak
@@ -97,7 +98,18 @@ def stored_record(uow: UnitOfWork, record_id: uuid.UUID) -> DecisionRecord:
     row = uow.session.get(DecisionRecordRow, record_id)
     if row is None:  # the foreign keys make this impossible
         raise NotFound(f"decision record {record_id} not found")
-    return DecisionRecord.from_json(row.record)
+    return record_of(uow, row.record)
+
+
+def record_of(uow: UnitOfWork, document: dict[str, Any]) -> DecisionRecord:
+    """The whole record of a stored one: a regulated grant's compact record
+    (`trygd.rules.regulation.COMPACT_FORMAT`) expanded from the record it regulates."""
+    if document.get("format") == COMPACT_FORMAT:
+        base = uow.session.get(DecisionRecordRow, uuid.UUID(document["base"]))
+        if base is None:  # the regulering wrote both; a base is never deleted
+            raise NotFound(f"decision record {document['base']} not found")
+        return expand(DecisionRecord.from_json(base.record), document)
+    return DecisionRecord.from_json(document)
 
 
 def stored_amounts(uow: UnitOfWork, record_id: uuid.UUID) -> dict[str, Any]:

@@ -19,7 +19,10 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
+from psycopg.types.json import Jsonb
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Connection,
@@ -75,6 +78,8 @@ def _binary_type(column_type: TypeEngine[Any]) -> str:
         return "date"
     if isinstance(column_type, String | Text):
         return "text"  # varchar takes the same binary form as text
+    if isinstance(column_type, JSON):
+        return "jsonb"  # the JSON columns are JSONB on PostgreSQL (`models.JSONDoc`)
     raise TypeError(f"no binary COPY form for {column_type!r}")
 
 
@@ -88,11 +93,44 @@ def _copy(
     types = [_binary_type(table.c[name].type) for name in columns]
     quote = connection.dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name in columns)
+    documents = [index for index, kind in enumerate(types) if kind == "jsonb"]
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {table_name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         for row in rows:
+            if documents:
+                row = list(row)
+                for index in documents:
+                    row[index] = _document(row[index])
             copy.write_row(row)
+
+
+def _document(value: Any) -> Any:
+    """A JSON column's value for COPY: JSON already written (`JsonText`) as it is,
+    anything else written with orjson (the JSON the column would hold either way)."""
+    if value is None:
+        return None
+    if isinstance(value, JsonText):
+        return Jsonb(value.text, dumps=_as_is)
+    return Jsonb(value, dumps=orjson.dumps)
+
+
+def _as_is(text: str | bytes) -> str | bytes:
+    return text
+
+
+class JsonText:
+    """A JSON document already written as text (read from another row with `::text`, or
+    made with orjson): COPY passes it on without reading it. On SQLite it is read back into
+    a value, as the JSON column type wants one."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str | bytes) -> None:
+        self.text = text
+
+    def value(self) -> Any:
+        return orjson.loads(self.text)
 
 
 def _postgresql(connection: Connection) -> bool:
@@ -113,7 +151,16 @@ def insert_values(
     if not rows:
         return
     if not _postgresql(connection):
-        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        connection.execute(
+            insert(table),
+            [
+                {
+                    name: value.value() if isinstance(value, JsonText) else value
+                    for name, value in zip(columns, row, strict=True)
+                }
+                for row in rows
+            ],
+        )
         return
     _copy(connection, _name(connection, table), table, columns, rows)
 
