@@ -39,7 +39,16 @@ from trygd.demo import oidc as local_provider
 from trygd.demo.seed import seed
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
-from trygd.store.models import Letter, PendingSignIn, Person, Sak, Vedtak
+from trygd.store.models import (
+    Letter,
+    MeldekortPlan,
+    PaymentLine,
+    PendingSignIn,
+    Person,
+    Sak,
+    Tilbakekreving,
+    Vedtak,
+)
 from trygd.web.app import create_site
 from trygd.web.session import SESSION_COOKIE
 
@@ -459,3 +468,37 @@ def test_every_page_of_a_health_case_asks_for_the_high_level(app):
         assert answer.status_code == 303, path
         assert answer.headers["location"].startswith("/login/idporten?"), path
         assert "level=idporten-loa-high" in answer.headers["location"], path
+
+
+def test_payment_and_tilbakekreving_pages_of_a_health_benefit_ask_for_the_high_level(app):
+    """A payment of a benefit that rests on health data, and a tilbakekreving of one, say as
+    much about the person's health as the case itself; a dagpenger meldekort does not."""
+    health = ("aap", "sykepenger", "uforetrygd")
+    with app.state.service.sessions() as session:
+        line, payee = session.execute(
+            select(PaymentLine, Person)
+            .join(Person, Person.id == PaymentLine.person_id)
+            .where(PaymentLine.benefit.in_(health))
+        ).first()
+        claim, debtor = session.execute(
+            select(Tilbakekreving, Person)
+            .join(Person, Person.id == Tilbakekreving.person_id)
+            .where(Tilbakekreving.benefit.in_(health))
+        ).first()
+        plan, card_owner = session.execute(
+            select(MeldekortPlan, Person)
+            .join(Sak, Sak.id == MeldekortPlan.sak_id)
+            .join(Person, Person.id == Sak.person_id)
+            .where(Sak.benefit == "dagpenger")
+        ).first()
+    for name, path in [
+        (payee.name, f"/my/payments/{line.id}"),
+        (debtor.name, f"/my/tilbakekreving/{claim.id}"),
+    ]:
+        client, _idp, _done = sign_in(app, "idporten", name, SUBSTANTIAL)
+        answer = client.get(path)
+        assert answer.status_code == 303, path
+        assert "level=idporten-loa-high" in answer.headers["location"], path
+    client, _idp, _done = sign_in(app, "idporten", card_owner.name, SUBSTANTIAL)
+    card = f"/my/meldekort/{plan.sak_id}/{plan.period_start.isoformat()}"
+    assert client.get(card).status_code == 200

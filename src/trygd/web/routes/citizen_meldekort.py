@@ -21,7 +21,7 @@ from trygd.domain import meldekort as domain
 from trygd.services.errors import Conflict, InvalidInput, NotFound
 from trygd.web.forms import FormErrors, text
 from trygd.web.i18n import Translator
-from trygd.web.routes.citizen_common import page, service, t
+from trygd.web.routes.citizen_common import check_assurance, page, service, t
 from trygd.web.session import checked_form, require_context
 
 router = APIRouter(include_in_schema=False)
@@ -144,6 +144,7 @@ def meldekort_page(request: Request, sak_id: str, period_start: str) -> Response
     context = require_context(request)
     _period(period_start)
     card = service(request).get_meldekort(context, sak_id, period_start)
+    check_assurance(request, context, card["benefit"])  # an AAP card tells of illness
     if card["versions"]:
         return page(request, "citizen/meldekort_sent.html", section="meldekort", card=card)
     draft = card["draft"]["answers"] if card["draft"] else None
@@ -211,6 +212,7 @@ def correct_form(request: Request, sak_id: str, period_start: str) -> Response:
     context = require_context(request)
     _period(period_start)
     card = service(request).get_meldekort(context, sak_id, period_start)
+    check_assurance(request, context, card["benefit"])
     if not card["versions"]:
         return RedirectResponse(_url(sak_id, period_start), status_code=303)
     latest = dict(card["versions"][-1]["answers"])

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from trygd.web import payment_words as words
-from trygd.web.routes.citizen_common import page, service
+from trygd.web.routes.citizen_common import check_assurance, page, service
 from trygd.web.routes.staff_common import PAGE_SIZE, page_number, pagination
 from trygd.web.session import require_context
 
@@ -39,4 +39,5 @@ def my_payments(request: Request) -> Response:
 def my_payment(request: Request, payment_id: str) -> Response:
     context = require_context(request)
     detail = service(request).get_payment(context, payment_id)
+    check_assurance(request, context, detail.payment.benefit)
     return page(request, "citizen/payment.html", section="payments", detail=detail, words=words)

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.web.forms import FormErrors, problem_text, text
-from trygd.web.routes.citizen_common import page, service, t
+from trygd.web.routes.citizen_common import check_assurance, page, service, t
 from trygd.web.session import checked_form, require_context
 
 router = APIRouter(include_in_schema=False)
@@ -38,6 +38,7 @@ def _page(
 def my_tilbakekreving(request: Request, tilbakekreving_id: str) -> Response:
     context = require_context(request)
     case = service(request).get_tilbakekreving(context, tilbakekreving_id)
+    check_assurance(request, context, case["benefit"])
     return _page(request, case, {}, FormErrors())
 
 
