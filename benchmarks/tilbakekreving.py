@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from payments import EXAMPLE, fill
+from payments import account
 from trygd.applications.inputs import parse_application
 from trygd.domain.payments import PaymentKey, line_id
 from trygd.rules.record import evaluate_record
@@ -45,15 +45,122 @@ from trygd.store.models import (
     Behandling,
     DecisionRecordRow,
     Job,
+    PaymentDetails,
     PaymentLine,
+    Person,
     Sak,
     Tilbakekreving,
     Vedtak,
 )
 
+EXAMPLE = "examples/uforetrygd-60-prosent.json"
 MONTH = dt.date(2026, 10, 1)
 PAID_ORE = 2_150_700
 LOWER_ORE = 1_643_200
+
+
+def fill(url: str, persons: int, effective: dt.date) -> None:
+    """`persons` persons, each with a running uføretrygd vedtak from `effective` (one shared
+    decision record) and payment details."""
+    engine = make_engine(url)
+    now = dt.datetime.now(dt.UTC)
+    with open(EXAMPLE, encoding="utf-8") as file:
+        app = parse_application(file.read())
+    record = evaluate_record(app.benefit, app.facts, app.claim_date).to_json()
+    record_id = uuid.uuid4()
+    with engine.begin() as connection:
+        connection.execute(
+            insert(DecisionRecordRow),
+            [
+                {
+                    "id": record_id,
+                    "benefit": "uforetrygd",
+                    "claim_date": effective,
+                    "ruleset_version": "benchmark",
+                    "format": "trygd.decision/1",
+                    "record": record,
+                    "created_at": now,
+                }
+            ],
+        )
+        for first in range(0, persons, 10_000):
+            rows: dict[str, list[dict[str, Any]]] = {
+                "persons": [],
+                "saker": [],
+                "behandlinger": [],
+                "vedtak": [],
+                "details": [],
+            }
+            for index in range(first, min(first + 10_000, persons)):
+                pid, sid, bid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+                birth = dt.date(1960, 1, 1) + dt.timedelta(days=index % 9000)
+                rows["persons"].append(
+                    {
+                        "id": pid,
+                        "identity_number": f"{index:011d}",  # not a real number
+                        "name": f"Person {index}",
+                        "birth_date": birth,
+                        "municipality": "0301",
+                        "protection": "none",
+                        "skjermet": False,
+                        "language": "nb",
+                        "created_at": now,
+                    }
+                )
+                rows["saker"].append(
+                    {
+                        "id": sid,
+                        "person_id": pid,
+                        "benefit": "uforetrygd",
+                        "unit": "4450",
+                        "created_at": now,
+                    }
+                )
+                rows["behandlinger"].append(
+                    {
+                        "id": bid,
+                        "sak_id": sid,
+                        "kind": "forstegangsbehandling",
+                        "state": "implemented",
+                        "claim_date": effective,
+                        "facts": {},
+                        "record_id": record_id,
+                        "outcome": "granted",
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                    }
+                )
+                rows["vedtak"].append(
+                    {
+                        "id": uuid.uuid4(),
+                        "sak_id": sid,
+                        "behandling_id": bid,
+                        "outcome": "granted",
+                        "automatic": True,
+                        "decided_at": now,
+                        "effective_from": effective,
+                        "ruleset_version": "benchmark",
+                        "facts": {},
+                        "record_id": record_id,
+                    }
+                )
+                rows["details"].append(
+                    {
+                        "person_id": pid,
+                        "account_number": account(index),
+                        "account_source": "benchmark",
+                        "tax_card": {"kind": "percentage", "percentage": "30"},
+                        "tax_card_year": effective.year,
+                        "updated_at": now,
+                    }
+                )
+            connection.execute(insert(Person), rows["persons"])
+            connection.execute(insert(Sak), rows["saker"])
+            connection.execute(insert(Behandling), rows["behandlinger"])
+            connection.execute(insert(Vedtak), rows["vedtak"])
+            connection.execute(insert(PaymentDetails), rows["details"])
+    engine.dispose()
 
 
 def add_revurderinger(url: str) -> list[uuid.UUID]:
