@@ -75,9 +75,17 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Pa
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory, provider: tuple[int, Path]) -> Iterator[str]:
+def base_url(server: tuple[str, Path]) -> str:
+    return server[0]
+
+
+@pytest.fixture(scope="session")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, provider: tuple[int, Path]
+) -> Iterator[tuple[str, Path]]:
     """A real `trygd serve --demo` on a free port, with a fresh SQLite database, signing in
-    through the local OpenID provider."""
+    through the local OpenID provider: its address, and the folder it runs in (where its
+    database is, for the `trygd` commands an operator runs beside it)."""
     folder = tmp_path_factory.mktemp("browser-server")
     port, config = provider
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGD_")}
@@ -103,7 +111,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, provider: tuple[int, Path
                 time.sleep(0.1)
         else:
             pytest.fail("trygd serve did not answer within 60 seconds")
-        yield url
+        yield url, folder
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -160,6 +168,14 @@ def sign_in(page: Any, name: str, next_url: str = "/", level: str = "idporten-lo
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(lambda url: urlsplit(url).path.split("/")[1] not in ("idporten", "entra"))
     page.wait_for_load_state()
+
+
+def operator(server: tuple[str, Path], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `trygd ARGS` as an operator would, beside the server and on its database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGD_")}
+    return subprocess.run(
+        [str(TRYGD), *args], cwd=server[1], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def sign_out(page: Any) -> None:

@@ -55,7 +55,14 @@ PERSONS = (
     DemoPerson("Knut Aas", dt.date(1979, 2, 28), "5001"),
     DemoPerson("Liv Sand", dt.date(1991, 10, 9), "0301"),
     DemoPerson("Mona Eide", dt.date(1987, 7, 3), "0301"),
-    DemoPerson("Nora Berge", dt.date(1986, 1, 22), "0301"),
+    # Nora sends her dagpenger meldekort and is paid: a percentage card, so that the demo's
+    # own journey does not stop at a held payment.
+    DemoPerson(
+        "Nora Berge",
+        dt.date(1986, 1, 22),
+        "0301",
+        tax_card={"kind": "percentage", "percentage": "25"},
+    ),
     DemoPerson(
         "Oda Fjeld",
         dt.date(1967, 4, 18),
