@@ -133,6 +133,10 @@ class Settings:
     clock: Clock = field(default=system_clock)
 
 
+# A casework step: the unit of work, the object's id and the request body, to the answer.
+_Step = Callable[[UnitOfWork, uuid.UUID, dict[str, Any]], dict[str, Any]]
+
+
 class CaseService:
     def __init__(self, engine: Engine, settings: Settings | None = None) -> None:
         self.engine = engine
@@ -335,18 +339,24 @@ class CaseService:
         self, context: RequestContext, action: str, behandling_id: str, body: Any
     ) -> dict[str, Any]:
         """assess / request_information / propose / approve / return on one behandling."""
-        bid = parse_id(behandling_id, "behandling_id")
-        if not isinstance(body, dict):
-            raise InvalidInput([("body", "must be a JSON object")])
-        handlers: dict[str, Callable[[UnitOfWork, uuid.UUID, dict[str, Any]], dict[str, Any]]] = {
+        handlers: dict[str, _Step] = {
             "assess": casework.assess_condition,
             "request_information": casework.request_information,
             "propose": casework.propose,
             "approve": casework.approve,
             "return": casework.return_proposal,
         }
-        handler = handlers[action]
-        return self._run(context, lambda uow: handler(uow, bid, body))
+        return self._step(context, handlers[action], behandling_id, "behandling_id", body)
+
+    def _step(
+        self, context: RequestContext, handler: _Step, object_id: str, field: str, body: Any
+    ) -> dict[str, Any]:
+        """One step of casework on the object `object_id` (named `field` in an error), with
+        a JSON object as its body."""
+        oid = parse_id(object_id, field)
+        if not isinstance(body, dict):
+            raise InvalidInput([("body", "must be a JSON object")])
+        return self._run(context, lambda uow: handler(uow, oid, body))
 
     # -- tilbakekreving (ftrl. § 22-15) -------------------------------------------------------
 
@@ -354,18 +364,14 @@ class CaseService:
         self, context: RequestContext, action: str, case_id: str, body: Any
     ) -> dict[str, Any]:
         """answer (the person) / assess / propose / return / approve on one tilbakekreving."""
-        cid = parse_id(case_id, "tilbakekreving_id")
-        if not isinstance(body, dict):
-            raise InvalidInput([("body", "must be a JSON object")])
-        handlers: dict[str, Callable[[UnitOfWork, uuid.UUID, dict[str, Any]], dict[str, Any]]] = {
+        handlers: dict[str, _Step] = {
             "answer": tilbakekreving.answer,
             "assess": tilbakekreving.assess_case,
             "propose": tilbakekreving.propose,
             "return": tilbakekreving.return_proposal,
             "approve": tilbakekreving.approve,
         }
-        handler = handlers[action]
-        return self._run(context, lambda uow: handler(uow, cid, body))
+        return self._step(context, handlers[action], case_id, "tilbakekreving_id", body)
 
     def get_tilbakekreving(self, context: RequestContext, case_id: str) -> dict[str, Any]:
         cid = parse_id(case_id, "tilbakekreving_id")
