@@ -884,12 +884,18 @@ def person_payments(
 
 
 @router.get("/regulations/{g_from}", tags=["casework"], summary="How far a G-regulering has come")
-def regulation_status(svc: Service, ctx: Context, g_from: str) -> Any:
+def regulation_status(
+    svc: Service,
+    ctx: Context,
+    g_from: str,
+    change: Annotated[str, Query(max_length=300)] = "G",
+) -> Any:
     """For staff: the G-regulering from `g_from` (YYYY-MM-DD, the day the new G took effect):
     saker with an outcome out of those with a vedtak, the count per outcome, the change in
     yearly amounts (øre) and the largest changes. While `trygd regulate` runs it shows the
-    batches committed so far."""
-    return _json(svc.regulation_status(ctx, g_from))
+    batches committed so far. `change`: another bulk recomputation from the same day
+    (`trygd recompute`; its key is in the command's report)."""
+    return _json(svc.regulation_status(ctx, g_from, change))
 
 
 @router.get("/payment-problems", tags=["casework"], summary="My unit's held and rejected payments")

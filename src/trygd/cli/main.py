@@ -24,6 +24,7 @@ from trygd.cli import server
 from trygd.cli.audit import audit_app
 from trygd.cli.labels import label
 from trygd.cli.payments import payments_app
+from trygd.cli.recompute import recompute_command
 from trygd.cli.regulate import regulate_command
 from trygd.cli.render import show_assessment
 from trygd.cli.retention import retention_app
@@ -197,6 +198,7 @@ def parameters_command(
 app.command("serve")(server.serve_command)
 app.command("worker")(server.worker_command)
 app.command("regulate")(regulate_command)
+app.command("recompute")(recompute_command)
 app.add_typer(audit_app, name="audit")
 app.add_typer(vedtak_app, name="vedtak")
 app.add_typer(payments_app, name="payments")

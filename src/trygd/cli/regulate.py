@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from trygd.rules.regulation import G
+from trygd.rules.regulation import Change, G, g_change
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService
 from trygd.services.regulation import BATCH, OUTCOMES, Report
@@ -41,12 +41,15 @@ def _kroner(ore: int) -> str:
     return f"{sign}{kroner:,}.{rest:02d}".replace(",", " ")
 
 
-def _show(report: Report) -> None:
-    title = "G-regulering (dry run: nothing written)" if report.dry_run else "G-regulering"
+def _show(report: Report, title: str) -> None:
+    if report.dry_run:
+        title = f"{title} (dry run: nothing written)"
     table = Table(title, "saker")
     for name in OUTCOMES:
         table.add_row(name.replace("_", " "), str(report.counts.get(name, 0)))
     table.add_row("total", str(report.total))
+    if report.lowered:
+        table.add_row("of manual: the change would lower the amounts", str(report.lowered))
     table.add_row("change in yearly amounts (NOK)", _kroner(report.yearly_change_ore))
     Console().print(table)
     if report.largest:
@@ -74,17 +77,26 @@ def regulate_command(
         day = dt.date.fromisoformat(g_from)
     except ValueError:
         _fail(f"--g-from: {g_from!r} is not a date (YYYY-MM-DD)")
-    if batch < 1:
-        _fail("--batch: must be at least 1")
-    url = database_url()
-    engine = make_engine(url)
-    service = CaseService(engine)
     parameter = service_parameter_g(day)
     if parameter != day:
         _fail(
             f"--g-from: no new G takes effect on {day.isoformat()} (the G in force then took "
             f"effect on {parameter.isoformat()}); enter the new G in the parameters first"
         )
+    run_change(g_change(day), "G-regulering", dry_run, as_json, batch, pause_at)
+
+
+def run_change(
+    change: Change, title: str, dry_run: bool, as_json: bool, batch: int, pause_at: int
+) -> None:
+    """Run (or, dry, count) a change over every running grant it reaches on the database of
+    TRYGD_DATABASE_URL, with a progress bar, and show the report; exit 1 when saker need a
+    caseworker."""
+    if batch < 1:
+        _fail("--batch: must be at least 1")
+    url = database_url()
+    engine = make_engine(url)
+    service = CaseService(engine)
     seen = {"batches": 0}
 
     def checkpoint(_step: str) -> None:
@@ -95,7 +107,7 @@ def regulate_command(
 
     try:
         with Progress(
-            TextColumn("regulating"),
+            TextColumn("recomputing" if not change.is_g_regulering else "regulating"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -107,19 +119,19 @@ def regulate_command(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            report = service.regulate(
-                day, dry_run=dry_run, batch=batch, progress=progress, checkpoint=checkpoint
+            report = service.recompute(
+                change, dry_run=dry_run, batch=batch, progress=progress, checkpoint=checkpoint
             )
     except ServiceError as error:
         _fail(str(error))
     except Exception as error:  # the database: say which, without a traceback
-        _fail(f"cannot regulate in {safe_url(url)}: {error}")
+        _fail(f"cannot recompute in {safe_url(url)}: {error}")
     finally:
         engine.dispose()
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:
-        _show(report)
+        _show(report, title)
     if not dry_run and (report.counts.get("manual") or report.counts.get("failed")):
         raise typer.Exit(1)
 

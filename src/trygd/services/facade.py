@@ -31,6 +31,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from trygd.domain.payments import Simulation
 from trygd.privacy.policy import Actor, Role
+from trygd.rules.regulation import Change, g_change
 from trygd.services import (
     appeals,
     casework,
@@ -828,11 +829,32 @@ class CaseService:
         batches run side by side, as in a payment run. `progress(done, total)` after each
         batch; `checkpoint(step)` inside each transaction before it commits (the crash tests
         stop the process there; with workers, from their threads)."""
+        return self.recompute(
+            g_change(g_from),
+            dry_run=dry_run,
+            batch=batch,
+            progress=progress,
+            checkpoint=checkpoint,
+            workers=workers,
+        )
+
+    def recompute(
+        self,
+        change: Change,
+        *,
+        dry_run: bool = False,
+        batch: int = regulation.BATCH,
+        progress: Callable[[int, int], None] | None = None,
+        checkpoint: Checkpoint | None = None,
+        workers: int | None = None,
+    ) -> regulation.Report:
+        """`trygd recompute` (and `regulate`, whose change replaces G): the running grants the
+        change reaches recomputed with its values, each sak once, as `regulate` says."""
         context = RequestContext(actor=SYSTEM_ACTOR)
-        total = self._run(context, regulation.count_saker)
-        parts = self._run(context, lambda uow: regulation.plan(uow, g_from, batch))
+        total = self._run(context, lambda uow: regulation.count_saker(uow, change))
+        parts = self._run(context, lambda uow: regulation.plan(uow, change, batch))
         mark = checkpoint or (lambda _step: None)
-        report = regulation.Report(g_from, dry_run)
+        report = regulation.Report(change.effective_from, dry_run, change=change.key)
         cache = regulation.ParamsCache()
         lock = threading.Lock()
         workers = workers or (PAYMENT_WORKERS if self.engine.dialect.name == "postgresql" else 1)
@@ -841,7 +863,7 @@ class CaseService:
 
         def one(part: list[uuid.UUID]) -> None:
             def step(uow: UnitOfWork) -> regulation.Report:
-                done = regulation.regulate_batch(uow, g_from, part, dry_run=dry_run, cache=cache)
+                done = regulation.regulate_batch(uow, change, part, dry_run=dry_run, cache=cache)
                 mark("regulate")
                 return done
 
@@ -855,14 +877,16 @@ class CaseService:
             _side_by_side(one, parts, workers)
         return report
 
-    def regulation_status(self, context: RequestContext, g_from: str) -> dict[str, Any]:
+    def regulation_status(
+        self, context: RequestContext, g_from: str, change: str = "G"
+    ) -> dict[str, Any]:
         """`GET /api/v1/regulations/{g_from}`: the run's figures so far (see
         `regulation.status`)."""
         try:
             day = dt.date.fromisoformat(g_from)
         except ValueError:
             raise InvalidInput([("g_from", "is not a date (YYYY-MM-DD)")]) from None
-        return self._run(context, lambda uow: regulation.status(uow, day))
+        return self._run(context, lambda uow: regulation.status(uow, day, change))
 
     def schedule_regulation(self, g_from: dt.date, batch: int = regulation.BATCH) -> bool:
         """Queue the G-regulering as a chain of jobs (one batch each) for the workers, unless

@@ -31,6 +31,15 @@ the whole record (`trygd.services.records.stored_record`).
 
 No letter goes to each person: NAV announces G-regulering generally, and the person's page
 shows the new vedtak and amount (GDPR art. 22: the vedtak is marked automatic).
+
+The same run serves any bulk recomputation (`trygd recompute`): a `Change` names the
+parameters it replaces (a corrected rate, the values of a reform entered in the parameter
+files) and the date from which; the G-regulering is the change that replaces G. Its rows are
+kept once per sak, date and change (`Regulation.change`), its vedtak are of kind `omregning`,
+and only the saker of the benefits whose rules read a replaced parameter are listed. A grant
+whose amounts the change would lower is never lowered automatically: that is a vedtak to the
+person's disadvantage, which a caseworker makes after forhåndsvarsel (outcome `manual`, task
+`<kind>_lowered`).
 """
 
 from __future__ import annotations
@@ -51,24 +60,24 @@ from sqlalchemy import cast as sql_cast
 
 from trygd.domain.claims import last_covered_day
 from trygd.privacy.policy import Action
-from trygd.rules.assessment import RULES_VERSION, benefit_by_id, default_ruleset, jsonable
+from trygd.rules.assessment import RULES_VERSION, benefit_by_id, jsonable
 from trygd.rules.benefits import PROFILES
 from trygd.rules.parameters import Params
 from trygd.rules.record import DecisionRecord, decode, stored_params
 from trygd.rules.regulation import (
     COMPACT_FORMAT,
+    G_KEY,
+    Change,
     Compact,
-    G,
     Grant,
     NotRegulable,
-    _with_g,
-    compact_g,
+    compact_replaced,
     expand,
-    follows_g,
-    g_shorts,
-    new_g,
-    regulate,
+    g_change,
+    recompute,
     regulate_many,
+    version_of,
+    with_parameters,
 )
 from trygd.services import access
 from trygd.services.records import open_oppgave
@@ -95,6 +104,8 @@ OUTCOMES = (
     "failed",
 )
 KIND = "regulering"
+OMREGNING = "omregning"
+"""The kind of behandling (and task) of a recomputation that is not a G-regulering."""
 BATCH = 10_000
 """Saker per transaction: large enough that the grants of one benefit and day form long
 columns, small enough that a batch's rows (about 1.5 kB of record each) stay a few tens of
@@ -118,16 +129,22 @@ class Report:
     of the regulated grants (øre), and the largest changes."""
 
     g_from: dt.date
+    """The day the change (the new G) takes effect."""
     dry_run: bool
     counts: Counter[str] = field(default_factory=Counter)
     yearly_change_ore: int = 0
     largest: list[tuple[int, str, str]] = field(default_factory=list)
-    """(change in øre, sak id, benefit), largest first."""
+    """(change in øre, sak id, benefit), the largest changes up or down first."""
+    change: str = G_KEY
+    """`Change.key`: `G` for a G-regulering."""
+    lowered: int = 0
+    """Of the `manual` outcomes, those whose amounts the change would lower."""
 
     def add(self, other: Report) -> None:
         self.counts.update(other.counts)
         self.yearly_change_ore += other.yearly_change_ore
-        self.largest = heapq.nlargest(LARGEST, [*self.largest, *other.largest])
+        self.lowered += other.lowered
+        self.largest = _largest([*self.largest, *other.largest])
 
     @property
     def total(self) -> int:
@@ -136,12 +153,28 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         return {
             "g_from": self.g_from.isoformat(),
+            "change": self.change,
             "dry_run": self.dry_run,
             "counts": {name: self.counts.get(name, 0) for name in OUTCOMES},
             "total": self.total,
             "yearly_change_ore": self.yearly_change_ore,
+            "lowered": self.lowered,
             "largest": [{"change_ore": c, "sak_id": s, "benefit": b} for c, s, b in self.largest],
         }
+
+
+def _largest(changes: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    return heapq.nlargest(LARGEST, changes, key=lambda c: (abs(c[0]), c[0], c[1]))
+
+
+def as_change(change: Change | dt.date) -> Change:
+    """A change, or the G-regulering from a date."""
+    return change if isinstance(change, Change) else g_change(change)
+
+
+def _reached(change: Change) -> list[str]:
+    """The benefits whose grants the change can reach."""
+    return sorted(benefit for benefit in PROFILES if change.reaches(benefit))
 
 
 def _ore(kroner: Any) -> int | None:
@@ -157,20 +190,29 @@ def _among(uow: UnitOfWork, column: Any, values: Sequence[Any]) -> Any:
 # -- choosing the saker -----------------------------------------------------------------------
 
 
-def count_saker(uow: UnitOfWork) -> int:
-    """How many saker have a vedtak (the run's whole, for its progress)."""
+def count_saker(uow: UnitOfWork, change: Change | None = None) -> int:
+    """How many saker have a vedtak (the run's whole, for its progress); for a change other
+    than a G-regulering, those of the benefits it reaches."""
     access.check(uow, Action.RUN_JOB, object_type="regulation", object_id="count")
     query = select(func.count(func.distinct(Vedtak.sak_id)))
+    if change is not None and not change.is_g_regulering:
+        query = query.join(Sak, Sak.id == Vedtak.sak_id).where(Sak.benefit.in_(_reached(change)))
     return int(uow.session.scalar(query) or 0)
 
 
-def plan(uow: UnitOfWork, g_from: dt.date, batch: int) -> list[list[uuid.UUID]]:
-    """The saker with a vedtak and no outcome for `g_from` yet, cut into batches of `batch`,
-    ordered by benefit and the date their newest vedtak was assessed on (then by id): one
-    query on ids, dates and benefits, no personal data."""
-    access.check(uow, Action.RUN_JOB, object_type="regulation", object_id=g_from.isoformat())
+def plan(uow: UnitOfWork, change: Change | dt.date, batch: int) -> list[list[uuid.UUID]]:
+    """The saker with a vedtak and no outcome for the change yet, cut into batches of
+    `batch`, ordered by benefit and the date their newest vedtak was assessed on (then by
+    id): one query on ids, dates and benefits, no personal data. A G-regulering lists every
+    sak with a vedtak (those of benefits that do not follow G get their outcome too);
+    another change only the saker of the benefits it reaches."""
+    change = as_change(change)
+    day = change.effective_from
+    access.check(uow, Action.RUN_JOB, object_type="regulation", object_id=day.isoformat())
     done = select(Regulation.sak_id).where(
-        Regulation.g_from == g_from, Regulation.sak_id == Vedtak.sak_id
+        Regulation.g_from == day,
+        Regulation.change == change.key,
+        Regulation.sak_id == Vedtak.sak_id,
     )
     query = (
         select(Vedtak.sak_id, Sak.benefit, func.max(DecisionRecordRow.claim_date))
@@ -179,18 +221,24 @@ def plan(uow: UnitOfWork, g_from: dt.date, batch: int) -> list[list[uuid.UUID]]:
         .where(~done.exists())
         .group_by(Vedtak.sak_id, Sak.benefit)
     )
+    if not change.is_g_regulering:
+        query = query.where(Sak.benefit.in_(_reached(change)))
     rows = sorted(uow.session.execute(query), key=lambda r: (r[1], r[2], r[0]))
     ids = [sak_id for sak_id, _benefit, _day in rows]
     return [ids[start : start + batch] for start in range(0, len(ids), batch)]
 
 
 def saker_to_regulate(
-    uow: UnitOfWork, g_from: dt.date, after: uuid.UUID | None, limit: int
+    uow: UnitOfWork, change: Change | dt.date, after: uuid.UUID | None, limit: int
 ) -> list[uuid.UUID]:
-    """The next saker with a vedtak and no regulation for `g_from` yet, by id (for the job
+    """The next saker with a vedtak and no outcome for the change yet, by id (for the job
     chain, which takes one batch per job)."""
-    access.check(uow, Action.RUN_JOB, object_type="regulation", object_id=g_from.isoformat())
-    done = select(Regulation.sak_id).where(Regulation.g_from == g_from, Regulation.sak_id == Sak.id)
+    change = as_change(change)
+    day = change.effective_from
+    access.check(uow, Action.RUN_JOB, object_type="regulation", object_id=day.isoformat())
+    done = select(Regulation.sak_id).where(
+        Regulation.g_from == day, Regulation.change == change.key, Regulation.sak_id == Sak.id
+    )
     query = (
         select(Sak.id)
         .where(select(Vedtak.id).where(Vedtak.sak_id == Sak.id).exists(), ~done.exists())
@@ -199,12 +247,14 @@ def saker_to_regulate(
     )
     if after is not None:
         query = query.where(Sak.id > after)
+    if not change.is_g_regulering:
+        query = query.where(Sak.benefit.in_(_reached(change)))
     return list(uow.session.scalars(query))
 
 
 def next_batch(
     uow: UnitOfWork,
-    g_from: dt.date,
+    change: Change | dt.date,
     after: uuid.UUID | None,
     limit: int,
     *,
@@ -213,10 +263,11 @@ def next_batch(
 ) -> tuple[uuid.UUID | None, Report]:
     """Choose and regulate the next saker in this one transaction; returns the last sak id
     (None: nothing was left) and what the batch did."""
-    sak_ids = saker_to_regulate(uow, g_from, after, limit)
+    change = as_change(change)
+    sak_ids = saker_to_regulate(uow, change, after, limit)
     if not sak_ids:
-        return None, Report(g_from, dry_run)
-    report = regulate_batch(uow, g_from, sak_ids, dry_run=dry_run, cache=cache)
+        return None, Report(change.effective_from, dry_run, change=change.key)
+    report = regulate_batch(uow, change, sak_ids, dry_run=dry_run, cache=cache)
     return sak_ids[-1], report
 
 
@@ -405,12 +456,15 @@ class _Case:
     amounts: Mapping[str, Any] | None = None
     old_annual: int | None = None
     new_annual: int | None = None
+    task: str | None = None
+    """For `manual` and `failed`: the reason of the caseworker's task."""
 
 
-def _screen(case: _Case, busy: set[uuid.UUID], g_from: dt.date, new_value: float) -> None:
+def _screen(case: _Case, busy: set[uuid.UUID], change: Change) -> None:
     """The outcomes that need no rules: set `case.outcome` where one applies."""
+    g_from = change.effective_from
     vedtak, stored = case.vedtak, case.stored
-    if not follows_g(case.benefit):
+    if not change.reaches(case.benefit):
         case.outcome = "not_regulated"
         return
     if vedtak is None or vedtak.outcome != "granted" or stored is None:
@@ -441,8 +495,15 @@ def _screen(case: _Case, busy: set[uuid.UUID], g_from: dt.date, new_value: float
         case.outcome = "failed"
         case.reason = f"the grant was made by rule logic {document.get('rules_logic_version')}"
         return
-    if stored.compact and compact_g(document).value == new_value:
+    if stored.compact and _already(compact_replaced(document), change):
         case.outcome = "already_regulated"
+
+
+def _already(used: Sequence[Any], change: Change) -> bool:
+    """Whether parameters a grant used (`UsedParameter`s) hold every value the change
+    gives already."""
+    values = {p.name: p.value for p in used}
+    return all(values.get(p.name) == p.value for p in change.replaced)
 
 
 _COVERAGE_READS_AMOUNTS = {
@@ -468,16 +529,15 @@ def _last_period_day(benefit: str, stored: _Stored) -> dt.date | None:
 
 
 def _regulate_columns(
-    uow: UnitOfWork, cases: list[_Case], g_from: dt.date, cache: ParamsCache
+    uow: UnitOfWork, cases: list[_Case], change: Change, cache: ParamsCache
 ) -> list[_Case]:
     """Regulate the cases left (those with no outcome yet) column-wise, group by group;
-    returns those the columns could not decide (for `regulate` one by one)."""
-    new = new_g(g_from)
+    returns those the columns could not decide (for `recompute` one by one)."""
     groups: dict[tuple[Any, ...], list[_Case]] = {}
     for case in cases:
         stored = case.stored
         assert stored is not None
-        old = compact_g(stored.document) if stored.compact else None
+        old = compact_replaced(stored.document) if stored.compact else ()
         key = (*stored.params_key, old)
         groups.setdefault(key, []).append(case)
     left: list[_Case] = []
@@ -485,10 +545,9 @@ def _regulate_columns(
         first = members[0].stored
         assert first is not None
         params = cache.get(uow, (benefit_id, version, day), first.base_id)
-        if old is not None:
-            params = _with_g(params, g_shorts(benefit_id), old)
-        used = next((p for p in params.used if p.name == G), None)
-        if used is not None and used.value == new.value:
+        if old:
+            params = with_parameters(params, benefit_id, old)
+        if _already(params.used, change):
             for case in members:
                 case.outcome = "already_regulated"
             continue
@@ -496,7 +555,7 @@ def _regulate_columns(
         for case in members:
             assert case.stored is not None
             grants.append(Grant(case.stored.input_facts, day, case.stored.amounts))
-        results = regulate_many(benefit_id, params, grants, new)
+        results = regulate_many(benefit_id, params, grants, change.replaced)
         for case, result in zip(members, results, strict=True):
             if result is None:
                 left.append(case)
@@ -514,24 +573,35 @@ def _settle(
 ) -> None:
     case.old_annual = _ore(annual_before)
     if verdict == "outcome_changed":
-        case.outcome, case.reason = "manual", "with the new G the grant would not be granted"
+        case.outcome, case.task = "manual", "manual"
+        case.reason = "with the new values the grant would not be granted"
         return
     if verdict == "not_regulated":
         case.outcome = "not_regulated"
         return
+    new_annual = _ore(annual_after)
+    if (
+        verdict == "regulated"
+        and case.old_annual is not None
+        and new_annual is not None
+        and new_annual < case.old_annual
+    ):
+        case.outcome, case.task, case.new_annual = "manual", "lowered", new_annual
+        case.reason = "the new values lower the amounts: a caseworker decides after forhåndsvarsel"
+        return
     case.outcome = verdict
     case.amounts = amounts
-    case.new_annual = _ore(annual_after)
+    case.new_annual = new_annual
 
 
-def _regulate_one(uow: UnitOfWork, case: _Case, g_from: dt.date) -> None:
-    """`regulate` on the whole record (what the columns could not decide)."""
+def _regulate_one(uow: UnitOfWork, case: _Case, change: Change) -> None:
+    """`recompute` on the whole record (what the columns could not decide)."""
     assert case.stored is not None
     try:
         record = _whole(uow, case.stored)
-        result = regulate(record, g_from)
+        result = recompute(record, change)
     except NotRegulable as error:
-        case.outcome, case.reason = "failed", str(error)
+        case.outcome, case.task, case.reason = "failed", "failed", str(error)
         return
     annual = benefit_by_id(case.benefit).annual_amount
     after = result.record.names.get(annual) if result.record is not None else None
@@ -544,20 +614,23 @@ def _regulate_one(uow: UnitOfWork, case: _Case, g_from: dt.date) -> None:
 
 def regulate_batch(
     uow: UnitOfWork,
-    g_from: dt.date,
+    change: Change | dt.date,
     sak_ids: Sequence[uuid.UUID],
     *,
     dry_run: bool,
     cache: ParamsCache | None = None,
 ) -> Report:
-    """Regulate the saker that have no outcome for `g_from` yet (or, dry, only count what
-    would happen), in the caller's transaction."""
+    """Regulate (recompute) the saker that have no outcome for the change yet (or, dry,
+    only count what would happen), in the caller's transaction."""
+    change = as_change(change)
     cache = cache or ParamsCache()
-    report = Report(g_from, dry_run)
+    report = Report(change.effective_from, dry_run, change=change.key)
     done = set(
         uow.session.scalars(
             select(Regulation.sak_id).where(
-                Regulation.g_from == g_from, _among(uow, Regulation.sak_id, sak_ids)
+                Regulation.g_from == change.effective_from,
+                Regulation.change == change.key,
+                _among(uow, Regulation.sak_id, sak_ids),
             )
         )
     )
@@ -582,41 +655,47 @@ def regulate_batch(
     in_force = _in_force(uow, ids)
     stored = _stored(uow, [v.record_id for v in in_force.values()])
     busy = _open(uow, ids)
-    new_value = new_g(g_from).value
     cases = []
     for sak_id in ids:
         _id, unit, person_id, benefit, _protection, _skjermet = by_id[sak_id]
         vedtak = in_force.get(sak_id)
         case = _Case(sak_id, benefit, person_id, unit, vedtak)
         case.stored = stored.get(vedtak.record_id) if vedtak is not None else None
-        _screen(case, busy, g_from, new_value)
+        _screen(case, busy, change)
         cases.append(case)
-    for case in _regulate_columns(uow, [c for c in cases if c.outcome is None], g_from, cache):
-        _regulate_one(uow, case, g_from)
+    for case in _regulate_columns(uow, [c for c in cases if c.outcome is None], change, cache):
+        _regulate_one(uow, case, change)
     for case in cases:
         assert case.outcome is not None
         report.counts[case.outcome] += 1
+        if case.task == "lowered":
+            report.lowered += 1
+            if case.old_annual is not None and case.new_annual is not None:
+                report.largest.append(
+                    (case.new_annual - case.old_annual, str(case.sak_id), case.benefit)
+                )
         if case.outcome == "regulated" and None not in (case.old_annual, case.new_annual):
-            change = cast(int, case.new_annual) - cast(int, case.old_annual)
-            report.yearly_change_ore += change
-            report.largest.append((change, str(case.sak_id), case.benefit))
-    report.largest = heapq.nlargest(LARGEST, report.largest)
+            difference = cast(int, case.new_annual) - cast(int, case.old_annual)
+            report.yearly_change_ore += difference
+            report.largest.append((difference, str(case.sak_id), case.benefit))
+    report.largest = _largest(report.largest)
     if not dry_run:
-        _write(uow, g_from, cases)
+        _write(uow, change, cases)
     return report
 
 
 # -- writing a batch ----------------------------------------------------------------------------
 
 
-def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
+def _write(uow: UnitOfWork, change: Change, cases: list[_Case]) -> None:
     """The batch's rows: the regulations first (a sak another run regulated meanwhile stops
     the batch there), then the compact records, behandlinger, vedtak and events of the
     regulated grants, then a task for each sak a caseworker must look at."""
     connection = uow.session.connection()
     now = uow.now
-    new = new_g(g_from)
-    version = f"{default_ruleset().version}+G{new.valid_from.isoformat()}"
+    g_from = change.effective_from
+    kind = KIND if change.is_g_regulering else OMREGNING
+    version = version_of(change)
     regulated = [c for c in cases if c.outcome == "regulated"]
     made = {c.sak_id: (uuid.uuid4(), uuid.uuid4(), uuid.uuid4()) for c in regulated}
     bulk.insert_values(
@@ -625,6 +704,7 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
         (
             "id",
             "g_from",
+            "change",
             "sak_id",
             "benefit",
             "outcome",
@@ -639,6 +719,7 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
             (
                 uuid.uuid4(),
                 g_from,
+                change.key,
                 c.sak_id,
                 c.benefit,
                 c.outcome,
@@ -658,7 +739,7 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
         )
         facts = {vedtak_id: text for vedtak_id, text in uow.session.execute(query)}
         records, behandlinger, vedtak, events = [], [], [], []
-        making = Compact(new, version)
+        making = Compact(change.replaced, version)
         for case in regulated:
             old, stored = case.vedtak, case.stored
             assert old is not None and stored is not None and case.amounts is not None
@@ -681,7 +762,7 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
                 (
                     behandling_id,
                     case.sak_id,
-                    KIND,
+                    kind,
                     "implemented",
                     effective,
                     old_facts,
@@ -723,7 +804,11 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
                         "outcome": "granted",
                         "automatic": True,
                         "replaces": str(old.id),
-                        "regulering_g_from": g_from.isoformat(),
+                        **(
+                            {"regulering_g_from": g_from.isoformat()}
+                            if change.is_g_regulering
+                            else {"omregning_from": g_from.isoformat(), "change": change.key}
+                        ),
                     },
                 )
             )
@@ -784,21 +869,21 @@ def _write(uow: UnitOfWork, g_from: dt.date, cases: list[_Case]) -> None:
             behandling = uow.session.get(Behandling, case.vedtak.behandling_id)
             person = uow.session.get(Person, case.person_id)
             assert sak is not None and behandling is not None and person is not None
-            open_oppgave(uow, sak, behandling, person, KIND, f"regulering_{case.outcome}")
+            open_oppgave(uow, sak, behandling, person, kind, f"{kind}_{case.task or case.outcome}")
     uow.flush()
 
 
 # -- progress -------------------------------------------------------------------------------------
 
 
-def status(uow: UnitOfWork, g_from: dt.date) -> dict[str, Any]:
+def status(uow: UnitOfWork, g_from: dt.date, change: str = G_KEY) -> dict[str, Any]:
     """How far the G-regulering for `g_from` has come, from its `regulations` rows: the saker
     with an outcome out of those with a vedtak, the count per outcome, the change in yearly
     amounts of the regulated grants and the largest changes (sak ids and benefits, no
     personal data). For staff who may look at the queue (the `manual` and `failed` outcomes
     are tasks in it); read while a run is under way it shows the batches committed so far."""
     access.check(uow, Action.LIST_QUEUE, object_type="regulation", object_id=g_from.isoformat())
-    of_date = Regulation.g_from == g_from
+    of_date = (Regulation.g_from == g_from) & (Regulation.change == change)
     counts = Counter(
         {
             outcome: int(count)
@@ -807,20 +892,21 @@ def status(uow: UnitOfWork, g_from: dt.date) -> dict[str, Any]:
             )
         }
     )
-    change = Regulation.new_annual_ore - Regulation.old_annual_ore
-    regulated = of_date & (Regulation.outcome == "regulated") & change.is_not(None)
-    total_change = uow.session.scalar(select(func.sum(change)).where(regulated))
+    difference = Regulation.new_annual_ore - Regulation.old_annual_ore
+    regulated = of_date & (Regulation.outcome == "regulated") & difference.is_not(None)
+    total_change = uow.session.scalar(select(func.sum(difference)).where(regulated))
     largest = uow.session.execute(
-        select(change, Regulation.sak_id, Regulation.benefit)
+        select(difference, Regulation.sak_id, Regulation.benefit)
         .where(regulated)
-        .order_by(change.desc(), Regulation.sak_id.desc())
+        .order_by(func.abs(difference).desc(), difference.desc(), Regulation.sak_id.desc())
         .limit(LARGEST)
     )
     first, last = uow.session.execute(
         select(func.min(Regulation.created_at), func.max(Regulation.created_at)).where(of_date)
     ).one()
     total = int(uow.session.scalar(select(func.count(func.distinct(Vedtak.sak_id)))) or 0)
-    report = Report(g_from, dry_run=False, counts=counts, yearly_change_ore=int(total_change or 0))
+    report = Report(g_from, dry_run=False, counts=counts, change=change)
+    report.yearly_change_ore = int(total_change or 0)
     report.largest = [(int(c or 0), str(s), b) for c, s, b in largest]
     return {
         **report.to_json(),

@@ -731,19 +731,22 @@ class RefundClaim(Base):
 
 
 class Regulation(Base):
-    """What a G-regulering did to one sak: once per sak and date of the new G
-    (`uq_regulation_once`), so a run stopped at any point and started again never regulates
-    a sak twice. `outcome` is one of `services.regulation.OUTCOMES`; the yearly amounts before
-    and after are in øre, for the run's report."""
+    """What a G-regulering (or another bulk recomputation) did to one sak: once per sak,
+    date the change takes effect (`g_from`) and change (`uq_regulation_once`; `change` is
+    `G` for a G-regulering, else `trygd.rules.regulation.Change.key`), so a run stopped at any
+    point and started again never recomputes a sak twice. `outcome` is one of
+    `services.regulation.OUTCOMES`; the yearly amounts before and after are in øre, for the
+    run's report."""
 
     __tablename__ = "regulations"
     __table_args__ = (
-        UniqueConstraint("sak_id", "g_from", name="uq_regulation_once"),
-        Index("ix_regulations_g_from", "g_from", "outcome"),
+        UniqueConstraint("sak_id", "g_from", "change", name="uq_regulation_once"),
+        Index("ix_regulations_g_from", "g_from", "change", "outcome"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     g_from: Mapped[dt.date] = mapped_column(Date)
+    change: Mapped[str] = mapped_column(String(300), default="G", server_default="G")
     sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"))
     benefit: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(32))

@@ -43,6 +43,7 @@ TASK_KINDS = {
     "klageinstans": N_("Klageinstans"),
     "payment": N_("Payment"),
     "regulering": N_("G-regulering"),
+    "omregning": N_("Omregning"),
 }
 
 TASK_REASONS = {
@@ -77,6 +78,12 @@ TASK_REASONS = {
     "double_payment_suspected": N_("A period may have been paid twice"),
     "regulering_manual": N_("G-regulering: with the new G the grant would not be granted"),
     "regulering_failed": N_("G-regulering: the grant could not be regulated automatically"),
+    "regulering_lowered": N_("G-regulering: the new G would lower the amounts"),
+    "omregning_manual": N_("Omregning: with the new values the grant would not be granted"),
+    "omregning_failed": N_("Omregning: the grant could not be recomputed automatically"),
+    "omregning_lowered": N_(
+        "Omregning: the new values would lower the amounts (advance notice first)"
+    ),
 }
 
 BEHANDLING_STATES = {
@@ -96,6 +103,7 @@ BEHANDLING_KINDS = {
     "etter_klageinstans": N_("After Klageinstans"),
     "etter_anke": N_("After anke"),
     "regulering": N_("G-regulering"),
+    "omregning": N_("Omregning"),
     "klage": N_("Klage"),
 }
 
