@@ -77,6 +77,9 @@ TASK_REASONS = {
     "double_payment_suspected": N_("A period may have been paid twice"),
     "regulering_manual": N_("G-regulering: with the new G the grant would not be granted"),
     "regulering_failed": N_("G-regulering: the grant could not be regulated automatically"),
+    "tilbakekreving": N_("Feilutbetaling: assess the tilbakekreving"),
+    "tilbakekreving_approval": N_("Tilbakekreving waiting for approval"),
+    "tilbakekreving_after_klage": N_("Decide the tilbakekreving again after a klage"),
 }
 
 BEHANDLING_STATES = {
@@ -130,8 +133,6 @@ APPEAL_OUTCOMES = {
     "delvis_omgjort": N_("Partly changed (delvis omgjort)"),
     "opphevet": N_("Cancelled and sent back (opphevet)"),
     "avvist": N_("Not considered (avvist)"),
-    "tilbakekreving": N_("Feilutbetaling: assess the tilbakekreving"),
-    "tilbakekreving_approval": N_("Tilbakekreving waiting for approval"),
 }
 
 COURTS = {"trygderetten": N_("Trygderetten"), "lagmannsretten": N_("The court of appeal")}
@@ -187,6 +188,7 @@ EVENT_TYPES = {
     "tilbakekreving_approve": N_("Tilbakekreving vedtak made"),
     "tilbakekreving_hand_on": N_("Claim handed on for collection"),
     "tilbakekreving_settle": N_("Tilbakekreving closed"),
+    "tilbakekreving_klage_outcome": N_("Klage on the tilbakekreving went the person's way"),
     "tilbakekreving_setoff": N_("Set off against a payment"),
 }
 
