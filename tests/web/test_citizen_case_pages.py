@@ -254,6 +254,56 @@ def test_the_klage_form_asks_why_late_only_after_the_deadline(site):
     assert "Fristen har gått ut" in _text(form)
 
 
+def test_the_tilbakekreving_page_offers_a_klage_with_its_deadline_as_a_date(site):
+    """Siri's tilbakekreving is decided: her page gives the klagefrist from the day the vedtak
+    letter reached her, and the same klage form as any vedtak sends a klage against it."""
+    client, service, _clock = site
+    sak_id = _as(client, service, "Siri Dale")
+    siri = _citizen(_person(service, "Siri Dale"))
+    [case] = service.sak_tilbakekrevinger(siri, sak_id)
+    letter = next(
+        x
+        for x in service.list_letters(siri, sak_id)["items"]
+        if x["kind"] == "tilbakekreving_vedtak"
+    )
+    klagefrist = deadlines.klage_deadline(dt.date.fromisoformat(letter["letter_date"])).last_day
+    url = f"/my/tilbakekreving/{case['id']}/klage"
+
+    shown = client.get(f"/my/tilbakekreving/{case['id']}")
+    assert shown.status_code == 200
+    assert f"kan du klage innen {formatted(klagefrist, 'nb')}" in _text(shown.text)
+    assert f'href="{url}"' in shown.text
+
+    form = client.get(url)
+    assert form.status_code == 200
+    words = _text(form.text)
+    assert f"Fristen for å klage er {formatted(klagefrist, 'nb')}" in words
+    assert "6 uker" not in words and 'name="late_reason"' not in form.text
+
+    too_short = client.post(url, data={"csrf_token": _csrf[client], "kind": "full", "text": "Nei"})
+    assert too_short.status_code == 400
+    body = {
+        "csrf_token": _csrf[client],
+        "kind": "full",
+        "text": "Jeg forsto ikke at beløpet var feil.",
+    }
+    sent = client.post(url, data=body)
+    assert sent.status_code == 303
+    [klage] = [
+        k
+        for k in service.list_klager(siri, sak_id)["items"]
+        if k["tilbakekreving_id"] == case["id"]
+    ]
+    assert sent.headers["location"] == f"/my/klager/{klage['id']}?received=1"
+    assert klage["deadline"] == klagefrist.isoformat()
+    assert client.get(sent.headers["location"]).status_code == 200
+    # The page now leads to the klage, and a second klage is refused with a way to the first.
+    assert f"/my/klager/{klage['id']}" in client.get(f"/my/tilbakekreving/{case['id']}").text
+    again = client.post(url, data=body)
+    assert again.status_code == 409
+    assert f"/my/klager/{klage['id']}" in again.text
+
+
 # -- 5. withdrawing a klage asks first -------------------------------------------------------
 
 

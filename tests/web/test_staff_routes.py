@@ -554,3 +554,25 @@ def test_a_fact_the_rules_derive_is_never_a_form_field():
     assert "sick_days_used" not in names and "sick_after_employer_period" not in names
     assert "sick_leave_periods" not in names and "sick_leave_history" not in names
     assert {"yearly_income", "sick_leave_grade"} <= names
+
+
+def test_the_klage_page_of_a_tilbakekreving_klage_shows_the_tilbakekreving(tmp_path):
+    from sqlalchemy import select
+
+    from trygd.demo.seed import _citizen, _sak_of
+    from trygd.store.models import Person
+
+    client, service = demo_site(tmp_path)
+    with service.sessions() as session:
+        siri = session.scalars(select(Person).where(Person.name == "Siri Dale")).one()
+    me = _citizen(siri)
+    [case] = service.sak_tilbakekrevinger(me, _sak_of(service, siri))
+    klage = service.submit_klage(
+        me, {"tilbakekreving_id": case["id"], "text": "Jeg forsto ikke at beløpet var feil."}
+    )[1]
+    client = signed_in(client, "Z990201")
+    page = client.get(f"/staff/klager/{klage['id']}")
+    assert page.status_code == 200
+    assert f'href="/staff/tilbakekreving/{case["id"]}"' in page.text
+    assert "får en oppgave om å vedta tilbakekrevingen på nytt" in page.text  # nb by default
+    assert "None" not in re.sub(r"<[^>]+>", " ", page.text)

@@ -361,7 +361,14 @@ class AttachmentBody(_Body):
 
 
 class KlageBody(_Body):
-    vedtak_id: str = Field(description="The vedtak you appeal", json_schema_extra=UUID)
+    vedtak_id: str | None = Field(
+        default=None, description="The vedtak you appeal", json_schema_extra=UUID
+    )
+    tilbakekreving_id: str | None = Field(
+        default=None,
+        description="Instead of vedtak_id: the tilbakekreving whose vedtak you appeal",
+        json_schema_extra=UUID,
+    )
     text: str = Field(description="What you disagree with, and why")
     fristavbrytende: bool = Field(
         default=False, description="A short notice now; the full grounds follow later"
@@ -465,8 +472,9 @@ def submit_klage(
 ) -> JSONResponse:
     reject_nul(idempotency_key, "Idempotency-Key")
     payload = _dump(body)
-    if body.received_on is None:
-        payload.pop("received_on")
+    for optional in ("received_on", "vedtak_id", "tilbakekreving_id"):
+        if payload.get(optional) is None:
+            payload.pop(optional, None)
     status, answer = svc.submit_klage(ctx, payload, idempotency_key)
     return _json(answer, status)
 

@@ -1,5 +1,11 @@
 """Use cases of the appeal chain: klage, NAV Klageinstans, Trygderetten and the court of appeal.
 
+A klage appeals an ordinary vedtak or the vedtak of a tilbakekreving (`tilbakekreving_id`),
+through the same chain. Where an ordinary vedtak is changed by a new behandling (omgjøring,
+or a change from Klageinstans or a court), a tilbakekreving is decided again by a
+caseworker: the klage's outcome is recorded and a task opened on the tilbakekreving, and
+nothing is recomputed by itself.
+
 Each use case loads the klage, checks access through `trygd.services.access`, moves the
 klage's behandling through `trygd.domain.klage` (optimistic lock: the caller sends the
 version they read), writes the case events, opens or closes tasks and enqueues the letters.
@@ -14,6 +20,7 @@ import binascii
 import datetime as dt
 import hashlib
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -40,6 +47,7 @@ from trygd.privacy.policy import Action as Access
 from trygd.privacy.policy import Role
 from trygd.rules.assessment import default_ruleset
 from trygd.services import access, files, free_text
+from trygd.services import tilbakekreving as recovery_cases
 from trygd.services.decisions import run_rules, start_of_day_after
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.letters import vedtak_received_on
@@ -56,7 +64,17 @@ from trygd.services.records import (
     validate_facts,
 )
 from trygd.services.unit_of_work import UnitOfWork
-from trygd.store.models import Anke, Attachment, Behandling, Event, Klage, Person, Sak, Vedtak
+from trygd.store.models import (
+    Anke,
+    Attachment,
+    Behandling,
+    Event,
+    Klage,
+    Person,
+    Sak,
+    Tilbakekreving,
+    Vedtak,
+)
 
 MIN_TEXT = 10  # a reason or statement shorter than this cannot say why
 MAX_ATTACHMENTS = 5
@@ -118,6 +136,8 @@ def _handled_by(uow: UnitOfWork, sak: Sak) -> frozenset[str]:
         people.update(x for x in (b.assigned_to, b.proposed_by, b.approved_by) if x)
     for k in uow.session.scalars(select(Klage).where(Klage.sak_id == sak.id)):
         people.update(x for x in (k.forwarded_by, k.submitted_by) if x)
+    for t in uow.session.scalars(select(Tilbakekreving).where(Tilbakekreving.sak_id == sak.id)):
+        people.update(x for x in (t.assessed_by, t.proposed_by, t.approved_by) if x)
     return frozenset(people)
 
 
@@ -183,16 +203,72 @@ def _attachments(uow: UnitOfWork, klage: Klage, raw: Any) -> list[Attachment]:
 # -- the person (or a caseworker registering a klage that came by post) -----------------
 
 
-def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
-    """A klage against one vedtak. Its deadline counts from the day the vedtak reached the
-    person; a late klage is registered all the same and a caseworker decides (fvl. § 31)."""
+@dataclass(frozen=True)
+class _Appealed:
+    """The decision a klage appeals: an ordinary vedtak or a tilbakekreving's vedtak."""
+
+    sak: Sak
+    vedtak: Vedtak | None
+    tilbakekreving: Tilbakekreving | None
+    decided_on: dt.date
+    reached: dt.date  # the day it reached the person: the klagefrist runs from here
+
+    @property
+    def id(self) -> uuid.UUID:
+        found = self.vedtak or self.tilbakekreving
+        assert found is not None
+        return found.id
+
+    @property
+    def ids(self) -> dict[str, str]:
+        if self.tilbakekreving is not None:
+            return {"tilbakekreving_id": str(self.tilbakekreving.id)}
+        return {"vedtak_id": str(self.id)}
+
+
+def _appealed(uow: UnitOfWork, body: dict[str, Any]) -> _Appealed:
+    """The vedtak (`vedtak_id`) or the tilbakekreving vedtak (`tilbakekreving_id`) the body
+    appeals, exactly one of them; the caller's right to appeal it is checked here."""
+    vedtak_given = body.get("vedtak_id") is not None
+    if vedtak_given == (body.get("tilbakekreving_id") is not None):
+        field = "tilbakekreving_id" if vedtak_given else "vedtak_id"
+        problem = (
+            "cannot be sent with vedtak_id: a klage appeals one decision"
+            if vedtak_given
+            else "is required (or tilbakekreving_id, to appeal the vedtak of a tilbakekreving)"
+        )
+        raise InvalidInput([(field, problem)])
+    if not vedtak_given:
+        case_id = parse_id(body.get("tilbakekreving_id"), "tilbakekreving_id")  # type: ignore[arg-type]
+        case = get_or_404(uow, Tilbakekreving, case_id, "tilbakekreving")
+        sak = uow.session.get(Sak, case.sak_id)
+        assert sak is not None
+        access.check_case(
+            uow, Access.SUBMIT_KLAGE, sak, object_type="tilbakekreving", object_id=case.id
+        )
+        if case.decided_at is None:
+            raise Conflict(
+                "the tilbakekreving has no vedtak yet: comment on the varsel instead",
+                code="tilbakekreving_not_decided",
+            )
+        reached = recovery_cases.vedtak_received_on(uow, case)
+        return _Appealed(sak, None, case, case.decided_at.date(), reached)
     vedtak_id = parse_id(body.get("vedtak_id"), "vedtak_id")  # type: ignore[arg-type]
     vedtak = get_or_404(uow, Vedtak, vedtak_id, "vedtak")
     sak = uow.session.get(Sak, vedtak.sak_id)
     assert sak is not None
-    person = access.check_case(
-        uow, Access.SUBMIT_KLAGE, sak, object_type="vedtak", object_id=vedtak.id
-    )
+    access.check_case(uow, Access.SUBMIT_KLAGE, sak, object_type="vedtak", object_id=vedtak.id)
+    return _Appealed(sak, vedtak, None, vedtak.decided_at.date(), vedtak_received_on(uow, vedtak))
+
+
+def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
+    """A klage against one vedtak, or against the vedtak of a tilbakekreving. Its deadline
+    counts from the day the vedtak reached the person; a late klage is registered all the
+    same and a caseworker decides (fvl. § 31)."""
+    appealed = _appealed(uow, body)
+    sak = appealed.sak
+    person = uow.session.get(Person, sak.person_id)
+    assert person is not None
     fristavbrytende = body.get("fristavbrytende", False)
     if not isinstance(fristavbrytende, bool):
         raise InvalidInput([("fristavbrytende", "must be true or false")])
@@ -202,25 +278,30 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     received_on = (
         _date(body, "received_on", today=today) if staff and body.get("received_on") else today
     )
-    if received_on < vedtak.decided_at.date():
+    if received_on < appealed.decided_on:
         raise InvalidInput([("received_on", "cannot be before the vedtak was made")])
     late_reason = free_text.optional(body.get("late_reason"), "late_reason", free_text.REASON)
+    appeals_this = (
+        Klage.tilbakekreving_id == appealed.id
+        if appealed.tilbakekreving is not None
+        else Klage.vedtak_id == appealed.id
+    )
     open_klage = uow.session.scalars(
         select(Klage.id)
         .join(Behandling, Behandling.id == Klage.behandling_id)
-        .where(Klage.vedtak_id == vedtak.id, Behandling.state.in_([s.value for s in OPEN_STATES]))
+        .where(appeals_this, Behandling.state.in_([s.value for s in OPEN_STATES]))
     ).first()
     if open_klage is not None:
-        # One open klage per vedtak; the database holds it too (migration 0005), and a twin sent
-        # at the same moment is run again by the facade and ends here.
+        # One open klage per vedtak; the database holds it too (migrations 0005 and 0018), and
+        # a twin sent at the same moment is run again by the facade and ends here.
         raise Conflict(
             f"there is already an open klage against this vedtak (klage {open_klage}); "
             "add to it instead",
             code="klage_open",
-            facts={"klage_id": str(open_klage), "vedtak_id": str(vedtak.id)},
+            facts={"klage_id": str(open_klage), **appealed.ids},
         )
 
-    reached = vedtak_received_on(uow, vedtak)
+    reached = appealed.reached
     deadline = deadlines.klage_deadline(reached)
     late = received_on > deadline.last_day
     grounds_deadline = deadlines.grounds_deadline(received_on).last_day if fristavbrytende else None
@@ -230,7 +311,8 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         sak_id=sak.id,
         kind=Kind.KLAGE.value,
         state=state.value,
-        revises_vedtak_id=vedtak.id,
+        revises_vedtak_id=appealed.vedtak.id if appealed.vedtak else None,
+        revises_tilbakekreving_id=appealed.tilbakekreving.id if appealed.tilbakekreving else None,
         claim_date=received_on,
         facts={},
         created_at=uow.now,
@@ -240,7 +322,8 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         id=uuid.uuid4(),
         behandling_id=behandling.id,
         sak_id=sak.id,
-        vedtak_id=vedtak.id,
+        vedtak_id=appealed.vedtak.id if appealed.vedtak else None,
+        tilbakekreving_id=appealed.tilbakekreving.id if appealed.tilbakekreving else None,
         person_id=person.id,
         received_on=received_on,
         text=text,
@@ -263,7 +346,7 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
         behandling.id,
         "klage_received",
         klage_id=str(klage.id),
-        vedtak_id=str(vedtak.id),
+        **appealed.ids,
         late=late,
         fristavbrytende=fristavbrytende,
         deadline=deadline.last_day.isoformat(),
@@ -383,24 +466,51 @@ def change_decision(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) 
     facts = body.get("facts", {})
     if not isinstance(facts, dict):
         raise InvalidInput([("facts", "must be an object with the corrected facts")])
-    vedtak = uow.session.get(Vedtak, klage.vedtak_id)
-    assert vedtak is not None
-    new = _start_behandling(
-        uow, sak, person, vedtak, Kind.OMGJORING, facts, reason="omgjoring_after_klage"
-    )
-    _move(
-        uow,
-        sak,
-        behandling,
-        KlageAction.CHANGE_DECISION,
-        klage_id=str(klage.id),
-        reason=reason,
-        new_behandling_id=str(new.id),
-    )
+    if klage.tilbakekreving_id is not None:
+        if facts:
+            raise InvalidInput(
+                [("facts", "a tilbakekreving is decided again by a caseworker: send no facts")]
+            )
+        _move(
+            uow,
+            sak,
+            behandling,
+            KlageAction.CHANGE_DECISION,
+            klage_id=str(klage.id),
+            reason=reason,
+            tilbakekreving_id=str(klage.tilbakekreving_id),
+        )
+        _decide_tilbakekreving_again(uow, klage, sak, person, "omgjoring_after_klage")
+    else:
+        vedtak = uow.session.get(Vedtak, klage.vedtak_id)
+        assert vedtak is not None
+        new = _start_behandling(
+            uow, sak, person, vedtak, Kind.OMGJORING, facts, reason="omgjoring_after_klage"
+        )
+        _move(
+            uow,
+            sak,
+            behandling,
+            KlageAction.CHANGE_DECISION,
+            klage_id=str(klage.id),
+            reason=reason,
+            new_behandling_id=str(new.id),
+        )
+        klage.result_behandling_id = new.id
     klage.closed_reason = "omgjort"
-    klage.result_behandling_id = new.id
     close_oppgaver(uow, behandling)
     return klage_view(uow, klage, behandling)
+
+
+def _decide_tilbakekreving_again(
+    uow: UnitOfWork, klage: Klage, sak: Sak, person: Person, why: str
+) -> None:
+    """The klage against a tilbakekreving vedtak went the person's way: a caseworker decides
+    the tilbakekreving again (a task on it, with why); nothing is recomputed here."""
+    assert klage.tilbakekreving_id is not None
+    case = uow.session.get(Tilbakekreving, klage.tilbakekreving_id)
+    assert case is not None
+    recovery_cases.decide_again_after_klage(uow, case, sak, person, klage_id=klage.id, why=why)
 
 
 def forward(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
@@ -504,7 +614,9 @@ def klageinstans_decide(
     klage.decided_by = uow.actor.id
     klage.decided_at = uow.now
     close_oppgaver(uow, behandling)
-    if result in NEEDS_NEW_BEHANDLING:
+    if result in NEEDS_NEW_BEHANDLING and klage.tilbakekreving_id is not None:
+        _decide_tilbakekreving_again(uow, klage, sak, person, f"klageinstans_{result.value}")
+    elif result in NEEDS_NEW_BEHANDLING:
         vedtak = uow.session.get(Vedtak, klage.vedtak_id)
         assert vedtak is not None
         new = _start_behandling(
@@ -601,7 +713,9 @@ def register_judgment(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]
     anke.decided_on = decided_on
     anke.reasons = reasons
     result = Outcome(outcome)
-    if result in NEEDS_NEW_BEHANDLING:
+    if result in NEEDS_NEW_BEHANDLING and klage.tilbakekreving_id is not None:
+        _decide_tilbakekreving_again(uow, klage, sak, person, f"{court}_{result.value}")
+    elif result in NEEDS_NEW_BEHANDLING:
         vedtak = uow.session.get(Vedtak, klage.vedtak_id)
         assert vedtak is not None
         new = _start_behandling(
@@ -703,7 +817,8 @@ def klage_view(uow: UnitOfWork, klage: Klage, behandling: Behandling) -> dict[st
         **_klage_view_extras(uow, klage),
         "id": str(klage.id),
         "sak_id": str(klage.sak_id),
-        "vedtak_id": str(klage.vedtak_id),
+        "vedtak_id": str(klage.vedtak_id) if klage.vedtak_id else None,
+        "tilbakekreving_id": str(klage.tilbakekreving_id) if klage.tilbakekreving_id else None,
         "behandling_id": str(behandling.id),
         "state": state.value,
         "version": behandling.version,

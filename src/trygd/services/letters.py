@@ -196,19 +196,30 @@ def information_request_data(
     return data, sak, person
 
 
-def _klage_parts(uow: UnitOfWork, klage: Klage) -> tuple[Sak, Person, Vedtak]:
+def _klage_parts(uow: UnitOfWork, klage: Klage) -> tuple[Sak, Person, dt.date]:
+    """The case, the person and the day of the decision appealed (an ordinary vedtak or the
+    vedtak of a tilbakekreving)."""
+    from trygd.store.models import Tilbakekreving
+
     sak = uow.session.get(Sak, klage.sak_id)
     person = uow.session.get(Person, klage.person_id)
-    vedtak = uow.session.get(Vedtak, klage.vedtak_id)
-    assert sak is not None and person is not None and vedtak is not None
-    return sak, person, vedtak
+    assert sak is not None and person is not None
+    decided: dt.datetime | None
+    if klage.tilbakekreving_id is not None:
+        case = uow.session.get(Tilbakekreving, klage.tilbakekreving_id)
+        decided = case.decided_at if case is not None else None
+    else:
+        vedtak = uow.session.get(Vedtak, klage.vedtak_id)
+        decided = vedtak.decided_at if vedtak is not None else None
+    assert decided is not None
+    return sak, person, decided.date()
 
 
 def klage_received_data(uow: UnitOfWork, klage: Klage, today: dt.date) -> Any:
-    sak, person, vedtak = _klage_parts(uow, klage)
+    sak, person, vedtak_date = _klage_parts(uow, klage)
     return KlageReceivedLetterData(
         common=_common(person, sak, sak.unit, today, klage.id),
-        vedtak_date=vedtak.decided_at.date(),
+        vedtak_date=vedtak_date,
         received_date=klage.received_on,
         fristavbrytende=klage.fristavbrytende,
         grounds_deadline=klage.grounds_deadline,
@@ -218,11 +229,11 @@ def klage_received_data(uow: UnitOfWork, klage: Klage, today: dt.date) -> Any:
 
 
 def klage_forwarded_data(uow: UnitOfWork, klage: Klage, today: dt.date) -> Any:
-    sak, person, vedtak = _klage_parts(uow, klage)
+    sak, person, vedtak_date = _klage_parts(uow, klage)
     assert klage.statement and klage.comment_deadline and klage.klageinstans_unit
     return KlageForwardedLetterData(
         common=_common(person, sak, sak.unit, today, klage.id),
-        vedtak_date=vedtak.decided_at.date(),
+        vedtak_date=vedtak_date,
         klage_received_date=klage.received_on,
         statement=klage.statement,
         comment_deadline=klage.comment_deadline,
@@ -231,12 +242,12 @@ def klage_forwarded_data(uow: UnitOfWork, klage: Klage, today: dt.date) -> Any:
 
 
 def klageinstans_decision_data(uow: UnitOfWork, klage: Klage, today: dt.date) -> Any:
-    sak, person, vedtak = _klage_parts(uow, klage)
+    sak, person, vedtak_date = _klage_parts(uow, klage)
     assert klage.outcome and klage.outcome_reasons and klage.klageinstans_unit
     anke = deadlines.anke_deadline(today)
     return KlageinstansDecisionLetterData(
         common=_common(person, sak, klage.klageinstans_unit, today, klage.id),
-        vedtak_date=vedtak.decided_at.date(),
+        vedtak_date=vedtak_date,
         klage_received_date=klage.received_on,
         outcome=klage.outcome,  # type: ignore[arg-type]
         reasons=klage.outcome_reasons,
@@ -372,7 +383,11 @@ def tilbakekreving_letter_data(
         )
         for r in case.result["rules"]
     )
-    klage = deadlines.klage_deadline(case.decided_at.date() if case.decided_at else today)
+    # The klagefrist runs from the day this letter reaches the person (its date, `today`),
+    # as `tilbakekreving.vedtak_received_on` will read it back; the case keeps that last day.
+    klage = deadlines.klage_deadline(today)
+    if case.klage_deadline != klage.last_day:
+        case.klage_deadline = klage.last_day
     share = default_ruleset().parameters["tilbakekreving.setoff_max_share"].value_at(today)
     data = TilbakekrevingVedtakLetterData(
         common=common,
@@ -385,12 +400,12 @@ def tilbakekreving_letter_data(
         reasons=reasons,
         recovery_method=case.recovery_method,
         setoff_share=share.value,
-        klage_deadline=case.klage_deadline,
+        klage_deadline=klage.last_day,
         klage_deadline_weeks=klage.parameter_value,
         klage_legal_basis=klage.legal_basis,
         signatures=_signatures(uow, case.proposed_by, case.approved_by),
     )
-    return data, sak, person, ids, {"klage": case.klage_deadline.isoformat()}
+    return data, sak, person, ids, {"klage": klage.last_day.isoformat()}
 
 
 # -- storing and showing ------------------------------------------------------------------------

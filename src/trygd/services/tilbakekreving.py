@@ -20,6 +20,10 @@ vedtak and its postings, and the reads of the pages and the API.
 - The vedtak: letter (nb/nn/en) with the klage deadline, the ledger postings (write-off of
   what is not recovered, rentetillegg), and recovery by set-off (`services/recovery.py`)
   or a claim handed on.
+- Klage: the vedtak can be appealed like any vedtak (`services/appeals.py`), within the
+  klagefrist from the day its letter reached the person (`vedtak_received_on`). If the unit,
+  Klageinstans or a court goes the person's way, `decide_again_after_klage` gives a
+  caseworker a task to decide the tilbakekreving again.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ PAID = ("ordered", "accepted", "accepted_with_warning", "withheld_in_full")
 RECOVERY_METHODS = ("setoff", "handed_on")
 TASK_REASON = "tilbakekreving"
 APPROVAL_REASON = "tilbakekreving_approval"
+AFTER_KLAGE_REASON = "tilbakekreving_after_klage"  # decide it again: a klage went the person's way
 MIN_REASON_LENGTH = 10
 
 
@@ -537,6 +542,66 @@ def approve(uow: UnitOfWork, case_id: uuid.UUID, body: dict[str, Any]) -> dict[s
     return view(uow, case, staff=True)
 
 
+# -- klage ---------------------------------------------------------------------------------
+
+
+def vedtak_received_on(uow: UnitOfWork, case: Tilbakekreving) -> dt.date:
+    """The day the tilbakekreving vedtak reached the person: the date of its letter, or the
+    day of the vedtak while the letter is not yet sent. The klagefrist runs from here."""
+    assert case.decided_at is not None
+    letter_date = uow.session.scalars(
+        select(Letter.letter_date)
+        .where(
+            Letter.sak_id == case.sak_id,
+            Letter.behandling_id == case.behandling_id,
+            Letter.kind == "tilbakekreving_vedtak",
+        )
+        .order_by(Letter.sent_at)
+        .limit(1)
+    ).first()
+    return letter_date if letter_date is not None else case.decided_at.date()
+
+
+def klage_terms(uow: UnitOfWork, case: Tilbakekreving) -> dict[str, Any] | None:
+    """The dates a person needs before appealing the vedtak, as `appeals.submit_klage`
+    computes them today (the deadline module's klagefrist), or None before the vedtak."""
+    if case.decided_at is None:
+        return None
+    today = uow.now.date()
+    deadline = deadlines.klage_deadline(vedtak_received_on(uow, case))
+    return {
+        "deadline": deadline.last_day.isoformat(),
+        "late": today > deadline.last_day,
+        "grounds_deadline": deadlines.grounds_deadline(today).last_day.isoformat(),
+        "legal_basis": deadline.legal_basis,
+    }
+
+
+def decide_again_after_klage(
+    uow: UnitOfWork,
+    case: Tilbakekreving,
+    sak: Sak,
+    person: Person,
+    *,
+    klage_id: uuid.UUID,
+    why: str,
+) -> None:
+    """A klage against the vedtak went the person's way (omgjøring by the unit, or a change
+    from Klageinstans or a court): the outcome is recorded in the case's history and a
+    caseworker gets a task to decide the tilbakekreving again. Nothing is recomputed here."""
+    behandling = uow.session.get(Behandling, case.behandling_id)
+    assert behandling is not None
+    uow.event(
+        sak.id,
+        case.behandling_id,
+        "tilbakekreving_klage_outcome",
+        tilbakekreving_id=str(case.id),
+        klage_id=str(klage_id),
+        outcome=why,
+    )
+    open_oppgave(uow, sak, behandling, person, "assess", AFTER_KLAGE_REASON)
+
+
 # -- reading ---------------------------------------------------------------------------------
 
 
@@ -605,6 +670,7 @@ def view(uow: UnitOfWork, case: Tilbakekreving, *, staff: bool = False) -> dict[
         "decided_at": case.decided_at.isoformat() if case.decided_at else None,
         "recovery_method": case.recovery_method,
         "klage_deadline": case.klage_deadline.isoformat() if case.klage_deadline else None,
+        "klage_terms": klage_terms(uow, case),
         "balance": balance(uow, case),
         "setoffs": setoffs,
         "letters": letters,

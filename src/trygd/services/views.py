@@ -45,7 +45,11 @@ from trygd.store.models import (
 )
 
 MAX_PAGE = 200
-TILBAKEKREVING_REASONS = (tilbakekreving.TASK_REASON, tilbakekreving.APPROVAL_REASON)
+TILBAKEKREVING_REASONS = (
+    tilbakekreving.TASK_REASON,
+    tilbakekreving.APPROVAL_REASON,
+    tilbakekreving.AFTER_KLAGE_REASON,
+)
 
 AUTOMATIC_NOTICE = {
     "nb": (

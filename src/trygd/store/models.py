@@ -17,6 +17,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -117,6 +118,8 @@ ONE_OPEN_BEHANDLING_PER_SAK = f"kind <> 'klage' AND state IN ({_OPEN})"
 # One open klage per vedtak (a klage's behandling points to the vedtak it appeals). Open is
 # every state but closed: a klage decided by Klageinstans can still go to Trygderetten.
 ONE_OPEN_KLAGE_PER_VEDTAK = f"kind = 'klage' AND state <> '{KlageState.CLOSED.value}'"
+# A klage appeals an ordinary vedtak or the vedtak of a tilbakekreving, never both.
+KLAGE_APPEALS_ONE_DECISION = "(vedtak_id IS NULL) <> (tilbakekreving_id IS NULL)"
 
 
 class DecisionRecordRow(Base):
@@ -149,6 +152,12 @@ class Behandling(Base):
         _partial_unique(
             "uq_behandlinger_open_klage_per_vedtak", "revises_vedtak_id", ONE_OPEN_KLAGE_PER_VEDTAK
         ),
+        # The same rule for the vedtak of a tilbakekreving (migration 0018).
+        _partial_unique(
+            "uq_behandlinger_open_klage_per_tilbakekreving",
+            "revises_tilbakekreving_id",
+            ONE_OPEN_KLAGE_PER_VEDTAK,
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -158,6 +167,9 @@ class Behandling(Base):
     soknad_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("soknader.id"))
     # No foreign key: vedtak already points to behandlinger, and SQLite cannot add the cycle.
     revises_vedtak_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # A klage against a tilbakekreving vedtak points to that case (no foreign key either:
+    # tilbakekrevinger already points to behandlinger).
+    revises_tilbakekreving_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     claim_date: Mapped[dt.date] = mapped_column(Date)
     facts: Mapped[dict[str, Any]]
     # The latest rule result (a decision record); None until the rules have run.
@@ -397,14 +409,23 @@ class Klage(Base):
     `trygd.domain.klage.KlageState`, its version the optimistic lock, its tasks go to the
     queues); this row holds what only a klage has: the text, the deadlines, the first
     instance's statement and the decision of NAV Klageinstans.
+
+    The decision appealed is an ordinary vedtak (`vedtak_id`) or the vedtak of a
+    tilbakekreving (`tilbakekreving_id`), exactly one of them.
     """
 
     __tablename__ = "klager"
+    __table_args__ = (
+        CheckConstraint(KLAGE_APPEALS_ONE_DECISION, name="ck_klager_appeals_one_decision"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     behandling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("behandlinger.id"), unique=True)
     sak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saker.id"), index=True)
-    vedtak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("vedtak.id"), index=True)
+    vedtak_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("vedtak.id"), index=True)
+    tilbakekreving_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tilbakekrevinger.id"), index=True
+    )
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
     received_on: Mapped[dt.date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
@@ -435,7 +456,7 @@ class Klage(Base):
 
     behandling: Mapped[Behandling] = parent("Behandling", "Klage.behandling_id")
     sak: Mapped[Sak] = parent("Sak", "Klage.sak_id")
-    vedtak: Mapped[Vedtak] = parent("Vedtak", "Klage.vedtak_id")
+    vedtak: Mapped[Vedtak | None] = parent("Vedtak", "Klage.vedtak_id")
     person: Mapped[Person] = parent("Person", "Klage.person_id")
 
 

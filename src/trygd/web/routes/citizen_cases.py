@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -311,9 +312,32 @@ def answer_request(request: Request, sak_id: str, request_id: str, form: Form) -
 # -- appeals ---------------------------------------------------------------------------------
 
 
-def _klage_page(
+@dataclass(frozen=True)
+class KlageTarget:
+    """What a klage form appeals: an ordinary vedtak or the vedtak of a tilbakekreving. `ids`
+    names it in the klage's body; `terms` holds its deadline, whether a klage now is late,
+    and the grounds deadline of a short notice (all from the deadline module)."""
+
+    ids: dict[str, str]
+    benefit: str
+    terms: Any
+    back: str
+    action: str
+
+
+def vedtak_target(vedtak: VedtakView) -> KlageTarget:
+    return KlageTarget(
+        {"vedtak_id": vedtak.id},
+        vedtak.benefit,
+        vedtak.klage_terms,
+        f"/my/vedtak/{vedtak.id}",
+        f"/my/vedtak/{vedtak.id}/klage",
+    )
+
+
+def klage_page(
     request: Request,
-    vedtak: VedtakView,
+    target: KlageTarget,
     values: dict[str, str],
     errors: FormErrors,
     refused: str | None = None,
@@ -324,7 +348,8 @@ def _klage_page(
         "citizen/klage_new.html",
         status_code=400 if errors else (409 if refused else 200),
         section="cases",
-        vedtak=vedtak,
+        target=target,
+        terms=target.terms,
         values=values,
         errors=errors,
         refused=refused,
@@ -337,14 +362,22 @@ def new_klage(request: Request, vedtak_id: str) -> Response:
     context = require_context(request)
     vedtak = service(request).get_vedtak(context, vedtak_id, request_language(request))
     check_assurance(request, context, vedtak.benefit)
-    return _klage_page(request, vedtak, {}, FormErrors())
+    return klage_page(request, vedtak_target(vedtak), {}, FormErrors())
 
 
 @router.post("/my/vedtak/{vedtak_id}/klage")
 async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
     context = require_context(request)
+    vedtak = service(request).get_vedtak(context, vedtak_id, request_language(request))
+    return await send_klage_form(request, context, vedtak_target(vedtak), form)
+
+
+async def send_klage_form(
+    request: Request, context: RequestContext, target: KlageTarget, form: FormData
+) -> Response:
+    """Check the klage form, send the klage against `target`, and go to the klage (or show
+    the form again with what is wrong, or with the refusal of a second open klage)."""
     svc = service(request)
-    vedtak = svc.get_vedtak(context, vedtak_id, request_language(request))
     tr = t(request)
     values = {k: text(form, k) for k in ("kind", "text", "late_reason")}
     errors = FormErrors()
@@ -373,14 +406,15 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
             {"filename": checked.filename, "content": base64.b64encode(content).decode()}
         )
     if errors:
-        return _klage_page(request, vedtak, values, errors)
+        return klage_page(request, target, values, errors)
     body: dict[str, Any] = {
-        "vedtak_id": vedtak_id,
+        **target.ids,
         "text": values["text"],
         "fristavbrytende": notice,
         "attachments": attachments,
     }
-    if values["late_reason"] and vedtak.klage_terms is not None and vedtak.klage_terms.late:
+    late = target.terms is not None and _term(target.terms, "late")
+    if values["late_reason"] and late:
         body["late_reason"] = values["late_reason"]  # the field is only shown when late
     try:
         _status, klage = svc.submit_klage(context, body)
@@ -390,18 +424,23 @@ async def send_klage(request: Request, vedtak_id: str, form: Form) -> Response:
                 field if field in ("text", "late_reason") else "attachments",
                 problem_text(problem, tr),
             )
-        return _klage_page(request, vedtak, values, errors)
+        return klage_page(request, target, values, errors)
     except Conflict as error:
         # One open klage per vedtak: say so, and lead to the klage that is open.
-        return _klage_page(
+        return klage_page(
             request,
-            vedtak,
+            target,
             values,
             errors,
-            refusal(error, tr, vedtak.benefit),
+            refusal(error, tr, target.benefit),
             error.facts.get("klage_id"),
         )
     return RedirectResponse(f"/my/klager/{klage['id']}?received=1", status_code=303)
+
+
+def _term(terms: Any, name: str) -> Any:
+    """A term of a vedtak's `KlageTerms` or of a tilbakekreving's `klage_terms` (a dict)."""
+    return terms[name] if isinstance(terms, dict) else getattr(terms, name)
 
 
 @router.get("/my/klager/{klage_id}")

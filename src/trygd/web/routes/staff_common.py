@@ -84,6 +84,9 @@ TASK_REASONS = {
     "omregning_lowered": N_(
         "Omregning: the new values would lower the amounts (advance notice first)"
     ),
+    "tilbakekreving": N_("Feilutbetaling: assess the tilbakekreving"),
+    "tilbakekreving_approval": N_("Tilbakekreving waiting for approval"),
+    "tilbakekreving_after_klage": N_("Decide the tilbakekreving again after a klage"),
 }
 
 BEHANDLING_STATES = {
@@ -138,8 +141,6 @@ APPEAL_OUTCOMES = {
     "delvis_omgjort": N_("Partly changed (delvis omgjort)"),
     "opphevet": N_("Cancelled and sent back (opphevet)"),
     "avvist": N_("Not considered (avvist)"),
-    "tilbakekreving": N_("Feilutbetaling: assess the tilbakekreving"),
-    "tilbakekreving_approval": N_("Tilbakekreving waiting for approval"),
 }
 
 COURTS = {"trygderetten": N_("Trygderetten"), "lagmannsretten": N_("The court of appeal")}
@@ -195,6 +196,7 @@ EVENT_TYPES = {
     "tilbakekreving_approve": N_("Tilbakekreving vedtak made"),
     "tilbakekreving_hand_on": N_("Claim handed on for collection"),
     "tilbakekreving_settle": N_("Tilbakekreving closed"),
+    "tilbakekreving_klage_outcome": N_("Klage on the tilbakekreving went the person's way"),
     "tilbakekreving_setoff": N_("Set off against a payment"),
 }
 

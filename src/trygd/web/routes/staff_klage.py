@@ -71,11 +71,17 @@ def _render(
     language = request_language(request)
     klage = svc.get_klage(ctx, klage_id)
     sak = svc.get_sak(ctx, klage["sak_id"])
-    vedtak = svc.get_vedtak(ctx, klage["vedtak_id"], language)
+    # The decision appealed: an ordinary vedtak, or the vedtak of a tilbakekreving.
+    vedtak = svc.get_vedtak(ctx, klage["vedtak_id"], language) if klage["vedtak_id"] else None
+    recovery = (
+        svc.get_tilbakekreving(ctx, klage["tilbakekreving_id"])
+        if klage["tilbakekreving_id"]
+        else None
+    )
     events = svc.list_events(ctx, klage["sak_id"], 200, 0)
     today = dt.date.today()
     change_fields: list[dict[str, Any]] = []
-    if mode == "first" and "forward" in klage["allowed_actions"]:
+    if mode == "first" and "forward" in klage["allowed_actions"] and vedtak is not None:
         change_fields = _change_fields(request, ctx, klage, language)
     return render(
         request,
@@ -86,6 +92,7 @@ def _render(
         klage=klage,
         sak=sak,
         vedtak=vedtak,
+        recovery=recovery,
         events=events,
         mode=mode,
         base=_base(mode),
