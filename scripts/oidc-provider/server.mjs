@@ -93,6 +93,16 @@ function makeProvider(spec) {
       token_endpoint_auth_method: 'client_secret_post',
     })),
     jwks: { keys: [signingKey()] },
+    // The provider refuses to call special-use addresses (SSRF protection), loopback too; this
+    // one lives on loopback beside trygd, so its back-channel logout calls to a loopback
+    // trygd go without that check, and every other call keeps it.
+    fetch: (url, options) => {
+      if (['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) {
+        const { dispatcher: _ssrfCheck, ...rest } = options;
+        return globalThis.fetch(url, rest);
+      }
+      return globalThis.fetch(url, options);
+    },
     cookies: {
       keys: [crypto.randomBytes(32).toString('hex')],
       names: {
@@ -239,6 +249,9 @@ function makeProvider(spec) {
     return undefined;
   });
   provider.on('server_error', (_ctx, error) => console.error(error));
+  provider.on('backchannel.error', (_ctx, error, client) => {
+    console.error(`back-channel logout to ${client.backchannelLogoutUri} failed: ${error.message} ${error.cause ?? ""}`);
+  });
   return { path: spec.path, handler: provider.callback() };
 }
 

@@ -23,6 +23,10 @@ and the server's signed tokens have:
   through the configuration's `groups` map (object id → grants). Unknown groups grant
   nothing; an employee whose groups name two units is refused (trygd routes work to one unit).
 
+A provider that ends its session posts a logout token (OpenID Connect Back-Channel Logout
+1.0); `Issuer.verify_logout_token` checks it like any other token, and its event, `sid`/`sub`
+and the absence of a nonce (`trygd.web.routes.signin` ends the sessions it names).
+
 `Identities` is the `IdentityProvider` a server uses: the server's own signed tokens (the
 pages' session cookie; the demo tokens in demo mode) and the configured issuers' bearer access
 tokens, told apart by their `iss`.
