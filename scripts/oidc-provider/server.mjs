@@ -12,6 +12,8 @@
 //     `locale`; a request for a higher level than the session has signs the user in again
 //     (step-up); the answer carries `iss` (RFC 9207).
 //   - entra: as Entra ID for NAV's employees: the ID token carries `NAVident` and `groups`.
+// Signing out at either (or the session ending there) posts a logout token to trygd's
+// backchannel_logout_uri (OpenID Connect Back-Channel Logout 1.0).
 // Access tokens are JWTs (RFC 9068) for the configured audience, signed with the issuer's key
 // (published at its jwks_uri). Sign-in is a page that lists the users: no passwords, since
 // these are invented users on a developer's machine. Never expose it beyond loopback.
@@ -84,11 +86,23 @@ function makeProvider(spec) {
       client_secret: client.client_secret,
       redirect_uris: client.redirect_uris,
       post_logout_redirect_uris: client.post_logout_redirect_uris,
+      backchannel_logout_uri: client.backchannel_logout_uri,
+      backchannel_logout_session_required: client.backchannel_logout_session_required,
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_post',
     })),
     jwks: { keys: [signingKey()] },
+    // The provider refuses to call special-use addresses (SSRF protection), loopback too; this
+    // one lives on loopback beside trygd, so its back-channel logout calls to a loopback
+    // trygd go without that check, and every other call keeps it.
+    fetch: (url, options) => {
+      if (['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) {
+        const { dispatcher: _ssrfCheck, ...rest } = options;
+        return globalThis.fetch(url, rest);
+      }
+      return globalThis.fetch(url, options);
+    },
     cookies: {
       keys: [crypto.randomBytes(32).toString('hex')],
       names: {
@@ -121,6 +135,9 @@ function makeProvider(spec) {
     },
     features: {
       devInteractions: { enabled: false },
+      // Back-Channel Logout 1.0: ending a session here posts a logout token (with `sid`) to
+      // each client's backchannel_logout_uri, so trygd ends its sessions too.
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
@@ -232,6 +249,9 @@ function makeProvider(spec) {
     return undefined;
   });
   provider.on('server_error', (_ctx, error) => console.error(error));
+  provider.on('backchannel.error', (_ctx, error, client) => {
+    console.error(`back-channel logout to ${client.backchannelLogoutUri} failed: ${error.message} ${error.cause ?? ""}`);
+  });
   return { path: spec.path, handler: provider.callback() };
 }
 

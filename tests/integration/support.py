@@ -33,12 +33,15 @@ def employee_headers(user: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKENS.issue(claims, lifetime=TEST_TOKEN_LIFETIME)}"}
 
 
-def citizen_headers(person: Person) -> dict[str, str]:
+def citizen_headers(person: Person, acr: str = "idporten-loa-high") -> dict[str, str]:
+    """Bearer header for `person`, signed in at level `acr` (high, as the demo users are,
+    unless a test asks for another)."""
     claims = {
         "sub": f"person:{person.id}",
         "name": person.name,
         "roles": ["citizen"],
         "pid": person.identity_number,
+        "acr": acr,
     }
     return {"Authorization": f"Bearer {TOKENS.issue(claims, lifetime=TEST_TOKEN_LIFETIME)}"}
 

@@ -8,7 +8,10 @@ What is checked: a citizen and an employee sign in and get the right identity; t
 carry this browser's state, the provider's `iss` (RFC 9207) and be used once; the ID token
 must carry this sign-in's nonce; the provider refuses a code without the PKCE verifier; a page
 with health data sends a substantial sign-in back to step up; signing out ends the session here
-and at the provider; the API takes the provider's access tokens and no ID token.
+and at the provider; signing out at the provider ends the session here (back-channel logout:
+the provider's logout token is caught on a loopback port, since the TestClient has none, and
+handed to trygd as the provider sent it); the API takes the provider's access tokens and no
+ID token.
 
 Without Node.js or the npm package the tests are skipped on a developer's machine and fail
 under CI=true.
@@ -23,8 +26,11 @@ import os
 import re
 import secrets
 import socket
+import threading
+import time
 from collections.abc import Iterator
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -63,6 +69,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class _Catcher(BaseHTTPRequestHandler):
+    """Keeps what the provider posts to trygd's backchannel_logout_uri, and answers 200."""
+
+    caught: ClassVar[list[tuple[str, bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length", "0")))
+        self.caught.append((self.path, body))
+        self.send_response(200)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     if not local_provider.available():
@@ -72,8 +94,14 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("oidc-provider")
     port = _free_port()
-    with local_provider.running(folder, port, TRYGD) as config:
-        yield {"config": config, "base": f"http://127.0.0.1:{port}"}
+    catcher = ThreadingHTTPServer(("127.0.0.1", 0), _Catcher)
+    threading.Thread(target=catcher.serve_forever, daemon=True).start()
+    back = f"http://127.0.0.1:{catcher.server_address[1]}"
+    try:
+        with local_provider.running(folder, port, TRYGD, backchannel_url=back) as config:
+            yield {"config": config, "base": f"http://127.0.0.1:{port}", "caught": _Catcher.caught}
+    finally:
+        catcher.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -502,3 +530,36 @@ def test_payment_and_tilbakekreving_pages_of_a_health_benefit_ask_for_the_high_l
     client, _idp, _done = sign_in(app, "idporten", card_owner.name, SUBSTANTIAL)
     card = f"/my/meldekort/{plan.sak_id}/{plan.period_start.isoformat()}"
     assert client.get(card).status_code == 200
+
+
+def test_signing_out_at_the_provider_ends_the_session_here(app, provider):
+    """Back-Channel Logout 1.0: the provider posts a logout token with its `sid` to trygd's
+    backchannel_logout_uri, and the next page of the session here is signed out."""
+    client, idp, _done = sign_in(app, "idporten", "Anna Dahl", SUBSTANTIAL, "/my")
+    assert client.get("/my").status_code == 200
+    provider["caught"].clear()
+    # At the provider, without trygd: its own sign-out page, confirmed.
+    spec = _client_settings(provider)
+    confirm = idp.get(f"{spec['issuer']}/session/end")
+    assert confirm.status_code == 200, confirm.text[:500]
+    xsrf = re.search(r'name="xsrf" value="([^"]+)"', confirm.text)
+    action = re.search(r'action="([^"]+)"', confirm.text)
+    assert xsrf and action
+    done = idp.post(action.group(1), data={"xsrf": xsrf.group(1), "logout": "yes"})
+    assert done.status_code in (200, 302, 303), done.text[:500]
+    ends = time.monotonic() + 10
+    while not provider["caught"] and time.monotonic() < ends:
+        time.sleep(0.05)
+    assert provider["caught"], "the provider posted no logout token"
+    path, body = provider["caught"][0]
+    assert path == "/login/idporten/backchannel-logout"
+    token = parse_qs(body.decode())["logout_token"][0]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["sid"] and "nonce" not in claims
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    answer = browser(app).post(path, content=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    page = client.get("/my")
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+    # The same token again is harmless.
+    assert browser(app).post(path, content=body, headers=headers).status_code == 200

@@ -23,6 +23,10 @@ and the server's signed tokens have:
   through the configuration's `groups` map (object id → grants). Unknown groups grant
   nothing; an employee whose groups name two units is refused (trygd routes work to one unit).
 
+A provider that ends its session posts a logout token (OpenID Connect Back-Channel Logout
+1.0); `Issuer.verify_logout_token` checks it like any other token, and its event, `sid`/`sub`
+and the absence of a nonce (`trygd.web.routes.signin` ends the sessions it names).
+
 `Identities` is the `IdentityProvider` a server uses: the server's own signed tokens (the
 pages' session cookie; the demo tokens in demo mode) and the configured issuers' bearer access
 tokens, told apart by their `iss`.
@@ -57,6 +61,9 @@ REFETCH_INTERVAL = 10.0
 # How long metadata and keys are trusted before they are fetched again anyway.
 METADATA_LIFETIME = 3600.0
 HTTP_TIMEOUT = 5.0
+
+# The event a logout token carries (OpenID Connect Back-Channel Logout 1.0 § 2.4).
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 # ID-porten's levels of assurance, lowest first.
 LEVELS = tuple(level.value for level in Assurance)
@@ -248,10 +255,15 @@ class Issuer:
     # -- tokens --------------------------------------------------------------------------------
 
     def verify(
-        self, token: str, audience: str, *, required: tuple[str, ...] = ()
+        self,
+        token: str,
+        audience: str,
+        *,
+        required: tuple[str, ...] = ("sub",),
     ) -> dict[str, Any]:
         """The claims of `token` if it is signed by one of this issuer's keys, for `audience`,
-        not expired (give or take `leeway_seconds`); otherwise InvalidToken."""
+        not expired (give or take `leeway_seconds`), with the claims `required`; otherwise
+        InvalidToken."""
         try:
             header = jws.extract_compact(token.encode("ascii")).headers()
         except (JoseError, UnicodeError, ValueError) as error:
@@ -269,7 +281,6 @@ class Issuer:
                 "aud": {"essential": True, "value": audience},
                 "exp": {"essential": True},
                 "iat": {"essential": True},
-                "sub": {"essential": True},
             }
             options.update({name: {"essential": True} for name in required})
             registry = jwt.JWTClaimsRegistry(
@@ -286,13 +297,42 @@ class Issuer:
     def verify_id_token(self, token: str, nonce: str) -> dict[str, Any]:
         """An ID token from the token endpoint (OpenID Connect Core § 3.1.3.7): for trygd's
         client, with the nonce of this sign-in."""
-        claims = self.verify(token, self.settings.client_id, required=("nonce",))
+        claims = self.verify(token, self.settings.client_id, required=("sub", "nonce"))
         aud = claims["aud"]
         if isinstance(aud, list) and len(aud) > 1 and claims.get("azp") != self.settings.client_id:
             raise InvalidToken("the ID token is for another client (azp)")
         if claims["nonce"] != nonce:
             raise InvalidToken("the ID token's nonce is not this sign-in's")
         return claims
+
+    def verify_logout_token(self, token: str) -> LogoutToken:
+        """A logout token the provider sent to end sessions (OpenID Connect Back-Channel
+        Logout 1.0 § 2.6): signed by one of its keys, from it, for trygd's client, with `iat`,
+        `exp` and `jti`, the back-channel logout event, a `sid` and/or a `sub`, and no `nonce`
+        (so that an ID token can never pass for one)."""
+        claims = self.verify(token, self.settings.client_id, required=("jti",))
+        events = claims.get("events")
+        if not isinstance(events, dict) or not isinstance(events.get(LOGOUT_EVENT), dict):
+            raise InvalidToken(f"a logout token must carry the event {LOGOUT_EVENT}")
+        if "nonce" in claims:
+            raise InvalidToken("a logout token must not carry a nonce")
+        sid, sub = claims.get("sid"), claims.get("sub")
+        for name, value in (("sid", sid), ("sub", sub)):
+            if value is not None and (not isinstance(value, str) or not value):
+                raise InvalidToken(f"claim {name!r} of a logout token must be a string")
+        if sid is None and sub is None:
+            raise InvalidToken("a logout token must name a sid or a sub")
+        return LogoutToken(sid=sid, sub=sub, jti=str(claims["jti"]))
+
+
+@dataclass(frozen=True)
+class LogoutToken:
+    """What a verified logout token ends: the provider's session `sid`, its subject `sub`
+    (either may be missing, not both), and the token's id `jti`."""
+
+    sid: str | None
+    sub: str | None
+    jti: str
 
 
 def map_claims(settings: IssuerSettings, claims: Mapping[str, Any]) -> dict[str, Any]:

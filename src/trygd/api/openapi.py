@@ -62,7 +62,12 @@ PROBLEM_SCHEMAS: dict[str, Any] = {
 # status: (response name, description)
 PROBLEM_RESPONSES = {
     400: ("BadRequest", "The body cannot be read at all (not JSON in UTF-8)"),
-    401: ("Unauthorized", "No valid bearer token was sent"),
+    401: (
+        "Unauthorized",
+        "No valid bearer token was sent, or (`code` insufficient_user_authentication, RFC 9470) "
+        "the person signed in at a lower level than the data needs: sign in again at "
+        "`required_acr`",
+    ),
     403: ("Forbidden", "The caller may not do this (the refusal is audited)"),
     404: ("NotFound", "Nothing with that id, or not visible to the caller"),
     409: ("Conflict", "The case is not in a state that allows this, or it changed since read"),
@@ -78,7 +83,13 @@ def _problem_response(status: int) -> dict[str, Any]:
     }
     if status == 401:
         response["headers"] = {
-            "WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}
+            "WWW-Authenticate": {
+                "description": (
+                    'Bearer; or Bearer error="insufficient_user_authentication", '
+                    'error_description="...", acr_values="<level>"'
+                ),
+                "schema": {"type": "string"},
+            }
         }
     return response
 

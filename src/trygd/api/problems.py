@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from trygd.services.errors import ServiceError
+from trygd.services.errors import INSUFFICIENT_USER_AUTHENTICATION, ServiceError
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -38,7 +38,14 @@ def problem(
         body["code"] = code
         body.update(facts or {})
     headers = dict(headers or {})
-    if status == 401:
+    if status == 401 and code == INSUFFICIENT_USER_AUTHENTICATION and facts:
+        # RFC 9470 § 3: the challenge names the error and the level to sign in again at.
+        headers["WWW-Authenticate"] = (
+            f'Bearer error="{INSUFFICIENT_USER_AUTHENTICATION}", '
+            'error_description="A sign-in at a higher level of assurance is required", '
+            f'acr_values="{facts["required_acr"]}"'
+        )
+    elif status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 

@@ -12,7 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from pydantic.config import JsonDict
 
 from trygd.api.identity import InvalidToken, actor_from_claims, authenticate, session_ends
-from trygd.services.errors import InvalidInput, NotAuthenticated
+from trygd.privacy.policy import (
+    Assurance,
+    Role,
+    assurance_rank,
+    assurance_suffices,
+    required_assurance,
+)
+from trygd.services.errors import InvalidInput, NotAuthenticated, StepUpNeeded
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
 from trygd.services.views import MAX_OFFSET
@@ -97,6 +104,54 @@ async def known_query(request: Request) -> None:
 router = APIRouter(dependencies=[Depends(known_query)])
 Service = Annotated[CaseService, Depends(service)]
 Context = Annotated[RequestContext, Depends(context)]
+
+# The highest level ID-porten gives: a token at it needs no look at what the data needs.
+HIGHEST_LEVEL = max((level.value for level in Assurance), key=assurance_rank)
+
+
+class AssuranceGate:
+    """The level of sign-in the data of a case needs (`required_assurance`, the same rule the
+    pages follow), held against the bearer token's `acr`: a citizen whose token is at a lower
+    level gets 401 with an RFC 9470 challenge (`StepUpNeeded`) and nothing of the data.
+    Employees sign in through their own provider and have no such level."""
+
+    def __init__(self, svc: CaseService, ctx: RequestContext, acr: object) -> None:
+        self.svc = svc
+        self.ctx = ctx
+        self.acr = acr if isinstance(acr, str) else None
+        # Only a citizen below the highest level can be refused: for anyone else nothing
+        # needs to be looked up first (no extra read, no extra audit record).
+        self.doubtful = Role.CITIZEN in ctx.actor.roles and self.acr != HIGHEST_LEVEL
+
+    def benefit(self, benefit: str) -> None:
+        """Refuse unless the token's level suffices for a case of `benefit`."""
+        needed = required_assurance(benefit)
+        if self.doubtful and needed is not None and not assurance_suffices(self.acr, benefit):
+            raise StepUpNeeded(needed.value, self.acr)
+
+    def sak(self, sak_id: str) -> None:
+        """The same for the case `sak_id`, before anything of it is read or changed: the case
+        is looked up (an audited read) only when the token is below the highest level."""
+        if self.doubtful:
+            self.benefit(self.svc.get_sak(self.ctx, sak_id)["benefit"])
+
+    def tilbakekreving(self, tilbakekreving_id: str) -> None:
+        """The same for a tilbakekreving, before the person answers it."""
+        if self.doubtful:
+            self.benefit(self.svc.get_tilbakekreving(self.ctx, tilbakekreving_id)["benefit"])
+
+    def letter(self, letter_id: str) -> None:
+        """The same for a letter, which is as sensitive as its case, before it is sent."""
+        if self.doubtful:
+            _letter_gate(self, self.svc.get_letter(self.ctx, letter_id))
+
+
+def assurance_gate(request: Request, svc: Service, ctx: Context) -> AssuranceGate:
+    claims: dict[str, Any] = request.state.claims
+    return AssuranceGate(svc, ctx, claims.get("acr"))
+
+
+Gate = Annotated[AssuranceGate, Depends(assurance_gate)]
 
 
 class _Body(BaseModel):
@@ -227,14 +282,17 @@ def list_own_cases(svc: Service, ctx: Context, limit: Limit = 50, offset: Offset
 
 
 @router.get("/cases/{sak_id}", tags=["cases"])
-def get_case(svc: Service, ctx: Context, sak_id: Id) -> Any:
-    return _json(svc.get_sak(ctx, sak_id))
+def get_case(svc: Service, ctx: Context, gate: Gate, sak_id: Id) -> Any:
+    sak = svc.get_sak(ctx, sak_id)
+    gate.benefit(sak["benefit"])
+    return _json(sak)
 
 
 @router.get("/cases/{sak_id}/events", tags=["cases"], summary="The case's history")
 def list_events(
-    svc: Service, ctx: Context, sak_id: Id, limit: Limit = 50, offset: Offset = 0
+    svc: Service, ctx: Context, gate: Gate, sak_id: Id, limit: Limit = 50, offset: Offset = 0
 ) -> Any:
+    gate.sak(sak_id)
     return _json(svc.list_events(ctx, sak_id, limit, offset))
 
 
@@ -242,19 +300,23 @@ def list_events(
 def report_change(
     svc: Service,
     ctx: Context,
+    gate: Gate,
     sak_id: Id,
     body: ChangeBody,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Endringsmelding: opens a revurdering that ends in a new vedtak."""
     reject_nul(idempotency_key, "Idempotency-Key")
+    gate.sak(sak_id)
     status, answer = svc.report_change(ctx, sak_id, _dump(body), idempotency_key)
     return _json(answer, status)
 
 
 @router.get("/behandlinger/{behandling_id}", tags=["cases"])
-def get_behandling(svc: Service, ctx: Context, behandling_id: Id) -> Any:
-    return _json(svc.get_behandling(ctx, behandling_id).to_json())
+def get_behandling(svc: Service, ctx: Context, gate: Gate, behandling_id: Id) -> Any:
+    behandling = svc.get_behandling(ctx, behandling_id)
+    gate.benefit(behandling.benefit)
+    return _json(behandling.to_json())
 
 
 @router.post("/behandlinger/{behandling_id}/assessments", tags=["casework"])
@@ -295,11 +357,14 @@ def answer_information(svc: Service, ctx: Context, request_id: Id, body: AnswerB
 def get_vedtak(
     svc: Service,
     ctx: Context,
+    gate: Gate,
     vedtak_id: Id,
     lang: Annotated[str, Query(pattern="^(nb|nn|en)$")] = "nb",
 ) -> Any:
     """The vedtak with the criteria used; for an automatic one, a notice saying so."""
-    return _json(svc.get_vedtak(ctx, vedtak_id, lang).to_json())
+    vedtak = svc.get_vedtak(ctx, vedtak_id, lang)
+    gate.benefit(vedtak.benefit)
+    return _json(vedtak.to_json())
 
 
 @router.get("/tasks", tags=["casework"], summary="The open tasks of my unit")
@@ -480,12 +545,15 @@ def submit_klage(
 
 
 @router.get("/klager/{klage_id}", tags=["appeals"], summary="A klage, its status and next step")
-def get_klage(svc: Service, ctx: Context, klage_id: Id) -> Any:
-    return _json(svc.get_klage(ctx, klage_id))
+def get_klage(svc: Service, ctx: Context, gate: Gate, klage_id: Id) -> Any:
+    klage = svc.get_klage(ctx, klage_id)
+    gate.sak(klage["sak_id"])
+    return _json(klage)
 
 
 @router.get("/cases/{sak_id}/klager", tags=["appeals"], summary="The case's klager")
-def list_klager(svc: Service, ctx: Context, sak_id: Id) -> Any:
+def list_klager(svc: Service, ctx: Context, gate: Gate, sak_id: Id) -> Any:
+    gate.sak(sak_id)
     return _json(svc.list_klager(ctx, sak_id))
 
 
@@ -642,13 +710,22 @@ def answer_privacy_request(
 
 
 @router.get("/cases/{sak_id}/letters", tags=["letters"], summary="Letters sent in the case")
-def list_letters(svc: Service, ctx: Context, sak_id: Id) -> Any:
+def list_letters(svc: Service, ctx: Context, gate: Gate, sak_id: Id) -> Any:
+    gate.sak(sak_id)
     return _json(svc.list_letters(ctx, sak_id))
 
 
 @router.get("/letters/{letter_id}", tags=["letters"])
-def get_letter(svc: Service, ctx: Context, letter_id: Id) -> Any:
-    return _json(svc.get_letter(ctx, letter_id))
+def get_letter(svc: Service, ctx: Context, gate: Gate, letter_id: Id) -> Any:
+    letter = svc.get_letter(ctx, letter_id)
+    _letter_gate(gate, letter)
+    return _json(letter)
+
+
+def _letter_gate(gate: AssuranceGate, letter: dict[str, Any]) -> None:
+    """A letter about a case is as sensitive as the case."""
+    if letter.get("sak_id"):
+        gate.sak(letter["sak_id"])
 
 
 @router.get(
@@ -658,7 +735,8 @@ def get_letter(svc: Service, ctx: Context, letter_id: Id) -> Any:
     response_class=Response,
     responses=binary("application/pdf", description="The PDF/A file (its ETag is its SHA-256)"),
 )
-def letter_pdf(svc: Service, ctx: Context, letter_id: Id) -> Response:
+def letter_pdf(svc: Service, ctx: Context, gate: Gate, letter_id: Id) -> Response:
+    gate.letter(letter_id)
     pdf, digest = svc.letter_pdf(ctx, letter_id)
     return Response(
         pdf,
@@ -673,7 +751,8 @@ def letter_pdf(svc: Service, ctx: Context, letter_id: Id) -> Response:
     summary="The letter as HTML",
     response_class=HTMLResponse,
 )
-def letter_html(svc: Service, ctx: Context, letter_id: Id) -> HTMLResponse:
+def letter_html(svc: Service, ctx: Context, gate: Gate, letter_id: Id) -> HTMLResponse:
+    gate.letter(letter_id)
     return HTMLResponse(svc.letter_html(ctx, letter_id))
 
 
@@ -753,8 +832,9 @@ def change_account(svc: Service, ctx: Context, person_id: Id, body: StaffAccount
 
 
 @router.get("/cases/{sak_id}/refund-claim", tags=["payments"])
-def refund_claim(svc: Service, ctx: Context, sak_id: Id) -> Any:
+def refund_claim(svc: Service, ctx: Context, gate: Gate, sak_id: Id) -> Any:
     """The employer's refund claim of a sykepenger case (ftrl. § 22-3), or null."""
+    gate.sak(sak_id)
     return JSONResponse(svc.refund_claim(ctx, sak_id))
 
 
@@ -813,15 +893,25 @@ def list_meldekort(svc: Service, ctx: Context) -> Any:
 
 
 @router.get("/meldekort/{sak_id}/{period_start}", tags=["citizen"], summary="One meldekort")
-def get_meldekort(svc: Service, ctx: Context, sak_id: Id, period_start: PeriodStart) -> Any:
+def get_meldekort(
+    svc: Service, ctx: Context, gate: Gate, sak_id: Id, period_start: PeriodStart
+) -> Any:
     """The period's dates, every sent version with its calculation, and the draft."""
-    return _json(svc.get_meldekort(ctx, sak_id, period_start))
+    card = svc.get_meldekort(ctx, sak_id, period_start)
+    gate.benefit(card["benefit"])
+    return _json(card)
 
 
 @router.put("/meldekort/{sak_id}/{period_start}/draft", tags=["citizen"], summary="Save a draft")
 def save_meldekort_draft(
-    svc: Service, ctx: Context, sak_id: Id, period_start: PeriodStart, body: MeldekortBody
+    svc: Service,
+    ctx: Context,
+    gate: Gate,
+    sak_id: Id,
+    period_start: PeriodStart,
+    body: MeldekortBody,
 ) -> Any:
+    gate.sak(sak_id)
     return _json(svc.save_meldekort_draft(ctx, sak_id, period_start, _card(body)))
 
 
@@ -834,6 +924,7 @@ def save_meldekort_draft(
 def send_meldekort(
     svc: Service,
     ctx: Context,
+    gate: Gate,
     sak_id: Id,
     period_start: PeriodStart,
     body: MeldekortBody,
@@ -841,6 +932,7 @@ def send_meldekort(
 ) -> JSONResponse:
     """Sent once per period (409 `meldekort_already_sent` after that: send a correction)."""
     reject_nul(idempotency_key, "Idempotency-Key")
+    gate.sak(sak_id)
     status, answer = svc.send_meldekort(ctx, sak_id, period_start, _card(body), idempotency_key)
     return _json(answer, status)
 
@@ -854,12 +946,14 @@ def send_meldekort(
 def correct_meldekort(
     svc: Service,
     ctx: Context,
+    gate: Gate,
     sak_id: Id,
     period_start: PeriodStart,
     body: MeldekortCorrectionBody,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     reject_nul(idempotency_key, "Idempotency-Key")
+    gate.sak(sak_id)
     status, answer = svc.correct_meldekort(ctx, sak_id, period_start, _card(body), idempotency_key)
     return _json(answer, status)
 
@@ -876,10 +970,12 @@ def own_payments(svc: Service, ctx: Context, limit: Limit = 50, offset: Offset =
 
 
 @router.get("/payments/{payment_id}", tags=["cases"], summary="One payment and its period")
-def get_payment(svc: Service, ctx: Context, payment_id: Id) -> Any:
+def get_payment(svc: Service, ctx: Context, gate: Gate, payment_id: Id) -> Any:
     """The payment with every line of its period: the first payment, an etterbetaling or
     feilutbetaling after a new vedtak, a new attempt after the bank rejected it."""
-    return _json(svc.get_payment(ctx, payment_id).to_json())
+    detail = svc.get_payment(ctx, payment_id)
+    gate.benefit(detail.payment.benefit)
+    return _json(detail.to_json())
 
 
 @router.get("/persons/{person_id}/payments", tags=["casework"], summary="A person's payments")
@@ -961,16 +1057,19 @@ def own_tilbakekrevinger(svc: Service, ctx: Context) -> Any:
 
 
 @router.get("/tilbakekrevinger/{tilbakekreving_id}", tags=["cases"], summary="A tilbakekreving")
-def get_tilbakekreving(svc: Service, ctx: Context, tilbakekreving_id: Id) -> Any:
+def get_tilbakekreving(svc: Service, ctx: Context, gate: Gate, tilbakekreving_id: Id) -> Any:
     """The feilutbetaling by period, the varsel and its comment deadline, the assessment
     (staff), the vedtak and the balance (amounts in øre)."""
-    return _json(svc.get_tilbakekreving(ctx, tilbakekreving_id))
+    case = svc.get_tilbakekreving(ctx, tilbakekreving_id)
+    gate.benefit(case["benefit"])
+    return _json(case)
 
 
 @router.get(
     "/cases/{sak_id}/tilbakekrevinger", tags=["cases"], summary="The case's tilbakekrevinger"
 )
-def sak_tilbakekrevinger(svc: Service, ctx: Context, sak_id: Id) -> Any:
+def sak_tilbakekrevinger(svc: Service, ctx: Context, gate: Gate, sak_id: Id) -> Any:
+    gate.sak(sak_id)
     return _json({"items": svc.sak_tilbakekrevinger(ctx, sak_id)})
 
 
@@ -988,9 +1087,10 @@ def open_tilbakekreving(svc: Service, ctx: Context, vedtak_id: Id) -> Any:
 
 @router.post("/tilbakekrevinger/{tilbakekreving_id}/answer", tags=["citizen"])
 def tilbakekreving_answer(
-    svc: Service, ctx: Context, tilbakekreving_id: Id, body: TilbakekrevingAnswerBody
+    svc: Service, ctx: Context, gate: Gate, tilbakekreving_id: Id, body: TilbakekrevingAnswerBody
 ) -> Any:
     """The person's comments on the forhåndsvarsel (fvl. § 16)."""
+    gate.tilbakekreving(tilbakekreving_id)
     return _json(svc.tilbakekreving_action(ctx, "answer", tilbakekreving_id, _dump(body)))
 
 

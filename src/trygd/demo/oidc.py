@@ -9,7 +9,8 @@ npm's `oidc-provider`) in the foreground on 127.0.0.1:PORT:
   users are the demo persons (`pid` = the identity number the demo seed gives them, `locale`
   their language), and an Entra-ID-like issuer at /entra whose users are the demo employees
   (`NAVident`, and `groups` with the object ids of the groups that give their roles, unit
-  and clearances);
+  and clearances); trygd's client at each has its `backchannel_logout_uri`
+  (/login/<issuer>/backchannel-logout), so signing out at the provider ends trygd's session;
 - `trygd.json`, trygd's side of it (`trygd.api.oidc`): the two issuers, trygd's client at
   each, the audience of their access tokens, and the map from group object ids to roles,
   units and clearances. `trygd serve` reads it when TRYGD_OIDC_CONFIG names it.
@@ -120,10 +121,14 @@ def employees() -> list[dict[str, Any]]:
     return users
 
 
-def configs(port: int, trygd_url: str, secret: str | None = None) -> tuple[dict[str, Any], ...]:
+def configs(
+    port: int, trygd_url: str, secret: str | None = None, backchannel_url: str | None = None
+) -> tuple[dict[str, Any], ...]:
     """(the provider's configuration, trygd's) for a provider on 127.0.0.1:`port` and trygd
-    at `trygd_url`."""
+    at `trygd_url`; the provider posts its logout tokens to `backchannel_url` (default
+    `trygd_url`: where the provider itself reaches trygd, if not where the browser does)."""
     trygd_url = trygd_url.rstrip("/")
+    backchannel_url = backchannel_url.rstrip("/") if backchannel_url else None
     secret = secret or secrets.token_urlsafe(32)
     base = f"http://127.0.0.1:{port}"
     client = {
@@ -153,7 +158,18 @@ def configs(port: int, trygd_url: str, secret: str | None = None) -> tuple[dict[
                 "kind": spec["kind"],
                 "title": spec["title"],
                 "audience": AUDIENCE,
-                "clients": [{**client, "redirect_uris": [f"{trygd_url}/login/{name}/callback"]}],
+                "clients": [
+                    {
+                        **client,
+                        "redirect_uris": [f"{trygd_url}/login/{name}/callback"],
+                        # Back-Channel Logout 1.0: signing out at the provider ends the
+                        # session at trygd too; the logout token names the provider's `sid`.
+                        "backchannel_logout_uri": (
+                            f"{backchannel_url or trygd_url}/login/{name}/backchannel-logout"
+                        ),
+                        "backchannel_logout_session_required": True,
+                    }
+                ],
                 "users": spec["users"],
             }
             for name, spec in issuers.items()
@@ -177,12 +193,15 @@ def configs(port: int, trygd_url: str, secret: str | None = None) -> tuple[dict[
     return provider, trygd
 
 
-def write_configs(folder: Path, port: int, trygd_url: str) -> tuple[Path, Path]:
+def write_configs(
+    folder: Path, port: int, trygd_url: str, backchannel_url: str | None = None
+) -> tuple[Path, Path]:
     """Write `provider.json` and `trygd.json` to `folder` (readable by this user only: they
     hold the client secret)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = (folder / "provider.json", folder / "trygd.json")
-    for path, data in zip(paths, configs(port, trygd_url), strict=True):
+    made = configs(port, trygd_url, backchannel_url=backchannel_url)
+    for path, data in zip(paths, made, strict=True):
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         path.chmod(0o600)
     return paths
@@ -201,11 +220,18 @@ def available() -> bool:
 
 
 @contextmanager
-def running(folder: Path, port: int, trygd_url: str, timeout: float = 30.0) -> Iterator[Path]:
-    """The provider on 127.0.0.1:`port` for trygd at `trygd_url`, until the block ends;
-    yields the path of trygd's side of the configuration (for TRYGD_OIDC_CONFIG). Its output
-    goes to `folder`/provider.log."""
-    provider_config, trygd_config = write_configs(folder, port, trygd_url)
+def running(
+    folder: Path,
+    port: int,
+    trygd_url: str,
+    timeout: float = 30.0,
+    backchannel_url: str | None = None,
+) -> Iterator[Path]:
+    """The provider on 127.0.0.1:`port` for trygd at `trygd_url` (its logout tokens posted
+    to `backchannel_url`, default `trygd_url`), until the block ends; yields the path of
+    trygd's side of the configuration (for TRYGD_OIDC_CONFIG). Its output goes to
+    `folder`/provider.log."""
+    provider_config, trygd_config = write_configs(folder, port, trygd_url, backchannel_url)
     with (folder / "provider.log").open("w") as log:
         process = subprocess.Popen(
             [node(), str(SCRIPT), str(provider_config)],

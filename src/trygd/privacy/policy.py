@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from trygd.rules.benefits import PROFILES
+
 
 class Role(StrEnum):
     CITIZEN = "citizen"
@@ -44,6 +46,23 @@ def assurance_rank(value: object) -> int:
     """The rank of an assurance level (higher is stronger); -1 for none or an unknown one."""
     levels = [level.value for level in Assurance]
     return levels.index(value) if isinstance(value, str) and value in levels else -1
+
+
+def required_assurance(benefit: str) -> Assurance | None:
+    """The level of sign-in a citizen needs to see (or act on) a case of `benefit`, and its
+    payments, meldekort, letters and tilbakekreving: high for a benefit whose case rests on
+    health data (`BenefitProfile.health_data`, GDPR art. 9), else None (any level ID-porten
+    gives, substantial at least). The pages and the API both ask here."""
+    profile = PROFILES.get(benefit)
+    if profile is not None and profile.health_data:
+        return Assurance.HIGH
+    return None
+
+
+def assurance_suffices(acr: object, benefit: str) -> bool:
+    """Whether a citizen signed in at level `acr` may see a case of `benefit`."""
+    needed = required_assurance(benefit)
+    return needed is None or assurance_rank(acr) >= assurance_rank(needed.value)
 
 
 class Protection(StrEnum):

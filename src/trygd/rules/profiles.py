@@ -229,6 +229,7 @@ class BenefitProfile:
     payments: Payments | None = None
     regulation: Regulation | None = None
     health_data: bool = False
-    """The case rests on health data (a special category, GDPR art. 9): a citizen sees its
-    pages only after signing in at ID-porten's high level of assurance (`idporten-loa-high`);
-    other cases need substantial (docs/privacy.md, "Levels of sign-in")."""
+    """The case rests on health data (a special category, GDPR art. 9): a citizen sees it, on
+    the pages and through the API, only after signing in at ID-porten's high level of
+    assurance (`idporten-loa-high`; `trygd.privacy.policy.required_assurance`); other cases
+    need substantial (docs/privacy.md, "Levels of sign-in")."""

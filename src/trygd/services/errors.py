@@ -40,6 +40,23 @@ class NotAuthenticated(ServiceError):
     title = "Not authenticated"
 
 
+# RFC 9470 § 3: the error code of a bearer token whose sign-in is too weak for the request.
+INSUFFICIENT_USER_AUTHENTICATION = "insufficient_user_authentication"
+
+
+class StepUpNeeded(NotAuthenticated):
+    """The token is valid, but the person signed in at a lower level of assurance than the
+    data asked for needs (OAuth 2.0 Step Up Authentication Challenge, RFC 9470): the client
+    must have the person sign in again at `required_acr` and retry with the new token."""
+
+    def __init__(self, required_acr: str, acr: str | None) -> None:
+        super().__init__(
+            f"this data needs a sign-in at {required_acr}; the token's is at {acr or 'no level'}",
+            code=INSUFFICIENT_USER_AUTHENTICATION,
+            facts={"required_acr": required_acr},
+        )
+
+
 class Forbidden(ServiceError):
     status = 403
     title = "Forbidden"

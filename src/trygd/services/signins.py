@@ -17,8 +17,13 @@ Sign-in through an OpenID provider keeps two more things on the server (`Provide
 the sign-in on its way to the provider (`pending_sign_ins`: the `state` the answer must carry,
 the ID token's `nonce`, the PKCE `code_verifier`; taken once, within `PENDING_LIFETIME`), and,
 for each web session that began there, the provider's ID token (`provider_sessions`), which
-signing out sends back to the provider so that it ends its session too. Neither is ever in
-the browser.
+signing out sends back to the provider so that it ends its session too, with the provider's
+own session id (`sid`) and subject (`sub`) of that ID token. Neither is ever in the browser.
+
+Signing out at the provider reaches trygd the other way round (OpenID Connect Back-Channel
+Logout 1.0): the provider posts a logout token naming its `sid` and/or `sub`, and
+`ended_at_provider` deletes and returns every web session that began in that provider session
+(or, without a `sid`, every one of that subject), for the caller to revoke.
 """
 
 from __future__ import annotations
@@ -174,8 +179,12 @@ class ProviderSignIns:
         id_token: str,
         expires_at: dt.datetime,
         now: dt.datetime | None = None,
+        *,
+        provider_sid: str | None = None,
+        subject: str | None = None,
     ) -> None:
-        """Web session `session_id` began at `provider` with `id_token`."""
+        """Web session `session_id` began at `provider` with `id_token`, whose `sid` (the
+        provider's session) and `sub` are `provider_sid` and `subject`."""
         now = now or dt.datetime.now(dt.UTC)
         with self.engine.begin() as connection:
             connection.execute(delete(ProviderSession).where(ProviderSession.expires_at < now))
@@ -185,6 +194,8 @@ class ProviderSignIns:
                     provider=provider,
                     id_token=id_token,
                     expires_at=expires_at,
+                    provider_sid=provider_sid[:255] if provider_sid else None,
+                    subject=subject[:255] if subject else None,
                 )
             )
 
@@ -197,6 +208,24 @@ class ProviderSignIns:
                 .returning(ProviderSession.provider, ProviderSession.id_token)
             ).first()
         return (row.provider, row.id_token) if row is not None else None
+
+    def ended_at_provider(
+        self, provider: str, sid: str | None, sub: str | None
+    ) -> list[tuple[str, dt.datetime]]:
+        """Forget the web sessions that the provider's logout token (its `sid` and/or `sub`)
+        ends; each one's session id and the moment it would end anyway, to revoke it. None
+        when neither is given (a logout token must name one)."""
+        if sid is None and sub is None:
+            return []
+        query = delete(ProviderSession).where(ProviderSession.provider == provider)
+        if sid is not None:  # the provider's session; of that subject when both are named
+            query = query.where(ProviderSession.provider_sid == sid)
+        if sub is not None:
+            query = query.where(ProviderSession.subject == sub)
+        returning = query.returning(ProviderSession.session_id, ProviderSession.expires_at)
+        with self.engine.begin() as connection:
+            rows = connection.execute(returning).all()
+        return [(row.session_id, _aware(row.expires_at)) for row in rows]
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

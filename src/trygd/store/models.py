@@ -625,15 +625,23 @@ class PendingSignIn(Base):
 
 class ProviderSession(Base):
     """A web sign-in session that began at an identity provider: the ID token that asks the
-    provider to end its session too when the user signs out here (`id_token_hint`). Deleted
-    on sign-out; useless after `expires_at` (the session's absolute limit)."""
+    provider to end its session too when the user signs out here (`id_token_hint`), and the
+    provider's own session id (`sid`) and subject (`sub`) of the ID token, by which the
+    provider's back-channel logout names the sessions to end. Deleted on sign-out; useless
+    after `expires_at` (the session's absolute limit)."""
 
     __tablename__ = "provider_sessions"
+    __table_args__ = (
+        Index("ix_provider_sessions_provider_sid", "provider", "provider_sid"),
+        Index("ix_provider_sessions_provider_subject", "provider", "subject"),
+    )
 
     session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     provider: Mapped[str] = mapped_column(String(32))
     id_token: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    provider_sid: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(255))
 
 
 class MeldekortCard(Base):

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from trygd.privacy.policy import Assurance
+from trygd.privacy.policy import required_assurance
 from trygd.rules import formatting
 from trygd.rules.benefits import PROFILES
 from trygd.services.errors import Conflict
@@ -38,11 +38,11 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
 
 
 def check_assurance(request: Request, context: RequestContext, benefit: str) -> None:
-    """A page about a case of `benefit` that rests on health data needs a sign-in at the
-    high level (`BenefitProfile.health_data`); a session at a lower one must step up."""
-    profile = PROFILES.get(benefit)
-    if profile is not None and profile.health_data:
-        require_assurance(request, context, Assurance.HIGH.value)
+    """A page about a case of `benefit` needs the level `required_assurance` names (high for
+    one that rests on health data); a session at a lower one must step up."""
+    needed = required_assurance(benefit)
+    if needed is not None:
+        require_assurance(request, context, needed.value)
 
 
 def service(request: Request) -> CaseService:

@@ -18,6 +18,14 @@ mandatory, through Authlib's OAuth 2 client:
 
 Signing out (`POST /logout`, in `common`) ends the session here and sends the browser to the
 provider's `end_session_endpoint` with the ID token as `id_token_hint`.
+
+Signing out at the provider (or the provider ending its session) ends the sessions here too:
+`POST /login/<provider>/backchannel-logout` is trygd's `backchannel_logout_uri` (OpenID
+Connect Back-Channel Logout 1.0). The provider posts a logout token there; once it is verified
+(`Issuer.verify_logout_token`) every web session that began in the provider's session `sid`
+(or, without a `sid`, every one of its subject `sub`) is revoked, as signing out here would,
+and so is a bearer token of that `sid`. The answer is 200, or 400 for a token that does not
+verify (nothing is ended). A token sent again ends nothing more: it is harmless.
 """
 
 from __future__ import annotations
@@ -32,10 +40,11 @@ import httpx
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from trygd.api.identity import WEB_ABSOLUTE, InvalidToken
-from trygd.api.oidc import Issuer, OidcSettings, map_claims
+from trygd.api.oidc import Issuer, LogoutToken, OidcSettings, map_claims, session_id_of
 from trygd.privacy.policy import Assurance, assurance_rank, roles_from
 from trygd.services.errors import NotFound
 from trygd.services.signins import ProviderSignIns
@@ -188,7 +197,15 @@ def finish_sign_in(request: Request, provider: str) -> Response:
     response = RedirectResponse(target, status_code=303)
     session_id = start_session(request, response, mapped)
     now = dt.datetime.now(dt.UTC)
-    signins.started(session_id, provider, id_token, now + WEB_ABSOLUTE, now)
+    signins.started(
+        session_id,
+        provider,
+        id_token,
+        now + WEB_ABSOLUTE,
+        now,
+        provider_sid=claims["sid"] if isinstance(claims.get("sid"), str) else None,
+        subject=str(claims["sub"]),
+    )
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     locale = mapped.get("locale")
     if isinstance(locale, str):
@@ -232,3 +249,46 @@ def provider_logout_url(request: Request, session_id: str) -> str | None:
         }
     )
     return f"{endpoint}?{query}"
+
+
+@router.post("/login/{provider}/backchannel-logout")
+async def backchannel_logout(request: Request, provider: str) -> Response:
+    """The provider's logout token ends the sessions it names (Back-Channel Logout 1.0 § 2.8:
+    200 when done, 400 with an error when the token is refused)."""
+    issuer = issuer_named(request, provider)
+    if issuer is None:
+        raise NotFound("no such sign-in")
+    form = await request.form(max_files=0, max_fields=10)
+    token = form.get("logout_token")
+    if not isinstance(token, str) or not token:
+        return _logout_refused("the request has no logout_token")
+    try:
+        logout = await run_in_threadpool(issuer.verify_logout_token, token)
+    except InvalidToken as error:
+        return _logout_refused(str(error))
+    ended = await run_in_threadpool(_end_provider_sessions, request, provider, issuer, logout)
+    log.info("back-channel logout from %s ended %d session(s)", provider, ended)
+    return Response(status_code=200)  # not stored: the site's headers say no-store
+
+
+def _logout_refused(reason: str) -> Response:
+    log.warning("back-channel logout refused: %s", reason)
+    body = {"error": "invalid_request", "error_description": "the logout token is not valid"}
+    return JSONResponse(body, status_code=400)
+
+
+def _end_provider_sessions(
+    request: Request, provider: str, issuer: Issuer, logout: LogoutToken
+) -> int:
+    """Revoke every web session the logout token names, and a bearer token of its `sid`;
+    the number of web sessions ended."""
+    provider_signins: ProviderSignIns = request.app.state.provider_signins
+    signins = request.app.state.signins
+    sessions = provider_signins.ended_at_provider(provider, logout.sid, logout.sub)
+    for session_id, expires_at in sessions:
+        signins.revoke(session_id, expires_at)
+    if logout.sid is not None:
+        # The API's bearer tokens of the same provider session (`trygd.api.oidc`).
+        bearer = session_id_of(issuer.settings.issuer, {"sid": logout.sid})
+        signins.revoke(bearer, dt.datetime.now(dt.UTC) + WEB_ABSOLUTE)
+    return len(sessions)
