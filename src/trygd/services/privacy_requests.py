@@ -1,11 +1,11 @@
 """Requests under GDPR art. 15-22, and the one-month clock of art. 12(3).
 
 A person asks from their page: for a copy of data beyond the download (art. 15), to have
-something corrected (art. 16), to have data erased (art. 17), to restrict processing
-(art. 18), to object to processing based on a public interest (art. 21), or for a caseworker
-to look again at an automatic decision (art. 22(3)). Each request goes to a unit (the
-person's local office; the case's unit for a manual review), has a deadline one month from
-the day it was received (`trygd.domain.deadlines.gdpr_answer_deadline`), may be extended once by two months with a
+something corrected (art. 16), to have data erased (art. 17), to restrict processing (art. 18),
+to object to processing based on a public interest (art. 21), or for a caseworker to look again
+at an automatic decision (art. 22(3)). Each request goes to a unit (the person's local office;
+the case's unit for a manual review), has a deadline one month from the day it was received
+(`trygd.domain.deadlines.gdpr_answer_deadline`), may be extended once by two months with a
 reason sent to the person (`gdpr_extended_deadline`, the notice by letter), and is answered by
 letter. A job reminds the unit `privacy.gdpr_reminder_days` before the deadline; the unit's
 queue shows every open request with its deadline date.
