@@ -973,6 +973,7 @@ SELF_SERVICE = {
     ),
     "list_own_serviceklager": ("read_case", lambda c, h: c.get(f"{API}/serviceklager", headers=h)),
     "list_own_payments": ("read_case", lambda c, h: c.get(f"{API}/payments", headers=h)),
+    "own_erasure_overview": ("read_case", lambda c, h: c.get(f"{API}/me/erasure", headers=h)),
     # GDPR art. 15-22: the person's own requests (an access request restricts nothing).
     "submit_privacy_request": (
         "submit_privacy_request",

@@ -42,11 +42,12 @@ from sqlalchemy import select, update
 from trygd.api.identity import DemoTokens
 from trygd.api.oidc import Identities, load_settings
 from trygd.demo import oidc as local_provider
-from trygd.demo.seed import seed
+from trygd.demo.seed import meldekort_claim_date, seed
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
 from trygd.store.models import (
     Letter,
+    MeldekortCard,
     MeldekortPlan,
     PaymentLine,
     PendingSignIn,
@@ -431,6 +432,37 @@ def test_a_page_with_health_data_asks_a_substantial_sign_in_to_step_up(app):
     assert back.headers["location"] == page
     assert claims_of(client)["acr"] == HIGH
     assert client.get(page).status_code == 200
+
+
+def test_an_aap_meldekort_asks_a_substantial_sign_in_to_step_up_and_is_sent_at_high(app):
+    """Rune (demo) gets AAP and has a meldekort to send: the card tells of illness, so a
+    session at substantial is sent to sign in at high, and at high he can send it."""
+    with app.state.service.sessions() as session:
+        rune = session.scalars(select(Person).where(Person.name == "Rune Myhre")).one()
+        sak = session.scalars(select(Sak).where(Sak.person_id == rune.id)).one()
+    assert sak.benefit == "aap"
+    start = meldekort_claim_date(app.state.service.settings.clock().date())
+    card = f"/my/meldekort/{sak.id}/{start.isoformat()}"
+    client, _idp, _done = sign_in(app, "idporten", "Rune Myhre", SUBSTANTIAL)
+    step_up = client.get(card)
+    assert step_up.status_code == 303
+    assert "level=idporten-loa-high" in step_up.headers["location"]
+    # Nor can the answers be posted at substantial (a form token from another page).
+    token = form_token(client.get("/my/data").text)
+    posted = client.post(f"{card}/check", data={"csrf_token": token, "hours_0": "4"})
+    assert posted.status_code == 303 and "level=idporten-loa-high" in posted.headers["location"]
+    client, _idp, _done = sign_in(app, "idporten", "Rune Myhre", HIGH)
+    form = client.get(card)
+    assert form.status_code == 200 and 'name="hours_0"' in form.text
+    token = form_token(form.text)
+    answers = {"csrf_token": token, "hours_0": "4", "still_job_seeker": "yes"}
+    checked = client.post(f"{card}/check", data=answers)
+    assert checked.status_code == 200, checked.text[:3000]
+    sent = client.post(f"{card}/send", data={"csrf_token": token})
+    assert sent.status_code == 303 and sent.headers["location"].endswith("?sent=1")
+    with app.state.service.sessions() as session:
+        cards = session.scalars(select(MeldekortCard).where(MeldekortCard.sak_id == sak.id)).all()
+    assert [c.period_start for c in cards] == [start]
 
 
 def test_a_page_without_health_data_needs_no_step_up(app):

@@ -498,7 +498,8 @@ class ServiceklageAnswerBody(_Body):
 
 class PrivacyRequestBody(_Body):
     kind: str = Field(
-        description="access (art. 15), correction (art. 16), restriction (art. 18),"
+        description="access (art. 15), correction (art. 16), erasure (art. 17),"
+        " restriction (art. 18),"
         " objection (art. 21) or manual_review (art. 22: a caseworker looks at an automatic"
         " decision)"
     )
@@ -522,7 +523,14 @@ class PrivacyExtensionBody(_Body):
 
 
 class PrivacyAnswerBody(_Body):
-    outcome: str = Field(description="granted, partly or refused")
+    outcome: str | None = Field(
+        default=None, description="granted, partly or refused (every kind but erasure)"
+    )
+    erase: bool | None = Field(
+        default=None,
+        description="erasure only: true erases now what may be erased (the outcome follows"
+        " from what is erased and what must be kept), false erases nothing",
+    )
     answer: str = Field(description="The answer, sent to the person by letter")
 
 
@@ -661,12 +669,23 @@ def answer_serviceklage(
     "/privacy-requests",
     status_code=201,
     tags=["citizen"],
-    summary="Ask for access, correction, restriction, objection or manual review",
+    summary="Ask for access, correction, erasure, restriction, objection or manual review",
 )
 def submit_privacy_request(svc: Service, ctx: Context, body: PrivacyRequestBody) -> JSONResponse:
     """Received today; answered within one month (GDPR art. 12(3)): `deadline` is the date.
     One open request of each kind at a time (409 while one is open)."""
     return _json(svc.submit_privacy_request(ctx, _dump(body)), 201)
+
+
+@router.get(
+    "/me/erasure",
+    tags=["citizen"],
+    summary="What an erasure request would erase of my data, and what must be kept",
+)
+def my_erasure_overview(svc: Service, ctx: Context) -> Any:
+    """Per kind of record: erasable (deleted or anonymised) or kept, how many, and the legal
+    basis (GDPR art. 17(3)(b): most case data must be kept by law). Nothing is changed."""
+    return _json(svc.erasure_overview(ctx))
 
 
 @router.get("/privacy-requests", tags=["citizen"], summary="My requests about my data")

@@ -85,6 +85,14 @@ PERSONS = (
         "0301",
         tax_card={"kind": "percentage", "percentage": "30"},
     ),
+    # Rune gets AAP and must send meldekort: his card tells of illness (health data), so its
+    # pages ask for ID-porten's high level (issue 18).
+    DemoPerson(
+        "Rune Myhre",
+        dt.date(1983, 8, 9),
+        "0301",
+        tax_card={"kind": "percentage", "percentage": "30"},
+    ),
 )
 # Mona's klage was sent on to NAV Klageinstans this long ago, so the person's time to
 # comment on the statement is over and the klage is ready to decide.
@@ -291,6 +299,25 @@ def meldekort_claim_date(today: dt.date) -> dt.date:
     return period.start
 
 
+def _aap_meldekort_to_send(service: CaseService, person: Person, today: dt.date) -> None:
+    """Rune gets AAP from the start of the same meldeperiode as Nora's dagpenger (see
+    `meldekort_claim_date`), proposed by a caseworker at Nav Frogner and approved by a
+    second one, so he has one AAP meldekort to send."""
+    claim = meldekort_claim_date(today)
+    body = {"benefit": "aap", "claim_date": claim.isoformat(), "facts": _aap(60)}
+    case = service.submit_application(_citizen(person), body)[1]
+    for user, action in (("Z990101", "propose"), ("Z990102", "approve")):
+        current = service.get_behandling(_employee(user), case["behandling_id"])
+        extra = {"reason": "Arbeidsevnen er nedsatt med 60 prosent."} if action == "propose" else {}
+        service.behandling_action(
+            _employee(user),
+            action,
+            case["behandling_id"],
+            {"version": current.version, **extra},
+        )
+    service.run_due_jobs()
+
+
 def _meldekort_to_send(service: CaseService, person: Person, today: dt.date) -> None:
     """Nora gets dagpenger, granted automatically, from the start of the meldeperiode whose
     meldekort she can send now (see `meldekort_claim_date`)."""
@@ -474,6 +501,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
     )
     _klage_ready_to_decide(service, by_name["Mona"], today)
     _meldekort_to_send(service, by_name["Nora"], today)
+    _aap_meldekort_to_send(service, by_name["Rune"], today)
     service.submit_serviceklage(
         _citizen(by_name["Bjørn"]),
         {

@@ -32,11 +32,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from trygd.domain import erasure
 from trygd.domain.payment_summary import VedtakPayments
 from trygd.letters.data import (
     AdvanceNoticeLetterData,
     CaseworkerReason,
     Common,
+    ErasureLine,
     InformationRequestLetterData,
     KlageForwardedLetterData,
     KlageinstansDecisionLetterData,
@@ -49,7 +51,16 @@ from trygd.letters.data import (
     VedtakLetterData,
 )
 from trygd.letters.i18n import N_, Translator, translator
-from trygd.letters.model import Block, FactList, Items, Letter, LetterKind, Paragraph, Section
+from trygd.letters.model import (
+    Block,
+    FactList,
+    Items,
+    Letter,
+    LetterKind,
+    Paragraph,
+    Section,
+    Table,
+)
 from trygd.rules import formatting
 from trygd.rules.assessment import default_ruleset
 from trygd.rules.benefits import BENEFITS, PROFILES
@@ -1234,6 +1245,7 @@ def serviceklage_answer_letter(data: ServiceklageAnswerLetterData) -> Letter:
 _PRIVACY_KINDS = {
     "access": N_("your request for a copy of your data"),
     "correction": N_("your request to correct your data"),
+    "erasure": N_("your request to erase your data"),
     "restriction": N_("your request to restrict how we use your data"),
     "objection": N_("your objection to how we use your data"),
     "manual_review": N_("your request for a caseworker to look at an automatic decision"),
@@ -1243,6 +1255,87 @@ _PRIVACY_OUTCOMES = {
     "partly": N_("We have done part of what you asked."),
     "refused": N_("We cannot do what you asked."),
 }
+
+
+# The kinds of record an erasure request speaks of (`trygd.domain.erasure`), and why each is
+# erased or kept (by the name of its legal basis in rules/legal_bases.toml).
+_ERASURE_CATEGORIES = {
+    "unsent_applications": N_("Applications you started but did not send"),
+    "documents_of_unsent_applications": N_(
+        "Documents you uploaded to applications you did not send"
+    ),
+    "unsent_meldekort": N_("Meldekort you started but did not send"),
+    "rejected_applications": N_("The text and answers of applications rejected long ago"),
+    "documents_of_rejected_applications": N_("Documents sent with applications rejected long ago"),
+    "sent_drafts_of_rejected_applications": N_("Saved answers of applications rejected long ago"),
+    "applications": N_("Applications you sent, with their documents"),
+    "decisions": N_("Decisions"),
+    "letters": N_("Letters"),
+    "appeals": N_("Appeals"),
+    "meldekort": N_("Meldekort you sent"),
+    "payments": N_("Payments"),
+    "access_log_and_requests": N_("The log of who handled your data, and your requests about it"),
+}
+_ERASURE_REASONS = {
+    "erasure_not_needed": N_("Never sent: no law requires us to keep it."),
+    "erasure_past_retention": N_("Kept longer than the period we keep such data."),
+    "erasure_kept_archive": N_("Case documents: the Archives Act requires us to keep them."),
+    "erasure_kept_accounting": N_("Payments: the accounting rules require us to keep them."),
+    "erasure_kept_accountability": N_(
+        "We must be able to show who handled your data and how we answered you."
+    ),
+}
+_ERASURE_ACTIONS = {
+    "deleted": N_("Deleted"),
+    "anonymised": N_("Emptied of your answers"),
+    "kept": N_("Kept"),
+}
+
+
+def _erasure_sections(data: PrivacyAnswerLetterData, tr: Translator) -> list[Section]:
+    """What was erased and what is kept, with the reason and the legal basis of each."""
+    if data.kind != "erasure":
+        return []
+    _ = tr.gettext
+    header = (_("Data"), _("Number"), _("What we did"), _("Why"), _("Legal basis"))
+
+    def rows(lines: tuple[ErasureLine, ...]) -> tuple[tuple[str, ...], ...]:
+        return tuple(
+            (
+                _(_ERASURE_CATEGORIES[line.category]),
+                str(line.count),
+                _(_ERASURE_ACTIONS[line.action]),
+                _(_ERASURE_REASONS[_erasure_reason(line)]),
+                line.legal_basis,
+            )
+            for line in lines
+        )
+
+    erased: tuple[Block, ...] = (
+        (Table(_("What we erased"), header, rows(data.erased)),)
+        if data.erased
+        else (_p(_("We have not erased any of your data.")),)
+    )
+    return [
+        Section(_("What we erased"), erased),
+        Section(
+            _("What we keep, and why"),
+            (
+                _p(
+                    _(
+                        "The law requires us to keep most of the data in your cases, also"
+                        " after they are finished. We keep it only as long as the law says."
+                    )
+                ),
+                Table(_("What we keep"), header, rows(data.kept)),
+            ),
+        ),
+    ]
+
+
+def _erasure_reason(line: ErasureLine) -> str:
+    """The reason's name: the category's legal basis (trygd.domain.erasure)."""
+    return erasure.CATEGORIES[line.category].legal_basis
 
 
 def _complaint_section(tr: Translator) -> Section:
@@ -1279,6 +1372,7 @@ def privacy_answer_letter(data: PrivacyAnswerLetterData) -> Letter:
             ),
             legal_basis=data.legal_basis,
         ),
+        *_erasure_sections(data, tr),
         _complaint_section(tr),
         _questions_section(common, tr),
     ]

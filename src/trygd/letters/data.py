@@ -131,7 +131,21 @@ class ServiceklageAnswerLetterData:
     signatures: tuple[str, ...] = field(default=())
 
 
-PrivacyRequestKind = Literal["access", "correction", "restriction", "objection", "manual_review"]
+PrivacyRequestKind = Literal[
+    "access", "correction", "erasure", "restriction", "objection", "manual_review"
+]
+
+
+@dataclass(frozen=True)
+class ErasureLine:
+    """One kind of the person's records in the answer to an erasure request: what was done
+    to it (deleted, anonymised or kept), how many, and the legal basis
+    (`trygd.domain.erasure`)."""
+
+    category: str
+    action: Literal["deleted", "anonymised", "kept"]
+    count: int
+    legal_basis: str
 
 
 @dataclass(frozen=True)
@@ -145,6 +159,9 @@ class PrivacyAnswerLetterData:
     answer: str
     legal_basis: str
     signatures: tuple[str, ...] = field(default=())
+    # erasure only: what was erased and what kept, each with its legal basis
+    erased: tuple[ErasureLine, ...] = field(default=())
+    kept: tuple[ErasureLine, ...] = field(default=())
 
 
 @dataclass(frozen=True)

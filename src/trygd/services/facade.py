@@ -468,6 +468,10 @@ class CaseService:
     def submit_privacy_request(self, context: RequestContext, body: Any) -> dict[str, Any]:
         return self._run(context, lambda uow: privacy_requests.submit(uow, body))
 
+    def erasure_overview(self, context: RequestContext) -> dict[str, Any]:
+        """What an erasure request would erase of the caller's data, and what must be kept."""
+        return self._run(context, privacy_requests.erasure_overview_own)
+
     def list_privacy_requests(self, context: RequestContext) -> dict[str, Any]:
         return self._run(context, privacy_requests.list_own)
 

@@ -32,6 +32,7 @@ from trygd.letters.data import (
     AdvanceNoticeLetterData,
     CaseworkerReason,
     Common,
+    ErasureLine,
     FeilutbetaltPeriodLine,
     InformationRequestLetterData,
     KlageForwardedLetterData,
@@ -49,7 +50,7 @@ from trygd.letters.model import Letter as LetterContent
 from trygd.letters.render import render_html, render_pdf, template_version
 from trygd.privacy.policy import Action as Access
 from trygd.rules.assessment import default_ruleset
-from trygd.services import access, free_text, payment_views
+from trygd.services import access, free_text, payment_views, privacy_requests
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.records import enqueue, explained, get_or_404
 from trygd.services.unit_of_work import UnitOfWork
@@ -271,16 +272,6 @@ def serviceklage_answer_data(uow: UnitOfWork, complaint: Serviceklage, today: dt
     )
 
 
-# The legal basis printed on the answer to each kind of GDPR request.
-PRIVACY_LEGAL_BASES = {
-    "access": "personvernforordningen art. 15",
-    "correction": "personvernforordningen art. 16",
-    "restriction": "personvernforordningen art. 18",
-    "objection": "personvernforordningen art. 21",
-    "manual_review": "personvernforordningen art. 22 nr. 3",
-}
-
-
 def privacy_answer_data(
     uow: UnitOfWork, request: PrivacyRequest, today: dt.date
 ) -> PrivacyAnswerLetterData:
@@ -292,8 +283,16 @@ def privacy_answer_data(
         received_date=request.received_on,
         outcome=request.outcome,  # type: ignore[arg-type]
         answer=request.answer,
-        legal_basis=PRIVACY_LEGAL_BASES[request.kind],
+        legal_basis=privacy_requests.legal_basis(request.kind),
         signatures=_signatures(uow, request.answered_by),
+        erased=_erasure_lines((request.erasure or {}).get("erased", [])),
+        kept=_erasure_lines((request.erasure or {}).get("kept", [])),
+    )
+
+
+def _erasure_lines(entries: list[dict[str, Any]]) -> tuple[ErasureLine, ...]:
+    return tuple(
+        ErasureLine(e["category"], e["action"], int(e["count"]), e["legal_basis"]) for e in entries
     )
 
 

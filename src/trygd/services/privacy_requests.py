@@ -1,10 +1,10 @@
 """Requests under GDPR art. 15-22, and the one-month clock of art. 12(3).
 
 A person asks from their page: for a copy of data beyond the download (art. 15), to have
-something corrected (art. 16), to restrict processing (art. 18), to object to processing
-based on a public interest (art. 21), or for a caseworker to look again at an automatic
-decision (art. 22(3)). Each request goes to a unit (the person's local office; the case's
-unit for a manual review), has a deadline one month from the day it was received
+something corrected (art. 16), to have data erased (art. 17), to restrict processing (art. 18),
+to object to processing based on a public interest (art. 21), or for a caseworker to look again
+at an automatic decision (art. 22(3)). Each request goes to a unit (the person's local office;
+the case's unit for a manual review), has a deadline one month from the day it was received
 (`trygd.domain.deadlines.gdpr_answer_deadline`), may be extended once by two months with a
 reason sent to the person (`gdpr_extended_deadline`, the notice by letter), and is answered by
 letter. A job reminds the unit `privacy.gdpr_reminder_days` before the deadline; the unit's
@@ -16,6 +16,11 @@ point permits a caseworker only what serves the person's own claims and rights
 (`policy.DURING_RESTRICTION`), and says so in each audit record; the statistics (usual
 processing times) leave the person out; staff pages show the restriction. An objection that
 is granted keeps the person out of the statistics.
+
+Erasure (art. 17) is answered by a decision, not only a text: the caseworker either erases
+what may be erased (`trygd.services.erasure.carry_out`: the retention run's steps for the one
+person) or nothing; the request then stores what was erased and what kept, each with its legal
+basis, and the outcome follows from it. Before asking, the person can see the same overview.
 """
 
 from __future__ import annotations
@@ -28,11 +33,12 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from trygd.domain import deadlines
+from trygd.domain import erasure as erasure_rules
 from trygd.domain.units import local_office
 from trygd.privacy.policy import Action as Access
 from trygd.privacy.policy import Clearance
 from trygd.rules.assessment import default_ruleset
-from trygd.services import access, free_text, restriction
+from trygd.services import access, erasure, free_text, restriction
 from trygd.services.employees import employee_name
 from trygd.services.errors import Conflict, InvalidInput
 from trygd.services.intake import caller_person, protection_of
@@ -50,15 +56,13 @@ OBJECTION_PROCESSING = ("statistics", "development", "other")
 OUTCOMES = ("granted", "partly", "refused")
 MIN_TEXT = 10
 # Kinds whose text may be left empty: the access request's form only asks what more is wanted.
-TEXT_OPTIONAL = frozenset({"access"})
-LEGAL_BASES = {
-    "access": "personvernforordningen art. 15",
-    "correction": "personvernforordningen art. 16",
-    "restriction": "personvernforordningen art. 18",
-    "objection": "personvernforordningen art. 21",
-    "manual_review": "personvernforordningen art. 22 nr. 3",
-}
+TEXT_OPTIONAL = frozenset({"access", "erasure"})
 REMINDER_HOUR = 7  # the reminder is due at 07:00 Norwegian time
+
+
+def legal_basis(kind: str) -> str:
+    """The article a request of `kind` rests on, from `rules/legal_bases.toml`."""
+    return default_ruleset().parameters.legal_basis(f"privacy_{kind}").text
 
 
 def is_restricted(uow: UnitOfWork, person_id: uuid.UUID) -> bool:
@@ -89,7 +93,7 @@ def _row(r: PrivacyRequest) -> dict[str, Any]:
     return {
         "id": str(r.id),
         "kind": r.kind,
-        "legal_basis": LEGAL_BASES[r.kind],
+        "legal_basis": legal_basis(r.kind),
         "text": r.text,
         "processing": r.processing,
         "vedtak_id": str(r.vedtak_id) if r.vedtak_id else None,
@@ -105,6 +109,7 @@ def _row(r: PrivacyRequest) -> dict[str, Any]:
         "answer": r.answer,
         "answered_at": _iso(r.answered_at),
         "reminded_at": _iso(r.reminded_at),
+        "erasure": r.erasure,
     }
 
 
@@ -214,6 +219,19 @@ def submit(uow: UnitOfWork, body: Any) -> dict[str, Any]:
     return _row(request)
 
 
+def erasure_overview_own(uow: UnitOfWork) -> dict[str, Any]:
+    """What an erasure request would erase of the caller's data now, and what we must keep."""
+    person = caller_person(uow, Access.READ_CASE)
+    access.check(
+        uow,
+        Access.READ_CASE,
+        access.subject_for_person(uow, person),
+        object_type="privacy_requests",
+        object_id=person.id,
+    )
+    return erasure.overview(uow, person.id)
+
+
 def list_own(uow: UnitOfWork) -> dict[str, Any]:
     person = caller_person(uow, Access.READ_CASE)
     access.check(
@@ -267,6 +285,11 @@ def get(uow: UnitOfWork, request_id: uuid.UUID) -> dict[str, Any]:
         "extension_would_end": deadlines.gdpr_extended_deadline(
             request.received_on
         ).last_day.isoformat(),
+        "erasure_overview": (
+            erasure.overview(uow, person.id)
+            if request.kind == "erasure" and request.status == "open"
+            else None
+        ),
     }
 
 
@@ -311,16 +334,52 @@ def extend(uow: UnitOfWork, request_id: uuid.UUID, body: Any) -> dict[str, Any]:
 
 
 def answer(uow: UnitOfWork, request_id: uuid.UUID, body: Any) -> dict[str, Any]:
-    """Answer the request; the answer goes to the person by letter."""
-    request, _person = _checked(uow, request_id, Access.HANDLE_PRIVACY_REQUEST)
+    """Answer the request; the answer goes to the person by letter.
+
+    An erasure request is answered with `erase` (true: erase what may be erased now; false:
+    erase nothing) instead of an outcome: the outcome follows from what was erased and kept."""
+    request, person = _checked(uow, request_id, Access.HANDLE_PRIVACY_REQUEST)
     if not isinstance(body, dict):
         raise InvalidInput([("body", "must be a JSON object")])
+    unknown = set(body) - {"outcome", "answer", "erase"}
+    if unknown:
+        raise InvalidInput([(sorted(unknown)[0], "is not a field of an answer")])
     outcome = body.get("outcome")
-    if outcome not in OUTCOMES:
-        raise InvalidInput([("outcome", f"must be one of {', '.join(OUTCOMES)}")])
+    erase = body.get("erase")
+    if request.kind == "erasure":
+        if outcome is not None:
+            raise InvalidInput(
+                [("outcome", "follows from what is erased: give erase (true or false)")]
+            )
+        if not isinstance(erase, bool):
+            raise InvalidInput([("erase", "must be true (erase what may be erased) or false")])
+    else:
+        if erase is not None:
+            raise InvalidInput([("erase", "is only for an erasure request")])
+        if outcome not in OUTCOMES:
+            raise InvalidInput([("outcome", f"must be one of {', '.join(OUTCOMES)}")])
     text = free_text.checked(body.get("answer"), "answer", free_text.SERVICEKLAGE, minimum=MIN_TEXT)
     if request.status != "open":
         raise Conflict("the request has been answered already")
+    if request.kind == "erasure":
+        if erase:
+            # The erasure itself is audited as its own use of the person's data.
+            access.check(
+                uow,
+                Access.HANDLE_PRIVACY_REQUEST,
+                dataclasses.replace(
+                    access.subject_for_person(uow, person, units=frozenset({request.unit})),
+                    appeal_units=frozenset(),
+                ),
+                purpose="erasure (GDPR art. 17)",
+                object_type="privacy_request",
+                object_id=request.id,
+            )
+            record = erasure.carry_out(uow, person.id)
+        else:
+            record = erasure.nothing_erased(uow, person.id)
+        request.erasure = record
+        outcome = erasure_rules.outcome(*erasure.totals(record))
     request.status = "answered"
     request.outcome = outcome
     request.answer = text

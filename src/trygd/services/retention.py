@@ -13,6 +13,11 @@ kept too, but after `retention.rejected_application_years` its application is em
 (the answers and the text: the vedtak keeps the facts it decided on) and the documents the
 person uploaded are deleted.
 
+The same steps erase one person's records when a caseworker grants a request for erasure
+(GDPR art. 17, `erase_person`): limited to that person, and for what was never sent whatever
+its age (the person no longer wants it kept; no law requires it). That erasure is recorded as
+a run too, with counts only.
+
 Audit records are removed apart (`prune_audit`): only as whole segments from the start of the
 hash chain, only after the segment has been verified, and with an anchor kept (the position
 and hash of the last record removed) so that the chain that remains still verifies from it.
@@ -49,11 +54,27 @@ from trygd.store.models import (
     IdempotencyKey,
     MeldekortDraft,
     RetentionRun,
+    Sak,
     Soknad,
     Vedtak,
 )
 
 RUN_HOUR = 3  # the scheduled run: 03:00 UTC, when few use the service
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records a step reaches: everyone's (the retention run) or one person's (an
+    erasure under GDPR art. 17), and whether what was never sent goes whatever its age."""
+
+    person_id: uuid.UUID | None = None
+    any_age: bool = False
+
+    def of(self, column: Any) -> list[Any]:
+        return [] if self.person_id is None else [column == self.person_id]
+
+
+EVERYONE = Scope()
 
 
 @dataclass(frozen=True)
@@ -124,10 +145,15 @@ def _result(kind: str, action: str, count: int, rule: str, when: dt.datetime) ->
     return KindResult(kind, action, count, rule, period, basis, _before.isoformat())
 
 
-def _drafts(uow: UnitOfWork, dry_run: bool) -> list[KindResult]:
+def _drafts(uow: UnitOfWork, dry_run: bool, scope: Scope = EVERYONE) -> list[KindResult]:
     """Applications started and never sent, with their documents."""
     before, _period, _basis = cutoff("retention.draft_days", uow.now)
-    due = select(Draft.id).where(Draft.submitted_at.is_(None), Draft.updated_at <= before)
+    conditions = [
+        Draft.submitted_at.is_(None),
+        *([] if scope.any_age else [Draft.updated_at <= before]),
+        *scope.of(Draft.person_id),
+    ]
+    due = select(Draft.id).where(*conditions)
     documents = select(ApplicationDocument.id).where(ApplicationDocument.draft_id.in_(due))
     counts = (_count(uow, due), _count(uow, documents))
     if not dry_run and counts[0]:
@@ -136,7 +162,7 @@ def _drafts(uow: UnitOfWork, dry_run: bool) -> list[KindResult]:
             execution_options={"synchronize_session": False},
         )
         uow.session.execute(
-            delete(Draft).where(Draft.submitted_at.is_(None), Draft.updated_at <= before),
+            delete(Draft).where(*conditions),
             execution_options={"synchronize_session": False},
         )
     rule = "retention.draft_days"
@@ -146,14 +172,18 @@ def _drafts(uow: UnitOfWork, dry_run: bool) -> list[KindResult]:
     ]
 
 
-def _meldekort_drafts(uow: UnitOfWork, dry_run: bool) -> KindResult:
+def _meldekort_drafts(uow: UnitOfWork, dry_run: bool, scope: Scope = EVERYONE) -> KindResult:
     """Meldekort started and never sent: each has its own expiry, set when it was saved from
     `meldekort.draft_keep_days`."""
-    due = select(MeldekortDraft.id).where(MeldekortDraft.expires_at <= uow.now)
+    conditions = [
+        *([] if scope.any_age else [MeldekortDraft.expires_at <= uow.now]),
+        *scope.of(MeldekortDraft.person_id),
+    ]
+    due = select(MeldekortDraft.id).where(*conditions)
     count = _count(uow, due)
     if not dry_run and count:
         uow.session.execute(
-            delete(MeldekortDraft).where(MeldekortDraft.expires_at <= uow.now),
+            delete(MeldekortDraft).where(*conditions),
             execution_options={"synchronize_session": False},
         )
     _count_days, _unit, period, basis = _rule("meldekort.draft_keep_days", uow.now.date())
@@ -168,7 +198,7 @@ def _meldekort_drafts(uow: UnitOfWork, dry_run: bool) -> KindResult:
     )
 
 
-def _finally_rejected(before: dt.datetime) -> Any:
+def _finally_rejected(before: dt.datetime, scope: Scope = EVERYONE) -> Any:
     """The saker whose every vedtak rejected, the last one decided before `before`, with no
     behandling or klage open: nothing will be paid or decided on them any more."""
     open_states = tuple(sorted(state.value for state in OPEN_STATES))
@@ -184,13 +214,22 @@ def _finally_rejected(before: dt.datetime) -> Any:
             func.max(Vedtak.decided_at) <= before,
             func.sum(case((Vedtak.outcome != "rejected", 1), else_=0)) == 0,
         )
-        .where(~still_open)
+        .where(~still_open, *_of_person(Vedtak.sak_id, scope))
     )
 
 
-def _rejected_applications(uow: UnitOfWork, dry_run: bool) -> list[KindResult]:
+def _of_person(sak_id: Any, scope: Scope) -> list[Any]:
+    """The condition that a record's sak is the scope's person's (none for everyone)."""
+    if scope.person_id is None:
+        return []
+    return [sak_id.in_(select(Sak.id).where(Sak.person_id == scope.person_id))]
+
+
+def _rejected_applications(
+    uow: UnitOfWork, dry_run: bool, scope: Scope = EVERYONE
+) -> list[KindResult]:
     before, _period, _basis = cutoff("retention.rejected_application_years", uow.now)
-    saker = _finally_rejected(before)
+    saker = _finally_rejected(before, scope)
     soknader = select(Soknad.id).where(Soknad.sak_id.in_(saker), Soknad.anonymised_at.is_(None))
     documents = select(ApplicationDocument.id).where(ApplicationDocument.sak_id.in_(saker))
     sent_drafts = select(Draft.id).where(Draft.sak_id.in_(saker))
@@ -246,6 +285,21 @@ def apply_rules(uow: UnitOfWork, dry_run: bool) -> list[KindResult]:
         _meldekort_drafts(uow, dry_run),
         *_rejected_applications(uow, dry_run),
         _idempotency_keys(uow, dry_run),
+    ]
+
+
+def erase_person(uow: UnitOfWork, person_id: uuid.UUID, dry_run: bool) -> list[KindResult]:
+    """Erase (or, dry, count) what may be erased of one person's records, for a granted
+    request under GDPR art. 17: the applications and meldekort they started and never sent,
+    whatever their age, with the documents uploaded to them; and what has passed its retention
+    period (a rejected application's documents and text). The caller has checked its right to
+    handle the person's request; the run is recorded by the caller with `record`."""
+    scope = Scope(person_id=person_id, any_age=True)
+    aged = Scope(person_id=person_id)
+    return [
+        *_drafts(uow, dry_run, scope),
+        _meldekort_drafts(uow, dry_run, scope),
+        *_rejected_applications(uow, dry_run, aged),
     ]
 
 

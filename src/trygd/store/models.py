@@ -944,7 +944,14 @@ class PaymentSimulation(Base):
 
 
 # The kinds of request under GDPR art. 15-22 a person can make from their page.
-PRIVACY_REQUEST_KINDS = ("access", "correction", "restriction", "objection", "manual_review")
+PRIVACY_REQUEST_KINDS = (
+    "access",
+    "correction",
+    "erasure",
+    "restriction",
+    "objection",
+    "manual_review",
+)
 ONE_OPEN_PRIVACY_REQUEST = "status = 'open'"
 
 
@@ -989,6 +996,9 @@ class PrivacyRequest(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(64))
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # erasure (art. 17), once answered: what was erased and what kept, per kind of record the
+    # action, the count and the legal basis (`trygd.domain.erasure`); never ids or content.
+    erasure: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
 
     person: Mapped[Person] = parent("Person", "PrivacyRequest.person_id")
 

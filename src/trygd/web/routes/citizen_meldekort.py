@@ -158,6 +158,7 @@ def check_meldekort(request: Request, sak_id: str, period_start: str, form: Form
     _period(period_start)
     svc = service(request)
     card = svc.get_meldekort(context, sak_id, period_start)
+    check_assurance(request, context, card["benefit"])  # the answers tell of illness too
     answers = _answers_from_form(form)
     limits = _limits(period_start)
     errors = FormErrors()
@@ -191,6 +192,7 @@ def send_meldekort(request: Request, sak_id: str, period_start: str, form: Form)
     _period(period_start)
     svc = service(request)
     card = svc.get_meldekort(context, sak_id, period_start)
+    check_assurance(request, context, card["benefit"])
     answers = (card["draft"] or {}).get("answers")
     if not answers:
         return RedirectResponse(_url(sak_id, period_start), status_code=303)
@@ -226,6 +228,7 @@ def send_correction(request: Request, sak_id: str, period_start: str, form: Form
     _period(period_start)
     svc = service(request)
     card = svc.get_meldekort(context, sak_id, period_start)
+    check_assurance(request, context, card["benefit"])  # the answers tell of illness too
     answers = _answers_from_form(form)
     try:
         svc.correct_meldekort(context, sak_id, period_start, answers)

@@ -1,5 +1,6 @@
-"""Your rights under GDPR art. 15-22: ask for more of your data, a correction, a restriction,
-to object, or for a caseworker to look at an automatic decision; and see each request with its
+"""Your rights under GDPR art. 15-22: ask for more of your data, a correction, erasure (with
+what can be erased and what we must keep, and why, shown before you ask), a restriction, to
+object, or for a caseworker to look at an automatic decision; and see each request with its
 status and the date we must answer by (one month, GDPR art. 12(3); the date comes from the
 deadline module through the service, never from the page)."""
 
@@ -17,6 +18,7 @@ from trygd.services.privacy_requests import KINDS, MIN_TEXT, OBJECTION_PROCESSIN
 from trygd.web.forms import FormErrors, problem_text, text
 from trygd.web.i18n import N_
 from trygd.web.routes.citizen_common import page, service, t
+from trygd.web.routes.staff_privacy import ERASURE_CATEGORIES
 from trygd.web.session import checked_form, require_context
 
 router = APIRouter(include_in_schema=False)
@@ -25,6 +27,7 @@ Form = Annotated[FormData, Depends(checked_form)]
 TITLES = {
     "access": N_("Ask for a copy of more of your data"),
     "correction": N_("Ask us to correct your data"),
+    "erasure": N_("Ask us to erase your data"),
     "restriction": N_("Ask us to restrict how we use your data"),
     "objection": N_("Object to how we use your data"),
     "manual_review": N_("Ask a caseworker to look at an automatic decision"),
@@ -32,6 +35,7 @@ TITLES = {
 KIND_NAMES = {
     "access": N_("Copy of your data"),
     "correction": N_("Correction"),
+    "erasure": N_("Erasure"),
     "restriction": N_("Restriction"),
     "objection": N_("Objection"),
     "manual_review": N_("Manual review of an automatic decision"),
@@ -64,6 +68,7 @@ def my_requests(request: Request, sent: str = "") -> Response:
         received=received,
         kind_names=KIND_NAMES,
         kinds=KINDS,
+        categories=ERASURE_CATEGORIES,
         titles=TITLES,
     )
 
@@ -84,6 +89,12 @@ def _form_page(
         processing=OBJECTION_PROCESSING,
         vedtak=_automatic_vedtak(request) if kind == "manual_review" else [],
         text_optional=kind in TEXT_OPTIONAL,
+        erasure=(
+            service(request).erasure_overview(require_context(request))
+            if kind == "erasure"
+            else None
+        ),
+        categories=ERASURE_CATEGORIES,
     )
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from trygd.services.errors import Conflict, InvalidInput
-from trygd.services.privacy_requests import LEGAL_BASES, MIN_TEXT, OUTCOMES
+from trygd.services.privacy_requests import MIN_TEXT, OUTCOMES, legal_basis
 from trygd.web.forms import FormErrors, from_service_error, text
 from trygd.web.i18n import N_, translator
 from trygd.web.routes.staff_common import LABELS, PAGE_SIZE, Form, page_number, pagination, service
@@ -25,6 +25,7 @@ MAX_ANSWER = 20_000
 KINDS = {
     "access": N_("Access to data"),
     "correction": N_("Correction"),
+    "erasure": N_("Erasure"),
     "restriction": N_("Restriction"),
     "objection": N_("Objection"),
     "manual_review": N_("Manual review of an automatic decision"),
@@ -33,6 +34,22 @@ PROCESSING = {
     "statistics": N_("Statistics and analysis"),
     "development": N_("Developing services and systems"),
     "other": N_("Something else (see the text)"),
+}
+# The kinds of record an erasure speaks of (trygd.domain.erasure), as the pages name them.
+ERASURE_CATEGORIES = {
+    "unsent_applications": N_("Applications started but not sent"),
+    "documents_of_unsent_applications": N_("Documents uploaded to applications not sent"),
+    "unsent_meldekort": N_("Meldekort started but not sent"),
+    "rejected_applications": N_("Text and answers of applications rejected long ago"),
+    "documents_of_rejected_applications": N_("Documents of applications rejected long ago"),
+    "sent_drafts_of_rejected_applications": N_("Saved answers of applications rejected long ago"),
+    "applications": N_("Applications sent, with their documents"),
+    "decisions": N_("Decisions"),
+    "letters": N_("Letters"),
+    "appeals": N_("Appeals"),
+    "meldekort": N_("Meldekort sent"),
+    "payments": N_("Payments"),
+    "access_log_and_requests": N_("The log of who handled the data, and requests about it"),
 }
 OUTCOME_WORDS = {
     "granted": N_("Granted"),
@@ -83,7 +100,8 @@ def _render(
         processing=PROCESSING,
         outcomes=OUTCOME_WORDS,
         outcome_values=OUTCOMES,
-        restriction_basis=LEGAL_BASES["restriction"],
+        restriction_basis=legal_basis("restriction"),
+        categories=ERASURE_CATEGORIES,
         labels=LABELS,
         section="privacy",
     )
@@ -126,8 +144,13 @@ def answer(request: Request, privacy_request_id: str, form: Form) -> Response:
     ctx = require_context(request)
     t = translator(request_language(request))
     values = {"answer": text(form, "answer"), "outcome": text(form, "outcome")}
+    erasing = text(form, "kind") == "erasure"
+    if erasing:
+        values = {"answer": values["answer"], "erase": text(form, "erase")}
     errors = FormErrors()
-    if values["outcome"] not in OUTCOMES:
+    if erasing and values["erase"] not in ("yes", "no"):
+        errors.add("erase", t.gettext("Choose whether to erase what may be erased."))
+    if not erasing and values["outcome"] not in OUTCOMES:
         errors.add("outcome", t.gettext("Choose the outcome."))
     if not MIN_TEXT <= len(values["answer"]) <= MAX_ANSWER:
         errors.add(
@@ -140,12 +163,15 @@ def answer(request: Request, privacy_request_id: str, form: Form) -> Response:
         )
     if errors:
         return _render(request, privacy_request_id, errors, values)
+    body: dict[str, object] = dict(values)
+    if erasing:
+        body = {"answer": values["answer"], "erase": values["erase"] == "yes"}
     try:
-        service(request).answer_privacy_request(ctx, privacy_request_id, values)
+        service(request).answer_privacy_request(ctx, privacy_request_id, body)
     except InvalidInput as error:
         mapped = from_service_error(
             error,
-            {"answer": "answer", "outcome": "outcome"},
+            {"answer": "answer", "outcome": "outcome", "erase": "erase"},
             "answer",
             t.gettext("The answer could not be sent"),
             t,
