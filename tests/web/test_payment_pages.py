@@ -272,6 +272,9 @@ def test_the_tilbakekreving_page_shows_what_is_left_after_the_set_offs(demo):
     assert f"Nedbetalt ved motregning {_kr(paid)}" in words
     assert f"Igjen å betale {_kr(claim - paid)}" in words
     assert "Ta oppgaven" not in words  # the claim's amount is not labelled as the task button
+    # each set-off names the payment it was taken from (the last payment day's, November's)
+    assert "Tillegg, 1. november 2026 til 30. november 2026" in words
+    assert "Ytelse, 1. november 2026 til 30. november 2026" in words
     for line, _amount, _case in setoffs:
         assert f'href="/staff/payments/{line.id}"' in staff.text
 
