@@ -29,6 +29,8 @@ from typing import Any
 import httpx
 
 from trygd.demo import oidc as local_provider
+from trygd.demo.seed import PERSONS
+from trygd.domain.identity import synthetic_identity_number
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("nb", "nn", "en")
@@ -36,7 +38,8 @@ LANGUAGES = ("nb", "nn", "en")
 TILBAKEKREVING_CASEWORKER = "Ingrid Saksbehandler"  # the uføretrygd unit (4405)
 CASE_LINK = r"/staff/behandlinger/[0-9a-f-]{36}"
 # (file name, demo user's label on the sign-in page or "" for signed out, path or
-#  (page to start from, patterns of the links to follow from it, one after another))
+#  (page to start from, patterns of the links to follow from it, one after another)); a start
+#  "search:NAME" is the caseworker's person search for that demo person.
 PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     ("front", "", "/"),
     ("sign-in", "", "/login"),
@@ -65,6 +68,20 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     ("citizen-payments", "Oda Fjeld", "/my/payments"),
     ("citizen-payment", "Oda Fjeld", ("/my/payments", r"/my/payments/[0-9a-f-]{36}")),
     ("citizen-letter-payment", "Oda Fjeld", ("/my", r"/my/letters/[0-9a-f-]{36}")),
+    # Siri's latest payments were partly set off against her tilbakekreving claim.
+    ("citizen-payments-setoff", "Siri Dale", "/my/payments"),
+    (
+        "citizen-payment-setoff",
+        "Siri Dale",
+        (
+            "/my/cases",
+            r"/my/cases/[0-9a-f-]{36}",
+            r"/my/tilbakekreving/[0-9a-f-]{36}",
+            r"/my/payments/[0-9a-f-]{36}",
+        ),
+    ),
+    # Ulf's uføretrygd was granted under the G before and regulated by the seed.
+    ("citizen-case-regulated", "Ulf Holt", ("/my/cases", r"/my/cases/[0-9a-f-]{36}")),
     (
         "citizen-tilbakekreving-varsel",
         "Pål Rud",
@@ -103,6 +120,26 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
         "caseworker-tilbakekreving",
         TILBAKEKREVING_CASEWORKER,
         ("/staff/tasks", r"/staff/tilbakekreving/[0-9a-f-]{36}"),
+    ),
+    (
+        "caseworker-person-payments-setoff",
+        TILBAKEKREVING_CASEWORKER,
+        ("search:Siri Dale", r"/staff/persons/[0-9a-f-]{36}/payments"),
+    ),
+    (
+        "caseworker-tilbakekreving-setoff",
+        TILBAKEKREVING_CASEWORKER,
+        ("search:Siri Dale", r"/staff/saker/[0-9a-f-]{36}", r"/staff/tilbakekreving/[0-9a-f-]{36}"),
+    ),
+    (
+        "caseworker-payment-setoff",
+        TILBAKEKREVING_CASEWORKER,
+        (
+            "search:Siri Dale",
+            r"/staff/saker/[0-9a-f-]{36}",
+            r"/staff/tilbakekreving/[0-9a-f-]{36}",
+            r"/staff/payments/[0-9a-f-]{36}",
+        ),
     ),
     ("approver-tasks", "Ola Beslutter", "/staff/tasks"),
     ("klageinstans", "Lise Klageinstans", "/klageinstans"),
@@ -157,14 +194,31 @@ def _sign_in(page: Any, label: str) -> None:
     page.wait_for_load_state()
 
 
+def _search(page: Any, name: str) -> None:
+    """Find a demo person by identity number on the staff search page (a POST: its answer is
+    the page the next link is taken from)."""
+    index = next(i for i, p in enumerate(PERSONS) if p.name == name)
+    page.goto("/staff/search")
+    number = synthetic_identity_number(PERSONS[index].birth_date, index)
+    page.locator("#identity_number").fill(number)
+    page.locator("#purpose").fill("Skjermbilde av demoen")
+    page.locator("form[action='/staff/search'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def _target(page: Any, where: str | tuple[str, ...]) -> str | None:
     """The page to take: a path, or a start page and the links to follow from it in turn."""
     if isinstance(where, str):
         return where
     start, *patterns = where
     found: str | None = start
+    searched = start.startswith("search:")
+    if searched:
+        _search(page, start.removeprefix("search:"))
     for pattern in patterns:
-        page.goto(found)
+        if not searched:
+            page.goto(found)
+        searched = False
         found = next(
             (
                 href

@@ -21,7 +21,7 @@ VEDTAK_KEYS = [
     "replaces_vedtak_id", "ruleset_version", "implemented_at", "facts", "advance_notice",
     "stops", "replaced_by", "sak_id", "benefit", "automatic_notice", "automation_legal_basis",
     "proposed_by", "proposed_by_name", "approved_by", "approved_by_name", "criteria",
-    "calculations", "amounts", "headline_amount", "parameters", "summary",
+    "calculations", "amounts", "headline_amount", "parameters", "summary", "behandling_kind",
 ]  # fmt: skip
 
 

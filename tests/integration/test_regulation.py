@@ -388,3 +388,33 @@ def test_the_regulated_vedtak_reads_as_any_vedtak(service, make_person):
     assert used["common.grunnbelop"] == 136549.0
     [check] = service.verify_vedtak([str(regulated.id)])
     assert check.result == "same", check.details
+
+
+def test_a_regulering_does_not_move_the_end_of_the_aap_period(service, make_person):
+    """The AAP period of § 11-12 counts from the day the grant took effect, not from the
+    regulering vedtak in force: regulated on 1 May 2025, a grant from 1 March 2023 still
+    ends on 28 February 2026, so the 2026 regulering finds it ended."""
+    person = make_person(name="Per Aap")
+    sak = _grant(
+        service,
+        person,
+        "aap-after-sykepenger",
+        claim=dt.date(2023, 3, 1),
+        capacity_reduced_date="2022-02-14",
+        income_history=[
+            {"year": y, "amount": 480000 + (y - 2019) * 25000} for y in (2019, 2020, 2021)
+        ],
+    )
+    service.regulate(dt.date(2025, 5, 1))
+    assert _outcomes(service)[sak] == "regulated"
+    with service.sessions() as session:
+        in_force = session.scalars(
+            select(Vedtak).where(Vedtak.sak_id == sak, Vedtak.replaces_vedtak_id.is_not(None))
+        ).one()
+        assert in_force.effective_from == dt.date(2025, 5, 1)
+    service.regulate(G_FROM)
+    with service.sessions() as session:
+        row = session.scalars(
+            select(Regulation).where(Regulation.sak_id == sak, Regulation.g_from == G_FROM)
+        ).one()
+    assert (row.outcome, row.reason) == ("not_running", "the grant ended on 2026-02-28")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,10 +19,17 @@ from trygd.api.demo import demo_claims
 from trygd.api.identity import DemoTokens
 from trygd.demo.payments import payment_days
 from trygd.demo.seed import seed
+from trygd.rules.formatting import kroner_from_ore
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
-from trygd.store.models import AuditRecord, PaymentLine, Person
+from trygd.store.models import (
+    AuditRecord,
+    PaymentLine,
+    Person,
+    Tilbakekreving,
+    TilbakekrevingSetoff,
+)
 from trygd.web.app import create_site
 from trygd.web.session import SESSION_COOKIE
 
@@ -183,3 +191,122 @@ def test_the_vedtak_letter_has_the_payment_section(demo):
     assert "Utbetaling" in text
     assert "21 507 kr i måneden" in text and "Barnetillegg" in text
     assert "ftrl. § 22-12" in text
+
+
+# -- set-off (motregning) of a tilbakekreving claim ------------------------------------------
+
+
+def _kr(ore: int, language: str = "nb") -> str:
+    return " ".join(kroner_from_ore(ore, language).split())
+
+
+def _siri_setoffs(service: CaseService) -> tuple[Person, list[tuple[PaymentLine, int, str]]]:
+    """Siri's paid lines with a set-off: (line, øre set off, the tilbakekreving's id)."""
+    with service.sessions() as session:
+        siri = session.scalars(select(Person).where(Person.name == "Siri Dale")).one()
+        rows = session.execute(
+            select(
+                PaymentLine, TilbakekrevingSetoff.amount_ore, TilbakekrevingSetoff.tilbakekreving_id
+            )
+            .join(TilbakekrevingSetoff, TilbakekrevingSetoff.line_id == PaymentLine.id)
+            .where(PaymentLine.person_id == siri.id)
+        ).all()
+        return siri, [(line, amount, str(case_id)) for line, amount, case_id in rows]
+
+
+def test_the_demo_has_a_payment_with_a_set_off(demo):
+    _client, service = demo
+    _siri, setoffs = _siri_setoffs(service)
+    assert setoffs  # the latest run set part of Siri's payments off against her claim
+    for line, amount, _case in setoffs:
+        assert amount > 0
+        assert line.gross_ore == line.tax_ore + amount + line.net_ore
+
+
+def test_the_person_sees_each_set_off_with_the_claim_it_paid_down(demo):
+    client, service = demo
+    _siri, setoffs = _siri_setoffs(service)
+    me = _as(client, service, "Siri Dale")
+    listing = me.get("/my/payments", params={"lang": "nb"})
+    assert listing.status_code == 200
+    text = _text(listing.text)
+    assert "Trukket" in text
+    total = sum(amount for _line, amount, _case in setoffs)
+    assert f"Trukket for penger du har fått for mye, i alt {_kr(total)}" in text
+    for line, amount, case_id in setoffs:
+        assert f'href="/my/tilbakekreving/{case_id}"' in listing.text
+        # gross, tax, set-off and net side by side in the row of the payment
+        assert f"{_kr(line.gross_ore)} {_kr(line.tax_ore)} {_kr(amount)}" in text
+        detail = me.get(f"/my/payments/{line.id}", params={"lang": "en"})
+        assert detail.status_code == 200
+        words = _text(detail.text)
+        assert f"Before tax {_kr(line.gross_ore, 'en')}" in words
+        assert f"Tax withheld {_kr(line.tax_ore, 'en')}" in words
+        assert f"Deducted for money you were paid too much {_kr(amount, 'en')}" in words
+        assert f"Paid out {_kr(line.net_ore, 'en')}" in words
+        assert f'href="/my/tilbakekreving/{case_id}"' in detail.text
+    # Oda has no claim: no column for it
+    assert "Trukket" not in _text(_as(client, service, "Oda Fjeld").get("/my/payments").text)
+
+
+def test_the_tilbakekreving_page_shows_what_is_left_after_the_set_offs(demo):
+    client, service = demo
+    _siri, setoffs = _siri_setoffs(service)
+    case_id = setoffs[0][2]
+    with service.sessions() as session:
+        claim = session.get(Tilbakekreving, uuid.UUID(case_id)).claim_ore
+    paid = sum(amount for _line, amount, c in setoffs if c == case_id)
+    assert 0 < paid < claim
+    page = _as(client, service, "Siri Dale").get(
+        f"/my/tilbakekreving/{case_id}", params={"lang": "nn"}
+    )
+    text = _text(page.text)
+    assert f"Trekt i utbetalingane dine så langt {_kr(paid, 'nn')}" in text
+    assert f"Att å betale {_kr(claim - paid, 'nn')}" in text
+    for line, _amount, _case in setoffs:
+        assert f'href="/my/payments/{line.id}"' in page.text
+    staff = _as(client, service, "Z990201").get(
+        f"/staff/tilbakekreving/{case_id}", params={"lang": "nb"}
+    )
+    words = _text(staff.text)
+    assert f"Nedbetalt ved motregning {_kr(paid)}" in words
+    assert f"Igjen å betale {_kr(claim - paid)}" in words
+    assert "Ta oppgaven" not in words  # the claim's amount is not labelled as the task button
+    # each set-off names the payment it was taken from (the last payment day's, November's)
+    assert "Tillegg, 1. november 2026 til 30. november 2026" in words
+    assert "Ytelse, 1. november 2026 til 30. november 2026" in words
+    for line, _amount, _case in setoffs:
+        assert f'href="/staff/payments/{line.id}"' in staff.text
+
+
+def test_the_caseworker_sees_the_set_off_in_the_payments(demo):
+    client, service = demo
+    siri, setoffs = _siri_setoffs(service)
+    ingrid = _as(client, service, "Z990201")
+    listing = ingrid.get(f"/staff/persons/{siri.id}/payments", params={"lang": "nb"})
+    assert listing.status_code == 200
+    text = _text(listing.text)
+    total = sum(amount for _line, amount, _case in setoffs)
+    assert f"Motregnet, i alt {_kr(total)}" in text
+    for line, amount, case_id in setoffs:
+        assert (
+            f"{_kr(line.gross_ore)} {_kr(line.tax_ore)} {_kr(amount)} Tilbakekreving "
+            f"{_kr(line.net_ore)}" in text
+        )
+        assert f'href="/staff/tilbakekreving/{case_id}"' in listing.text
+        detail = _text(ingrid.get(f"/staff/payments/{line.id}", params={"lang": "en"}).text)
+        assert f"Set off against a tilbakekreving {_kr(amount, 'en')}" in detail
+        assert f"Net {_kr(line.net_ore, 'en')}" in detail
+    token = client.app.state.identity.issue(demo_claims(service, "Z990201"))  # type: ignore[attr-defined]
+    api = client.get(
+        f"/api/v1/persons/{siri.id}/payments", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert api.status_code == 200
+    body = api.json()
+    assert body["paid_setoff_ore"] == total
+    paid = {p["id"]: p for p in body["past"]}
+    for line, amount, case_id in setoffs:
+        assert paid[str(line.id)]["setoff_ore"] == amount
+        assert paid[str(line.id)]["setoffs"] == [
+            {"tilbakekreving_id": case_id, "amount_ore": amount}
+        ]

@@ -3,6 +3,11 @@
 The cases are made through the same services as real ones (applications, casework, jobs),
 so their events, tasks and audit trail are what the system itself writes. Running it twice
 changes nothing: it stops if the first demo person exists.
+
+Last, the real G-regulering (`CaseService.regulate`) runs for the G in force on `today`, so
+the demo's running grants are left as a running system would have them: Ulf's uføretrygd,
+granted under the G before, gets its automatic regulering vedtak with the new amount; the
+grants made under today's G come out unchanged.
 """
 
 from __future__ import annotations
@@ -93,7 +98,10 @@ PERSONS = (
         "0301",
         tax_card={"kind": "percentage", "percentage": "30"},
     ),
+    # Uføretrygd granted under the G before today's, regulated at the end of the seed.
+    DemoPerson("Ulf Holt", dt.date(1964, 10, 3), "0301"),
 )
+G = "common.grunnbelop"
 # Mona's klage was sent on to NAV Klageinstans this long ago, so the person's time to
 # comment on the statement is over and the klage is ready to decide.
 KLAGE_HISTORY_DAYS = 60
@@ -288,6 +296,34 @@ def _privacy_requests(service: CaseService, by_name: dict[str, Person]) -> None:
     )
 
 
+def g_in_force_from(today: dt.date) -> dt.date:
+    """The day the G in force on `today` took effect (normally 1 May, ftrl. § 1-4)."""
+    return default_ruleset().parameters[G].value_at(today).start
+
+
+def _granted_under_the_g_before(service: CaseService, person: Person, today: dt.date) -> None:
+    """Ulf applied for uføretrygd two months before the G in force today took effect and was
+    granted it a month before (proposed and approved by two caseworkers), so his vedtak used
+    the G before; the regulering at the end of the seed raises it. Made on a clock set back,
+    after the payment histories, so their runs do not pay him."""
+    g_from = g_in_force_from(today)
+    claim = g_from - dt.timedelta(days=60)
+    clock = FixedClock(dt.datetime.combine(claim, dt.time(10), tzinfo=dt.UTC))
+    past = CaseService(service.engine, dataclasses.replace(service.settings, clock=clock))
+    body = {"benefit": "uforetrygd", "claim_date": claim.isoformat(), "facts": _uforetrygd(60)}
+    case = past.submit_application(_citizen(person), body)[1]
+    clock.now = dt.datetime.combine(g_from - dt.timedelta(days=30), dt.time(10), tzinfo=dt.UTC)
+    for user, action, more in (
+        ("Z990201", "propose", {"reason": "Inntektsevnen er varig nedsatt med 60 prosent."}),
+        ("Z990202", "approve", {}),
+    ):
+        current = past.get_behandling(_employee(user), case["behandling_id"])
+        past.behandling_action(
+            _employee(user), action, case["behandling_id"], {"version": current.version, **more}
+        )
+    past.run_due_jobs()
+
+
 def meldekort_claim_date(today: dt.date) -> dt.date:
     """The first day of the latest meldeperiode whose card can be sent today: Nora's
     dagpenger run from then, so she has one open meldekort (in time, unless today falls on
@@ -419,6 +455,7 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
         caseworker="Z990201",
         approver="Z990202",
     )
+    _granted_under_the_g_before(service, by_name["Ulf"], today)
     claim = today - dt.timedelta(days=10)
 
     def apply(first_name: str, benefit: str, facts: dict[str, Any]) -> dict[str, Any]:
@@ -514,4 +551,6 @@ def seed(service: CaseService, today: dt.date | None = None) -> bool:
     # Caseworkers look at cases, so the persons' access logs have entries.
     service.get_sak(_employee("Z990102"), eli["sak_id"])
     service.get_sak(_employee("Z990201"), gro["sak_id"])
+    # The G-regulering for the G in force today, as the yearly run does it.
+    service.regulate(g_in_force_from(today))
     return True

@@ -22,7 +22,11 @@ What a line is, in words the pages translate:
 - `rule`: the schedule of the benefit's home (`BenefitProfile.payments`), the amount per day
   or month from the record, the weekdays paid, the meldekort of the period, and the legal
   basis from `rules/legal_bases.toml`;
-- `tax`: how the tax was withheld, from the line's stored tax basis.
+- `tax`: how the tax was withheld, from the line's stored tax basis;
+- `setoffs`: what of the payment (after tax) was kept to pay down a decided tilbakekreving
+  claim (motregning, `tilbakekreving_setoffs`, written by the run through
+  `trygd.services.recovery`), each with the claim it went to; `setoff_ore` is their sum, and
+  `net_ore` (what went to the bank) is the gross less the tax and the set-off.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ from trygd.store.models import (
     PaymentOrder,
     Person,
     Sak,
+    TilbakekrevingSetoff,
     Vedtak,
 )
 from trygd.store.models import PaymentLine as LineRow
@@ -113,6 +118,14 @@ class BankAnswer:
 
 
 @dataclass(frozen=True)
+class SetOff:
+    """Part of a payment kept to pay down a tilbakekreving claim (the claim's id)."""
+
+    tilbakekreving_id: str
+    amount_ore: int
+
+
+@dataclass(frozen=True)
 class PaymentView:
     """One payment (or recovery) line as a person or a caseworker reads it."""
 
@@ -129,13 +142,15 @@ class PaymentView:
     paid_on: str | None  # the day the bank was asked to pay (the order's date)
     gross_ore: int
     tax_ore: int | None
-    net_ore: int | None
+    net_ore: int | None  # paid out: the gross less the tax and the set-off
     status: str
     held_reason: str | None
     payee: str  # person | employer
     rule: PaymentRule
     tax: TaxWithheld | None
     bank: BankAnswer | None
+    setoff_ore: int = 0
+    setoffs: tuple[SetOff, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = dataclasses.asdict(self)
@@ -157,6 +172,9 @@ class PaymentList:
     paid_gross_ore: int
     paid_tax_ore: int
     paid_net_ore: int
+    paid_setoff_ore: int
+    """Kept of the payments to pay down tilbakekreving claims, in all (gross = tax + set-off +
+    net)."""
     last_sent: PaymentView | None
     """The newest payment sent to the bank and not rejected (for a short summary)."""
 
@@ -333,6 +351,7 @@ def _views(
 ) -> list[PaymentView]:
     """The lines as views; `context` holds the other lines of their periods (for `change`)."""
     vedtak = _vedtak_of(uow, lines)
+    setoffs = _setoffs(uow, lines)
     orders = _orders(uow, lines)
     answers = _bank_answers(uow, lines)
     changes = _changes([*lines, *context])
@@ -358,9 +377,31 @@ def _views(
             rule=_rule(line, vedtak.get(line.vedtak_id) if line.vedtak_id else None),
             tax=_tax(line),
             bank=answers.get(line.id),
+            setoff_ore=sum(s.amount_ore for s in setoffs.get(line.id, ())),
+            setoffs=tuple(setoffs.get(line.id, ())),
         )
         for line in lines
     ]
+
+
+def _setoffs(uow: UnitOfWork, lines: Iterable[LineRow]) -> dict[uuid.UUID, list[SetOff]]:
+    """The set-offs of each paid line (one query), oldest claim first as the run took them."""
+    ids = [line.id for line in lines if line.gross_ore > 0 and line.tax_ore is not None]
+    if not ids:
+        return {}
+    found: dict[uuid.UUID, list[SetOff]] = {}
+    rows = uow.session.execute(
+        select(
+            TilbakekrevingSetoff.line_id,
+            TilbakekrevingSetoff.tilbakekreving_id,
+            TilbakekrevingSetoff.amount_ore,
+        )
+        .where(TilbakekrevingSetoff.line_id.in_(ids))
+        .order_by(TilbakekrevingSetoff.created_at, TilbakekrevingSetoff.id)
+    )
+    for line_id, case_id, amount in rows:
+        found.setdefault(line_id, []).append(SetOff(str(case_id), int(amount)))
+    return found
 
 
 def _orders(uow: UnitOfWork, lines: Iterable[LineRow]) -> dict[uuid.UUID, dt.date]:
@@ -434,6 +475,7 @@ def _person_payments(
         paid_gross_ore=sum(v.gross_ore for v in settled),
         paid_tax_ore=sum(v.tax_ore or 0 for v in settled),
         paid_net_ore=sum(v.net_ore or 0 for v in settled),
+        paid_setoff_ore=sum(v.setoff_ore for v in settled),
         last_sent=next((v for v in past if v.status in SENT), None),
     )
 

@@ -145,6 +145,8 @@ class VedtakView:
     summary: str
     # Only where the vedtak is read to be shown or appealed (the facade adds it); the export
     # of one's own data leaves it out, so the JSON leaves the key out too.
+    # What made the vedtak: the kind of its behandling (a `regulering` sends no letter).
+    behandling_kind: str | None = None
     klage_terms: KlageTerms | None = None
 
     def to_json(self) -> dict[str, Any]:

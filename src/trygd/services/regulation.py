@@ -276,13 +276,16 @@ def next_batch(
 
 @dataclass(frozen=True)
 class _InForce:
-    """The vedtak in force of one sak, as plain values."""
+    """The vedtak in force of one sak, as plain values. `grant_start` is the day the grant
+    took effect: the `effective_from` of the first vedtak of the chain the one in force
+    replaced (a regulering or revurdering starts later, and the grant's period does not)."""
 
     id: uuid.UUID
     behandling_id: uuid.UUID
     outcome: str
     effective_from: dt.date
     record_id: uuid.UUID
+    grant_start: dt.date
 
 
 @dataclass
@@ -364,7 +367,8 @@ def _decoded(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _in_force(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, _InForce]:
-    """The newest vedtak of each sak (by decision time): the one in force."""
+    """The newest vedtak of each sak (by decision time): the one in force, with the day its
+    grant took effect (followed back along `replaces_vedtak_id`)."""
     query = select(
         Vedtak.sak_id,
         Vedtak.decided_at,
@@ -373,22 +377,25 @@ def _in_force(uow: UnitOfWork, sak_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, 
         Vedtak.outcome,
         Vedtak.effective_from,
         Vedtak.record_id,
+        Vedtak.replaces_vedtak_id,
     ).where(_among(uow, Vedtak.sak_id, sak_ids))
-    newest: dict[uuid.UUID, tuple[dt.datetime, _InForce]] = {}
-    for (
-        sak_id,
-        decided_at,
-        vedtak_id,
-        behandling_id,
-        outcome,
-        effective,
-        record_id,
-    ) in uow.session.execute(query):
-        known = newest.get(sak_id)
-        if known is None or decided_at > known[0]:
-            vedtak = _InForce(vedtak_id, behandling_id, outcome, effective, record_id)
-            newest[sak_id] = (decided_at, vedtak)
-    return {sak_id: vedtak for sak_id, (_at, vedtak) in newest.items()}
+    newest: dict[uuid.UUID, tuple[dt.datetime, Any]] = {}
+    chain: dict[uuid.UUID, tuple[uuid.UUID | None, dt.date]] = {}
+    for row in uow.session.execute(query):
+        chain[row.id] = (row.replaces_vedtak_id, row.effective_from)
+        known = newest.get(row.sak_id)
+        if known is None or row.decided_at > known[0]:
+            newest[row.sak_id] = (row.decided_at, row)
+    found = {}
+    for sak_id, (_at, row) in newest.items():
+        start, replaces, seen = row.effective_from, row.replaces_vedtak_id, {row.id}
+        while replaces is not None and replaces in chain and replaces not in seen:
+            seen.add(replaces)
+            replaces, start = chain[replaces]
+        found[sak_id] = _InForce(
+            row.id, row.behandling_id, row.outcome, row.effective_from, row.record_id, start
+        )
+    return found
 
 
 def _stored(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, _Stored]:
@@ -475,7 +482,7 @@ def _screen(case: _Case, busy: set[uuid.UUID], change: Change) -> None:
         amounts = {name: jsonable(value) for name, value in stored.amounts.items()}
     else:
         amounts = {}
-    last = last_covered_day(case.benefit, vedtak.effective_from, amounts)
+    last = last_covered_day(case.benefit, vedtak.grant_start, amounts)
     if last is not None and last < g_from:
         case.outcome, case.reason = "not_running", f"the grant ended on {last.isoformat()}"
         return

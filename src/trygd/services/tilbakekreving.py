@@ -641,12 +641,26 @@ def view(uow: UnitOfWork, case: Tilbakekreving, *, staff: bool = False) -> dict[
             )
         )
     }
+    # Each set-off with the payment it was taken from (its kind and period, for the pages).
     setoffs = [
-        {"line_id": str(s.line_id), "amount_ore": s.amount_ore, "run_date": s.run_date.isoformat()}
-        for s in uow.session.scalars(
-            select(TilbakekrevingSetoff)
+        {
+            "line_id": str(s.line_id),
+            "amount_ore": s.amount_ore,
+            "run_date": s.run_date.isoformat(),
+            "kind": kind,
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+        }
+        for s, kind, start, end in uow.session.execute(
+            select(
+                TilbakekrevingSetoff,
+                LineRow.kind,
+                LineRow.period_start,
+                LineRow.period_end,
+            )
+            .join(LineRow, LineRow.id == TilbakekrevingSetoff.line_id)
             .where(TilbakekrevingSetoff.tilbakekreving_id == case.id)
-            .order_by(TilbakekrevingSetoff.run_date)
+            .order_by(TilbakekrevingSetoff.run_date, LineRow.kind)
         )
     ]
     out: dict[str, Any] = {

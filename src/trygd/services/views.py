@@ -278,6 +278,7 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> VedtakVi
         .limit(1)
     ).first()
     row = _vedtak_row(vedtak)
+    behandling = uow.session.get(Behandling, vedtak.behandling_id)
     return VedtakView(
         id=row["id"],
         behandling_id=row["behandling_id"],
@@ -310,6 +311,7 @@ def get_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID, language: str) -> VedtakVi
         ),
         sak_id=str(sak.id),
         benefit=sak.benefit,
+        behandling_kind=behandling.kind if behandling is not None else None,
         automatic_notice=AUTOMATIC_NOTICE[language] if vedtak.automatic else None,
         automation_legal_basis=AUTOMATION_BASIS if vedtak.automatic else None,
         proposed_by=vedtak.proposed_by,

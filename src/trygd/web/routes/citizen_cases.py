@@ -35,6 +35,7 @@ STEP_ORDER = (
     "information_requested",
     "information_received",
     "decided",
+    "regulated",
     "letter",
 )
 
@@ -68,6 +69,7 @@ def timeline(
         return None
 
     behandling_at = {b["id"]: b["created_at"] for b in sak["behandlinger"]}
+    kinds = {b["id"]: b["kind"] for b in sak["behandlinger"]}
     order = {b["id"]: index for index, b in enumerate(sak["behandlinger"])}
     for b in sak["behandlinger"]:
         what = {"forstegangsbehandling": "received", "revurdering": "change_received"}
@@ -93,7 +95,8 @@ def timeline(
         events.append(
             {
                 "at": v["decided_at"],
-                "what": "decided",
+                # a G-regulering's vedtak is automatic and sends no letter: say what it did
+                "what": "regulated" if kinds.get(v["behandling_id"]) == "regulering" else "decided",
                 "vedtak": v,
                 "letter": letter,
                 "of": v["behandling_id"],
