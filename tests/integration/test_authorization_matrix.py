@@ -1221,20 +1221,22 @@ def test_nobody_who_took_part_in_the_first_instance_decides_the_klage(world: Wor
 # -- the queue of tasks ---------------------------------------------------------------------------
 
 # Which persons' tasks each caller sees in GET /tasks (None: the queue is refused).
-# The task of a person who became strengt fortrolig stays in Frogner's queue (it shows no name;
-# opening the case is denied, see the table above).
+# The queue leaves out every task of a person whose protection or skjerming the caller is not
+# cleared for (`access.hidden_persons`): a row without a name would tell that the person is
+# protected. So the task of a person who became strengt fortrolig, still at Frogner, is in
+# no demo caller's queue until the case is moved to Vikafossen (which trygd does not do yet).
 QUEUE: dict[str, set[str] | None] = {
     "citizen_own": None,
     "citizen_other": None,
-    "caseworker_same_unit": {"ordinary", "became_strengt_fortrolig"},  # skjermet: hidden
+    "caseworker_same_unit": {"ordinary"},
     "caseworker_other_unit": set(),
-    "approver_same_unit": {"ordinary", "became_strengt_fortrolig"},
-    "caseworker_with_skjerming": {"ordinary", "became_strengt_fortrolig", "skjermet"},
+    "approver_same_unit": {"ordinary"},
+    "caseworker_with_skjerming": {"ordinary", "skjermet"},
     "vikafossen_caseworker": {"strengt_fortrolig"},
     "vikafossen_approver": {"strengt_fortrolig"},
-    # Klageinstans sees the klager forwarded to its unit (not the skjermet person's: the
-    # queue hides it without the clearance), never first-instance tasks.
-    "appeals": {"ordinary", "became_strengt_fortrolig"},
+    # Klageinstans sees the klager forwarded to its unit (only of persons it may see), never
+    # first-instance tasks.
+    "appeals": {"ordinary"},
     "auditor": None,
 }
 
