@@ -699,17 +699,32 @@ def test_citizen_sees_which_employee_read_their_case(client, make_person):
     assert log["items"][0]["purpose"] is None
 
 
-def test_the_queue_names_a_person_only_where_the_caller_may_open_the_case(client, make_person):
-    """A fortrolig person's case stays in the ordinary unit's queue, but without the
-    fortrolig clearance the caseworker sees no name there (the policy that guards the case)."""
+def test_the_queue_shows_a_protected_persons_task_only_to_the_cleared(client, make_person):
+    """A fortrolig person's case stays in the ordinary unit, but its task is in the queue only
+    of the unit's staff with the fortrolig clearance: a row without a name would tell the
+    others that the person is protected (`access.hidden_persons`)."""
     ordinary = apply(client, citizen_headers(make_person("Åse Vanlig")), aap_application())
     hidden = make_person("Berit Fortrolig", protection="fortrolig")
     protected = apply(client, citizen_headers(hidden), aap_application())
     queue = client.get(f"{API}/tasks?limit=200", headers=employee_headers(KARI)).json()
     names = {item["behandling_id"]: item["person_name"] for item in queue["items"]}
     assert names[ordinary["behandling_id"]] == "Åse Vanlig"
-    assert names[protected["behandling_id"]] is None
+    assert protected["behandling_id"] not in names
     assert "Berit Fortrolig" not in str(queue)
+    assert queue["total"] == len(queue["items"])  # the counts leave it out too
+    cleared = {
+        "sub": "Z990198",
+        "name": "Frida Fortrolig",
+        "roles": ["caseworker"],
+        "unit": "0312",
+        "clearances": ["fortrolig"],
+    }
+    theirs = client.get(
+        f"{API}/tasks?limit=200", headers={"Authorization": f"Bearer {TOKENS.issue(cleared)}"}
+    ).json()
+    assert {i["behandling_id"]: i["person_name"] for i in theirs["items"]}[
+        protected["behandling_id"]
+    ] == "Berit Fortrolig"
     row = next(i for i in queue["items"] if i["behandling_id"] == ordinary["behandling_id"])
     assert row["reference"] == ordinary["sak_id"].split("-")[0].upper()
     assert row["deadline_kind"] == "answer" and row["age_days"] == 0

@@ -379,8 +379,8 @@ def _deny(code: str, **values: str) -> Decision:
     return Decision(False, code, tuple(values.items()))
 
 
-def _deny_for_subject(code: str) -> Decision:
-    return Decision(False, code, about_subject=True)
+def _deny_for_subject(code: str, **values: str) -> Decision:
+    return Decision(False, code, tuple(values.items()), about_subject=True)
 
 
 def task_kinds_for(actor: Actor) -> frozenset[str]:
@@ -400,7 +400,9 @@ def decide_task(actor: Actor, task: Task | None) -> Decision | None:
             return _deny("task_kind_unknown", kind=task.kind)
         return _deny("task_needs_role", kind=task.kind, role=role.value)
     if actor.unit is None or actor.unit != task.unit:
-        return _deny("task_of_other_unit", unit=task.unit)
+        # About the person: a task's unit says who may handle the case (Nav Vikafossen:
+        # a strengt fortrolig address), so the caller is told only that access is denied.
+        return _deny_for_subject("task_of_other_unit", unit=task.unit)
     if task.kind == "approve" and task.proposed_by == actor.id:
         return _deny("own_proposal")
     return None
@@ -412,6 +414,12 @@ def decide(actor: Actor, action: Action, subject: Subject, purpose: str | None) 
         return _deny("role_may_not", action=action.value)
     if action in NEEDS_PURPOSE and not (purpose and purpose.strip()):
         return _deny("purpose_missing")
+    if action is Action.READ_AUDIT and subject.person_id is not None:
+        # One person's trail tells who looked at them and why they were refused: only for
+        # someone who may see the person (the records name the protection's unit and rule).
+        refusal = _clearance_refusal(actor, subject)
+        if refusal is not None:
+            return refusal
     if action in (
         Action.READ_AUDIT,
         Action.RUN_JOB,
@@ -437,16 +445,9 @@ def _decide_for_citizen(actor: Actor, subject: Subject) -> Decision:
 def _decide_for_staff(actor: Actor, action: Action, subject: Subject) -> Decision:
     if actor.has(Role.SYSTEM):
         return _permit("system_job")
-    protection = subject.protection
-    if protection is None or protection not in set(Protection):
-        return _deny_for_subject("protection_unknown")
-    strictly_protected = (Protection.STRENGT_FORTROLIG, Protection.STRENGT_FORTROLIG_UTLAND)
-    if protection in strictly_protected and Clearance.STRENGT_FORTROLIG not in actor.clearances:
-        return _deny_for_subject("strengt_fortrolig")
-    if protection == Protection.FORTROLIG and Clearance.FORTROLIG not in actor.clearances:
-        return _deny_for_subject("fortrolig")
-    if subject.skjermet and Clearance.SKJERMING not in actor.clearances:
-        return _deny_for_subject("skjermet")
+    refusal = _clearance_refusal(actor, subject)
+    if refusal is not None:
+        return refusal
     if actor.person_id is not None and actor.person_id == subject.person_id:
         return _deny_for_subject("own_case")
     if action in (Action.DECIDE_KLAGE, Action.REGISTER_ANKE) or (actor.roles == {Role.APPEALS}):
@@ -460,6 +461,40 @@ def _decide_for_staff(actor: Actor, action: Action, subject: Subject) -> Decisio
     if decision.permit and subject.restricted:
         return _restricted(action)
     return decision
+
+
+# Which clearance each protection needs (kode 6 and kode 19 alike); "none" needs none.
+CLEARANCE_FOR: dict[str, Clearance | None] = {
+    Protection.NONE.value: None,
+    Protection.FORTROLIG.value: Clearance.FORTROLIG,
+    Protection.STRENGT_FORTROLIG.value: Clearance.STRENGT_FORTROLIG,
+    Protection.STRENGT_FORTROLIG_UTLAND.value: Clearance.STRENGT_FORTROLIG,
+}
+
+
+def _clearance_refusal(actor: Actor, subject: Subject) -> Decision | None:
+    """A denial if the person's protection or skjerming needs a clearance the actor lacks
+    (an unknown protection always denies), else None."""
+    protection = subject.protection
+    if protection is None or protection not in CLEARANCE_FOR:
+        return _deny_for_subject("protection_unknown")
+    needed = CLEARANCE_FOR[protection]
+    if needed is not None and needed not in actor.clearances:
+        return _deny_for_subject(protection.removesuffix("_utland"))
+    if subject.skjermet and Clearance.SKJERMING not in actor.clearances:
+        return _deny_for_subject("skjermet")
+    return None
+
+
+def visible_protections(actor: Actor) -> tuple[frozenset[str], bool]:
+    """The protections of the persons the actor's clearances let them see, and whether that
+    includes skjermet persons: what a list of many persons' records may show them."""
+    seen = frozenset(
+        protection
+        for protection, needed in CLEARANCE_FOR.items()
+        if needed is None or needed in actor.clearances
+    )
+    return seen, Clearance.SKJERMING in actor.clearances
 
 
 def _restricted(action: Action) -> Decision:

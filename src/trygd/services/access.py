@@ -13,10 +13,19 @@ import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 
-from trygd.privacy.policy import NOBODY, Action, Role, Subject, Task, decide
+from trygd.privacy.policy import (
+    NOBODY,
+    Action,
+    Role,
+    Subject,
+    Task,
+    decide,
+    visible_protections,
+)
 from trygd.services.errors import Forbidden
 from trygd.services.restriction import is_restricted
 from trygd.services.unit_of_work import UnitOfWork
@@ -166,6 +175,39 @@ def check_claim(uow: UnitOfWork, task: Oppgave, sak: Sak) -> Person:
     )
     check(uow, Action.CLAIM_TASK, subject, object_type="oppgave", object_id=task.id)
     return person
+
+
+def hidden_persons(uow: UnitOfWork) -> Select[Any]:
+    """The ids of the persons the caller's clearances do not let them see (few: the
+    protected and skjermet persons). Every list of many persons' records (the task queue,
+    payments that wait, privacy requests, the audit trail) leaves their rows out, so that a
+    list never shows a caller without the clearance that a person is protected: not by a
+    name left out, a unit, or a rule named in an audit record."""
+    protections, skjermet = visible_protections(uow.actor)
+    visible: ColumnElement[bool] = Person.protection.in_(sorted(protections))
+    if not skjermet:
+        visible = visible & Person.skjermet.is_(False)
+    return select(Person.id).where(~visible)
+
+
+def check_person(
+    uow: UnitOfWork,
+    action: Action,
+    person_id: uuid.UUID,
+    *,
+    purpose: str | None = None,
+    object_type: str | None = None,
+) -> None:
+    """Check `action` on everything about one person (such as their audit trail): the
+    person's protection decides, not the units of their cases. An id of nobody is checked as
+    an unprotected person, so that the answer does not tell whether the person exists."""
+    person = uow.session.get(Person, person_id)
+    subject = Subject(
+        person_id=str(person_id),
+        protection=person.protection if person is not None else "none",
+        skjermet=person.skjermet if person is not None else False,
+    )
+    check(uow, action, subject, purpose=purpose, object_type=object_type)
 
 
 def check(

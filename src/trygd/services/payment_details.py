@@ -293,7 +293,12 @@ def import_tax_cards(uow: UnitOfWork, entries: Any) -> int:
 
 
 def _check_refund_sak(uow: UnitOfWork, sak_id: str) -> Sak:
+    """The sak of a refund claim, once the caller may register one on it: the access point
+    answers first, so a refusal never tells a stranger which benefit the case is about."""
     sak: Sak = get_or_404(uow, Sak, parse_id(sak_id, "sak_id"), "sak")
+    access.check_case(
+        uow, Action.REGISTER_REFUND, sak, object_type="refund_claim", object_id=sak.id
+    )
     profile = PROFILES.get(sak.benefit)
     if profile is None or profile.payments is None or profile.payments.schedule != "per_weekday":
         raise Conflict("an employer can claim a refund only of a benefit paid per day (sykepenger)")
@@ -332,9 +337,6 @@ def register_refund(uow: UnitOfWork, sak_id: str, body: Any) -> dict[str, Any]:
     name = _text(body, "employer_name", MAX_EMPLOYER_NAME)
     account = _account(body)
     sak = _check_refund_sak(uow, sak_id)
-    access.check_case(
-        uow, Action.REGISTER_REFUND, sak, object_type="refund_claim", object_id=sak.id
-    )
     claim = uow.session.get(RefundClaim, sak.id)
     if claim is None:
         claim = RefundClaim(sak_id=sak.id)

@@ -580,8 +580,8 @@ def payment_problems(uow: UnitOfWork, limit: int, offset: int) -> PaymentProblem
     bank and not yet paid again, oldest due first, each with its reason and open task.
 
     One audit record covers the list (like the task queue); a row names its person only
-    where the caller could open the person's case, and persons who are skjermet are left out
-    unless the caller has that clearance (as in the queue)."""
+    where the caller could open the person's case, and persons whose protection or skjerming
+    the caller is not cleared for are left out (as in the queue)."""
     limit, offset = page(limit, offset)
     actor = uow.actor
     access.check(
@@ -607,8 +607,7 @@ def payment_problems(uow: UnitOfWork, limit: int, offset: int) -> PaymentProblem
             (LineRow.status == "rejected") & (LineRow.correction == newest.c["last"]),
         ),
     ]
-    if "skjerming" not in {c.value for c in actor.clearances}:
-        conditions.append(Person.skjermet.is_(False))
+    conditions.append(Person.id.not_in(access.hidden_persons(uow)))
     base = (
         select(LineRow)
         .join(Sak, Sak.id == LineRow.sak_id)

@@ -36,7 +36,6 @@ from trygd.domain import deadlines
 from trygd.domain import erasure as erasure_rules
 from trygd.domain.units import local_office
 from trygd.privacy.policy import Action as Access
-from trygd.privacy.policy import Clearance
 from trygd.rules.assessment import default_ruleset
 from trygd.services import access, erasure, free_text, restriction
 from trygd.services.employees import employee_name
@@ -402,8 +401,7 @@ def list_for_unit(uow: UnitOfWork, limit: int, offset: int) -> dict[str, Any]:
     if actor.unit is None:
         return {"items": [], "total": 0, "open": 0, "limit": limit, "offset": offset}
     conditions = [PrivacyRequest.unit == actor.unit]
-    if Clearance.SKJERMING not in actor.clearances:
-        conditions.append(Person.skjermet.is_(False))
+    conditions.append(Person.id.not_in(access.hidden_persons(uow)))
     joined = select(PrivacyRequest).join(Person, Person.id == PrivacyRequest.person_id)
     counts = dict(
         uow.session.execute(

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from trygd.domain import deadlines
 from trygd.domain.automation import LEGAL_BASIS as AUTOMATION_BASIS
@@ -397,8 +397,8 @@ def queue(
         Oppgave.kind.in_(sorted(task_kinds_for(actor))),
         ~((Oppgave.kind == "approve") & Oppgave.behandling_id.in_(own_proposals)),
     ]
-    if "skjerming" not in {c.value for c in actor.clearances}:
-        conditions.append(Oppgave.skjermet.is_(False))
+    # Tasks of persons the caller may not see are left out (`access.hidden_persons`).
+    conditions.append(Oppgave.person_id.not_in(access.hidden_persons(uow)))
     counts = dict(
         uow.session.execute(
             select(Oppgave.kind, func.count()).where(*conditions).group_by(Oppgave.kind)
@@ -708,10 +708,20 @@ def audit_trail(
             subject_id = uuid.UUID(person_id)
         except ValueError:
             raise InvalidInput([("person_id", "is not a valid id (a UUID)")]) from None
-    subject = Subject(str(subject_id), None) if subject_id else NOBODY
     purpose = _purpose(purpose)
-    access.check(uow, Action.READ_AUDIT, subject, purpose=purpose, object_type="audit_log")
-    conditions = [AuditRecord.person_id == subject_id] if subject_id else []
+    if subject_id is not None:
+        access.check_person(
+            uow, Action.READ_AUDIT, subject_id, purpose=purpose, object_type="audit_log"
+        )
+    else:
+        access.check(uow, Action.READ_AUDIT, NOBODY, purpose=purpose, object_type="audit_log")
+    # Records about persons the caller may not see are left out, as the persons are.
+    hidden = access.hidden_persons(uow)
+    conditions: list[ColumnElement[bool]] = [
+        AuditRecord.person_id.is_(None) | AuditRecord.person_id.not_in(hidden)
+    ]
+    if subject_id is not None:
+        conditions.append(AuditRecord.person_id == subject_id)
     total = (
         uow.session.scalar(select(func.count()).select_from(AuditRecord).where(*conditions)) or 0
     )
