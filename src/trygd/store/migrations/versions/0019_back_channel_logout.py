@@ -4,7 +4,7 @@ the provider (OpenID Connect Back-Channel Logout 1.0) finds the sessions to end.
 started before this revision have neither, and are ended only by signing out here.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 12:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,8 @@ replaced with their new values (`trygd.rules.regulation.Change.key`). The row st
 sak, date and change (`uq_regulation_once`), so a corrected parameter can be recomputed from
 the same date as a G-regulering, and correcting the value again is a change of its own.
 
-Revision ID: 0022
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 02:00:00.000000
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0017"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
