@@ -51,6 +51,7 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
     ("citizen-data", "Gro Nilsen", "/my/data"),
     ("citizen-privacy-requests", "David Hansen", "/my/privacy-requests"),
     ("citizen-privacy-objection", "David Hansen", "/my/privacy-requests/new?kind=objection"),
+    ("citizen-privacy-erasure", "David Hansen", "/my/privacy-requests/new?kind=erasure"),
     ("privacy", "", "/privacy"),
     (
         "citizen-vedtak",
@@ -92,6 +93,17 @@ PAGES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
         "Siri Dale",
         ("/my/cases", r"/my/cases/[0-9a-f-]{36}", r"/my/tilbakekreving/[0-9a-f-]{36}"),
     ),
+    (
+        "citizen-tilbakekreving-klage",
+        "Siri Dale",
+        (
+            "/my/cases",
+            r"/my/cases/[0-9a-f-]{36}",
+            r"/my/tilbakekreving/[0-9a-f-]{36}",
+            r"/my/tilbakekreving/[0-9a-f-]{36}/klage",
+        ),
+    ),
+    ("citizen-meldekort-aap", "Rune Myhre", "/my/meldekort"),
     ("caseworker-tasks", "Kari Saksbehandler", "/staff/tasks"),
     (
         "caseworker-case",

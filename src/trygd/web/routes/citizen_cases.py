@@ -326,6 +326,8 @@ class KlageTarget:
     terms: Any
     back: str
     action: str
+    recovery: bool = False
+    """The vedtak is a tilbakekreving's (the page names it as the decision to pay back)."""
 
 
 def vedtak_target(vedtak: VedtakView) -> KlageTarget:

@@ -52,6 +52,7 @@ def _target(case: dict[str, Any]) -> KlageTarget:
         case["klage_terms"],
         f"/my/tilbakekreving/{case['id']}",
         f"/my/tilbakekreving/{case['id']}/klage",
+        recovery=True,
     )
 
 
