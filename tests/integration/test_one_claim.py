@@ -314,6 +314,8 @@ def test_the_migration_stops_on_duplicates_made_before_the_rule(db_url, make_per
 
 
 def _row(behandling: Behandling) -> dict[str, Any]:
-    # Only the columns the old schema (0004) has: decision records came with 0008.
-    columns = [c for c in Behandling.__table__.columns if c.key != "record_id"]
+    # Only the columns the old schema (0004) has: decision records came with 0008, klager on
+    # a tilbakekreving with 0018.
+    later = {"record_id", "revises_tilbakekreving_id"}
+    columns = [c for c in Behandling.__table__.columns if c.key not in later]
     return {c.key: getattr(behandling, c.key) for c in columns} | {"version": 1}

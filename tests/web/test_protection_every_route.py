@@ -77,6 +77,9 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # tests); here it is enough that each one is placed here on purpose.
 NOT_ABOUT_ANOTHER_PERSON = {
     "POST /login": "signs the caller in",
+    "POST /login/{provider}/backchannel-logout": (
+        "the provider's signed logout token ends the sessions it names; no caller, no person data"
+    ),
     "POST /logout": "ends the caller's own session",
     "POST /api/v1/logout": "ends the caller's own session",
     "POST /api/v1/demo/tokens": "demo sign-in",
@@ -210,6 +213,7 @@ WRITES: dict[str, Body] = {
         {"still_job_seeker": "true", "correction_reason": TEXT}
     ),
     "POST /my/tilbakekreving/{tilbakekreving_id}": _same({"comment": TEXT}),
+    "POST /my/tilbakekreving/{tilbakekreving_id}/klage": _same({"text": TEXT}),
     "POST /staff/behandlinger/{behandling_id}/assess": _same(
         {"version": "1", "condition": "aap.work_capacity_reduced", "reason": TEXT}
     ),
