@@ -33,6 +33,7 @@ from trygd.domain.deadlines import (
     next_working_day,
     preliminary_answer_deadline,
     public_holidays,
+    short_klage_grounds_deadline,
 )
 from trygd.rules.parameters import ParameterError, load_default
 
@@ -587,3 +588,30 @@ def test_deadlines_read_the_shared_parameter_cache(monkeypatch: pytest.MonkeyPat
     result = klage_deadline(dt.date(2026, 12, 1))
     assert result.parameter_value == 8
     assert result.legal_basis == "ftrl. § 21-12"
+
+
+# --- the grounds of a short klage never end before its klagefrist -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("received", "vedtak_received", "expected"),
+    [
+        # The klagefrist (6 weeks from 2025-03-04: 2025-04-15) ends after the 2 weeks for the
+        # grounds (from 2025-03-10: 2025-03-24): the person keeps the klagefrist.
+        ("2025-03-10", "2025-03-04", "2025-04-15"),
+        # Sent 2025-04-01: the 2 weeks end 2025-04-15, the same day as the klagefrist.
+        ("2025-04-01", "2025-03-04", "2025-04-15"),
+        # Sent 2025-04-02: the 2 weeks end 2025-04-16, one day after the klagefrist.
+        ("2025-04-02", "2025-03-04", "2025-04-16"),
+        # Late (after the klagefrist): the 2 weeks from the day it came.
+        ("2025-04-22", "2025-03-04", "2025-05-06"),
+    ],
+)
+def test_a_short_klage_keeps_the_rest_of_its_klagefrist(
+    received: str, vedtak_received: str, expected: str
+) -> None:
+    frist = klage_deadline(D(vedtak_received))
+    assert frist.last_day == D("2025-04-15")
+    grounds = short_klage_grounds_deadline(D(received), frist)
+    assert grounds.last_day == D(expected)
+    assert grounds.last_day >= grounds_deadline(D(received)).last_day

@@ -212,8 +212,10 @@ def test_the_klage_form_shows_the_deadlines_as_dates_and_no_late_field_in_time(s
     bjorn = _citizen(_person(service, "Bjørn Lie"))
     vedtak = service.get_sak(bjorn, sak_id)["vedtak"][-1]
     letter = next(x for x in service.list_letters(bjorn, sak_id)["items"] if x["kind"] == "vedtak")
-    klagefrist = deadlines.klage_deadline(dt.date.fromisoformat(letter["letter_date"])).last_day
-    grounds = deadlines.grounds_deadline(NOW.date()).last_day
+    frist = deadlines.klage_deadline(dt.date.fromisoformat(letter["letter_date"]))
+    klagefrist = frist.last_day
+    grounds = deadlines.short_klage_grounds_deadline(NOW.date(), frist).last_day
+    assert grounds == max(klagefrist, deadlines.grounds_deadline(NOW.date()).last_day)
 
     form = client.get(f"/my/vedtak/{vedtak['id']}/klage").text
     words = _text(form)
@@ -353,16 +355,16 @@ def test_a_reform_of_the_grounds_weeks_changes_the_date_on_the_page_and_in_the_l
         {
             "parameters": {
                 "procedure.grounds_weeks": {
-                    "values": [{"from": dt.date(2026, 1, 1), "value": 5, "source": "test"}]
+                    "values": [{"from": dt.date(2026, 1, 1), "value": 10, "source": "test"}]
                 }
             }
         },
-        "five weeks for the grounds",
+        "ten weeks for the grounds (longer than any klagefrist left, so it is the date shown)",
     )
     monkeypatch.setattr(assessment, "_DEFAULT", assessment.Ruleset(reformed))
     before = deadlines.grounds_deadline(NOW.date(), parameters=baseline.parameters).last_day
     grounds = deadlines.grounds_deadline(NOW.date()).last_day
-    assert grounds == NOW.date() + dt.timedelta(weeks=5) and grounds != before
+    assert grounds == NOW.date() + dt.timedelta(weeks=10) and grounds != before
 
     sak_id = _as(client, service, "Bjørn Lie")
     bjorn = _citizen(_person(service, "Bjørn Lie"))

@@ -259,6 +259,18 @@ def grounds_deadline(received: dt.date, *, parameters: ParameterSet | None = Non
     return _deadline("procedure.grounds_weeks", received, "weeks", parameters)
 
 
+def short_klage_grounds_deadline(
+    received: dt.date, klagefrist: Deadline, *, parameters: ParameterSet | None = None
+) -> Deadline:
+    """Last day to give the grounds after a short klage received on `received`: the grounds
+    deadline (`grounds_deadline`), or the klagefrist itself where that ends later. A klage
+    sent early keeps the rest of its klagefrist to be completed (the person could have sent
+    the whole klage that late), so a short notice never leaves the person less time than
+    not sending it would."""
+    grounds = grounds_deadline(received, parameters=parameters)
+    return klagefrist if klagefrist.last_day > grounds.last_day else grounds
+
+
 def advance_notice_deadline(sent: dt.date, *, parameters: ParameterSet | None = None) -> Deadline:
     """Last day to respond to a forhåndsvarsel before NAV decides (fvl. § 16).
 

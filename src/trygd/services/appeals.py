@@ -304,7 +304,11 @@ def submit_klage(uow: UnitOfWork, body: dict[str, Any]) -> dict[str, Any]:
     reached = appealed.reached
     deadline = deadlines.klage_deadline(reached)
     late = received_on > deadline.last_day
-    grounds_deadline = deadlines.grounds_deadline(received_on).last_day if fristavbrytende else None
+    grounds_deadline = (
+        deadlines.short_klage_grounds_deadline(received_on, deadline).last_day
+        if fristavbrytende
+        else None
+    )
     state = first_state(late=late, fristavbrytende=fristavbrytende)
     behandling = Behandling(
         id=uuid.uuid4(),
@@ -413,10 +417,11 @@ def klage_terms(uow: UnitOfWork, vedtak: Vedtak) -> dict[str, Any]:
     caller has checked that the actor may read the vedtak."""
     today = uow.now.date()
     deadline = deadlines.klage_deadline(vedtak_received_on(uow, vedtak))
+    grounds = deadlines.short_klage_grounds_deadline(today, deadline)
     return {
         "deadline": deadline.last_day.isoformat(),
         "late": today > deadline.last_day,
-        "grounds_deadline": deadlines.grounds_deadline(today).last_day.isoformat(),
+        "grounds_deadline": grounds.last_day.isoformat(),
     }
 
 

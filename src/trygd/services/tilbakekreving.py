@@ -572,7 +572,9 @@ def klage_terms(uow: UnitOfWork, case: Tilbakekreving) -> dict[str, Any] | None:
     return {
         "deadline": deadline.last_day.isoformat(),
         "late": today > deadline.last_day,
-        "grounds_deadline": deadlines.grounds_deadline(today).last_day.isoformat(),
+        "grounds_deadline": deadlines.short_klage_grounds_deadline(
+            today, deadline
+        ).last_day.isoformat(),
         "legal_basis": deadline.legal_basis,
     }
 
