@@ -356,6 +356,27 @@ def compact(
     base's); `new` the G or the parameters the change replaces; `amounts` the grant's new
     amounts (record values: dates as dates)."""
     replaced = _merged(base, _as_tuple(new))
+    g = next((p for p in replaced if p.name == G), None)
+    return _document(
+        base_id,
+        base,
+        ruleset_version,
+        [_encoded(p) for p in replaced],
+        _encoded(g) if g is not None else None,
+        encode(dict(amounts)),
+    )
+
+
+def _document(
+    base_id: str,
+    base: Mapping[str, Any],
+    ruleset_version: str,
+    replaced: list[Any],
+    g: Any,
+    amounts: Any,
+) -> dict[str, Any]:
+    """The compact record's JSON from its parts already encoded (`compact` and `Compact`
+    encode them each their own way)."""
     document = {
         "format": COMPACT_FORMAT,
         "base": base_id,
@@ -366,13 +387,12 @@ def compact(
         "base_ruleset_version": base.get("base_ruleset_version", base["ruleset_version"]),
         "ruleset_version": ruleset_version,
         "texts_digest": texts_digest(base["benefit"]),
-        "replaced": [_encoded(p) for p in replaced],
+        "replaced": replaced,
         "input_facts": base["input_facts"],
-        "amounts": encode(dict(amounts)),
+        "amounts": amounts,
     }
-    g = next((p for p in replaced if p.name == G), None)
     if g is not None:
-        document["g"] = _encoded(g)
+        document["g"] = g
     return document
 
 
@@ -398,22 +418,7 @@ class Compact:
                 replaced = [_encoded(p) for p in merged]
                 found = next((p for p in merged if p.name == G), None)
                 g = _encoded(found) if found is not None else None
-        document = {
-            "format": COMPACT_FORMAT,
-            "base": base_id,
-            "benefit": base["benefit"],
-            "at": base["at"],
-            "outcome": "granted",
-            "rules_logic_version": base["rules_logic_version"],
-            "base_ruleset_version": base.get("base_ruleset_version", base["ruleset_version"]),
-            "ruleset_version": self._version,
-            "texts_digest": texts_digest(base["benefit"]),
-            "replaced": replaced,
-            "input_facts": base["input_facts"],
-            "amounts": _plain_amounts(amounts),
-        }
-        if g is not None:
-            document["g"] = g
+        document = _document(base_id, base, self._version, replaced, g, _plain_amounts(amounts))
         return orjson.dumps(document)
 
 
