@@ -12,17 +12,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web_support import demo_site
 
 from trygd.api.demo import demo_claims
-from trygd.api.identity import DemoTokens
-from trygd.demo.seed import _citizen, _sak_of, seed
+from trygd.demo.seed import _citizen, _sak_of
 from trygd.domain import deadlines
 from trygd.rules.formatting import date as formatted
 from trygd.services.clock import FixedClock
-from trygd.services.facade import CaseService, Settings
-from trygd.store.database import make_engine, migrate
+from trygd.services.facade import CaseService
 from trygd.store.models import Event, Person
-from trygd.web.app import create_site
 from trygd.web.session import SESSION_COOKIE, session_csrf_token
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
@@ -30,13 +28,9 @@ NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
 
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[TestClient, CaseService, FixedClock]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'trygd.sqlite3'}")
-    migrate(engine)
     clock = FixedClock(NOW)
-    service = CaseService(engine, Settings(demo=True, clock=clock))
-    seed(service, today=NOW.date())
-    app = create_site(service, DemoTokens("test-secret-" + "x" * 32), demo=True)
-    return TestClient(app, follow_redirects=False), service, clock
+    client, service = demo_site(tmp_path, clock)
+    return client, service, clock
 
 
 def _person(service: CaseService, name: str) -> Person:

@@ -12,18 +12,16 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web_support import demo_site
 
 from trygd.api.demo import demo_claims
-from trygd.api.identity import DemoTokens
-from trygd.demo.seed import g_in_force_from, seed
+from trygd.demo.seed import g_in_force_from
 from trygd.privacy.policy import Actor, Role
 from trygd.rules.formatting import kroner
 from trygd.services.clock import FixedClock
-from trygd.services.facade import CaseService, Settings
+from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
-from trygd.store.database import make_engine, migrate
 from trygd.store.models import Behandling, Person, Regulation, Sak, Vedtak
-from trygd.web.app import create_site
 from trygd.web.session import SESSION_COOKIE
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
@@ -32,15 +30,7 @@ NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, CaseService]:
     folder = tmp_path_factory.mktemp("regulated")
-    engine = make_engine(f"sqlite:///{folder / 'trygd.sqlite3'}")
-    migrate(engine)
-    service = CaseService(engine, Settings(demo=True, clock=FixedClock(NOW)))
-    seed(service, today=NOW.date())
-    client = TestClient(
-        create_site(service, DemoTokens("test-secret-" + "x" * 32), demo=True),
-        follow_redirects=False,
-    )
-    return client, service
+    return demo_site(folder, FixedClock(NOW))
 
 
 def _text(page: str) -> str:

@@ -12,18 +12,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web_support import demo_site
 
 from trygd.api.demo import demo_claims
-from trygd.api.identity import DemoTokens
-from trygd.demo.seed import seed
 from trygd.privacy.policy import Actor, Role
 from trygd.rules.assessment import default_ruleset
 from trygd.services.clock import FixedClock
-from trygd.services.facade import CaseService, Settings
+from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
-from trygd.store.database import make_engine, migrate
 from trygd.store.models import Draft, Person
-from trygd.web.app import create_site
 from trygd.web.session import SESSION_COOKIE, session_csrf_token
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
@@ -31,15 +28,7 @@ NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
 
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[TestClient, CaseService]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'trygd.sqlite3'}")
-    migrate(engine)
-    service = CaseService(engine, Settings(demo=True, clock=FixedClock(NOW)))
-    seed(service, today=NOW.date())
-    client = TestClient(
-        create_site(service, DemoTokens("test-secret-" + "x" * 32), demo=True),
-        follow_redirects=False,
-    )
-    return client, service
+    return demo_site(tmp_path, FixedClock(NOW))
 
 
 def sign_in(client: TestClient, service: CaseService, subject: str) -> None:

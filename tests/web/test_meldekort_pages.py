@@ -12,15 +12,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web_support import demo_site
 
 from trygd.api.demo import demo_claims
-from trygd.api.identity import DemoTokens
-from trygd.demo.seed import _sak_of, meldekort_claim_date, seed
+from trygd.demo.seed import _sak_of, meldekort_claim_date
 from trygd.services.clock import FixedClock
-from trygd.services.facade import CaseService, Settings
-from trygd.store.database import make_engine, migrate
+from trygd.services.facade import CaseService
 from trygd.store.models import MeldekortCard, Person
-from trygd.web.app import create_site
 from trygd.web.session import SESSION_COOKIE, session_csrf_token
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)  # a Friday
@@ -29,14 +27,7 @@ PERIOD = "2026-11-16"
 
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[TestClient, CaseService, str]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'trygd.sqlite3'}")
-    migrate(engine)
-    service = CaseService(engine, Settings(demo=True, clock=FixedClock(NOW)))
-    seed(service, today=NOW.date())
-    client = TestClient(
-        create_site(service, DemoTokens("test-secret-" + "x" * 32), demo=True),
-        follow_redirects=False,
-    )
+    client, service = demo_site(tmp_path, FixedClock(NOW))
     with service.sessions() as session:
         nora = session.scalars(select(Person).where(Person.name == "Nora Berge")).one()
     token = client.app.state.identity.issue(demo_claims(service, f"person:{nora.id}"))  # type: ignore[attr-defined]

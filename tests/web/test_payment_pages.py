@@ -14,15 +14,13 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web_support import demo_site
 
 from trygd.api.demo import demo_claims
-from trygd.api.identity import DemoTokens
 from trygd.demo.payments import payment_days
-from trygd.demo.seed import seed
 from trygd.rules.formatting import kroner_from_ore
 from trygd.services.clock import FixedClock
-from trygd.services.facade import CaseService, Settings
-from trygd.store.database import make_engine, migrate
+from trygd.services.facade import CaseService
 from trygd.store.models import (
     AuditRecord,
     PaymentLine,
@@ -30,7 +28,6 @@ from trygd.store.models import (
     Tilbakekreving,
     TilbakekrevingSetoff,
 )
-from trygd.web.app import create_site
 from trygd.web.session import SESSION_COOKIE
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
@@ -39,15 +36,7 @@ NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, CaseService]:
     folder = tmp_path_factory.mktemp("payments")
-    engine = make_engine(f"sqlite:///{folder / 'trygd.sqlite3'}")
-    migrate(engine)
-    service = CaseService(engine, Settings(demo=True, clock=FixedClock(NOW)))
-    seed(service, today=NOW.date())
-    client = TestClient(
-        create_site(service, DemoTokens("test-secret-" + "x" * 32), demo=True),
-        follow_redirects=False,
-    )
-    return client, service
+    return demo_site(folder, FixedClock(NOW))
 
 
 def _as(client: TestClient, service: CaseService, who: str) -> TestClient:
