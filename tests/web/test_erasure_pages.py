@@ -12,16 +12,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_support import demo_site
+from web_support import demo_site, sign_in
 
-from trygd.api.demo import demo_claims
 from trygd.privacy.policy import Actor, Role
 from trygd.rules.assessment import default_ruleset
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService
 from trygd.services.unit_of_work import RequestContext
 from trygd.store.models import Draft, Person
-from trygd.web.session import SESSION_COOKIE, session_csrf_token
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
 
@@ -29,15 +27,6 @@ NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[TestClient, CaseService]:
     return demo_site(tmp_path, FixedClock(NOW))
-
-
-def sign_in(client: TestClient, service: CaseService, subject: str) -> None:
-    token = client.app.state.identity.issue(demo_claims(service, subject))  # type: ignore[attr-defined]
-    client.cookies.set(SESSION_COOKIE, token)
-    client.headers["x-test-csrf"] = session_csrf_token(
-        client.app.state.csrf_key,  # type: ignore[attr-defined]
-        client.app.state.identity.verify(token)["sid"],  # type: ignore[attr-defined]
-    )
 
 
 def _text(page: str) -> str:

@@ -12,14 +12,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_support import demo_site
+from web_support import demo_site, sign_in
 
-from trygd.api.demo import demo_claims
 from trygd.demo.seed import _sak_of, meldekort_claim_date
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService
 from trygd.store.models import MeldekortCard, Person
-from trygd.web.session import SESSION_COOKIE, session_csrf_token
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)  # a Friday
 PERIOD = "2026-11-16"
@@ -30,13 +28,7 @@ def site(tmp_path: Path) -> tuple[TestClient, CaseService, str]:
     client, service = demo_site(tmp_path, FixedClock(NOW))
     with service.sessions() as session:
         nora = session.scalars(select(Person).where(Person.name == "Nora Berge")).one()
-    token = client.app.state.identity.issue(demo_claims(service, f"person:{nora.id}"))  # type: ignore[attr-defined]
-    client.cookies.set(SESSION_COOKIE, token)
-    csrf = session_csrf_token(
-        client.app.state.csrf_key,  # type: ignore[attr-defined]
-        client.app.state.identity.verify(token)["sid"],  # type: ignore[attr-defined]
-    )
-    client.headers["x-test-csrf"] = csrf
+    sign_in(client, service, f"person:{nora.id}")
     return client, service, _sak_of(service, nora)
 
 

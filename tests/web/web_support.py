@@ -10,12 +10,14 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from trygd.api.demo import demo_claims
 from trygd.api.identity import DemoTokens
 from trygd.demo.seed import seed
 from trygd.services.clock import FixedClock
 from trygd.services.facade import CaseService, Settings
 from trygd.store.database import make_engine, migrate
 from trygd.web.app import create_site
+from trygd.web.session import SESSION_COOKIE, session_csrf_token
 
 
 def demo_site(folder: Path, clock: FixedClock) -> tuple[TestClient, CaseService]:
@@ -31,3 +33,15 @@ def demo_site(folder: Path, clock: FixedClock) -> tuple[TestClient, CaseService]
         follow_redirects=False,
     )
     return client, service
+
+
+def sign_in(client: TestClient, service: CaseService, subject: str) -> None:
+    """Sign the client in as the demo user `subject` (`person:<id>` or an employee id). The
+    session's form token is kept in the header `x-test-csrf`, where a test reads it to post a
+    form; the site itself does not look at that header."""
+    token = client.app.state.identity.issue(demo_claims(service, subject))  # type: ignore[attr-defined]
+    client.cookies.set(SESSION_COOKIE, token)
+    client.headers["x-test-csrf"] = session_csrf_token(
+        client.app.state.csrf_key,  # type: ignore[attr-defined]
+        client.app.state.identity.verify(token)["sid"],  # type: ignore[attr-defined]
+    )
