@@ -17,6 +17,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from web_support import (
+    HEALTH,
+    dagpenger_meldekort_plan,
+    health_record,
+)
 
 from trygd.api.app import create_app
 from trygd.api.identity import DemoTokens
@@ -26,7 +31,6 @@ from trygd.store.database import make_engine, migrate
 from trygd.store.models import (
     Behandling,
     Letter,
-    MeldekortPlan,
     PaymentLine,
     Person,
     Sak,
@@ -36,7 +40,6 @@ from trygd.store.models import (
 
 TOKENS = DemoTokens("test-secret-for-the-assurance-tests-0123456789")
 HIGH, SUBSTANTIAL = "idporten-loa-high", "idporten-loa-substantial"
-HEALTH = ("aap", "sykepenger", "uforetrygd")
 CHALLENGE = (
     'Bearer error="insufficient_user_authentication", '
     'error_description="A sign-in at a higher level of assurance is required", '
@@ -135,17 +138,8 @@ def test_an_employees_token_has_no_level_and_reads_as_before(site):
 
 
 def test_payments_and_tilbakekreving_of_a_health_benefit_need_the_high_level(site):
-    with site["service"].sessions() as session:
-        payment, payee = session.execute(
-            select(PaymentLine, Person)
-            .join(Person, Person.id == PaymentLine.person_id)
-            .where(PaymentLine.benefit.in_(HEALTH))
-        ).first()
-        claim, debtor = session.execute(
-            select(Tilbakekreving, Person)
-            .join(Person, Person.id == Tilbakekreving.person_id)
-            .where(Tilbakekreving.benefit.in_(HEALTH))
-        ).first()
+    payment, payee = health_record(site["service"], PaymentLine)
+    claim, debtor = health_record(site["service"], Tilbakekreving)
     client = site["client"]
     for person, path in [
         (payee, f"/api/v1/payments/{payment.id}"),
@@ -164,12 +158,7 @@ def test_a_meldekort_of_aap_needs_the_high_level_and_one_of_dagpenger_does_not(s
             .join(Person, Person.id == Sak.person_id)
             .where(Sak.benefit == "aap", Person.protection == "none")
         ).first()
-        plan, card_owner = session.execute(
-            select(MeldekortPlan, Person)
-            .join(Sak, Sak.id == MeldekortPlan.sak_id)
-            .join(Person, Person.id == Sak.person_id)
-            .where(Sak.benefit == "dagpenger")
-        ).first()
+    plan, card_owner = dagpenger_meldekort_plan(site["service"])
     client = site["client"]
     monday = dt.date(2026, 11, 2).isoformat()
     path = f"/api/v1/meldekort/{sak.id}/{monday}"

@@ -38,6 +38,11 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
+from web_support import (
+    HEALTH,
+    dagpenger_meldekort_plan,
+    health_record,
+)
 
 from trygd.api.identity import DemoTokens
 from trygd.api.oidc import Identities, load_settings
@@ -48,7 +53,6 @@ from trygd.store.database import make_engine, migrate
 from trygd.store.models import (
     Letter,
     MeldekortCard,
-    MeldekortPlan,
     PaymentLine,
     PendingSignIn,
     Person,
@@ -514,7 +518,7 @@ def test_every_page_of_a_health_case_asks_for_the_high_level(app):
             select(Sak, Person)
             .join(Person, Person.id == Sak.person_id)
             .join(Letter, Letter.sak_id == Sak.id)
-            .where(Sak.benefit.in_(("aap", "sykepenger", "uforetrygd")))
+            .where(Sak.benefit.in_(HEALTH))
         ).first()
         letter = session.scalars(select(Letter).where(Letter.sak_id == sak.id)).first()
         vedtak = session.scalars(select(Vedtak).where(Vedtak.sak_id == sak.id)).first()
@@ -533,24 +537,9 @@ def test_every_page_of_a_health_case_asks_for_the_high_level(app):
 def test_payment_and_tilbakekreving_pages_of_a_health_benefit_ask_for_the_high_level(app):
     """A payment of a benefit that rests on health data, and a tilbakekreving of one, say as
     much about the person's health as the case itself; a dagpenger meldekort does not."""
-    health = ("aap", "sykepenger", "uforetrygd")
-    with app.state.service.sessions() as session:
-        line, payee = session.execute(
-            select(PaymentLine, Person)
-            .join(Person, Person.id == PaymentLine.person_id)
-            .where(PaymentLine.benefit.in_(health))
-        ).first()
-        claim, debtor = session.execute(
-            select(Tilbakekreving, Person)
-            .join(Person, Person.id == Tilbakekreving.person_id)
-            .where(Tilbakekreving.benefit.in_(health))
-        ).first()
-        plan, card_owner = session.execute(
-            select(MeldekortPlan, Person)
-            .join(Sak, Sak.id == MeldekortPlan.sak_id)
-            .join(Person, Person.id == Sak.person_id)
-            .where(Sak.benefit == "dagpenger")
-        ).first()
+    line, payee = health_record(app.state.service, PaymentLine)
+    claim, debtor = health_record(app.state.service, Tilbakekreving)
+    plan, card_owner = dagpenger_meldekort_plan(app.state.service)
     for name, path in [
         (payee.name, f"/my/payments/{line.id}"),
         (debtor.name, f"/my/tilbakekreving/{claim.id}"),
