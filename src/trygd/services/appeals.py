@@ -471,36 +471,34 @@ def change_decision(uow: UnitOfWork, klage_id: uuid.UUID, body: dict[str, Any]) 
     facts = body.get("facts", {})
     if not isinstance(facts, dict):
         raise InvalidInput([("facts", "must be an object with the corrected facts")])
+    # A klage against a tilbakekreving is decided again after the move; one against a vedtak
+    # needs its new behandling first, since the move's event names it.
+    new: Behandling | None = None
     if klage.tilbakekreving_id is not None:
         if facts:
             raise InvalidInput(
                 [("facts", "a tilbakekreving is decided again by a caseworker: send no facts")]
             )
-        _move(
-            uow,
-            sak,
-            behandling,
-            KlageAction.CHANGE_DECISION,
-            klage_id=str(klage.id),
-            reason=reason,
-            tilbakekreving_id=str(klage.tilbakekreving_id),
-        )
-        _decide_tilbakekreving_again(uow, klage, sak, person, "omgjoring_after_klage")
+        outcome = {"tilbakekreving_id": str(klage.tilbakekreving_id)}
     else:
         vedtak = uow.session.get(Vedtak, klage.vedtak_id)
         assert vedtak is not None
         new = _start_behandling(
             uow, sak, person, vedtak, Kind.OMGJORING, facts, reason="omgjoring_after_klage"
         )
-        _move(
-            uow,
-            sak,
-            behandling,
-            KlageAction.CHANGE_DECISION,
-            klage_id=str(klage.id),
-            reason=reason,
-            new_behandling_id=str(new.id),
-        )
+        outcome = {"new_behandling_id": str(new.id)}
+    _move(
+        uow,
+        sak,
+        behandling,
+        KlageAction.CHANGE_DECISION,
+        klage_id=str(klage.id),
+        reason=reason,
+        **outcome,
+    )
+    if new is None:
+        _decide_tilbakekreving_again(uow, klage, sak, person, "omgjoring_after_klage")
+    else:
         klage.result_behandling_id = new.id
     klage.closed_reason = "omgjort"
     close_oppgaver(uow, behandling)
