@@ -218,8 +218,9 @@ def submit(uow: UnitOfWork, body: Any) -> dict[str, Any]:
     return _row(request)
 
 
-def erasure_overview_own(uow: UnitOfWork) -> dict[str, Any]:
-    """What an erasure request would erase of the caller's data now, and what we must keep."""
+def _own(uow: UnitOfWork) -> Person:
+    """The calling person, once they may read their own privacy requests (the same check for
+    the list of them and for what an erasure would take)."""
     person = caller_person(uow, Access.READ_CASE)
     access.check(
         uow,
@@ -228,18 +229,17 @@ def erasure_overview_own(uow: UnitOfWork) -> dict[str, Any]:
         object_type="privacy_requests",
         object_id=person.id,
     )
+    return person
+
+
+def erasure_overview_own(uow: UnitOfWork) -> dict[str, Any]:
+    """What an erasure request would erase of the caller's data now, and what we must keep."""
+    person = _own(uow)
     return erasure.overview(uow, person.id)
 
 
 def list_own(uow: UnitOfWork) -> dict[str, Any]:
-    person = caller_person(uow, Access.READ_CASE)
-    access.check(
-        uow,
-        Access.READ_CASE,
-        access.subject_for_person(uow, person),
-        object_type="privacy_requests",
-        object_id=person.id,
-    )
+    person = _own(uow)
     rows = uow.session.scalars(
         select(PrivacyRequest)
         .where(PrivacyRequest.person_id == person.id)
