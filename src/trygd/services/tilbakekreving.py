@@ -132,16 +132,24 @@ def open_from_vedtak(
 ) -> Tilbakekreving | None:
     """Open the tilbakekreving of a vedtak's feilutbetaling, once; None when it made none.
     `action`: the iverksetting job's (run_job), or a caseworker's (assess)."""
+    return _opened(uow, vedtak, action)[0]
+
+
+def _opened(uow: UnitOfWork, vedtak: Vedtak, action: Access) -> tuple[Tilbakekreving | None, bool]:
+    """`open_from_vedtak`, and whether this call made the case. Whether it existed is
+    decided by the one query this call's insert depends on: a case another request stored
+    a moment before is found here, not made again (and, if both got past this query, the
+    unique constraint refuses the second insert and its request runs again)."""
     existing = uow.session.scalars(
         select(Tilbakekreving).where(Tilbakekreving.vedtak_id == vedtak.id)
     ).first()
     if existing is not None:
-        return existing
+        return existing, False
     if vedtak.replaces_vedtak_id is None:
-        return None
+        return None, False
     periods = feilutbetalte_perioder(uow, vedtak)
     if not periods:
-        return None
+        return None, False
     sak = uow.session.get(Sak, vedtak.sak_id)
     assert sak is not None
     access.check_case(uow, action, sak, object_type="tilbakekreving", object_id=vedtak.id)
@@ -182,7 +190,7 @@ def open_from_vedtak(
         _start_of_day_after(deadline.last_day),
         tilbakekreving_id=str(case.id),
     )
-    return case
+    return case, True
 
 
 def _start_of_day_after(day: dt.date) -> dt.datetime:
@@ -198,13 +206,10 @@ def open_for_vedtak(uow: UnitOfWork, vedtak_id: uuid.UUID) -> tuple[bool, dict[s
     sak = uow.session.get(Sak, vedtak.sak_id)
     assert sak is not None
     access.check_case(uow, Access.ASSESS, sak, object_type="tilbakekreving", object_id=vedtak.id)
-    before = uow.session.scalars(
-        select(Tilbakekreving.id).where(Tilbakekreving.vedtak_id == vedtak.id)
-    ).first()
-    case = open_from_vedtak(uow, vedtak, Access.ASSESS)
+    case, created = _opened(uow, vedtak, Access.ASSESS)
     if case is None:
         raise NotFound("the vedtak paid nothing too much: there is no feilutbetaling")
-    return before is None, view(uow, case, staff=True)
+    return created, view(uow, case, staff=True)
 
 
 # -- the person's answer and the deadline ---------------------------------------------------
