@@ -125,7 +125,23 @@ def test(args: list[str]) -> None:
     _run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts", "dev.py")
     _run(BIN / "mypy")
     _run(BIN / "lint-imports")
-    _run(BIN / "python", "-m", "pytest", *args)
+    _run(BIN / "python", "-m", "pytest", *_parallel(args))
+
+
+TEST_PROCESSES = 4
+"""At most this many pytest processes (pytest-xdist) for the whole suite: the suite is
+mostly Python on one core per process, so a machine's cores shorten it; more than a few
+would crowd the one PostgreSQL server and the browser tests."""
+
+
+def _parallel(args: list[str]) -> list[str]:
+    """The whole suite (no arguments) in one process per core, up to `TEST_PROCESSES`, each
+    test file kept in one process (`--dist loadfile`: a module's expensive fixtures, such as
+    the crawl of every page, are made once). Arguments given are passed on as they are."""
+    if args:
+        return args
+    processes = min(TEST_PROCESSES, os.cpu_count() or 1)
+    return ["-n", str(processes), "--dist", "loadfile"] if processes > 1 else []
 
 
 def main() -> None:
