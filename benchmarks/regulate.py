@@ -39,6 +39,7 @@ Run: .venv/bin/python benchmarks/regulate.py [--benefits 20000] [--batch 10000] 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import json
@@ -341,6 +342,12 @@ def _cpu_of(pids: list[int]) -> dict[int, float]:
     return found
 
 
+def _children_cpu() -> float:
+    """The CPU time of this process's worker processes that have ended (the run's)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _backends(admin: Engine, name: str) -> list[int]:
     with admin.connect() as connection:
         return [
@@ -370,7 +377,8 @@ def plan_payments(service: CaseService, day: dt.date) -> int:
 
 
 class _Sampler(threading.Thread):
-    """The largest resident size of this process while it runs (MB)."""
+    """The largest resident size of this process and its worker processes together while
+    the run goes on (MB)."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
@@ -379,14 +387,26 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         page = os.sysconf("SC_PAGE_SIZE")
+        own = os.getpid()
         while not self._done.wait(0.1):
-            resident = int(Path("/proc/self/statm").read_text().split()[1]) * page
+            resident = 0
+            for pid in (own, *_children_of(own)):
+                with contextlib.suppress(OSError):  # ended meanwhile
+                    resident += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
             self.peak = max(self.peak, resident)
 
     def stop(self) -> int:
         self._done.set()
         self.join()
         return round(self.peak / 2**20)
+
+
+def _children_of(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
 
 
 def _load() -> str:
@@ -399,6 +419,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--plan", action="store_true", help="time the payment plans too")
     parser.add_argument("--workers", type=int, default=None, help="batches side by side")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (as `trygd regulate`); 0 or 1: threads in this process",
+    )
     parser.add_argument("--profile", help="write a cProfile of the run here (use --workers 1)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", help="a database filled before with --keep --fill-only")
@@ -436,18 +462,21 @@ def main() -> None:
         figures["load_before"] = _load()
         backends = _cpu_of(_backends(admin, name))
         cpu = time.process_time()
+        children_before = _children_cpu()
         started = time.perf_counter()
         memory = _Sampler()
         memory.start()
         profile = cProfile.Profile() if args.profile else None
         if profile is not None:
             profile.enable()
-        report = service.regulate(G_FROM, batch=args.batch, workers=args.workers)
+        report = service.regulate(
+            G_FROM, batch=args.batch, workers=args.workers, processes=args.processes
+        )
         if profile is not None:
             profile.disable()
             profile.dump_stats(args.profile)
         run_seconds = time.perf_counter() - started
-        client = time.process_time() - cpu
+        client = time.process_time() - cpu + _children_cpu() - children_before
         figures["run_peak_memory_mb"] = memory.stop()
         after = _cpu_of(_backends(admin, name))
         database = sum(used - backends.get(pid, 0.0) for pid, used in after.items())
