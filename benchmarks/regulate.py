@@ -16,15 +16,18 @@ Then it times, for the 2026 G (1 May 2026):
 - `run_seconds`: `CaseService.regulate` end to end: listing the saker, reading each batch's
   vedtak in force and records as plain rows, the access check and audit record per sak,
   the column-wise regulering, and for each regulated grant its compact decision record,
-  behandling, vedtak, event and `regulations` row (COPY), the batches side by side;
-- `database_share`: the CPU time of the run's PostgreSQL backends against this process's:
-  pg / (pg + client) (`client_cpu_seconds` includes the rules);
+  behandling, vedtak, event and `regulations` row (COPY), the batches in `--processes`
+  worker processes (default one per core; 0 or 1: two threads in this process);
+- `database_share`: the CPU time PostgreSQL used during the run (all its processes: the
+  backends of this process and of its worker processes, and what the run causes in the
+  background) against this process's and its workers': pg / (pg + client)
+  (`client_cpu_seconds` includes the rules);
 - `population_path_per_second`: `regulate_many` (the population path's column evaluation
   over the grants' stored facts, old and new G) on up to 20 000 grants in memory (365 days:
   groups of 55; in a run of a million a day holds 2 700), no database: the rate of the
   rules themselves in the run;
-- `run_peak_memory_mb`: the largest resident size of this process during the run (sampled
-  every 0.1 s; `peak_memory_mb` is the whole benchmark's, filling included);
+- `run_peak_memory_mb`: the largest resident size of this process and its worker processes
+  together during the run (sampled every 0.1 s; `peak_memory_mb` is the whole benchmark's, filling included);
 - `single_path_per_second`: `regulate` one grant at a time with its whole record (what
   every grant cost before), on a sample;
 - with `--plan`: the payment plans. Before the regulering the saker are planned for
@@ -32,7 +35,7 @@ Then it times, for the 2026 G (1 May 2026):
   (`payment_plan_seconds`) makes only the regulated saker's plans again (their vedtak count
   changed), with the etterbetaling for May and June as correction lines.
 
-Run: .venv/bin/python benchmarks/regulate.py [--benefits 20000] [--batch 10000] [--plan]
+Run: .venv/bin/python benchmarks/regulate.py [--benefits 20000] [--batch 10000] [--plan] [--processes 2]
      [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
@@ -329,33 +332,31 @@ def _amounts(grant: Grant) -> dict[str, Any]:
     return cast(dict[str, Any], decode(dict(grant.amounts)))
 
 
-def _cpu_of(pids: list[int]) -> dict[int, float]:
-    """CPU seconds (user and system) each process has used so far."""
+def _postgres_cpu() -> float:
+    """CPU seconds (user and system) PostgreSQL has used so far on this machine: each of its
+    processes' own, and for the server (the postgres process whose parent is not one) also
+    its ended children's: a worker process's backends end with it, and their time moves
+    there. Background work the run causes (autovacuum, checkpoints) counts too."""
     ticks = os.sysconf("SC_CLK_TCK")
-    found = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        found[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    return found
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                name, rest = (entry / "stat").read_text().rsplit(")", 1)
+                if name.endswith("(postgres"):
+                    stats[int(entry.name)] = rest.split()
+    total = 0
+    for fields in stats.values():
+        total += int(fields[11]) + int(fields[12])
+        if int(fields[1]) not in stats:
+            total += int(fields[13]) + int(fields[14])
+    return total / ticks
 
 
 def _children_cpu() -> float:
     """The CPU time of this process's worker processes that have ended (the run's)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def _backends(admin: Engine, name: str) -> list[int]:
-    with admin.connect() as connection:
-        return [
-            int(pid)
-            for (pid,) in connection.execute(
-                text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": name}
-            )
-        ]
 
 
 def plan_payments(service: CaseService, day: dt.date) -> int:
@@ -460,7 +461,7 @@ def main() -> None:
             figures["planned_before"] = plan_payments(service, PLAN_DAY)
             figures["plan_before_seconds"] = round(time.perf_counter() - started, 1)
         figures["load_before"] = _load()
-        backends = _cpu_of(_backends(admin, name))
+        database_before = _postgres_cpu()
         cpu = time.process_time()
         children_before = _children_cpu()
         started = time.perf_counter()
@@ -478,8 +479,7 @@ def main() -> None:
         run_seconds = time.perf_counter() - started
         client = time.process_time() - cpu + _children_cpu() - children_before
         figures["run_peak_memory_mb"] = memory.stop()
-        after = _cpu_of(_backends(admin, name))
-        database = sum(used - backends.get(pid, 0.0) for pid, used in after.items())
+        database = _postgres_cpu() - database_before
         figures["load_after"] = _load()
         figures.update(
             {
