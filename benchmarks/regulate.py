@@ -16,15 +16,18 @@ Then it times, for the 2026 G (1 May 2026):
 - `run_seconds`: `CaseService.regulate` end to end: listing the saker, reading each batch's
   vedtak in force and records as plain rows, the access check and audit record per sak,
   the column-wise regulering, and for each regulated grant its compact decision record,
-  behandling, vedtak, event and `regulations` row (COPY), the batches side by side;
-- `database_share`: the CPU time of the run's PostgreSQL backends against this process's:
-  pg / (pg + client) (`client_cpu_seconds` includes the rules);
+  behandling, vedtak, event and `regulations` row (COPY), the batches in `--processes`
+  worker processes (default one per core; 0 or 1: two threads in this process);
+- `database_share`: the CPU time PostgreSQL used during the run (all its processes: the
+  backends of this process and of its worker processes, and what the run causes in the
+  background) against this process's and its workers': pg / (pg + client)
+  (`client_cpu_seconds` includes the rules);
 - `population_path_per_second`: `regulate_many` (the population path's column evaluation
   over the grants' stored facts, old and new G) on up to 20 000 grants in memory (365 days:
   groups of 55; in a run of a million a day holds 2 700), no database: the rate of the
   rules themselves in the run;
-- `run_peak_memory_mb`: the largest resident size of this process during the run (sampled
-  every 0.1 s; `peak_memory_mb` is the whole benchmark's, filling included);
+- `run_peak_memory_mb`: the largest resident size of this process and its worker processes
+  together during the run (sampled every 0.1 s; `peak_memory_mb` is the whole benchmark's, filling included);
 - `single_path_per_second`: `regulate` one grant at a time with its whole record (what
   every grant cost before), on a sample;
 - with `--plan`: the payment plans. Before the regulering the saker are planned for
@@ -32,13 +35,14 @@ Then it times, for the 2026 G (1 May 2026):
   (`payment_plan_seconds`) makes only the regulated saker's plans again (their vedtak count
   changed), with the etterbetaling for May and June as correction lines.
 
-Run: .venv/bin/python benchmarks/regulate.py [--benefits 20000] [--batch 10000] [--plan]
+Run: .venv/bin/python benchmarks/regulate.py [--benefits 20000] [--batch 10000] [--plan] [--processes 2]
      [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import json
@@ -328,27 +332,31 @@ def _amounts(grant: Grant) -> dict[str, Any]:
     return cast(dict[str, Any], decode(dict(grant.amounts)))
 
 
-def _cpu_of(pids: list[int]) -> dict[int, float]:
-    """CPU seconds (user and system) each process has used so far."""
+def _postgres_cpu() -> float:
+    """CPU seconds (user and system) PostgreSQL has used so far on this machine: each of its
+    processes' own, and for the server (the postgres process whose parent is not one) also
+    its ended children's: a worker process's backends end with it, and their time moves
+    there. Background work the run causes (autovacuum, checkpoints) counts too."""
     ticks = os.sysconf("SC_CLK_TCK")
-    found = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        found[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    return found
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                name, rest = (entry / "stat").read_text().rsplit(")", 1)
+                if name.endswith("(postgres"):
+                    stats[int(entry.name)] = rest.split()
+    total = 0
+    for fields in stats.values():
+        total += int(fields[11]) + int(fields[12])
+        if int(fields[1]) not in stats:
+            total += int(fields[13]) + int(fields[14])
+    return total / ticks
 
 
-def _backends(admin: Engine, name: str) -> list[int]:
-    with admin.connect() as connection:
-        return [
-            int(pid)
-            for (pid,) in connection.execute(
-                text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": name}
-            )
-        ]
+def _children_cpu() -> float:
+    """The CPU time of this process's worker processes that have ended (the run's)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def plan_payments(service: CaseService, day: dt.date) -> int:
@@ -370,7 +378,8 @@ def plan_payments(service: CaseService, day: dt.date) -> int:
 
 
 class _Sampler(threading.Thread):
-    """The largest resident size of this process while it runs (MB)."""
+    """The largest resident size of this process and its worker processes together while
+    the run goes on (MB)."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
@@ -379,14 +388,26 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         page = os.sysconf("SC_PAGE_SIZE")
+        own = os.getpid()
         while not self._done.wait(0.1):
-            resident = int(Path("/proc/self/statm").read_text().split()[1]) * page
+            resident = 0
+            for pid in (own, *_children_of(own)):
+                with contextlib.suppress(OSError):  # ended meanwhile
+                    resident += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
             self.peak = max(self.peak, resident)
 
     def stop(self) -> int:
         self._done.set()
         self.join()
         return round(self.peak / 2**20)
+
+
+def _children_of(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
 
 
 def _load() -> str:
@@ -399,6 +420,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--plan", action="store_true", help="time the payment plans too")
     parser.add_argument("--workers", type=int, default=None, help="batches side by side")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (as `trygd regulate`); 0 or 1: threads in this process",
+    )
     parser.add_argument("--profile", help="write a cProfile of the run here (use --workers 1)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", help="a database filled before with --keep --fill-only")
@@ -434,23 +461,25 @@ def main() -> None:
             figures["planned_before"] = plan_payments(service, PLAN_DAY)
             figures["plan_before_seconds"] = round(time.perf_counter() - started, 1)
         figures["load_before"] = _load()
-        backends = _cpu_of(_backends(admin, name))
+        database_before = _postgres_cpu()
         cpu = time.process_time()
+        children_before = _children_cpu()
         started = time.perf_counter()
         memory = _Sampler()
         memory.start()
         profile = cProfile.Profile() if args.profile else None
         if profile is not None:
             profile.enable()
-        report = service.regulate(G_FROM, batch=args.batch, workers=args.workers)
+        report = service.regulate(
+            G_FROM, batch=args.batch, workers=args.workers, processes=args.processes
+        )
         if profile is not None:
             profile.disable()
             profile.dump_stats(args.profile)
         run_seconds = time.perf_counter() - started
-        client = time.process_time() - cpu
+        client = time.process_time() - cpu + _children_cpu() - children_before
         figures["run_peak_memory_mb"] = memory.stop()
-        after = _cpu_of(_backends(admin, name))
-        database = sum(used - backends.get(pid, 0.0) for pid, used in after.items())
+        database = _postgres_cpu() - database_before
         figures["load_after"] = _load()
         figures.update(
             {

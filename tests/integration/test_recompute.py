@@ -164,6 +164,7 @@ def test_the_command_refuses_bad_input_with_exit_code_2(service, db_url):
         (["--parameter", RATE, "--from", "1 May"], "--from"),
         (["--parameter", "uforetrygd.no_such_rate", "--from", "2026-05-01"], "--parameter"),
         (["--parameter", "common.grunnbelop_average", "--from", "2026-05-01"], "--parameter"),
+        (["--parameter", RATE, "--from", "2026-05-01", "--processes", "-1"], "--processes"),
     ):
         done = _cli(db_url, *args)
         assert done.returncode == 2, done.stderr

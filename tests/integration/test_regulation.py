@@ -249,6 +249,38 @@ def _cli(db_url: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (the run's worker processes), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _gone(pids: list[int]) -> None:
+    """The worker processes of a run killed with SIGKILL die with it (none goes on writing)."""
+    deadline = time.monotonic() + 10
+    alive = list(pids)
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+        time.sleep(0.05)
+    assert not alive, f"worker processes outlived the killed run: {alive}"
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
 KILL_POINTS = random.Random(20260501).sample(range(1, 7), 2)
 """Two batches, drawn once (seeded, so a failure can be run again), at whose checkpoint the
 run is stopped, besides the first and the last."""
@@ -306,8 +338,11 @@ def test_a_run_killed_with_sigkill_ends_as_one_uninterrupted_run(
     else:
         process = _cli(db_url, "--g-from", G_FROM.isoformat(), "--batch", "2")
         time.sleep(random.Random(point).uniform(0.5, 4.0))
+    workers = _children(process.pid)
+    assert workers or how == "time"  # paused in a batch: in a worker process
     process.send_signal(signal.SIGKILL)
     process.wait(30)
+    _gone(workers)
     _no_half_batches(service, saker)
     assert len(_outcomes(service)) < len(saker) or how == "time"
     again = _cli(db_url, "--g-from", G_FROM.isoformat(), "--json")

@@ -22,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from trygd.cli.regulate import _fail, run_change
+from trygd.cli.regulate import PROCESSES, _fail, run_change
 from trygd.rules.regulation import NotAChange, parameter_change
 from trygd.services.regulation import BATCH
 
@@ -45,6 +45,7 @@ def recompute_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
     batch: Annotated[int, typer.Option("--batch", hidden=True)] = BATCH,
     pause_at: Annotated[int, typer.Option("--pause-at", hidden=True)] = 0,
+    processes: Annotated[int, PROCESSES] = 0,
 ) -> None:
     """Recompute every running grant that reads the parameters with the values in force on
     --from (a corrected value or a reform): a new automatic vedtak where the amounts rise,
@@ -57,4 +58,4 @@ def recompute_command(
         change = parameter_change(parameter, day)
     except NotAChange as error:
         _fail(f"--parameter: {error}")
-    run_change(change, "Omregning", dry_run, as_json, batch, pause_at)
+    run_change(change, "Omregning", dry_run, as_json, batch, pause_at, processes)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import time
 from typing import Annotated, NoReturn
 
@@ -28,6 +30,11 @@ from trygd.services.regulation import BATCH, OUTCOMES, Report
 from trygd.store.database import database_url, make_engine, safe_url
 
 console = Console(stderr=True)
+PROCESSES = typer.Option(
+    "--processes",
+    help="Worker processes on PostgreSQL, each its own batches (0: one per core)",
+    min=0,
+)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -69,6 +76,7 @@ def regulate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
     batch: Annotated[int, typer.Option("--batch", hidden=True)] = BATCH,
     pause_at: Annotated[int, typer.Option("--pause-at", hidden=True)] = 0,
+    processes: Annotated[int, PROCESSES] = 0,
 ) -> None:
     """Regulate every running grant that follows G with the G in force on --g-from: a new
     automatic vedtak where the amounts change, and the difference for periods already paid
@@ -83,27 +91,46 @@ def regulate_command(
             f"--g-from: no new G takes effect on {day.isoformat()} (the G in force then took "
             f"effect on {parameter.isoformat()}); enter the new G in the parameters first"
         )
-    run_change(g_change(day), "G-regulering", dry_run, as_json, batch, pause_at)
+    run_change(g_change(day), "G-regulering", dry_run, as_json, batch, pause_at, processes)
+
+
+class PauseAt:
+    """The crash tests' checkpoint (`--pause-at N`): the run's Nth batch stops for two
+    minutes just before its commit, for the test to kill the run there. The batches are
+    counted across the worker processes (a shared counter travels with the checkpoint)."""
+
+    def __init__(self, batch: int) -> None:
+        self.batch = batch
+        self.seen = multiprocessing.get_context("spawn").Value("i", 0)
+
+    def __call__(self, _step: str) -> None:
+        with self.seen.get_lock():
+            self.seen.value += 1
+            reached = self.seen.value
+        if self.batch and reached == self.batch:
+            typer.echo(f"paused in batch {self.batch}", err=True)
+            time.sleep(120)
 
 
 def run_change(
-    change: Change, title: str, dry_run: bool, as_json: bool, batch: int, pause_at: int
+    change: Change,
+    title: str,
+    dry_run: bool,
+    as_json: bool,
+    batch: int,
+    pause_at: int,
+    processes: int = 0,
 ) -> None:
     """Run (or, dry, count) a change over every running grant it reaches on the database of
     TRYGD_DATABASE_URL, with a progress bar, and show the report; exit 1 when saker need a
-    caseworker."""
+    caseworker. On PostgreSQL the batches run in `processes` worker processes (0: one per
+    core)."""
     if batch < 1:
         _fail("--batch: must be at least 1")
     url = database_url()
     engine = make_engine(url)
     service = CaseService(engine)
-    seen = {"batches": 0}
-
-    def checkpoint(_step: str) -> None:
-        seen["batches"] += 1
-        if pause_at and seen["batches"] == pause_at:
-            typer.echo(f"paused in batch {pause_at}", err=True)
-            time.sleep(120)
+    checkpoint = PauseAt(pause_at)
 
     try:
         with Progress(
@@ -120,7 +147,12 @@ def run_change(
                 bar.update(task, completed=done, total=total)
 
             report = service.recompute(
-                change, dry_run=dry_run, batch=batch, progress=progress, checkpoint=checkpoint
+                change,
+                dry_run=dry_run,
+                batch=batch,
+                progress=progress,
+                checkpoint=checkpoint,
+                processes=processes or os.cpu_count() or 1,
             )
     except ServiceError as error:
         _fail(str(error))

@@ -41,6 +41,7 @@ from trygd.services import (
     jobs,
     letters,
     meldekort,
+    parallel,
     payment_details,
     payment_views,
     payments,
@@ -59,6 +60,7 @@ from trygd.services.read_models import BehandlingView, KlageTerms, VedtakView
 from trygd.services.records import enqueue, parse_id
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
 from trygd.store import audit_chain
+from trygd.store.database import engine_spec, make_engine
 from trygd.store.models import IdempotencyKey, Job, RetentionRun, Vedtak
 
 Checkpoint = Callable[[str], None]
@@ -826,13 +828,16 @@ class CaseService:
         progress: Callable[[int, int], None] | None = None,
         checkpoint: Checkpoint | None = None,
         workers: int | None = None,
+        processes: int = 0,
     ) -> regulation.Report:
         """`trygd regulate --g-from DATE [--dry-run]`: every sak with a vedtak and no outcome
         for the date yet, listed first (`regulation.plan`), `batch` saker per transaction,
         each once (see `services.regulation`). On PostgreSQL `workers` (`PAYMENT_WORKERS`)
-        batches run side by side, as in a payment run. `progress(done, total)` after each
-        batch; `checkpoint(step)` inside each transaction before it commits (the crash tests
-        stop the process there; with workers, from their threads)."""
+        batches run side by side, as in a payment run, or with `processes` > 1 that many
+        in worker processes (`services.parallel`; `checkpoint` must then be picklable).
+        `progress(done, total)` after each batch; `checkpoint(step)` inside each transaction
+        before it commits (the crash tests stop the process there; with workers, from their
+        threads or processes)."""
         return self.recompute(
             g_change(g_from),
             dry_run=dry_run,
@@ -840,6 +845,7 @@ class CaseService:
             progress=progress,
             checkpoint=checkpoint,
             workers=workers,
+            processes=processes,
         )
 
     def recompute(
@@ -851,35 +857,58 @@ class CaseService:
         progress: Callable[[int, int], None] | None = None,
         checkpoint: Checkpoint | None = None,
         workers: int | None = None,
+        processes: int = 0,
     ) -> regulation.Report:
         """`trygd recompute` (and `regulate`, whose change replaces G): the running grants the
         change reaches recomputed with its values, each sak once, as `regulate` says."""
         context = RequestContext(actor=SYSTEM_ACTOR)
         total = self._run(context, lambda uow: regulation.count_saker(uow, change))
         parts = self._run(context, lambda uow: regulation.plan(uow, change, batch))
-        mark = checkpoint or (lambda _step: None)
         report = regulation.Report(change.effective_from, dry_run, change=change.key)
-        cache = regulation.ParamsCache()
-        lock = threading.Lock()
-        workers = workers or (PAYMENT_WORKERS if self.engine.dialect.name == "postgresql" else 1)
         # Saker regulated before this run (a run stopped and started again) count as done.
         already = total - sum(len(part) for part in parts)
 
-        def one(part: list[uuid.UUID]) -> None:
-            def step(uow: UnitOfWork) -> regulation.Report:
-                done = regulation.regulate_batch(uow, change, part, dry_run=dry_run, cache=cache)
-                mark("regulate")
-                return done
+        def done(part_report: regulation.Report) -> None:
+            report.add(part_report)
+            if progress is not None:
+                progress(already + report.total, total)
 
-            done = self._run(context, step, again=RACE_RETRIES)
+        spec = engine_spec(self.engine)
+        if processes > 1 and len(parts) > 1 and spec is not None:
+            work = _RegulationWork(spec, self.settings, change, dry_run, checkpoint)
+            parallel.in_processes(work, parts, processes, done)
+            return report
+        cache = regulation.ParamsCache()
+        lock = threading.Lock()
+        workers = workers or (PAYMENT_WORKERS if self.engine.dialect.name == "postgresql" else 1)
+
+        def one(part: list[uuid.UUID]) -> None:
+            part_report = self._regulate_part(change, part, dry_run, cache, checkpoint)
             with lock:
-                report.add(done)
-                if progress is not None:
-                    progress(already + report.total, total)
+                done(part_report)
 
         with _fewer_collections():
             _side_by_side(one, parts, workers)
         return report
+
+    def _regulate_part(
+        self,
+        change: Change,
+        part: list[uuid.UUID],
+        dry_run: bool,
+        cache: regulation.ParamsCache,
+        checkpoint: Checkpoint | None,
+    ) -> regulation.Report:
+        """One batch of a run in its own transaction (run again if it met another run's
+        rows)."""
+
+        def step(uow: UnitOfWork) -> regulation.Report:
+            done = regulation.regulate_batch(uow, change, part, dry_run=dry_run, cache=cache)
+            if checkpoint is not None:
+                checkpoint("regulate")
+            return done
+
+        return self._run(RequestContext(actor=SYSTEM_ACTOR), step, again=RACE_RETRIES)
 
     def regulation_status(
         self, context: RequestContext, g_from: str, change: str = "G"
@@ -1131,3 +1160,27 @@ class CaseService:
 
 
 __all__ = ["CaseService", "RequestContext", "ServiceError", "Settings"]
+
+
+@dataclass(frozen=True)
+class _RegulationWork:
+    """What a worker process of a regulering (or any recomputation) run needs to make its
+    own service (`services.parallel`): the engine's URL and role, the settings, the change,
+    and the checkpoint; called once in each worker, it gives the work for one batch."""
+
+    engine: tuple[str, str | None]
+    settings: Settings
+    change: Change
+    dry_run: bool
+    checkpoint: Checkpoint | None
+
+    def __call__(self) -> Callable[[list[uuid.UUID]], regulation.Report]:
+        url, role = self.engine
+        service = CaseService(make_engine(url, role=role), self.settings)
+        cache = regulation.ParamsCache()
+        gc.freeze()  # the imports' objects: out of the collector's sight, as in the run
+
+        def one(part: list[uuid.UUID]) -> regulation.Report:
+            return service._regulate_part(self.change, part, self.dry_run, cache, self.checkpoint)
+
+        return one

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import weakref
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,7 @@ def make_engine(url: str | None = None, *, role: str | None = None, **options: A
     event.listen(engine, "handle_error", _without_detail)
     if role is not None:
         act_as(engine, role)
+    _MADE_WITH[engine] = (url, role)
     if not options.get("pool_pre_ping"):
         ping_connections_left_idle(engine)
     return engine
@@ -213,6 +215,17 @@ def migrate_database(url: str | None = None) -> None:
         migrate(engine)
     finally:
         engine.dispose()
+
+
+_MADE_WITH: weakref.WeakKeyDictionary[Engine, tuple[str, str | None]] = weakref.WeakKeyDictionary()
+"""The URL (password included) and role each PostgreSQL engine of `make_engine` was made
+with, so that a worker process can make one like it (`engine_spec`)."""
+
+
+def engine_spec(engine: Engine) -> tuple[str, str | None] | None:
+    """The URL and role to make an engine like `engine` in another process (`make_engine(url,
+    role=role)`); None for an engine `make_engine` did not make for PostgreSQL."""
+    return _MADE_WITH.get(engine)
 
 
 def application_engine(url: str | None = None, **options: Any) -> Engine:
