@@ -27,7 +27,8 @@ Then it times, for the 2026 G (1 May 2026):
   groups of 55; in a run of a million a day holds 2 700), no database: the rate of the
   rules themselves in the run;
 - `run_peak_memory_mb`: the largest resident size of this process and its worker processes
-  together during the run (sampled every 0.1 s; `peak_memory_mb` is the whole benchmark's, filling included);
+  together during the run (sampled every 0.1 s; `peak_memory_mb` is the whole benchmark's,
+  filling included);
 - `single_path_per_second`: `regulate` one grant at a time with its whole record (what
   every grant cost before), on a sample;
 - with `--plan`: the payment plans. Before the regulering the saker are planned for
@@ -35,8 +36,8 @@ Then it times, for the 2026 G (1 May 2026):
   (`payment_plan_seconds`) makes only the regulated saker's plans again (their vedtak count
   changed), with the etterbetaling for May and June as correction lines.
 
-Run: .venv/bin/python benchmarks/regulate.py [--benefits 20000] [--batch 10000] [--plan] [--processes 2]
-     [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+Run: .venv/bin/python benchmarks/regulate.py [--benefits 20000] [--batch 10000] [--plan]
+     [--processes 2] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
