@@ -142,6 +142,10 @@ def test_g_regulering_and_a_correction_from_the_same_day_both_hold(client, servi
     assert of_g["change"] == "G" and of_g["counts"]["regulated"] == 1
     assert of_rate.status_code == 200, of_rate.text
     assert of_rate.json()["change"] == change.key and of_rate.json()["counts"]["regulated"] == 1
+    # Of the change's figures, the whole is the saker it lists: the uføretrygd saker (the
+    # dagpenger sak does not read the rate); of the G-regulering's, every sak with a vedtak.
+    assert (of_rate.json()["done"], of_rate.json()["saker_with_vedtak"]) == (2, 2)
+    assert (of_g["done"], of_g["saker_with_vedtak"]) == (3, 3)
     # Regulating again from the same day finds the G already in force in the new record.
     assert service.regulate(G_FROM).total == 0
     [check] = service.verify_vedtak([str(newest.id)])

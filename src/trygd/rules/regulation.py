@@ -176,6 +176,18 @@ def parameter_change(
     return Change(key, effective_from, tuple(replaced))
 
 
+def benefits_reached(key: str) -> list[str]:
+    """The benefits a change's grants can belong to, from its key alone (for reading a run's
+    figures afterwards): those that follow G for the G-regulering, otherwise those whose rules
+    read a parameter the key names."""
+    if key == G_KEY:
+        return sorted(benefit for benefit in PROFILES if follows_g(benefit))
+    names = {part.split("=", 1)[0] for part in key.split(";") if "=" in part}
+    return sorted(
+        benefit for benefit in PROFILES if names & set(benefit_by_id(benefit).parameters.values())
+    )
+
+
 def new_g(g_from: dt.date, ruleset: Ruleset | None = None) -> UsedParameter:
     """The G in force on `g_from` as a record names it: value, date, source and status."""
     ruleset = ruleset or default_ruleset()

@@ -71,6 +71,7 @@ from trygd.rules.regulation import (
     Compact,
     Grant,
     NotRegulable,
+    benefits_reached,
     compact_replaced,
     expand,
     g_change,
@@ -172,11 +173,6 @@ def as_change(change: Change | dt.date) -> Change:
     return change if isinstance(change, Change) else g_change(change)
 
 
-def _reached(change: Change) -> list[str]:
-    """The benefits whose grants the change can reach."""
-    return sorted(benefit for benefit in PROFILES if change.reaches(benefit))
-
-
 def _ore(kroner: Any) -> int | None:
     if not isinstance(kroner, int | float) or kroner != kroner:  # NaN: not determined
         return None
@@ -194,9 +190,17 @@ def count_saker(uow: UnitOfWork, change: Change | None = None) -> int:
     """How many saker have a vedtak (the run's whole, for its progress); for a change other
     than a G-regulering, those of the benefits it reaches."""
     access.check(uow, Action.RUN_JOB, object_type="regulation", object_id="count")
+    return _saker_listed(uow, change.key if change is not None else G_KEY)
+
+
+def _saker_listed(uow: UnitOfWork, key: str) -> int:
+    """How many saker a run of the change with this key lists (`plan`): every sak with a
+    vedtak for the G-regulering, those of the benefits the change reaches otherwise."""
     query = select(func.count(func.distinct(Vedtak.sak_id)))
-    if change is not None and not change.is_g_regulering:
-        query = query.join(Sak, Sak.id == Vedtak.sak_id).where(Sak.benefit.in_(_reached(change)))
+    if key != G_KEY:
+        query = query.join(Sak, Sak.id == Vedtak.sak_id).where(
+            Sak.benefit.in_(benefits_reached(key))
+        )
     return int(uow.session.scalar(query) or 0)
 
 
@@ -222,7 +226,7 @@ def plan(uow: UnitOfWork, change: Change | dt.date, batch: int) -> list[list[uui
         .group_by(Vedtak.sak_id, Sak.benefit)
     )
     if not change.is_g_regulering:
-        query = query.where(Sak.benefit.in_(_reached(change)))
+        query = query.where(Sak.benefit.in_(benefits_reached(change.key)))
     rows = sorted(uow.session.execute(query), key=lambda r: (r[1], r[2], r[0]))
     ids = [sak_id for sak_id, _benefit, _day in rows]
     return [ids[start : start + batch] for start in range(0, len(ids), batch)]
@@ -248,7 +252,7 @@ def saker_to_regulate(
     if after is not None:
         query = query.where(Sak.id > after)
     if not change.is_g_regulering:
-        query = query.where(Sak.benefit.in_(_reached(change)))
+        query = query.where(Sak.benefit.in_(benefits_reached(change.key)))
     return list(uow.session.scalars(query))
 
 
@@ -911,13 +915,12 @@ def status(uow: UnitOfWork, g_from: dt.date, change: str = G_KEY) -> dict[str, A
     first, last = uow.session.execute(
         select(func.min(Regulation.created_at), func.max(Regulation.created_at)).where(of_date)
     ).one()
-    total = int(uow.session.scalar(select(func.count(func.distinct(Vedtak.sak_id)))) or 0)
     report = Report(g_from, dry_run=False, counts=counts, change=change)
     report.yearly_change_ore = int(total_change or 0)
     report.largest = [(int(c or 0), str(s), b) for c, s, b in largest]
     return {
         **report.to_json(),
-        "saker_with_vedtak": total,
+        "saker_with_vedtak": _saker_listed(uow, change),
         "done": report.total,
         "first_at": first.isoformat() if first is not None else None,
         "last_at": last.isoformat() if last is not None else None,
