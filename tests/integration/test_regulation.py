@@ -25,7 +25,10 @@ from support import NOW, citizen_headers, employee_headers
 from trygd.applications.inputs import parse_application
 from trygd.privacy.policy import Actor, Role
 from trygd.rules.record import FORMAT, evaluate_record
+from trygd.rules.regulation import g_change
+from trygd.services import regulation
 from trygd.services.facade import CaseService, RequestContext
+from trygd.store.database import make_engine
 from trygd.store.models import (
     Behandling,
     DecisionRecordRow,
@@ -453,3 +456,37 @@ def test_a_regulering_does_not_move_the_end_of_the_aap_period(service, make_pers
             select(Regulation).where(Regulation.sak_id == sak, Regulation.g_from == G_FROM)
         ).one()
     assert (row.outcome, row.reason) == ("not_running", "the grant ended on 2026-02-28")
+
+
+def test_a_batch_finds_the_saker_done_without_comparing_each_row_with_every_id(db_url):
+    """The query for "which saker of this batch have an outcome already" keeps its shape
+    when PostgreSQL prepares it and plans it once for any batch (a generic plan, as psycopg's
+    prepared statements get after a few runs): the batch's ids are joined, never tested as
+    `= ANY(ids)` against every row the run has written so far (that made each batch of a
+    run of a million slower than the one before)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("generic plans of prepared statements are PostgreSQL's")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "ALTER TABLE regulations DROP CONSTRAINT regulations_sak_id_fkey"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO regulations (id, g_from, sak_id, benefit, outcome, created_at,"
+                " change) SELECT gen_random_uuid(), '2026-05-01', gen_random_uuid(),"
+                " 'uforetrygd', 'regulated', now(), 'G' FROM generate_series(1, 3000)"
+            )
+        batch = [uuid.uuid4() for _ in range(2000)]
+        query = regulation.with_outcome_query("postgresql", g_change(G_FROM), batch)
+        compiled = query.compile(dialect=engine.dialect)
+        with engine.connect() as connection:
+            cursor = connection.connection.driver_connection.cursor()
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
+            cursor.execute(f"EXPLAIN {compiled}", compiled.params, prepare=True)
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+    finally:
+        engine.dispose()
+    shown = plan[:600]  # the plan may spell out all 2,000 ids
+    assert "ANY" not in plan, shown
+    assert "Join" in plan or "Nested Loop" in plan, shown

@@ -625,26 +625,28 @@ def _regulate_one(uow: UnitOfWork, case: _Case, change: Change) -> None:
 
 
 def _with_outcome(uow: UnitOfWork, change: Change, sak_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    """The saker of a batch that have an outcome for the change already (another run's).
+    """The saker of a batch that have an outcome for the change already (another run's)."""
+    dialect = uow.session.get_bind().dialect.name
+    return set(uow.session.scalars(with_outcome_query(dialect, change, sak_ids)))
 
-    On PostgreSQL the batch's ids are a table (`unnest`) joined to `regulations`, not
-    `sak_id = ANY(ids)`: that statement, prepared after a few batches, got a generic plan that
-    read every row of the run so far through the index on (g_from, change) and compared each
-    with the 10,000 ids one by one, so each batch took longer than the one before (a run of a
-    million slowed from 2,800 to 1,250 saker a second by its 300,000th). Joined, each id is
-    one probe of `uq_regulation_once` or one hash lookup."""
+
+def with_outcome_query(dialect: str, change: Change, sak_ids: Sequence[uuid.UUID]) -> Any:
+    """`_with_outcome`'s query. On PostgreSQL the batch's ids are a table (`unnest`) joined
+    to `regulations`, not `sak_id = ANY(ids)`: that statement, prepared after a few batches,
+    got a generic plan that read every row of the run so far through the index on (g_from,
+    change) and compared each with the 10,000 ids one by one, so each batch took longer than
+    the one before (a run of a million slowed from 2,800 to 1,250 saker a second by its
+    300,000th). Joined, each id is one probe of `uq_regulation_once` or one hash lookup."""
     of_change = (Regulation.g_from == change.effective_from) & (Regulation.change == change.key)
-    if uow.session.get_bind().dialect.name != "postgresql":
-        query = select(Regulation.sak_id).where(of_change, Regulation.sak_id.in_(sak_ids))
-        return set(uow.session.scalars(query))
+    if dialect != "postgresql":
+        return select(Regulation.sak_id).where(of_change, Regulation.sak_id.in_(sak_ids))
     batch = bindparam("batch", list(sak_ids), type_=ARRAY(Uuid()))
     wanted = func.unnest(batch).table_valued("sak_id").render_derived()
-    query = (
+    return (
         select(Regulation.sak_id)
         .join(wanted, Regulation.sak_id == wanted.c.sak_id)
         .where(of_change)
     )
-    return set(uow.session.scalars(query))
 
 
 def regulate_batch(
