@@ -85,6 +85,7 @@ from trygd.services import access
 from trygd.services.records import open_oppgave
 from trygd.services.unit_of_work import UnitOfWork
 from trygd.store import bulk
+from trygd.store.ids import ordered_id
 from trygd.store.models import (
     Behandling,
     DecisionRecordRow,
@@ -726,7 +727,7 @@ def _write(uow: UnitOfWork, change: Change, cases: list[_Case]) -> None:
     kind = KIND if change.is_g_regulering else OMREGNING
     version = version_of(change)
     regulated = [c for c in cases if c.outcome == "regulated"]
-    made = {c.sak_id: (uuid.uuid4(), uuid.uuid4(), uuid.uuid4()) for c in regulated}
+    made = {c.sak_id: (ordered_id(), ordered_id(), ordered_id()) for c in regulated}
     bulk.insert_values(
         connection,
         REGULATIONS,
@@ -746,7 +747,7 @@ def _write(uow: UnitOfWork, change: Change, cases: list[_Case]) -> None:
         ),
         [
             (
-                uuid.uuid4(),
+                ordered_id(),
                 g_from,
                 change.key,
                 c.sak_id,
