@@ -60,12 +60,24 @@ class Undetermined(ValueError):
 
 @dataclass(frozen=True)
 class PaymentKey:
-    """What one payment is for: the sak, the kind of payment and the period."""
+    """What one payment is for: the sak, the kind of payment and the period.
+
+    Its hash is computed once: settling a sak looks each key up several times, and a
+    generated hash would hash the sak's UUID (Python code in `uuid`) every time, which was
+    the larger part of planning a sak with a few years of monthly lines."""
 
     sak_id: uuid.UUID
     kind: str
     period_start: dt.date
     period_end: dt.date
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        whole = (self.sak_id.int, self.kind, self.period_start, self.period_end)
+        object.__setattr__(self, "_hash", hash(whole))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @dataclass(frozen=True)
