@@ -30,6 +30,7 @@ def test_equal_keys_hash_alike_and_find_each_other(
     assert first == second and hash(first) == hash(second)
     assert {first: 1}[second] == 1
     assert "_hash" not in repr(first)
+    assert first != (sak_id, kind, start, end)  # a key equals only a key
 
 
 @given(PARTS, PARTS)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import threading
-import time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -21,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from trygd.cli.workers import PROCESSES, PauseAtStep
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService
 from trygd.services.payments import PLAN_BATCH, RunBusy
@@ -96,34 +95,30 @@ def run_command(
     ] = None,
     batch: Annotated[int, typer.Option("--batch", hidden=True)] = PLAN_BATCH,
     pause_at: Annotated[str | None, typer.Option("--pause-at", hidden=True)] = None,
+    processes: Annotated[int, PROCESSES] = 0,
 ) -> None:
     """Pay what is due on DATE: plan the lines of every running benefit, withhold tax, and
-    write one pain.001 order. Running it again (or after a crash) pays nothing twice."""
+    write one pain.001 order. Running it again (or after a crash) pays nothing twice. On
+    PostgreSQL the saker are planned in `--processes` worker processes (0: one per core)."""
     run_date = _date(date)
     if out is not None and not out.parent.is_dir():
         _fail(f"--out: the folder {str(out.parent)!r} does not exist")
     if batch < 1:
         _fail("--batch: must be at least 1")
 
-    seen: dict[str, int] = {}
-    counting = threading.Lock()  # batches reach their checkpoints from worker threads
-
-    def checkpoint(step: str) -> None:
-        """The crash tests stop the process here, inside a transaction: `--pause-at plan#2`
-        waits in the second batch of planning to reach its commit, before it commits."""
-        with counting:
-            seen[step] = seen.get(step, 0) + 1
-            here = f"{step}#{seen[step]}"
-        typer.echo(f"step {here}")
-        if pause_at in (here, step):
-            typer.echo(f"paused at {here}")
-            time.sleep(120)
-
+    # The crash tests stop the process inside a transaction: `--pause-at plan#2` waits in
+    # the second batch of planning to reach its commit, before it commits.
+    checkpoint = PauseAtStep(pause_at)
     url = database_url()
     engine = make_engine(url)
     try:
         service = CaseService(engine)
-        result = service.payment_run(run_date, batch=batch, checkpoint=checkpoint)
+        result = service.payment_run(
+            run_date,
+            batch=batch,
+            checkpoint=checkpoint,
+            processes=processes or os.cpu_count() or 1,
+        )
         orders = service.payment_orders_to_export(run_date) if out is not None else []
         if out is not None and orders:
             for path, (_id, _message, content) in zip(

@@ -22,7 +22,8 @@ from typing import Annotated
 
 import typer
 
-from trygd.cli.regulate import PROCESSES, _fail, run_change
+from trygd.cli.regulate import _fail, run_change
+from trygd.cli.workers import PROCESSES
 from trygd.rules.regulation import NotAChange, parameter_change
 from trygd.services.regulation import BATCH
 

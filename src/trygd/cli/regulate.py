@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from trygd.cli.workers import PROCESSES
 from trygd.rules.regulation import Change, G, g_change
 from trygd.services.errors import ServiceError
 from trygd.services.facade import CaseService
@@ -30,11 +31,6 @@ from trygd.services.regulation import BATCH, OUTCOMES, Report
 from trygd.store.database import database_url, make_engine, safe_url
 
 console = Console(stderr=True)
-PROCESSES = typer.Option(
-    "--processes",
-    help="Worker processes on PostgreSQL, each its own batches (0: one per core)",
-    min=0,
-)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:

@@ -58,13 +58,14 @@ class Undetermined(ValueError):
         self.detail = detail
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PaymentKey:
     """What one payment is for: the sak, the kind of payment and the period.
 
-    Its hash is computed once: settling a sak looks each key up several times, and a
-    generated hash would hash the sak's UUID (Python code in `uuid`) every time, which was
-    the larger part of planning a sak with a few years of monthly lines."""
+    Its hash is computed once, and two keys compare their hashes and the UUIDs' numbers
+    rather than the UUIDs: settling a sak looks each key up several times, and the
+    generated hash and equality ran Python code in `uuid` every time, which was the larger
+    part of planning a sak with a few years of monthly lines."""
 
     sak_id: uuid.UUID
     kind: str
@@ -78,6 +79,17 @@ class PaymentKey:
 
     def __hash__(self) -> int:
         return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PaymentKey):
+            return NotImplemented
+        return (
+            self._hash == other._hash
+            and self.period_start == other.period_start
+            and self.period_end == other.period_end
+            and self.kind == other.kind
+            and self.sak_id.int == other.sak_id.int
+        )
 
 
 @dataclass(frozen=True)
@@ -336,6 +348,7 @@ def plan_per_month(
         if index > 0 and not value:
             continue
         monthly.append((benefit + suffix, kroner_to_ore(value, name)))
+    basis = {kind: f"vedtak {vedtak.vedtak_id}: {kind} per month" for kind, _amount in monthly}
     out: list[PlannedPayment] = []
     month = _first_whole_month(window[0])
     while month <= window[1]:
@@ -351,7 +364,7 @@ def plan_per_month(
                         amount,
                         due,
                         "person",
-                        f"vedtak {vedtak.vedtak_id}: {kind} per month",
+                        basis[kind],
                         vedtak.vedtak_id,
                     )
                 )

@@ -951,6 +951,7 @@ class CaseService:
         order_batch: int = payments.ORDER_BATCH,
         checkpoint: Checkpoint | None = None,
         workers: int | None = None,
+        processes: int = 0,
     ) -> PaymentRunResult:
         """The payment run for `run_date` (`trygd payments run`): see `_payment_run`; the
         garbage collector runs less often meanwhile (`_fewer_collections`)."""
@@ -962,6 +963,7 @@ class CaseService:
                 order_batch=order_batch,
                 checkpoint=checkpoint,
                 workers=workers,
+                processes=processes,
             )
 
     def _payment_run(
@@ -973,13 +975,17 @@ class CaseService:
         order_batch: int = payments.ORDER_BATCH,
         checkpoint: Checkpoint | None = None,
         workers: int | None = None,
+        processes: int = 0,
     ) -> PaymentRunResult:
         """The payment run for `run_date` (`trygd payments run`): claim, plan a batch of the
         saker with something new (`payments.saker_to_plan`) per transaction, order what is
         due `order_batch` lines per transaction (one pain.001 each), raise status alarms,
         finish. On PostgreSQL `workers` (`PAYMENT_WORKERS`) batches run side by side, each
         in its own transaction (one waits for the database while another computes); SQLite
-        has one writer, so there one at a time.
+        has one writer, so there one at a time. With `processes` > 1 the planning runs in
+        that many worker processes (`services.parallel`; `checkpoint` must then be
+        picklable): planning is mostly Python (a sak's plan settled against its stored
+        lines), which threads could only take turns at.
         `checkpoint(step)` is called inside each transaction just before it commits (the
         crash tests stop the process there); with workers, from their threads."""
         context = RequestContext(actor=SYSTEM_ACTOR)
@@ -1002,7 +1008,13 @@ class CaseService:
             return self._run(context, use_case, again=1)
 
         parts = [sak_ids[start : start + batch] for start in range(0, len(sak_ids), batch)]
-        planned = _side_by_side(plan, parts, workers)
+        spec = engine_spec(self.engine)
+        if processes > 1 and len(parts) > 1 and spec is not None:
+            planned: list[tuple[int, int]] = []
+            work = _PlanWork(spec, self.settings, run_id, holder, run_date, checkpoint)
+            parallel.in_processes(work, parts, processes, planned.append)
+        else:
+            planned = _side_by_side(plan, parts, workers)
         added = sum(more for more, _ in planned)
         undetermined = sum(unknown for _, unknown in planned)
 
@@ -1160,6 +1172,37 @@ class CaseService:
 
 
 __all__ = ["CaseService", "RequestContext", "ServiceError", "Settings"]
+
+
+@dataclass(frozen=True)
+class _PlanWork:
+    """What a worker process of a payment run's planning needs to make its own service
+    (`services.parallel`): the engine's URL and role, the settings, the run's claim and date,
+    and the checkpoint; called once in each worker, it gives the work for one batch."""
+
+    engine: tuple[str, str | None]
+    settings: Settings
+    run_id: uuid.UUID
+    holder: str
+    run_date: dt.date
+    checkpoint: Checkpoint | None
+
+    def __call__(self) -> Callable[[list[uuid.UUID]], tuple[int, int]]:
+        url, role = self.engine
+        service = CaseService(make_engine(url, role=role), self.settings)
+        context = RequestContext(actor=SYSTEM_ACTOR)
+        mark = self.checkpoint or (lambda _step: None)
+        gc.freeze()  # the imports' objects: out of the collector's sight, as in the run
+
+        def one(part: list[uuid.UUID]) -> tuple[int, int]:
+            def use_case(uow: UnitOfWork) -> tuple[int, int]:
+                found = payments.plan_batch(uow, self.run_id, self.holder, part, self.run_date)
+                mark("plan")
+                return found
+
+            return service._run(context, use_case, again=1)
+
+        return one
 
 
 @dataclass(frozen=True)
