@@ -34,7 +34,8 @@ Then it times, for the 2026 G (1 May 2026):
 - with `--plan`: the payment plans. Before the regulering the saker are planned for
   `PLAN_DAY` (not timed: the plans as they were); after it, planning again for the same day
   (`payment_plan_seconds`) makes only the regulated saker's plans again (their vedtak count
-  changed), with the etterbetaling for May and June as correction lines.
+  changed), with the etterbetaling for May and June as correction lines; planned as
+  `trygd payments run` plans, in `--processes` worker processes.
 
 Run: .venv/bin/python benchmarks/regulate.py [--benefits 20000] [--batch 10000] [--plan]
      [--processes 2] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
@@ -67,15 +68,16 @@ from trygd.rules.declarations import Outcome
 from trygd.rules.evaluation import evaluate_many
 from trygd.rules.record import FORMAT, DecisionRecord, encode, evaluate_record, stored_params
 from trygd.rules.regulation import Grant, new_g, regulate, regulate_many
-from trygd.services import payments
+from trygd.services import parallel, payments
 from trygd.services.facade import (
     SYSTEM_ACTOR,
     CaseService,
     RequestContext,
+    _PlanWork,
     _side_by_side,
 )
 from trygd.store import bulk
-from trygd.store.database import application_engine, make_engine, migrate
+from trygd.store.database import application_engine, engine_spec, make_engine, migrate
 from trygd.store.models import Behandling, DecisionRecordRow, Person, Sak, Vedtak
 
 EXAMPLE = Path("examples/uforetrygd-60-prosent.json")
@@ -360,8 +362,9 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def plan_payments(service: CaseService, day: dt.date) -> int:
-    """The planning step of a payment run for `day` (no orders): how many saker it planned."""
+def plan_payments(service: CaseService, day: dt.date, processes: int) -> int:
+    """The planning step of a payment run for `day` (no orders), as `payment_run` plans: in
+    `processes` worker processes, or (0 or 1) two threads; how many saker it planned."""
     context = RequestContext(actor=SYSTEM_ACTOR)
     holder = payments.this_holder()
     run_id = service._run(context, lambda uow: payments.claim_run(uow, day, holder))
@@ -373,7 +376,12 @@ def plan_payments(service: CaseService, day: dt.date) -> int:
             context, lambda uow: payments.plan_batch(uow, run_id, holder, part, day)
         )
 
-    _side_by_side(plan, parts, 2)
+    spec = engine_spec(service.engine)
+    if processes > 1 and len(parts) > 1 and spec is not None:
+        work = _PlanWork(spec, service.settings, run_id, holder, day, None)
+        parallel.in_processes(work, parts, processes, lambda _found: None)
+    else:
+        _side_by_side(plan, parts, 2)
     service._run(context, lambda uow: payments.finish_run(uow, run_id, holder))
     return len(ids)
 
@@ -459,7 +467,7 @@ def main() -> None:
         service = CaseService(app_engine)
         if args.plan:
             started = time.perf_counter()
-            figures["planned_before"] = plan_payments(service, PLAN_DAY)
+            figures["planned_before"] = plan_payments(service, PLAN_DAY, args.processes)
             figures["plan_before_seconds"] = round(time.perf_counter() - started, 1)
         figures["load_before"] = _load()
         database_before = _postgres_cpu()
@@ -495,7 +503,7 @@ def main() -> None:
         )
         if args.plan:
             started = time.perf_counter()
-            figures["planned_after"] = plan_payments(service, PLAN_DAY)
+            figures["planned_after"] = plan_payments(service, PLAN_DAY, args.processes)
             figures["payment_plan_seconds"] = round(time.perf_counter() - started, 1)
             figures["regulate_and_plan_seconds"] = round(
                 run_seconds + figures["payment_plan_seconds"], 1

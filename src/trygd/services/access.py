@@ -20,7 +20,6 @@ from sqlalchemy import ColumnElement, Select, select
 from trygd.privacy.policy import (
     NOBODY,
     Action,
-    Decision,
     Role,
     Subject,
     Task,
@@ -140,23 +139,9 @@ def check_cases(
     uow: UnitOfWork, action: Action, cases: Iterable[CaseFacts], *, object_type: str
 ) -> None:
     """`check_case` for each case, its sak as the object: one decision and one audit record
-    per case, exactly as one call each would give (raises `Forbidden` at the first denial).
-
-    A caller with no person of their own (the system, an employee) gets the same decision
-    for every subject that differs only in its person id, so the policy is asked once per
-    distinct subject (a batch of ten thousand saker of a few units and protections asks a
-    handful of times); each case still gets its own audit record."""
-    decided: dict[Subject, Decision] = {}
+    per case, exactly as one call each would give (raises `Forbidden` at the first denial)."""
     for case in cases:
-        subject = _case_subject(uow, case)
-        if uow.actor.person_id is not None:
-            check(uow, action, subject, object_type=object_type, object_id=case.sak_id)
-            continue
-        key = dataclasses.replace(subject, person_id=None)
-        decision = decided.get(key)
-        if decision is None:
-            decision = decided[key] = decide(uow.actor, action, subject, None)
-        _audited(uow, action, subject, decision, None, object_type, case.sak_id)
+        check(uow, action, _case_subject(uow, case), object_type=object_type, object_id=case.sak_id)
 
 
 def check_case(
@@ -236,19 +221,6 @@ def check(
 ) -> None:
     """Permit or refuse `action` on `subject`, and audit the answer either way."""
     decision = decide(uow.actor, action, subject, purpose)
-    _audited(uow, action, subject, decision, purpose, object_type, object_id)
-
-
-def _audited(
-    uow: UnitOfWork,
-    action: Action,
-    subject: Subject,
-    decision: Decision,
-    purpose: str | None,
-    object_type: str | None,
-    object_id: uuid.UUID | str | None,
-) -> None:
-    """Write the audit record of a decision, then raise `Forbidden` if it refused."""
     uow.record_access(
         person_id=uuid.UUID(subject.person_id) if subject.person_id else None,
         action=action.value,
