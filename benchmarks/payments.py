@@ -20,7 +20,8 @@ process, exactly as an operator would, and times it: planning every sak, withhol
 writing and validating the pain.001 files, posting the ledger. The run's phases are read
 from the command's "step plan#N" / "step order#N" lines (each printed just before the batch
 commits). Reported: seconds and persons per second, lines, payments, order files, peak memory
-of the run's process (its ru_maxrss), the database afterwards (ledger total, postings and
+of the run's process and its worker processes together (sampled; the main process's own
+ru_maxrss beside it), the database afterwards (ledger total, postings and
 audit records), each file validated again here, a second run of the same date (nothing new)
 and a run of the next day (nothing due), and the machine's core count and load.
 
@@ -45,6 +46,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
+from process_memory import Sampler
 from trygd.applications.inputs import parse_application
 from trygd.bank.pain001 import validate_pain001
 from trygd.domain import meldekort as meldekort_domain
@@ -333,6 +335,8 @@ def run_cli(url: str, date: dt.date, out: Path) -> dict[str, Any]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    memory = Sampler(process.pid)  # the run and its worker processes together
+    memory.start()
     assert process.stdout is not None
     marks: list[tuple[str, float]] = []
     output: list[str] = []
@@ -342,6 +346,7 @@ def run_cli(url: str, date: dt.date, out: Path) -> dict[str, Any]:
             marks.append((line.split()[1].split("#")[0], time.perf_counter() - started))
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    peak = memory.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"trygd payments run failed:\n{''.join(output)[-3000:]}")
     plan_end = max((t for step, t in marks if step == "plan"), default=0.0)
@@ -353,7 +358,8 @@ def run_cli(url: str, date: dt.date, out: Path) -> dict[str, Any]:
         "after_order_seconds": round(seconds - order_end, 1),  # alarms, finish, files
         "plan_batches": sum(1 for step, _ in marks if step == "plan"),
         "order_batches": sum(1 for step, _ in marks if step == "order"),
-        "peak_memory_mb": round(usage.ru_maxrss / 1024),
+        "peak_memory_mb": peak,
+        "peak_memory_main_process_mb": round(usage.ru_maxrss / 1024),
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
     }
 

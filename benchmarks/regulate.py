@@ -50,7 +50,6 @@ import datetime as dt
 import json
 import os
 import resource
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -62,6 +61,7 @@ import orjson
 from sqlalchemy import Table, create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
+from process_memory import Sampler
 from trygd.applications.inputs import parse_application
 from trygd.rules.assessment import benefit_by_id, default_ruleset
 from trygd.rules.declarations import Outcome
@@ -386,39 +386,6 @@ def plan_payments(service: CaseService, day: dt.date, processes: int) -> int:
     return len(ids)
 
 
-class _Sampler(threading.Thread):
-    """The largest resident size of this process and its worker processes together while
-    the run goes on (MB)."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak = 0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        page = os.sysconf("SC_PAGE_SIZE")
-        own = os.getpid()
-        while not self._done.wait(0.1):
-            resident = 0
-            for pid in (own, *_children_of(own)):
-                with contextlib.suppress(OSError):  # ended meanwhile
-                    resident += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
-            self.peak = max(self.peak, resident)
-
-    def stop(self) -> int:
-        self._done.set()
-        self.join()
-        return round(self.peak / 2**20)
-
-
-def _children_of(pid: int) -> list[int]:
-    try:
-        tasks = Path(f"/proc/{pid}/task").iterdir()
-        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
-    except OSError:
-        return []
-
-
 def _load() -> str:
     return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
 
@@ -474,7 +441,7 @@ def main() -> None:
         cpu = time.process_time()
         children_before = _children_cpu()
         started = time.perf_counter()
-        memory = _Sampler()
+        memory = Sampler()
         memory.start()
         profile = cProfile.Profile() if args.profile else None
         if profile is not None:
