@@ -27,7 +27,7 @@ from support import NOW
 from trygd.applications.inputs import parse_application
 from trygd.domain.payments import ApprovedPeriod
 from trygd.rules.record import evaluate_record
-from trygd.services import payments
+from trygd.services import parallel, payments
 from trygd.services.facade import SYSTEM_ACTOR, CaseService
 from trygd.services.unit_of_work import RequestContext, UnitOfWork
 from trygd.store.models import (
@@ -39,6 +39,7 @@ from trygd.store.models import (
     PaymentDetails,
     PaymentLine,
     PaymentOrder,
+    PaymentPlanMark,
     Person,
     Sak,
     Vedtak,
@@ -571,6 +572,35 @@ def test_the_scheduled_job_runs_the_payments_and_queues_the_next_day(service, ma
 
 
 # -- PostgreSQL: parallel runs and SIGKILL ---------------------------------------------------
+
+
+def test_a_run_planned_in_worker_processes_plans_each_sak_once(
+    db_url, service, make_person, monkeypatch
+):
+    """`trygd payments run` plans in worker processes on PostgreSQL: each batch of saker in
+    a process of its own, with its own engine; the lines and the ledger are those of a run
+    in one process, and a second run finds nothing new."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("worker processes plan on PostgreSQL (SQLite has one writer)")
+    _many(service, make_person, 5)  # 5 persons x 3 months
+    batches: list[int] = []
+    in_processes = parallel.in_processes
+
+    def counted(make_work: Any, items: list[Any], processes: int, done: Any) -> None:
+        batches.append(len(items))
+        in_processes(make_work, items, processes, done)
+
+    monkeypatch.setattr(parallel, "in_processes", counted)
+    first = service.payment_run(dt.date(2026, 11, 23), batch=2, processes=2)
+    assert (first.lines_added, first.order.ordered) == (15, 15)
+    assert batches == [3]  # 2 + 2 + 1 saker, in the worker processes
+    _once_each(service, 15)
+    with service.sessions() as session:
+        marks = session.scalar(select(func.count()).select_from(PaymentPlanMark))
+    assert marks == 5
+    again = service.payment_run(dt.date(2026, 11, 23), batch=2, processes=2)
+    assert (again.lines_added, again.order.ordered) == (0, 0)
+    _once_each(service, 15)
 
 
 def _many(service, make_person, count: int) -> list[Person]:
