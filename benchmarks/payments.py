@@ -46,7 +46,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from process_memory import Sampler
+from _process_memory import Sampler
 from trygd.applications.inputs import parse_application
 from trygd.bank.pain001 import validate_pain001
 from trygd.domain import meldekort as meldekort_domain

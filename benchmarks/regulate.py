@@ -61,7 +61,7 @@ import orjson
 from sqlalchemy import Table, create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from process_memory import Sampler
+from _process_memory import Sampler
 from trygd.applications.inputs import parse_application
 from trygd.rules.assessment import benefit_by_id, default_ruleset
 from trygd.rules.declarations import Outcome
