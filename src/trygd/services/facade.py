@@ -1000,12 +1000,7 @@ class CaseService:
         sak_ids = self._run(context, lambda uow: payments.saker_to_plan(uow, run_date))
 
         def plan(part: list[uuid.UUID]) -> tuple[int, int]:
-            def use_case(uow: UnitOfWork) -> tuple[int, int]:
-                found = payments.plan_batch(uow, run_id, holder, part, run_date)
-                mark("plan")
-                return found
-
-            return self._run(context, use_case, again=1)
+            return self._plan_part(run_id, holder, part, run_date, checkpoint)
 
         parts = [sak_ids[start : start + batch] for start in range(0, len(sak_ids), batch)]
         spec = engine_spec(self.engine)
@@ -1035,6 +1030,25 @@ class CaseService:
         alarms = self._run(context, payments.status_alarms)
         self._run(context, lambda uow: payments.finish_run(uow, run_id, holder))
         return PaymentRunResult(run_date, added, undetermined, ordered, alarms)
+
+    def _plan_part(
+        self,
+        run_id: uuid.UUID,
+        holder: str,
+        part: list[uuid.UUID],
+        run_date: dt.date,
+        checkpoint: Checkpoint | None,
+    ) -> tuple[int, int]:
+        """Plan one batch of a payment run's saker in its own transaction (in a worker
+        thread or process); `checkpoint("plan")` just before it commits."""
+
+        def use_case(uow: UnitOfWork) -> tuple[int, int]:
+            found = payments.plan_batch(uow, run_id, holder, part, run_date)
+            if checkpoint is not None:
+                checkpoint("plan")
+            return found
+
+        return self._run(RequestContext(actor=SYSTEM_ACTOR), use_case, again=1)
 
     def payment_orders_to_export(
         self, run_date: dt.date | None = None
@@ -1190,17 +1204,12 @@ class _PlanWork:
     def __call__(self) -> Callable[[list[uuid.UUID]], tuple[int, int]]:
         url, role = self.engine
         service = CaseService(make_engine(url, role=role), self.settings)
-        context = RequestContext(actor=SYSTEM_ACTOR)
-        mark = self.checkpoint or (lambda _step: None)
         gc.freeze()  # the imports' objects: out of the collector's sight, as in the run
 
         def one(part: list[uuid.UUID]) -> tuple[int, int]:
-            def use_case(uow: UnitOfWork) -> tuple[int, int]:
-                found = payments.plan_batch(uow, self.run_id, self.holder, part, self.run_date)
-                mark("plan")
-                return found
-
-            return service._run(context, use_case, again=1)
+            return service._plan_part(
+                self.run_id, self.holder, part, self.run_date, self.checkpoint
+            )
 
         return one
 
